@@ -1,0 +1,25 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+import rootPackage from '../package.json' with { type: 'json' };
+
+// extension/ is WXT's root: its config, .wxt/ and .output/ stay here, and the root package.json gives
+// name and version so the manifest and `margin --version` never disagree.
+export default defineConfig({
+  srcDir: 'src',
+  manifestVersion: 3,
+  imports: false,
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'Margin',
+    description: rootPackage.description,
+    version: rootPackage.version,
+    permissions: ['storage', 'unlimitedStorage', 'alarms'],
+    // Only the companion on loopback; chat sites come from content_scripts matches.
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: { id: 'margin@margin-annotations.dev', strict_min_version: '128.0' },
+      },
+    }),
+  }),
+});

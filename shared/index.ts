@@ -1,0 +1,6 @@
+export * from './annotation.ts';
+export * from './api-error.ts';
+export * from './comparison.ts';
+export * from './fields.ts';
+export * from './limits.ts';
+export * from './message.ts';

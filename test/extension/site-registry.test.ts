@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MatchPattern } from 'wxt/utils/match-patterns';
+import { siteAdapters } from '../../extension/src/sites/index.ts';
+
+const sitesDir = fileURLToPath(new URL('../../extension/src/sites/', import.meta.url));
+const adapterFiles = readdirSync(sitesDir)
+  .filter((name) => name.endsWith('.ts') && name !== 'index.ts' && !name.startsWith('define-'))
+  .map((name) => name.replace(/\.ts$/, ''));
+
+describe('site registry', () => {
+  it('lists every adapter file exactly once, with ids equal to file names', () => {
+    const ids = siteAdapters.map((adapter) => adapter.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...adapterFiles].sort());
+  });
+
+  describe.each(siteAdapters.map((adapter) => [adapter.id, adapter] as const))('%s', (_id, adapter) => {
+    it('has a label, valid match patterns and test URLs they match', () => {
+      expect(adapter.label.trim()).not.toBe('');
+      expect(adapter.matches.length).toBeGreaterThan(0);
+      const patterns = adapter.matches.map((pattern) => new MatchPattern(pattern));
+      expect(adapter.testUrls.length).toBeGreaterThan(0);
+      for (const url of adapter.testUrls) {
+        expect(
+          patterns.some((pattern) => pattern.includes(url)),
+          url,
+        ).toBe(true);
+      }
+    });
+
+    it('matches https pages only on its own hosts', () => {
+      for (const pattern of adapter.matches) {
+        expect(pattern).toMatch(/^https:\/\/[a-z0-9.-]+\/\*$/);
+      }
+    });
+  });
+});

@@ -1,0 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const sharedDir = fileURLToPath(new URL('../../shared/', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => `${entry.parentPath}/${entry.name}`);
+}
+
+// shared/ runs in the extension, the companion and the browser: it may import zod and itself only.
+describe('shared/ stays pure', () => {
+  it.each(sourceFiles(sharedDir))('%s imports only zod and relative files', (file) => {
+    const source = readFileSync(file, 'utf8');
+    const specifiers = [...source.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/g)].map(
+      (match) => match[1] ?? match[2],
+    );
+    const foreign = specifiers.filter((specifier) => specifier !== 'zod' && !specifier?.startsWith('./'));
+    expect(foreign).toEqual([]);
+    expect(source).not.toMatch(/\b(document|window|process|globalThis\.chrome)\./);
+  });
+});

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { findBrowser, installHint } from './browser-paths.js';
+import { chromeExtensionDir } from './paths.ts';
+import { makeTempDir } from './temp-dir.ts';
+
+export interface ChromiumSession {
+  context: BrowserContext;
+  /** The extension's MV3 service worker. */
+  serviceWorker: Worker;
+  extensionId: string;
+  /** Opens one of the extension's own pages (`popup.html`, `options.html`). */
+  openExtensionPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile.
+ * Flags: no sandbox (root in CI), and no background networking, which this offline machine refuses.
+ */
+export async function launchChromium(extensionDir = chromeExtensionDir): Promise<ChromiumSession> {
+  const executablePath = findBrowser('chromium');
+  if (!executablePath) throw new Error(installHint('chromium'));
+  if (!existsSync(`${extensionDir}/manifest.json`)) {
+    throw new Error(`No built extension at ${extensionDir}: run \`npm run build\` first.`);
+  }
+  const profile = await makeTempDir('chromium-profile');
+  const context = await chromium.launchPersistentContext(profile.path, {
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+  });
+  try {
+    const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const extensionId = new URL(serviceWorker.url()).host;
+    return {
+      context,
+      serviceWorker,
+      extensionId,
+      async openExtensionPage(path) {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/${path}`);
+        return page;
+      },
+      async close() {
+        await context.close();
+        await profile.remove();
+      },
+    };
+  } catch (error) {
+    await context.close();
+    await profile.remove();
+    throw error;
+  }
+}
+
+/**
+ * Answers every request to `url` with `html`, so the page loads at the chat site's real address and
+ * the content script's real match patterns apply. Anything else on that origin gets an empty 204.
+ */
+export async function serveFixturePage(context: BrowserContext, url: string, html: string): Promise<void> {
+  const { origin } = new URL(url);
+  await context.route(`${origin}/**`, (route) =>
+    route.request().url() === url
+      ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
+      : route.fulfill({ status: 204, body: '' }),
+  );
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          sequence: { groupOrder: 0 },
+          include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
+          environment: 'node',
+        },
+      },
+      {
+        // Real browsers: one file at a time (two cores), each test with its own profile.
+        test: {
+          name: 'e2e',
+          // After the unit project, so browsers do not compete with it for the two cores.
+          sequence: { groupOrder: 1 },
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
+  },
+});
