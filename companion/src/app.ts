@@ -1,19 +1,67 @@
 import express, { type Express } from 'express';
+import type { Logger } from './logger.ts';
+import { silentLogger } from './logger.ts';
+import { requireToken } from './middleware/auth.ts';
+import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { hostCheck } from './middleware/host-check.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { corsPreflight, originCheck } from './middleware/origin-check.ts';
+import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { healthRouter } from './routes/health.ts';
+import { statsRouter } from './routes/stats.ts';
+import { syncRouter } from './routes/sync.ts';
+import type { SyncStore } from './storage/store.ts';
+
+/**
+ * The largest body accepted. One annotation may legitimately hold megabytes (a 1 MB response, 4 MB of
+ * context), so this is sized for the largest valid record; clients keep ordinary batches far smaller.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+/** Generous for the extension and the dashboard, tight enough to stop a runaway loop. */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 600, perSecond: 200 };
 
 export interface AppDeps {
   /** Version reported by the health route. */
   version: string;
+  store: SyncStore;
+  /** Constant-time check of a presented pairing token. */
+  verifyToken(candidate: string): boolean;
+  clock?: () => Date;
+  logger?: Logger;
+  /** `host:port` names accepted besides the loopback names; only for an explicitly exposed companion. */
+  extraAllowedHosts?: readonly string[];
+  bodyLimitBytes?: number;
+  rateLimit?: RateLimitOptions;
 }
 
-/** Builds the companion's HTTP app without listening, so tests run it in process or on port 0. */
+/**
+ * Builds the companion's HTTP app without listening, so tests run it on port 0. The boundary runs in
+ * this order on every request: Host, Origin (and CORS preflight), token, rate limit, body type and
+ * size, schema; then the route, a 404, or the one error handler.
+ */
 export function createApp(deps: AppDeps): Express {
+  const logger = deps.logger ?? silentLogger;
+  const clock = deps.clock ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
-  app.get('/api/v1/health', (_req, res) => {
-    res.json({ ok: true, version: deps.version });
-  });
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'No such route.' } });
-  });
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  app.use(securityHeaders);
+  app.use(hostCheck(deps.extraAllowedHosts));
+  app.use(originCheck());
+  app.use(corsPreflight());
+  app.use(requireToken(deps.verifyToken));
+  app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
+  app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+
+  app.use(healthRouter(deps.version));
+  app.use(syncRouter({ store: deps.store, clock }));
+  app.use(statsRouter(deps.store));
+  // The export routes and the dashboard mount here.
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
   return app;
 }

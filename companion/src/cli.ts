@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerStatsCommand } from './commands/stats.ts';
+import { registerTokenCommand } from './commands/token.ts';
 import { version } from './version.ts';
 
 // One file per command under commands/; this file only wires them.
@@ -8,6 +11,10 @@ const program = new Command('margin')
   .version(version);
 
 registerServeCommand(program);
+registerTokenCommand(program);
+registerStatsCommand(program);
+registerImportCommand(program);
+// `margin export` (commands/export.ts) registers here.
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`margin: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,36 +1,111 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.ts';
+import { type AppDeps, createApp } from './app.ts';
+import { ensureDataDir, openStore } from './data-dir.ts';
+import type { Logger } from './logger.ts';
+import { TokenVerifier } from './token.ts';
 import { version } from './version.ts';
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1']);
 
 export interface ServeOptions {
   host: string;
   port: number;
   dataDir: string;
+  logger: Logger;
+  /** Required to listen anywhere but loopback: that exposes every annotation to the network. */
+  allowNonLoopback?: boolean;
+  /** How long in-flight requests may run after a shutdown signal before their sockets are closed. */
+  shutdownGraceMs?: number;
+  /** Passed to the app (body limit, rate limit…), mostly for tests. */
+  app?: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'rateLimit'>>;
+  timeouts?: Partial<{ headersMs: number; requestMs: number; keepAliveMs: number; checkIntervalMs: number }>;
 }
 
 export interface RunningServer {
   server: Server;
   url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` and resolves once the socket is bound. */
+export function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Opens the store, then listens on `host:port` and resolves once the socket is bound. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const app = createApp({ version });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
+  const loopback = LOOPBACK_ADDRESSES.has(options.host);
+  if (!loopback && !options.allowNonLoopback) {
+    throw new Error(
+      `refusing to listen on ${options.host}: only 127.0.0.1 and ::1 keep annotations off the network. ` +
+        'Pass --expose to listen there anyway (anyone who can reach it and has the token can read everything).',
     );
+  }
+  ensureDataDir(options.dataDir);
+  const verifier = new TokenVerifier(options.dataDir);
+  const store = openStore(options.dataDir);
+  let closing = false;
+  const app = createApp({
+    version,
+    store,
+    verifyToken: (candidate) => verifier.verify(candidate),
+    logger: options.logger,
+    extraAllowedHosts: loopback
+      ? []
+      : [`${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`],
+    ...options.app,
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+  const timeouts = {
+    headersMs: 10_000,
+    requestMs: 60_000,
+    keepAliveMs: 5_000,
+    checkIntervalMs: 1_000,
+    ...options.timeouts,
   };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // How often Node checks the two timeouts above; its default (30 s) would let them overrun.
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
+    (req, res) => {
+      // While shutting down, finish this request but do not keep its connection for another.
+      if (closing) res.setHeader('Connection', 'close');
+      app(req, res);
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= new Promise<void>((resolve) => {
+      closing = true;
+      const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 5_000);
+      deadline.unref();
+      server.close(() => {
+        clearTimeout(deadline);
+        // Only now: a request still running would otherwise find its database gone.
+        store.close();
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return closed;
+  };
+  return { server, url: formatUrl(options.host, port), port, close };
 }

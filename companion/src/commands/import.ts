@@ -1,0 +1,97 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { type Annotation, annotationSchema } from '../../../shared/index.ts';
+import { defaultDataDir } from '../config.ts';
+import { openStore } from '../data-dir.ts';
+import type { SyncStore } from '../storage/store.ts';
+import { checkRecord } from '../sync/check-record.ts';
+
+const BATCH_SIZE = 500;
+
+export interface ImportSummary {
+  lines: number;
+  accepted: number;
+  unchanged: number;
+  superseded: number;
+  rejected: number;
+}
+
+/**
+ * Imports a JSONL file of annotations under the same conflict rule as sync, so importing a file twice
+ * changes nothing. Bad lines are reported (line number, field, problem) and skipped; good lines are
+ * stored in batches, each one transaction.
+ */
+export async function importAnnotations(
+  store: SyncStore,
+  file: string,
+  deviceId: string,
+  report: (problem: string) => void,
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
+  let batch: Annotation[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const applied = store.applyChanges({
+      deviceId,
+      receivedAt: new Date().toISOString(),
+      annotations: batch,
+      comparisons: [],
+    });
+    for (const result of applied.annotations) summary[result.status] += 1;
+    batch = [];
+  };
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() === '') continue;
+    summary.lines += 1;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      summary.rejected += 1;
+      report(`line ${lineNumber}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    const checked = checkRecord(annotationSchema, raw);
+    if (!checked.ok) {
+      summary.rejected += 1;
+      const problems = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      report(`line ${lineNumber}${checked.id ? ` (id ${checked.id})` : ''}: ${problems}`);
+      continue;
+    }
+    batch.push(checked.record);
+    if (batch.length >= BATCH_SIZE) flush();
+  }
+  flush();
+  return summary;
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('Import annotations from a JSONL file (one annotation per line); importing twice changes nothing.')
+    .argument('<file>', 'JSONL file of annotations, in the shape the extension syncs')
+    .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
+    .option('--device-id <id>', 'the device id recorded with imported versions', 'import')
+    .addHelpText(
+      'after',
+      '\nInvalid lines are reported with their line number and field, and skipped; the rest are imported. ' +
+        'The exit code is 1 when any line was rejected.',
+    )
+    .action(async (file: string, options: { dataDir?: string; deviceId: string }) => {
+      const store = openStore(options.dataDir ?? defaultDataDir());
+      try {
+        const summary = await importAnnotations(store, file, options.deviceId, (problem) => console.error(problem));
+        console.log(
+          `Imported ${file}: ${summary.accepted} stored, ${summary.unchanged} already present, ` +
+            `${summary.superseded} older than the stored version (kept in history), ${summary.rejected} rejected.`,
+        );
+        if (summary.rejected > 0) process.exitCode = 1;
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { defaultDataDir } from '../config.ts';
+import { databasePath, openStore } from '../data-dir.ts';
+
+export function registerStatsCommand(program: Command): void {
+  program
+    .command('stats')
+    .description('Print how many annotations, comparisons and superseded versions the companion holds.')
+    .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
+    .option('--json', 'print the figures as JSON')
+    .option('--check', 'also run PRAGMA integrity_check on the database')
+    .action((options: { dataDir?: string; json?: boolean; check?: boolean }) => {
+      const dataDir = options.dataDir ?? defaultDataDir();
+      const store = openStore(dataDir);
+      try {
+        const stats = store.stats();
+        const integrity = options.check
+          ? (store.database.pragma('integrity_check', { simple: true }) as string)
+          : undefined;
+        if (options.json) {
+          console.log(JSON.stringify({ ...stats, ...(integrity === undefined ? {} : { integrity }) }));
+        } else {
+          console.log(`Database:     ${databasePath(dataDir)}`);
+          console.log(`Annotations:  ${stats.annotations.live} (+ ${stats.annotations.deleted} deleted)`);
+          console.log(`Comparisons:  ${stats.comparisons.live} (+ ${stats.comparisons.deleted} deleted)`);
+          console.log(`Superseded versions kept: ${stats.history}`);
+          console.log(`Devices that synced: ${stats.devices}`);
+          console.log(`Sync checkpoint: ${stats.checkpoint}`);
+          if (integrity !== undefined) console.log(`Integrity check: ${integrity}`);
+        }
+        if (integrity !== undefined && integrity !== 'ok') process.exitCode = 1;
+      } finally {
+        store.close();
+      }
+    });
+}

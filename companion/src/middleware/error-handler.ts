@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpError } from '../http-error.ts';
+import type { Logger } from '../logger.ts';
+
+/** body-parser's error types, mapped to what the client did wrong. */
+const BODY_ERRORS: Record<string, HttpError> = {
+  'entity.too.large': new HttpError(413, 'payload_too_large', 'The request body is too large; send fewer records.'),
+  'entity.parse.failed': new HttpError(400, 'invalid_json', 'The request body is not valid JSON.'),
+  'encoding.unsupported': new HttpError(415, 'unsupported_encoding', 'Unsupported Content-Encoding.'),
+  'charset.unsupported': new HttpError(415, 'unsupported_charset', 'Send JSON as UTF-8.'),
+  'request.aborted': new HttpError(400, 'request_aborted', 'The request was aborted.'),
+  'request.size.invalid': new HttpError(400, 'invalid_length', 'The body does not match its Content-Length.'),
+};
+
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new HttpError(404, 'not_found', 'No such route.'));
+};
+
+/**
+ * The last handler. Whatever went wrong, the client gets `{ error: { code, message, issues? } }` and
+ * nothing else: no stack, path, SQL or library name. Unexpected errors are logged here, locally.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    let httpError: HttpError;
+    if (error instanceof HttpError) {
+      httpError = error;
+    } else {
+      const type = (error as { type?: unknown } | null)?.type;
+      const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+      if (known) {
+        httpError = known;
+      } else {
+        logger.error(`${req.method} ${req.path} failed`, error);
+        httpError = new HttpError(500, 'internal_error', 'The companion failed to handle this request; see its log.');
+      }
+    }
+    res.status(httpError.status).json(httpError.toBody());
+  };
+}

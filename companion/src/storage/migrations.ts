@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations. Each runs once, in order, inside its own transaction that also records
+ * `PRAGMA user_version`, so a crash mid-migration leaves the database at the previous version.
+ * Never edit or remove a released migration: add the next number (see CONTRIBUTING.md).
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'current annotations and comparisons, superseded versions, devices',
+    up(db) {
+      // `seq` is the sync sequence number of the current version: unique across both record tables
+      // (one counter), and it only grows. `body` is the validated record as JSON; the other columns
+      // are what the conflict rule and queries need without parsing it. `hash` identifies a version.
+      db.exec(`
+        CREATE TABLE annotations (
+          id TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL UNIQUE,
+          key TEXT NOT NULL,
+          site TEXT NOT NULL,
+          annotator TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          deleted_at TEXT,
+          device_id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          body TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX annotations_key ON annotations (key, annotator);
+
+        CREATE TABLE comparisons (
+          id TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL UNIQUE,
+          a TEXT NOT NULL,
+          b TEXT NOT NULL,
+          annotator TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          deleted_at TEXT,
+          device_id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          body TEXT NOT NULL
+        ) STRICT;
+
+        -- Versions that lost the conflict rule, or were replaced by a winner: never silently dropped.
+        CREATE TABLE history (
+          kind TEXT NOT NULL CHECK (kind IN ('annotation', 'comparison')),
+          id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          deleted_at TEXT,
+          device_id TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          superseded_at TEXT NOT NULL,
+          body TEXT NOT NULL,
+          PRIMARY KEY (kind, id, hash)
+        ) STRICT;
+
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          first_seen TEXT NOT NULL,
+          last_seen TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);
+
+/** Brings `db` up to the newest version in `migrations`; returns the versions it applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const latest = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new Error(
+      `the database is at version ${current}, newer than this Margin understands (${latest}); upgrade Margin`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+    }).immediate();
+    applied.push(migration.version);
+  }
+  return applied;
+}
