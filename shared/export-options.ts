@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+
+/** Every dataset format the export engine writes; docs/export.md describes each. */
+export const EXPORT_FORMATS = [
+  'openai-sft',
+  'openai-dpo',
+  'trl-sft',
+  'trl-prompt-completion',
+  'trl-dpo',
+  'trl-kto',
+  'trl-reward',
+  'sharegpt',
+  'sharegpt-dpo',
+  'alpaca',
+  'hh-rlhf',
+  'raw',
+] as const;
+export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+/** What a format is made of: supervised examples, preference pairs, labelled singles, or stored rows. */
+export type ExportKind = 'sft' | 'pair' | 'kto' | 'raw';
+export const EXPORT_FORMAT_KIND: Record<ExportFormat, ExportKind> = {
+  'openai-sft': 'sft',
+  'openai-dpo': 'pair',
+  'trl-sft': 'sft',
+  'trl-prompt-completion': 'sft',
+  'trl-dpo': 'pair',
+  'trl-kto': 'kto',
+  'trl-reward': 'pair',
+  sharegpt: 'sft',
+  'sharegpt-dpo': 'pair',
+  alpaca: 'sft',
+  'hh-rlhf': 'pair',
+  raw: 'raw',
+};
+
+// The CLI and the HTTP query hand over strings; the extension hands over typed values. These
+// preprocessors accept both, so all three parse options with this one schema.
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const listSchema = z.preprocess(
+  (value) => {
+    const items = Array.isArray(value) ? value : value === undefined ? undefined : [value];
+    return items?.flatMap((item) =>
+      typeof item === 'string'
+        ? item
+            .split(',')
+            .map((part) => part.trim())
+            .filter((part) => part !== '')
+        : [item],
+    );
+  },
+  z.array(z.string().min(1).max(LIMITS.keyChars)).min(1, 'give at least one value'),
+);
+
+const booleanSchema = z.preprocess((value) => {
+  if (value === 'true' || value === '1' || value === 'yes') return true;
+  if (value === 'false' || value === '0' || value === 'no') return false;
+  return value;
+}, z.boolean());
+
+const scoreSchema = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : emptyToUndefined(value)),
+  z.int('must be a whole number').min(0).max(100),
+);
+
+/** A date (`2026-11-01`, start of that day in UTC) or a full ISO date-time with offset. */
+const instantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be an ISO date (2026-11-01) or date-time (2026-11-01T10:00:00Z)',
+});
+
+/**
+ * Options of one export. Filters select annotations; the thresholds tune the rules (docs/export.md).
+ * Unknown keys are errors, so a misspelt filter never silently exports everything.
+ */
+export const exportOptionsSchema = z
+  .strictObject({
+    format: exportFormatSchema,
+    /** Keep annotations from these sites only. */
+    site: listSchema.optional(),
+    /** Keep annotations of responses by these models only. */
+    model: listSchema.optional(),
+    /** Keep annotations by these annotators only. */
+    annotator: listSchema.optional(),
+    /** Keep annotations carrying at least one of these tags. */
+    tag: listSchema.optional(),
+    /** Drop annotations carrying any of these tags. */
+    excludeTag: listSchema.optional(),
+    /** Created at or after this instant. */
+    since: z.preprocess(emptyToUndefined, instantSchema.optional()),
+    /** Created before this instant. */
+    until: z.preprocess(emptyToUndefined, instantSchema.optional()),
+    /** Score at least this (annotations without a score are dropped when set). */
+    minScore: z.preprocess(emptyToUndefined, scoreSchema.optional()),
+    /** Score at most this (annotations without a score are dropped when set). */
+    maxScore: z.preprocess(emptyToUndefined, scoreSchema.optional()),
+    hasComment: z.preprocess(emptyToUndefined, booleanSchema.optional()),
+    hasCorrection: z.preprocess(emptyToUndefined, booleanSchema.optional()),
+    /** Drop lines identical to one already written. */
+    dedup: z.preprocess(emptyToUndefined, booleanSchema.default(true)),
+    /** Fraction of conversations that go to the train file; the rest go to validation. */
+    split: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : emptyToUndefined(value)),
+      z.number('must be a number').gt(0, 'must be above 0').lt(1, 'must be below 1').optional(),
+    ),
+    /** Used where the captured conversation has no system prompt of its own. */
+    systemPrompt: z.preprocess(emptyToUndefined, z.string().max(LIMITS.textChars).optional()),
+    /** Replace emails, phone numbers and API-key-like strings in every exported text. */
+    redactPii: z.preprocess(emptyToUndefined, booleanSchema.default(false)),
+    /** SFT: a response with this score or more is an example. */
+    sftMinScore: z.preprocess(emptyToUndefined, scoreSchema.default(70)),
+    /** Pairs among variants: the smallest score gap that makes a pair (δ). */
+    pairMinGap: z.preprocess(emptyToUndefined, scoreSchema.default(15)),
+    /** KTO: a score at or above this is desirable. */
+    ktoDesirableMin: z.preprocess(emptyToUndefined, scoreSchema.default(70)),
+    /** KTO: a score at or below this is undesirable. */
+    ktoUndesirableMax: z.preprocess(emptyToUndefined, scoreSchema.default(40)),
+  })
+  .refine((o) => o.minScore === undefined || o.maxScore === undefined || o.minScore <= o.maxScore, {
+    message: 'minScore must not exceed maxScore',
+    path: ['minScore'],
+  })
+  .refine((o) => o.ktoUndesirableMax < o.ktoDesirableMin, {
+    message: 'ktoUndesirableMax must be below ktoDesirableMin',
+    path: ['ktoUndesirableMax'],
+  })
+  .refine((o) => o.pairMinGap >= 1, { message: 'pairMinGap must be at least 1', path: ['pairMinGap'] })
+  .refine((o) => o.since === undefined || o.until === undefined || toEpoch(o.since) < toEpoch(o.until), {
+    message: 'since must be before until',
+    path: ['since'],
+  });
+/** Options as given (defaults optional). */
+export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
+/** Options after parsing: defaults filled in. */
+export type ExportOptions = z.output<typeof exportOptionsSchema>;
+
+/** Milliseconds since the epoch of an option instant; a bare date is the start of that day in UTC. */
+export function toEpoch(instant: string): number {
+  return Date.parse(instant.length === 10 ? `${instant}T00:00:00Z` : instant);
+}

@@ -1,0 +1,38 @@
+import type { Store } from '../../companion/src/storage/store.ts';
+import type { Annotation, Comparison } from '../../shared/index.ts';
+
+/**
+ * A `Store` held in arrays, for export tests that need no database. Insertion order is sequence order;
+ * `order: 'conversation'` yields each conversation's annotations together (first appearance order),
+ * as the SQLite store does with an index.
+ */
+export class MemoryStore implements Store {
+  constructor(
+    readonly annotations: Annotation[] = [],
+    readonly comparisons: Comparison[] = [],
+  ) {}
+
+  *iterateAnnotations(
+    options: { includeDeleted?: boolean; order?: 'sequence' | 'conversation' } = {},
+  ): IterableIterator<Annotation> {
+    const live = this.annotations.filter((a) => options.includeDeleted || a.deletedAt === null);
+    if (options.order !== 'conversation') {
+      yield* live;
+      return;
+    }
+    const byConversation = new Map<string, Annotation[]>();
+    for (const annotation of live) {
+      const key = `${annotation.site}\u0000${annotation.conversationId}`;
+      const list = byConversation.get(key) ?? [];
+      list.push(annotation);
+      byConversation.set(key, list);
+    }
+    for (const list of byConversation.values()) yield* list;
+  }
+
+  *iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {
+    yield* this.comparisons.filter((c) => options.includeDeleted || c.deletedAt === null);
+  }
+
+  close(): void {}
+}
