@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { siteAdapters } from '../../extension/src/sites/index.ts';
+import { fixtureSites, loadSiteFixtures } from './site-fixtures.ts';
 
 const sitesDir = fileURLToPath(new URL('../../extension/src/sites/', import.meta.url));
 const adapterFiles = readdirSync(sitesDir)
@@ -16,6 +17,10 @@ describe('site registry', () => {
     expect([...ids].sort()).toEqual([...adapterFiles].sort());
   });
 
+  it('has no fixture folder without an adapter', () => {
+    expect(fixtureSites().filter((site) => !siteAdapters.some((adapter) => adapter.id === site))).toEqual([]);
+  });
+
   describe.each(siteAdapters.map((adapter) => [adapter.id, adapter] as const))('%s', (_id, adapter) => {
     it('has a label, valid match patterns and test URLs they match', () => {
       expect(adapter.label.trim()).not.toBe('');
@@ -26,6 +31,22 @@ describe('site registry', () => {
         expect(
           patterns.some((pattern) => pattern.includes(url)),
           url,
+        ).toBe(true);
+      }
+    });
+
+    it('has committed fixtures covering a finished response, a streaming one and a new chat', () => {
+      const fixtures = loadSiteFixtures(adapter.id);
+      expect(fixtures.length, `test/fixtures/sites/${adapter.id}/ has no fixtures`).toBeGreaterThan(0);
+      const responses = fixtures.flatMap((fixture) => fixture.expected.responses);
+      expect(responses.some((response) => response.capture !== null)).toBe(true);
+      expect(responses.some((response) => response.streaming)).toBe(true);
+      expect(fixtures.some((fixture) => fixture.expected.conversationId === null)).toBe(true);
+      for (const fixture of fixtures) {
+        const patterns = adapter.matches.map((pattern) => new MatchPattern(pattern));
+        expect(
+          patterns.some((pattern) => pattern.includes(fixture.expected.url)),
+          fixture.name,
         ).toBe(true);
       }
     });

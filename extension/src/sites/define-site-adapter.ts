@@ -1,3 +1,35 @@
+import type { ModelSource } from '../../../shared/annotation.ts';
+
+/** Who wrote a turn; `null` for a virtualized placeholder whose content is not in the DOM. */
+export type TurnRole = 'user' | 'assistant' | null;
+
+/** One turn of the thread as the page shows it, in document order. */
+export interface PageTurn {
+  role: TurnRole;
+  /** The element that stands for the whole turn (the unit a virtualized list mounts and unmounts). */
+  element: Element;
+  /**
+   * The turn's place in the conversation (0-based) when the page says it (ChatGPT's
+   * `conversation-turn-N`, Claude's `data-index`); null when only document order is known.
+   */
+  position: number | null;
+}
+
+export interface ModelInfo {
+  name: string | null;
+  source: ModelSource;
+}
+
+export interface VariantInfo {
+  index: number;
+  count: number;
+}
+
+/** Where the controls go: right after `element` (the site's own action bar, or the content when it has none). */
+export interface ControlsAnchor {
+  element: Element;
+}
+
 /**
  * What Margin knows about one chat site. Adapters are data plus pure functions of a `Document`:
  * they never touch `browser.*`, storage or globals, so a fixture page is all a test needs.
@@ -11,9 +43,53 @@ export interface SiteAdapter {
   matches: string[];
   /** Real conversation URLs this adapter must match; the registry test checks them. */
   testUrls: string[];
+  /** The conversation id in `url`, or null when the page has none yet (a new chat before its first answer). */
+  conversationId(url: URL): string | null;
+  /**
+   * A selector matching every turn element (placeholders included). The content script uses it to find
+   * turns inside added subtrees and to walk up from a mutated node, so it never rescans the document.
+   */
+  turnSelector: string;
+  /** Attributes whose change can finish a response or (re)mount a turn; observed on the whole page. */
+  watchedAttributes: string[];
+  /** The turn that `element` (a turn element found by `turnSelector`) stands for. */
+  describeTurn(element: Element): PageTurn;
+  /** Every turn in document order. */
+  turns(doc: Document): PageTurn[];
+  /** The element whose text is the turn's content (read as markdown); null if the turn has none yet. */
+  content(turn: PageTurn): Element | null;
+  /** The message id the site puts in the DOM, or null when it has none (Claude). */
+  nativeMessageId(turn: PageTurn): string | null;
+  /** True while the response is still being written; controls wait until it turns false. */
+  isStreaming(turn: PageTurn, doc: Document): boolean;
+  /** The model name: per message where the page shows it, else the composer's model picker. */
+  model(turn: PageTurn, doc: Document): ModelInfo;
+  /** Where our controls go for this assistant turn; null when the turn has no place for them yet. */
+  anchor(turn: PageTurn): ControlsAnchor | null;
+  /** "2/3" regeneration controls on this response, if shown. */
+  variant(turn: PageTurn): VariantInfo | null;
+  /** Programming language of a code block (`pre`), when the site shows it outside a `language-*` class. */
+  codeLanguage?(pre: Element): string | null;
+  /** Site chrome inside a turn's content (a code block's language label) that is not part of the text. */
+  skip?(element: Element): boolean;
 }
 
 /** Identity helper that gives adapter files one declarative shape. */
 export function defineSiteAdapter(adapter: SiteAdapter): SiteAdapter {
   return adapter;
+}
+
+/** Parses "2/3", "2 / 3" or "2 of 3"; null when the text is not a valid counter. */
+export function parseVariantCounter(text: string | null | undefined): VariantInfo | null {
+  const match = text?.match(/(\d+)\s*(?:\/|of)\s*(\d+)/);
+  if (!match) return null;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return index >= 1 && count >= index ? { index, count } : null;
+}
+
+/** Trimmed, single-spaced text of `element`, or null when it is empty. */
+export function textOf(element: Element | null | undefined): string | null {
+  const text = element?.textContent?.replace(/\s+/g, ' ').trim();
+  return text ? text : null;
 }

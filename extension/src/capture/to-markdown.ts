@@ -1,0 +1,277 @@
+/**
+ * Turns a chat response's DOM into markdown. It reads text and a few attributes (href, class, alt) as
+ * data and never parses or renders HTML, so hostile text in a page stays text.
+ */
+export interface MarkdownOptions {
+  /** Site chrome inside the content (a code block's language label, copy buttons' wrappers) to leave out. */
+  skip?: (element: Element) => boolean;
+  /** A code block's language when the site shows it outside a `language-*` class. */
+  codeLanguage?: (pre: Element) => string | null;
+}
+
+/** Elements that never hold content a person wrote or read as the answer. */
+const SKIPPED_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'button',
+  'svg',
+  'select',
+  'textarea',
+  'input',
+  'iframe',
+  'canvas',
+  'video',
+  'audio',
+  'mat-icon',
+  'margin-annotator',
+]);
+
+const BLOCK_TAGS = new Set([
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'aside',
+  'figure',
+  'figcaption',
+  'details',
+  'summary',
+  'body',
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'blockquote',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+]);
+
+const NUL = '\u0000';
+
+interface State {
+  options: MarkdownOptions;
+  /** Code block bodies, kept out of whitespace normalisation and put back at the end. */
+  verbatim: string[];
+  preWrap: boolean;
+}
+
+export function toMarkdown(root: Element, options: MarkdownOptions = {}): string {
+  const state: State = { options, verbatim: [], preWrap: hasPreWrap(root) };
+  const raw = renderChildren(root, state);
+  return normalize(raw).replace(
+    new RegExp(`${NUL}(\\d+)${NUL}`, 'g'),
+    (_, index: string) => state.verbatim[Number(index)] ?? '',
+  );
+}
+
+function hasPreWrap(element: Element): boolean {
+  return /\bwhitespace-pre-wrap\b|\bpre-wrap\b/.test(element.getAttribute('class') ?? '');
+}
+
+function isBlockContainer(element: Element): boolean {
+  return BLOCK_TAGS.has(element.localName) || element.localName.includes('-');
+}
+
+function isHidden(element: Element): boolean {
+  const classes = element.getAttribute('class') ?? '';
+  return (
+    /\bsr-only\b|\bvisually-hidden\b|\bcdk-visually-hidden\b/.test(classes) ||
+    element.getAttribute('aria-hidden') === 'true' ||
+    element.hasAttribute('hidden')
+  );
+}
+
+function renderChildren(element: Element, state: State): string {
+  let out = '';
+  const dropBlankText = isBlockContainer(element) && !state.preWrap;
+  for (const child of Array.from(element.childNodes)) {
+    if (child.nodeType === 3) {
+      const text = child.textContent ?? '';
+      if (state.preWrap) out += text;
+      else if (text.trim() === '') out += dropBlankText ? '' : ' ';
+      else out += text.replace(/\s+/g, ' ');
+    } else if (child.nodeType === 1) {
+      out += renderElement(child as Element, state);
+    }
+  }
+  return out;
+}
+
+function block(content: string): string {
+  const trimmed = content.trim();
+  return trimmed ? `\n\n${trimmed}\n\n` : '';
+}
+
+function renderElement(element: Element, state: State): string {
+  const tag = element.localName;
+  if (SKIPPED_TAGS.has(tag) || isHidden(element) || state.options.skip?.(element)) return '';
+  if (!state.preWrap && hasPreWrap(element)) {
+    const inner = renderChildren(element, { ...state, preWrap: true });
+    return block(inner);
+  }
+  switch (tag) {
+    case 'h1':
+    case 'h2':
+    case 'h3':
+    case 'h4':
+    case 'h5':
+    case 'h6': {
+      const text = oneLine(renderChildren(element, state));
+      return text ? `\n\n${'#'.repeat(Number(tag[1]))} ${text}\n\n` : '';
+    }
+    case 'pre':
+      return renderCodeBlock(element, state);
+    case 'code':
+      return inlineCode(element.textContent ?? '');
+    case 'strong':
+    case 'b':
+      return wrapInline(renderChildren(element, state), '**');
+    case 'em':
+    case 'i':
+      return wrapInline(renderChildren(element, state), '*');
+    case 'del':
+    case 's':
+      return wrapInline(renderChildren(element, state), '~~');
+    case 'a':
+      return renderLink(element, state);
+    case 'img':
+      return renderImage(element);
+    case 'br':
+      return '\n';
+    case 'hr':
+      return '\n\n---\n\n';
+    case 'blockquote': {
+      const inner = normalize(renderChildren(element, state));
+      return inner ? block(inner.replace(/^/gm, '> ').replace(/^> $/gm, '>')) : '';
+    }
+    case 'ul':
+    case 'ol':
+      return renderList(element, state);
+    case 'table':
+      return renderTable(element, state);
+    default: {
+      const inner = renderChildren(element, state);
+      return isBlockContainer(element) ? block(inner) : inner;
+    }
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function wrapInline(text: string, marker: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return text;
+  const lead = text.startsWith(' ') ? ' ' : '';
+  const trail = text.endsWith(' ') ? ' ' : '';
+  return `${lead}${marker}${trimmed}${marker}${trail}`;
+}
+
+function inlineCode(text: string): string {
+  const body = text.replace(/\n/g, ' ');
+  if (!body) return '';
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function safeUrl(value: string | null, base: string): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value, base);
+    return /^(https?|mailto):$/.test(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function renderLink(element: Element, state: State): string {
+  const text = renderChildren(element, state);
+  const href = safeUrl(element.getAttribute('href'), element.ownerDocument?.baseURI ?? 'about:blank');
+  const label = oneLine(text);
+  if (!href || !label) return text;
+  return `[${label.replace(/[[\]]/g, '\\$&')}](${href.replace(/[()\s]/g, encodeURIComponent)})`;
+}
+
+function renderImage(element: Element): string {
+  const src = safeUrl(element.getAttribute('src'), element.ownerDocument?.baseURI ?? 'about:blank');
+  const alt = oneLine(element.getAttribute('alt') ?? '');
+  return src ? `![${alt.replace(/[[\]]/g, '\\$&')}](${src.replace(/[()\s]/g, encodeURIComponent)})` : alt;
+}
+
+function codeLanguage(pre: Element, state: State): string {
+  const code = pre.querySelector('code');
+  for (const element of [code, pre]) {
+    const match = (element?.getAttribute('class') ?? '').match(/(?:^|\s)(?:language|lang)-([\w#+.-]+)/);
+    if (match?.[1]) return match[1].toLowerCase();
+    const data = element?.getAttribute('data-language');
+    if (data) return data.trim().toLowerCase();
+  }
+  return (state.options.codeLanguage?.(pre) ?? '').trim().toLowerCase().replace(/\s+/g, '-');
+}
+
+function renderCodeBlock(pre: Element, state: State): string {
+  const code = pre.querySelector('code') ?? pre;
+  const body = (code.textContent ?? '').replace(/\n$/, '');
+  const longestRun = Math.max(0, ...(body.match(/^`{3,}/gm) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  state.verbatim.push(`${fence}${codeLanguage(pre, state)}\n${body}\n${fence}`);
+  return `\n\n${NUL}${state.verbatim.length - 1}${NUL}\n\n`;
+}
+
+function renderList(list: Element, state: State): string {
+  const ordered = list.localName === 'ol';
+  let number = Number(list.getAttribute('start') ?? '1');
+  if (!Number.isFinite(number)) number = 1;
+  const items: string[] = [];
+  for (const item of Array.from(list.children)) {
+    if (item.localName !== 'li' || isHidden(item)) continue;
+    const marker = ordered ? `${number}.` : '-';
+    number += 1;
+    const content = normalize(renderChildren(item, state)).replace(/\n{2,}/g, '\n');
+    const indent = ' '.repeat(marker.length + 1);
+    items.push(`${marker} ${content.replace(/\n/g, `\n${indent}`)}`.trimEnd());
+  }
+  return items.length > 0 ? `\n\n${items.join('\n')}\n\n` : '';
+}
+
+function renderTable(table: Element, state: State): string {
+  const rows: string[][] = [];
+  for (const row of Array.from(table.querySelectorAll('tr'))) {
+    if (row.closest('table') !== table) continue;
+    const cells = Array.from(row.children).filter((cell) => cell.localName === 'td' || cell.localName === 'th');
+    rows.push(cells.map((cell) => oneLine(normalize(renderChildren(cell, state))).replace(/\|/g, '\\|')));
+  }
+  const header = rows[0];
+  if (!header) return '';
+  const width = Math.max(...rows.map((row) => row.length));
+  const line = (row: string[]) => `| ${Array.from({ length: width }, (_, index) => row[index] ?? '').join(' | ')} |`;
+  const separator = `| ${Array.from({ length: width }, () => '---').join(' | ')} |`;
+  return `\n\n${[line(header), separator, ...rows.slice(1).map(line)].join('\n')}\n\n`;
+}
+
+/** Trims each line's end, drops blank runs, and trims the whole. Code bodies are placeholders here. */
+function normalize(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

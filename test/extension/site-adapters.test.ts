@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { captureResponse, synthesizeMessageId } from '../../extension/src/capture/capture-response.ts';
+import { siteAdapters } from '../../extension/src/sites/index.ts';
+import { loadSiteFixtures, parseFixture } from './site-fixtures.ts';
+
+describe.each(siteAdapters.map((adapter) => [adapter.id, adapter] as const))(
+  '%s adapter on its fixtures',
+  (id, adapter) => {
+    const fixtures = loadSiteFixtures(id);
+    const closers: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      await Promise.all(closers.splice(0).map((close) => close()));
+    });
+
+    it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
+      const { document, close } = parseFixture(fixture);
+      closers.push(close);
+      const { expected } = fixture;
+
+      expect(adapter.conversationId(new URL(expected.url))).toBe(expected.conversationId);
+      const turns = adapter.turns(document);
+      expect(turns.map((turn) => turn.role)).toEqual(expected.turns);
+      // describeTurn is what the content script uses on a single mutated element: it must agree.
+      for (const turn of turns) expect(adapter.describeTurn(turn.element)).toEqual(turn);
+
+      const assistantIndexes = turns.flatMap((turn, index) => (turn.role === 'assistant' ? [index] : []));
+      expect(expected.responses.map((response) => response.turn)).toEqual(assistantIndexes);
+      for (const response of expected.responses) {
+        const turn = turns[response.turn];
+        if (!turn) throw new Error(`expected.json names turn ${response.turn}, which the page does not have`);
+        expect(adapter.isStreaming(turn, document), `turn ${response.turn} streaming`).toBe(response.streaming);
+        expect(adapter.anchor(turn) !== null, `turn ${response.turn} anchor`).toBe(response.hasAnchor);
+        const capture = captureResponse(adapter, document, expected.url, turn.element);
+        if (response.capture === null) {
+          expect(capture).toBeNull();
+        } else {
+          expect(capture).toEqual({ site: id, url: expected.url, ...response.capture });
+        }
+      }
+    });
+
+    it('finds every turn element with its turnSelector', () => {
+      for (const fixture of fixtures) {
+        const { document, close } = parseFixture(fixture);
+        closers.push(close);
+        const selected = new Set(document.querySelectorAll(adapter.turnSelector));
+        for (const turn of adapter.turns(document)) expect(selected.has(turn.element), fixture.name).toBe(true);
+      }
+    });
+  },
+);
+
+describe('synthesized message ids', () => {
+  it('are the same for the same response at the same place, and differ otherwise', () => {
+    const id = synthesizeMessageId('conv', 3, 'Hello');
+    expect(synthesizeMessageId('conv', 3, 'Hello')).toBe(id);
+    expect(synthesizeMessageId('conv', 5, 'Hello')).not.toBe(id);
+    expect(synthesizeMessageId('conv', 3, 'Hello!')).not.toBe(id);
+    expect(synthesizeMessageId('other', 3, 'Hello')).not.toBe(id);
+    expect(id).toMatch(/^m-[0-9a-f]{14}$/);
+  });
+});
+
+describe('conversation ids from URLs', () => {
+  const cases: [string, string, string | null][] = [
+    ['chatgpt', 'https://chatgpt.com/c/6740f2a1-0000-8000-8000-000000000001', '6740f2a1-0000-8000-8000-000000000001'],
+    [
+      'chatgpt',
+      'https://chatgpt.com/g/g-p-abc123-project/c/6740f2a1-0000-8000-8000-000000000002',
+      '6740f2a1-0000-8000-8000-000000000002',
+    ],
+    ['chatgpt', 'https://chatgpt.com/g/g-2fkFE8rbu-custom-gpt/c/abc-1', 'abc-1'],
+    ['chatgpt', 'https://chatgpt.com/', null],
+    ['chatgpt', 'https://chatgpt.com/?temporary-chat=true', null],
+    ['claude', 'https://claude.ai/chat/0b8c1f7e-0000-4000-8000-000000000001', '0b8c1f7e-0000-4000-8000-000000000001'],
+    ['claude', 'https://claude.ai/new', null],
+    ['gemini', 'https://gemini.google.com/app/1a2b3c4d5e6f7a8b', '1a2b3c4d5e6f7a8b'],
+    ['gemini', 'https://gemini.google.com/u/2/app/1a2b3c4d5e6f7a8b', '1a2b3c4d5e6f7a8b'],
+    ['gemini', 'https://gemini.google.com/gem/coding-partner/1a2b3c4d5e6f7a8b', '1a2b3c4d5e6f7a8b'],
+    ['gemini', 'https://gemini.google.com/app', null],
+  ];
+  it.each(cases)('%s %s', (site, url, expected) => {
+    const adapter = siteAdapters.find((candidate) => candidate.id === site);
+    expect(adapter?.conversationId(new URL(url))).toBe(expected);
+  });
+});
