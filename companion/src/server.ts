@@ -71,6 +71,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       keepAliveTimeout: timeouts.keepAliveMs,
       // How often Node checks the two timeouts above; its default (30 s) would let them overrun.
       connectionsCheckingInterval: timeouts.checkIntervalMs,
+      // Node would answer a missing Host with a bare 400; the Host check answers it like any bad Host.
+      requireHostHeader: false,
     },
     (req, res) => {
       // While shutting down, finish this request but do not keep its connection for another.

@@ -1,29 +1,44 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
+import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { rawRequest } from './support/raw-http.ts';
 
-describe('companion app', () => {
-  let base = '';
-  let close: () => void = () => {};
+describe('createApp', () => {
+  let port = 0;
+  let server: Server;
+  let store: SqliteStore;
+  let remove: () => Promise<void>;
 
   beforeAll(async () => {
-    const server = createApp({ version: '9.9.9' }).listen(0, '127.0.0.1');
+    const dir = await makeTempDir('app');
+    remove = dir.remove;
+    store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    server = createApp({ version: '9.9.9', store, verifyToken: (token) => token === 'secret' }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => server.close();
+    port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => close());
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    store.close();
+    await remove();
+  });
 
-  it('answers the health check with its version and no data', async () => {
-    const response = await fetch(`${base}/api/v1/health`);
+  it('answers the health check with its version and no data, without a token', async () => {
+    const response = await rawRequest(port, { path: '/api/v1/health', headers: { host: `localhost:${port}` } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, version: '9.9.9' });
-    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.json()).toEqual({ ok: true, version: '9.9.9' });
+    expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
-  it('answers unknown routes with the shared error shape', async () => {
-    const response = await fetch(`${base}/api/v1/nope`);
+  it('uses the injected token check and answers unknown routes with the shared error shape', async () => {
+    const headers = { host: `127.0.0.1:${port}`, authorization: 'Bearer secret' };
+    const response = await rawRequest(port, { path: '/api/v1/nope', headers });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
+    expect(response.json()).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
+    const stats = await rawRequest(port, { path: '/api/v1/stats', headers });
+    expect(stats.status).toBe(200);
   });
 });

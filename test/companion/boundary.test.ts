@@ -1,0 +1,455 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorSchema } from '../../shared/index.ts';
+import { makeAnnotation } from '../support/annotation-factory.ts';
+import { type RawResponse, rawRequest } from './support/raw-http.ts';
+import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
+
+const CHROME_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const FIREFOX_ORIGIN = 'moz-extension://0f8fad5b-d9cb-469f-a165-70867728950e';
+
+/** Every route, with a request that would succeed given a right Host, Origin and token. */
+function routes(): Array<{ name: string; method: string; path: string; body?: string; public?: boolean }> {
+  return [
+    { name: 'health', method: 'GET', path: '/api/v1/health', public: true },
+    {
+      name: 'push',
+      method: 'POST',
+      path: '/api/v1/sync/push',
+      body: JSON.stringify(pushBody([makeAnnotation()])),
+    },
+    { name: 'pull', method: 'GET', path: '/api/v1/sync/pull?since=0&limit=10' },
+    { name: 'stats', method: 'GET', path: '/api/v1/stats' },
+    { name: 'unknown route', method: 'GET', path: '/api/v1/nope' },
+    { name: 'root', method: 'GET', path: '/' },
+    { name: 'unknown POST', method: 'POST', path: '/api/v1/sync/other', body: '{}' },
+    { name: 'DELETE', method: 'DELETE', path: '/api/v1/sync/push' },
+  ];
+}
+
+function expectError(response: RawResponse, status: number, code: string) {
+  expect(response.status, response.text).toBe(status);
+  const body = apiErrorSchema.parse(response.json());
+  expect(body.error.code).toBe(code);
+}
+
+function expectInert(response: RawResponse) {
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.headers['x-content-type-options']).toBe('nosniff');
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
+  expect(response.headers['x-powered-by']).toBeUndefined();
+  expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  expect(response.headers['access-control-allow-origin']).not.toBe('*');
+  // Nothing internal leaks: stack frames, file paths, SQL.
+  expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/work\/|\/tmp\/|SQLITE|sqlite|SELECT|INSERT/);
+}
+
+describe('companion boundary', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  describe('Host (DNS rebinding) is checked first', () => {
+    const badHosts = (port: number) => [
+      '',
+      `:${port}`,
+      `evil.test:${port}`,
+      `127.0.0.1.evil.test:${port}`,
+      `localhost.evil.test:${port}`,
+      `localhost6:${port}`,
+      `LOCALHOST:${port}`,
+      `localhost.:${port}`,
+      `0.0.0.0:${port}`,
+      `127.1:${port}`,
+      `[::ffff:127.0.0.1]:${port}`,
+      `127.0.0.1:${port + 1}`,
+      `127.0.0.1:${port}0`,
+      '127.0.0.1',
+      'localhost',
+      `127.0.0.1:${port}@evil.test`,
+    ];
+
+    it('refuses every route, method and token state with a bad or missing Host, before reading the token or body', async () => {
+      const before = server.countRows('annotations');
+      for (const route of routes()) {
+        for (const host of [...badHosts(server.port), undefined]) {
+          for (const token of [server.token, null]) {
+            const headers: Record<string, string> = { 'content-type': 'application/json' };
+            if (host !== undefined) headers.host = host;
+            const response = await rawRequest(server.port, {
+              method: route.method,
+              path: route.path,
+              headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+              ...(route.body ? { body: route.body } : {}),
+            });
+            expectError(response, 403, 'forbidden_host');
+            expectInert(response);
+          }
+        }
+      }
+      // A preflight with a bad Host is refused too.
+      const preflight = await rawRequest(server.port, {
+        method: 'OPTIONS',
+        path: '/api/v1/sync/push',
+        headers: { host: `evil.test:${server.port}`, origin: CHROME_ORIGIN, 'access-control-request-method': 'POST' },
+      });
+      expectError(preflight, 403, 'forbidden_host');
+      expect(server.countRows('annotations')).toBe(before);
+    });
+
+    it('accepts the three loopback names with the right port', async () => {
+      for (const name of ['127.0.0.1', 'localhost', '[::1]']) {
+        const response = await server.send({ path: '/api/v1/stats', headers: { host: `${name}:${server.port}` } });
+        expect(response.status, name).toBe(200);
+        expectInert(response);
+      }
+    });
+  });
+
+  describe('Origin', () => {
+    const badOrigins = (port: number) => [
+      'null',
+      'https://evil.test',
+      `http://evil.test:${port}`,
+      `http://127.0.0.1:${port + 1}`,
+      `http://localhost:${port}`, // not the origin this request's Host names
+      `https://127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}.evil.test`,
+      'chrome-extension://abcdefghijklmnop',
+      'chrome-extension://ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP',
+      'chrome-extension://abcdefghijklmnopabcdefghijklmnoz',
+      `${CHROME_ORIGIN}.evil.test`,
+      `${CHROME_ORIGIN}/`,
+      'moz-extension://not-a-uuid',
+      `${FIREFOX_ORIGIN}x`,
+      'moz-extension://*',
+      'file://',
+      '',
+    ];
+
+    it('refuses any other origin on every route, even with a valid token, and changes nothing', async () => {
+      const before = server.countRows('annotations');
+      for (const route of routes()) {
+        for (const origin of badOrigins(server.port)) {
+          const response = await server.send({
+            method: route.method,
+            path: route.path,
+            headers: { origin, 'content-type': 'application/json' },
+            ...(route.body ? { body: route.body } : {}),
+          });
+          expectError(response, 403, 'forbidden_origin');
+          expectInert(response);
+          expect(response.headers['access-control-allow-origin']).toBeUndefined();
+        }
+      }
+      expect(server.countRows('annotations')).toBe(before);
+    });
+
+    it('allows extension origins with CORS for exactly that origin, and the companion’s own origin without CORS', async () => {
+      for (const origin of [CHROME_ORIGIN, FIREFOX_ORIGIN]) {
+        const response = await server.send({ path: '/api/v1/stats', headers: { origin } });
+        expect(response.status).toBe(200);
+        expect(response.headers['access-control-allow-origin']).toBe(origin);
+        expect(response.headers.vary).toMatch(/Origin/);
+        expectInert(response);
+      }
+      const own = await server.send({ path: '/api/v1/stats', headers: { origin: `http://${server.host}` } });
+      expect(own.status).toBe(200);
+      expect(own.headers['access-control-allow-origin']).toBeUndefined();
+      const none = await server.send({ path: '/api/v1/stats' });
+      expect(none.status).toBe(200);
+    });
+
+    it('answers preflights from extensions (no token needed) and refuses other origins', async () => {
+      const preflight = (origin: string) =>
+        server.send({
+          method: 'OPTIONS',
+          path: '/api/v1/sync/push',
+          token: null,
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization, content-type',
+          },
+        });
+      const ok = await preflight(FIREFOX_ORIGIN);
+      expect(ok.status).toBe(204);
+      expect(ok.headers['access-control-allow-origin']).toBe(FIREFOX_ORIGIN);
+      expect(ok.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+      expect(ok.headers['access-control-allow-methods']).toContain('POST');
+      expect(ok.headers['access-control-allow-credentials']).toBeUndefined();
+      expectError(await preflight('https://evil.test'), 403, 'forbidden_origin');
+    });
+  });
+
+  describe('token', () => {
+    it('is required on every route but health, and health returns no data', async () => {
+      const wrong = [
+        null,
+        'x'.repeat(43),
+        server.token.slice(0, -1),
+        `${server.token}x`,
+        server.token.toUpperCase(),
+        '',
+      ];
+      for (const route of routes()) {
+        for (const token of wrong) {
+          const response = await server.send({
+            method: route.method,
+            path: route.path,
+            token,
+            headers: { 'content-type': 'application/json' },
+            ...(route.body ? { body: route.body } : {}),
+          });
+          if (route.public) {
+            expect(response.status).toBe(200);
+            expect(Object.keys(response.json() as object).sort()).toEqual(['ok', 'version']);
+          } else {
+            expectError(response, 401, 'unauthorized');
+            expect(response.headers['www-authenticate']).toBe('Bearer');
+          }
+          expectInert(response);
+        }
+      }
+      for (const authorization of [
+        `bearer ${server.token}`,
+        `Basic ${server.token}`,
+        `Bearer  ${server.token}`,
+        server.token,
+      ]) {
+        const response = await server.send({ path: '/api/v1/stats', headers: { authorization } });
+        expectError(response, 401, 'unauthorized');
+      }
+    });
+
+    it('with the token, known routes answer and unknown routes are 404', async () => {
+      for (const route of routes()) {
+        const response = await server.send({
+          method: route.method,
+          path: route.path,
+          headers: { 'content-type': 'application/json' },
+          ...(route.body ? { body: route.body } : {}),
+        });
+        const expected: Record<string, number> = {
+          health: 200,
+          push: 200,
+          pull: 200,
+          stats: 200,
+          'unknown route': 404,
+          root: 404,
+          'unknown POST': 404,
+          DELETE: 404,
+        };
+        expect(response.status, route.name).toBe(expected[route.name]);
+        expectInert(response);
+      }
+    });
+
+    it('never appears in logs or responses', async () => {
+      await server.send({ path: '/api/v1/sync/pull' });
+      await server.send({ path: '/api/v1/stats', token: 'wrong' });
+      expect(server.logs.join('\n')).not.toContain(server.token);
+      const pull = await server.send({ path: '/api/v1/sync/pull' });
+      expect(pull.text).not.toContain(server.token);
+    });
+  });
+
+  describe('bodies', () => {
+    it('refuses anything but JSON with 415, before parsing', async () => {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/jsonp',
+        'text/json',
+      ]) {
+        const response = await server.send({
+          method: 'POST',
+          path: '/api/v1/sync/push',
+          headers: { 'content-type': type },
+          body: JSON.stringify(pushBody([makeAnnotation()])),
+        });
+        expectError(response, 415, 'unsupported_media_type');
+      }
+      const noType = await server.send({
+        method: 'POST',
+        path: '/api/v1/sync/push',
+        body: JSON.stringify(pushBody([makeAnnotation()])),
+      });
+      expectError(noType, 415, 'unsupported_media_type');
+      const latin1 = await server.send({
+        method: 'POST',
+        path: '/api/v1/sync/push',
+        headers: { 'content-type': 'application/json; charset=latin1' },
+        body: JSON.stringify(pushBody([])),
+      });
+      expectError(latin1, 415, 'unsupported_charset');
+    });
+
+    it('answers malformed JSON and non-object roots with 400', async () => {
+      for (const body of ['{', '{"deviceId":', 'nul', '{"a":1}}', "{'a':1}"]) {
+        const response = await server.push(body);
+        expectError(response, 400, 'invalid_json');
+        expectInert(response);
+      }
+      for (const body of ['[]', '"text"', '42', 'null']) {
+        const response = await server.push(body);
+        expect(response.status).toBe(400);
+        expectInert(response);
+      }
+      expectError(await server.push(''), 400, 'invalid_request');
+    });
+
+    it('names every invalid envelope field by path, and unknown keys are refused', async () => {
+      const response = await server.push({ deviceId: 'bad id with spaces', annotations: 'nope', extra: 1 });
+      expectError(response, 400, 'invalid_request');
+      const paths = apiErrorSchema.parse(response.json()).error.issues?.map((issue) => issue.path);
+      expect(paths).toEqual(expect.arrayContaining(['deviceId', 'annotations', '(root)']));
+      const tooMany = await server.push(pushBody(Array.from({ length: 1001 }, () => ({}))));
+      expectError(tooMany, 400, 'invalid_request');
+      expect(tooMany.text).toContain('at most 1000 records');
+    });
+
+    it('rejects invalid records one by one with field paths, storing the valid ones', async () => {
+      const good = makeAnnotation();
+      const badScore = { ...makeAnnotation(), score: 101 };
+      const extraKey = { ...makeAnnotation(), sneaky: true };
+      const badRole = makeAnnotation({ context: [{ role: 'wizard' as 'user', content: 'x' }] });
+      const response = await server.push(pushBody([good, badScore, extraKey, badRole, 'not an object']));
+      expect(response.status).toBe(200);
+      const { annotations } = response.json() as {
+        annotations: Array<{ index: number; id: string | null; status: string; issues?: Array<{ path: string }> }>;
+      };
+      expect(annotations.map((result) => result.status)).toEqual([
+        'accepted',
+        'rejected',
+        'rejected',
+        'rejected',
+        'rejected',
+      ]);
+      expect(annotations[1]?.issues?.[0]?.path).toBe('score');
+      expect(annotations[1]?.id).toBe(badScore.id);
+      expect(annotations[2]?.issues?.[0]?.path).toBe('(root)');
+      expect(JSON.stringify(annotations[2]?.issues)).toContain('sneaky');
+      expect(annotations[3]?.issues?.[0]?.path).toBe('context.0.role');
+      expect(annotations[4]?.id).toBeNull();
+      const stored = (await server.send({ path: '/api/v1/sync/pull?limit=1000' })).json() as {
+        annotations: Array<{ id: string }>;
+      };
+      const ids = stored.annotations.map((annotation) => annotation.id);
+      expect(ids).toContain(good.id);
+      expect(ids).not.toContain(badScore.id);
+    });
+
+    it('a __proto__ payload pollutes nothing and is refused', async () => {
+      const annotation = makeAnnotation();
+      const json = JSON.stringify(pushBody([annotation]));
+      const topLevel = `{"__proto__":{"polluted":true},${json.slice(1)}`;
+      expectError(await server.push(topLevel), 400, 'invalid_request');
+      const inRecord = json.replace('"schemaVersion"', '"__proto__":{"polluted":true},"schemaVersion"');
+      const recordResult = (await server.push(inRecord)).json() as { annotations: Array<{ status: string }> };
+      expect(recordResult.annotations[0]?.status).toBe('rejected');
+      const inMetadata = json.replace('"metadata":{}', '"metadata":{"__proto__":"x","constructor":"y"}');
+      const metadataResult = (await server.push(inMetadata)).json() as {
+        annotations: Array<{ status: string; issues: Array<{ path: string }> }>;
+      };
+      expect(metadataResult.annotations[0]?.status).toBe('rejected');
+      expect(metadataResult.annotations[0]?.issues[0]?.path).toBe('metadata.__proto__');
+      const constructorKey = json.replace(
+        '"schemaVersion"',
+        '"constructor":{"prototype":{"polluted":true}},"schemaVersion"',
+      );
+      expect(
+        ((await server.push(constructorKey)).json() as { annotations: Array<{ status: string }> }).annotations[0]
+          ?.status,
+      ).toBe('rejected');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    });
+
+    it('answers a query with unknown or malformed parameters with 400 and the parameter name', async () => {
+      for (const [query, path] of [
+        ['since=-1', 'since'],
+        ['since=abc', 'since'],
+        ['limit=0', 'limit'],
+        ['limit=100000', 'limit'],
+        ['since=1&since=2', 'since'],
+        ['cursor=1', '(root)'],
+      ]) {
+        const response = await server.send({ path: `/api/v1/sync/pull?${query}` });
+        expectError(response, 400, 'invalid_request');
+        expect(apiErrorSchema.parse(response.json()).error.issues?.[0]?.path, query).toBe(path);
+      }
+    });
+  });
+
+  it('listens on loopback only', async () => {
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address && address.family === 'IPv4' && !address.internal)
+      .map((address) => address?.address as string);
+    for (const address of addresses) {
+      const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+        const socket = connect(server.port, address);
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(undefined);
+        });
+        socket.once('error', resolve);
+      });
+      expect(error?.code, address).toBe('ECONNREFUSED');
+    }
+  });
+});
+
+describe('body size limit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ app: { bodyLimitBytes: 64 * 1024 } });
+  });
+  afterAll(() => server.close());
+
+  it('accepts a body just under the limit and answers one just over with 413, storing nothing', async () => {
+    const sized = (bytes: number) => {
+      const annotation = makeAnnotation({ response: '' });
+      const base = JSON.stringify(pushBody([annotation])).length;
+      return JSON.stringify(pushBody([{ ...annotation, response: 'x'.repeat(bytes - base) }]));
+    };
+    const under = sized(64 * 1024);
+    expect(Buffer.byteLength(under)).toBe(64 * 1024);
+    const accepted = await server.push(under);
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toContain('"status":"accepted"');
+    const over = sized(64 * 1024 + 1);
+    const response = await server.push(over);
+    expectError(response, 413, 'payload_too_large');
+    expect(server.countRows('annotations')).toBe(1);
+  });
+});
+
+describe('rate limit per token', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ app: { rateLimit: { burst: 5, perSecond: 0.01 } } });
+  });
+  afterAll(() => server.close());
+
+  it('answers 429 with Retry-After once a token spends its burst; health and a new token are unaffected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await server.send({ path: '/api/v1/stats' })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await server.send({ path: '/api/v1/stats' });
+    expectError(limited, 429, 'rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await server.send({ path: '/api/v1/health', token: null })).status).toBe(200);
+    const { rotateToken } = await import('../../companion/src/token.ts');
+    const fresh = rotateToken(server.dataDir);
+    expect((await server.send({ path: '/api/v1/stats', token: fresh })).status).toBe(200);
+    expectError(await server.send({ path: '/api/v1/stats' }), 401, 'unauthorized');
+  });
+});
