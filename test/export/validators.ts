@@ -38,25 +38,28 @@ function parseLines(text: string, problems: string[]): Obj[] {
   return rows;
 }
 
-/** JSON.parse keeps the last of duplicate keys silently; Python consumers may not. Re-serialise to compare. */
+/** JSON.parse keeps the last of duplicate keys silently; Python consumers may not. Scan the raw text. */
 function hasDuplicateKeys(line: string): boolean {
-  let count = 0;
-  JSON.parse(line, function (this: unknown, key) {
-    if (key !== '') count += 1;
-    return undefined;
-  });
-  let expected = 0;
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      expected += value.length;
-      value.forEach(walk);
-    } else if (isObj(value)) {
-      expected += Object.keys(value).length;
-      Object.values(value).forEach(walk);
-    }
-  };
-  walk(JSON.parse(line));
-  return count !== expected;
+  const stack: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    const top = stack[stack.length - 1];
+    if (ch === '"') {
+      let j = i + 1;
+      while (line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(line.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return true;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    } else if (ch === '{') stack.push({ keys: new Set(), expectKey: true });
+    else if (ch === '[') stack.push({ keys: null, expectKey: false });
+    else if (ch === '}' || ch === ']') stack.pop();
+    else if (ch === ',' && top?.keys) top.expectKey = true;
+  }
+  return false;
 }
 
 // --- OpenAI -----------------------------------------------------------------------------------------
