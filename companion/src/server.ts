@@ -77,6 +77,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (req, res) => {
       // While shutting down, finish this request but do not keep its connection for another.
       if (closing) res.setHeader('Connection', 'close');
+      res.once('finish', () => {
+        // A request that began before the shutdown leaves a keep-alive socket behind: close it once idle.
+        if (closing) setImmediate(() => server.closeIdleConnections());
+      });
       app(req, res);
     },
   );
