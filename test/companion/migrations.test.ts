@@ -64,6 +64,40 @@ describe('SQLite migrations', () => {
     db.close();
   });
 
+  it('upgrades a frozen version-1 database to 2: conversation ids filled in from the stored records', () => {
+    const db = new Database(path);
+    migrate(
+      db,
+      MIGRATIONS.filter((migration) => migration.version === 1),
+    );
+    expect(version(db)).toBe(1);
+    const rows = [
+      makeAnnotation({ site: 'claude', conversationId: 'conv-z', messageId: 'm1' }),
+      makeAnnotation({ site: 'chatgpt', conversationId: 'conv-b', messageId: 'm2' }),
+      makeAnnotation({ site: 'claude', conversationId: 'conv-z', messageId: 'm3' }),
+    ];
+    const insert = db.prepare(
+      `INSERT INTO annotations (id, seq, key, site, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
+       VALUES (?, ?, ?, ?, 'ada', 1, ?, 0, NULL, 'd', ?, ?, ?)`,
+    );
+    rows.forEach((row, index) => {
+      insert.run(row.id, index + 1, row.key, row.site, row.updatedAt, `h${index}`, row.updatedAt, JSON.stringify(row));
+    });
+    db.close();
+
+    const store = openSqliteStore(path);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(store.database.prepare('SELECT conversation_id FROM annotations ORDER BY seq').pluck().all()).toEqual([
+      'conv-z',
+      'conv-b',
+      'conv-z',
+    ]);
+    const byConversation = [...store.iterateAnnotations({ order: 'conversation' })].map((a) => a.messageId);
+    expect(byConversation).toEqual(['m2', 'm1', 'm3']);
+    expect([...store.iterateAnnotations()].map((a) => a.messageId)).toEqual(['m1', 'm2', 'm3']);
+    store.close();
+  });
+
   it('rolls a failing migration back entirely and leaves the version where it was', () => {
     const db = new Database(path);
     migrate(db);

@@ -76,6 +76,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "annotations.conversation_id, so exports can read a conversation's annotations together",
+    up(db) {
+      db.exec(`
+        ALTER TABLE annotations ADD COLUMN conversation_id TEXT NOT NULL DEFAULT '';
+        UPDATE annotations SET conversation_id = json_extract(body, '$.conversationId');
+        CREATE INDEX annotations_conversation ON annotations (site, conversation_id, seq);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

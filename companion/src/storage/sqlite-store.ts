@@ -3,7 +3,14 @@ import Database from 'better-sqlite3';
 import type { Annotation, Comparison, StatsResponse } from '../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../sync/conflict-rule.ts';
 import { migrate } from './migrations.ts';
-import type { AppliedChangeSet, ChangePage, ChangeSet, SyncStore, WriteResult } from './store.ts';
+import type {
+  AnnotationIterationOptions,
+  AppliedChangeSet,
+  ChangePage,
+  ChangeSet,
+  SyncStore,
+  WriteResult,
+} from './store.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -72,9 +79,10 @@ export class SqliteStore implements SyncStore {
         )
         .pluck(),
       upsertAnnotation: db.prepare(
-        `INSERT INTO annotations (id, seq, key, site, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
-         VALUES (@id, @seq, @key, @site, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
+        `INSERT INTO annotations (id, seq, key, site, conversation_id, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
+         VALUES (@id, @seq, @key, @site, @conversationId, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, key = excluded.key, site = excluded.site,
+           conversation_id = excluded.conversation_id,
            annotator = excluded.annotator, revision = excluded.revision, updated_at = excluded.updated_at,
            updated_at_ms = excluded.updated_at_ms, deleted_at = excluded.deleted_at, device_id = excluded.device_id,
            hash = excluded.hash, received_at = excluded.received_at, body = excluded.body`,
@@ -131,6 +139,7 @@ export class SqliteStore implements SyncStore {
               ...row,
               key: annotation.key,
               site: annotation.site,
+              conversationId: annotation.conversationId,
             }),
           ),
         );
@@ -240,12 +249,13 @@ export class SqliteStore implements SyncStore {
     };
   }
 
-  iterateAnnotations(options: { includeDeleted?: boolean } = {}): IterableIterator<Annotation> {
-    return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false);
+  iterateAnnotations(options: AnnotationIterationOptions = {}): IterableIterator<Annotation> {
+    const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
+    return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false, order);
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {
-    return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false);
+    return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
   }
 
   /**
@@ -254,12 +264,16 @@ export class SqliteStore implements SyncStore {
    * the iteration reads one consistent snapshot. The connection closes when iteration ends or is
    * abandoned with `return()` (a `break` in for…of).
    */
-  *#iterate<T>(table: 'annotations' | 'comparisons', includeDeleted: boolean): Generator<T, void, undefined> {
+  *#iterate<T>(
+    table: 'annotations' | 'comparisons',
+    includeDeleted: boolean,
+    order: 'seq' | 'site, conversation_id, seq',
+  ): Generator<T, void, undefined> {
     const reader = new Database(this.#path, { readonly: true, fileMustExist: true });
     this.#readers.add(reader);
     try {
       const where = includeDeleted ? '' : 'WHERE deleted_at IS NULL';
-      const rows = reader.prepare<[], string>(`SELECT body FROM ${table} ${where} ORDER BY seq`).pluck().iterate();
+      const rows = reader.prepare<[], string>(`SELECT body FROM ${table} ${where} ORDER BY ${order}`).pluck().iterate();
       for (const body of rows) yield JSON.parse(body) as T;
     } finally {
       this.#readers.delete(reader);

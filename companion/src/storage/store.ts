@@ -5,9 +5,15 @@ import type { Annotation, Comparison, StatsResponse } from '../../../shared/inde
  * database can implement the same interface later. Reads are synchronous iterators so exports stream
  * row by row without holding the result set in memory.
  */
+export interface AnnotationIterationOptions {
+  includeDeleted?: boolean;
+  /** `sequence` (default): as synced. `conversation`: each conversation's annotations together (by site, conversation id). */
+  order?: 'sequence' | 'conversation';
+}
+
 export interface Store {
   /** The current version of each stored annotation, in sequence order; tombstones only when asked. */
-  iterateAnnotations(options?: { includeDeleted?: boolean }): IterableIterator<Annotation>;
+  iterateAnnotations(options?: AnnotationIterationOptions): IterableIterator<Annotation>;
   /** The current version of each stored comparison, in sequence order; tombstones only when asked. */
   iterateComparisons(options?: { includeDeleted?: boolean }): IterableIterator<Comparison>;
   close(): void;
