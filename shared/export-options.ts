@@ -63,7 +63,7 @@ const booleanSchema = z.preprocess((value) => {
 
 const scoreSchema = z.preprocess(
   (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : emptyToUndefined(value)),
-  z.int('must be a whole number').min(0).max(100),
+  z.int('must be a whole number').min(0, 'must be from 0 to 100').max(100, 'must be from 0 to 100'),
 );
 
 /** A date (`2026-11-01`, start of that day in UTC) or a full ISO date-time with offset. */

@@ -8,6 +8,7 @@ import { jsonBody } from './middleware/json-body.ts';
 import { corsPreflight, originCheck } from './middleware/origin-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { exportRouter } from './routes/export.ts';
 import { healthRouter } from './routes/health.ts';
 import { statsRouter } from './routes/stats.ts';
 import { syncRouter } from './routes/sync.ts';
@@ -59,7 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps.version));
   app.use(syncRouter({ store: deps.store, clock }));
   app.use(statsRouter(deps.store));
-  // The export routes and the dashboard mount here.
+  app.use(exportRouter(deps.store));
+  // The dashboard mounts here.
 
   app.use(notFound);
   app.use(errorHandler(logger));

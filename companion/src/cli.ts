@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatsCommand } from './commands/stats.ts';
@@ -14,7 +15,7 @@ registerServeCommand(program);
 registerTokenCommand(program);
 registerStatsCommand(program);
 registerImportCommand(program);
-// `margin export` (commands/export.ts) registers here.
+registerExportCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`margin: ${error instanceof Error ? error.message : String(error)}`);

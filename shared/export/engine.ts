@@ -114,10 +114,19 @@ export function exportDataset(
 
   function splitOf(annotation: Annotation): SplitName {
     if (options.split === undefined) return 'train';
-    return unitInterval(`${annotation.site}\u0000${annotation.conversationId}`) < options.split ? 'train' : 'validation';
+    return unitInterval(`${annotation.site}\u0000${annotation.conversationId}`) < options.split
+      ? 'train'
+      : 'validation';
   }
 
-  function metaLine(split: SplitName, lineNo: number, lineText: string, kindName: string, provenance: Provenance, label?: boolean): string {
+  function metaLine(
+    split: SplitName,
+    lineNo: number,
+    lineText: string,
+    kindName: string,
+    provenance: Provenance,
+    label?: boolean,
+  ): string {
     const { sources } = provenance;
     return `${JSON.stringify({
       line: lineNo,
@@ -163,7 +172,11 @@ export function exportDataset(
     if (example.kind === 'pair') summary.pairs += 1;
     if (example.kind === 'kto') summary.labels[example.label ? 'desirable' : 'undesirable'] += 1;
     const label = example.kind === 'kto' ? example.label : undefined;
-    yield { split, line: `${text}\n`, meta: metaLine(split, summary.lines[split], text, example.kind, candidate, label) };
+    yield {
+      split,
+      line: `${text}\n`,
+      meta: metaLine(split, summary.lines[split], text, example.kind, candidate, label),
+    };
   }
 
   /** Lines of one conversation's annotations (already tombstone-free and filtered). */
@@ -188,7 +201,10 @@ export function exportDataset(
     // that very response (uncorrected).
     const approved = new Set<string>();
     for (const annotation of batch) {
-      if (correctionOf(annotation) !== 'replacement' && judge(annotation, options.sftMinScore, options.ktoUndesirableMax) === 'positive') {
+      if (
+        correctionOf(annotation) !== 'replacement' &&
+        judge(annotation, options.sftMinScore, options.ktoUndesirableMax) === 'positive'
+      ) {
         approved.add(normalizeWhitespace(annotation.response));
       }
     }
@@ -207,8 +223,14 @@ export function exportDataset(
           skip(target.skip);
           continue;
         }
-        const approvedTurns = prompt.turns.map((turn) => turn.role === 'assistant' && approved.has(normalizeWhitespace(turn.content)));
-        yield* emit({ example: { kind: 'sft', prompt, target: target.target, approvedTurns }, sources: [annotation], basis: target.basis });
+        const approvedTurns = prompt.turns.map(
+          (turn) => turn.role === 'assistant' && approved.has(normalizeWhitespace(turn.content)),
+        );
+        yield* emit({
+          example: { kind: 'sft', prompt, target: target.target, approvedTurns },
+          sources: [annotation],
+          basis: target.basis,
+        });
       } else if (kind === 'kto') {
         const rows = ktoRows(annotation, options);
         if ('skip' in rows) {
@@ -216,12 +238,22 @@ export function exportDataset(
           continue;
         }
         for (const row of rows.rows) {
-          yield* emit({ example: { kind: 'kto', prompt, completion: row.completion, label: row.label }, sources: [annotation], basis: row.basis });
+          yield* emit({
+            example: { kind: 'kto', prompt, completion: row.completion, label: row.label },
+            sources: [annotation],
+            basis: row.basis,
+          });
         }
       } else if (correctionOf(annotation) === 'replacement') {
         used.add(annotation);
         yield* emit({
-          example: { kind: 'pair', prompt, chosen: annotation.correction ?? '', rejected: annotation.response, margin: null },
+          example: {
+            kind: 'pair',
+            prompt,
+            chosen: annotation.correction ?? '',
+            rejected: annotation.response,
+            margin: null,
+          },
           sources: [annotation],
           basis: 'correction',
         });
@@ -264,7 +296,13 @@ export function exportDataset(
           }
           used.add(a).add(b);
           yield* emit({
-            example: { kind: 'pair', prompt, chosen: preference.chosen.response, rejected: preference.rejected.response, margin: preference.margin },
+            example: {
+              kind: 'pair',
+              prompt,
+              chosen: preference.chosen.response,
+              rejected: preference.rejected.response,
+              margin: preference.margin,
+            },
             sources: [preference.chosen, preference.rejected],
             basis: preference.basis,
           });
@@ -296,7 +334,8 @@ export function exportDataset(
           continue;
         }
         used.add(chosen).add(rejected);
-        const margin = chosen.score !== null && rejected.score !== null ? Math.max(0, chosen.score - rejected.score) / 100 : null;
+        const margin =
+          chosen.score !== null && rejected.score !== null ? Math.max(0, chosen.score - rejected.score) / 100 : null;
         yield* emit({
           example: { kind: 'pair', prompt, chosen: chosen.response, rejected: rejected.response, margin },
           sources: [chosen, rejected],

@@ -1,7 +1,8 @@
 import { EXPORT_FORMAT_KIND, type ExportFormat, type ExportOptions } from '../export-options.ts';
 
 const FORMAT_LINES: Record<ExportFormat, string> = {
-  'openai-sft': '{"messages":[system?, …context, assistant target]}; earlier assistant turns carry weight 0 unless approved',
+  'openai-sft':
+    '{"messages":[system?, …context, assistant target]}; earlier assistant turns carry weight 0 unless approved',
   'openai-dpo': '{"input":{"messages":[…]},"preferred_output":[assistant],"non_preferred_output":[assistant]}',
   'trl-sft': '{"messages":[system?, …context, assistant target]} (TRL conversational language modeling)',
   'trl-prompt-completion': '{"prompt":[…context],"completion":[assistant target]} (only the target is trained)',
@@ -9,14 +10,17 @@ const FORMAT_LINES: Record<ExportFormat, string> = {
   'trl-kto': '{"prompt":[…],"completion":[assistant],"label":true|false}',
   'trl-reward': '{"prompt":[…],"chosen":[…],"rejected":[…],"margin":score gap/100, 0 when unknown}',
   sharegpt: '{"conversations":[{"from":"human"|"gpt"|"observation","value"}…],"system"?} (LLaMA-Factory, FastChat)',
-  'sharegpt-dpo': '{"conversations":[… ending with human],"chosen":{"from":"gpt"},"rejected":{…},"system"?} (LLaMA-Factory ranking)',
+  'sharegpt-dpo':
+    '{"conversations":[… ending with human],"chosen":{"from":"gpt"},"rejected":{…},"system"?} (LLaMA-Factory ranking)',
   alpaca: '{"instruction":last user turn,"input":"","output":target,"system"?,"history"?:[[user,assistant]…]}',
   'hh-rlhf': '{"chosen":"\\n\\nHuman: …\\n\\nAssistant: …","rejected":…}; the system prompt opens the first Human turn',
   raw: 'each annotation exactly as stored (after filters and redaction)',
 };
 
 /** The export rules with the thresholds in force: what `margin export --explain` prints. */
-export function explainExport(options: Pick<ExportOptions, 'sftMinScore' | 'pairMinGap' | 'ktoDesirableMin' | 'ktoUndesirableMax'>): string {
+export function explainExport(
+  options: Pick<ExportOptions, 'sftMinScore' | 'pairMinGap' | 'ktoDesirableMin' | 'ktoUndesirableMax'>,
+): string {
   const o = options;
   return `How Margin turns annotations into dataset lines (docs/export.md has the long form)
 

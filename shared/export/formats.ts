@@ -86,7 +86,9 @@ function hhTranscript(prompt: Prompt, answer: string): string | { skip: string }
   const turns = alternate(prompt.turns, false);
   if ('skip' in turns) return turns;
   // HH has no system slot: the system prompt opens the first Human turn.
-  const texts = turns.map((turn, i) => (i === 0 && prompt.system !== null ? `${prompt.system}\n\n${turn.content}` : turn.content));
+  const texts = turns.map((turn, i) =>
+    i === 0 && prompt.system !== null ? `${prompt.system}\n\n${turn.content}` : turn.content,
+  );
   const all = [...texts, answer];
   if (all.some((text) => text.includes('\n\nHuman:') || text.includes('\n\nAssistant:'))) {
     return { skip: 'hh-separator-in-text' };
@@ -115,13 +117,16 @@ function buildSft(format: ExportFormat, ex: SftExample): Built {
     case 'sharegpt': {
       const conversations = sharegptConversation(ex.prompt);
       if ('skip' in conversations) return conversations;
-      return { value: withSystem({ conversations: [...conversations, { from: 'gpt', value: ex.target }] }, ex.prompt.system) };
+      return {
+        value: withSystem({ conversations: [...conversations, { from: 'gpt', value: ex.target }] }, ex.prompt.system),
+      };
     }
     case 'alpaca': {
       const turns = alternate(ex.prompt.turns, false);
       if ('skip' in turns) return turns;
       const history: [string, string][] = [];
-      for (let i = 0; i + 1 < turns.length - 1; i += 2) history.push([turns[i]?.content ?? '', turns[i + 1]?.content ?? '']);
+      for (let i = 0; i + 1 < turns.length - 1; i += 2)
+        history.push([turns[i]?.content ?? '', turns[i + 1]?.content ?? '']);
       const instruction = turns[turns.length - 1]?.content ?? '';
       const base = withSystem({ instruction, input: '', output: ex.target }, ex.prompt.system);
       return { value: history.length > 0 ? { ...base, history } : base };
@@ -145,7 +150,9 @@ function buildPair(format: ExportFormat, ex: PairExample): Built {
       };
     }
     case 'trl-dpo':
-      return { value: { prompt: chatMessages(ex.prompt), chosen: [assistant(ex.chosen)], rejected: [assistant(ex.rejected)] } };
+      return {
+        value: { prompt: chatMessages(ex.prompt), chosen: [assistant(ex.chosen)], rejected: [assistant(ex.rejected)] },
+      };
     case 'trl-reward':
       // Every row carries margin (0 when no score gap is known) so all rows share one shape.
       return {

@@ -91,13 +91,26 @@ export function ktoRows(
       ],
     };
   }
-  if (correction === 'approval') return { rows: [{ completion: annotation.response, label: true, basis: 'correction-approves' }] };
+  if (correction === 'approval')
+    return { rows: [{ completion: annotation.response, label: true, basis: 'correction-approves' }] };
   const judgement = judge(annotation, options.ktoDesirableMin, options.ktoUndesirableMax);
   switch (judgement) {
     case 'positive':
-      return { rows: [{ completion: annotation.response, label: true, basis: annotation.thumb === 'up' ? 'thumb-up' : 'score' }] };
+      return {
+        rows: [
+          { completion: annotation.response, label: true, basis: annotation.thumb === 'up' ? 'thumb-up' : 'score' },
+        ],
+      };
     case 'negative':
-      return { rows: [{ completion: annotation.response, label: false, basis: annotation.thumb === 'down' ? 'thumb-down' : 'score' }] };
+      return {
+        rows: [
+          {
+            completion: annotation.response,
+            label: false,
+            basis: annotation.thumb === 'down' ? 'thumb-down' : 'score',
+          },
+        ],
+      };
     case 'middle':
       return { skip: 'kto-middle-score' };
     case 'unrated':
@@ -132,7 +145,8 @@ export function variantPreference(
   }
   if (a.thumb === 'up' && b.thumb === 'up') return { skip: 'pair-both-up' };
   if (a.thumb === 'down' && b.thumb === 'down') return { skip: 'pair-both-down' };
-  if (a.score !== null && b.score !== null) return a.score === b.score ? { skip: 'pair-tie' } : { skip: 'pair-gap-below-delta' };
+  if (a.score !== null && b.score !== null)
+    return a.score === b.score ? { skip: 'pair-tie' } : { skip: 'pair-gap-below-delta' };
   return { skip: 'pair-unrated' };
 }
 
@@ -146,7 +160,10 @@ export interface Prompt {
  * Splits the captured context into system prompt and turns, or says why it cannot carry a target:
  * the rated response must follow a user (or tool) turn, and no turn may be empty.
  */
-export function preparePrompt(context: readonly Message[], systemPrompt: string | undefined): Prompt | { skip: string } {
+export function preparePrompt(
+  context: readonly Message[],
+  systemPrompt: string | undefined,
+): Prompt | { skip: string } {
   let start = 0;
   const systemParts: string[] = [];
   while (start < context.length && context[start]?.role === 'system') {

@@ -51,14 +51,28 @@ const MULTI_TURN: Message[] = [
 ];
 const UNICODE_PROMPT =
   'Traduis «bonjour» 👋 en arabe et en hébreu; line\u2028separator, paragraph\u2029separator, tab\tand "quotes" \\ backslash';
-const UNICODE_ANSWER = 'مرحبا (Arabic, RTL) · שלום (Hebrew) 👋🏽 — “curly” and "straight" quotes\nsecond line\u2028after U+2028';
-const CODE_ANSWER = 'Use a loop:\n\n```python\nfor i in range(3):\n    print(f"{i}: \\"ok\\"")\n```\n\nThat prints three lines.';
+const UNICODE_ANSWER =
+  'مرحبا (Arabic, RTL) · שלום (Hebrew) 👋🏽 — “curly” and "straight" quotes\nsecond line\u2028after U+2028';
+const CODE_ANSWER =
+  'Use a loop:\n\n```python\nfor i in range(3):\n    print(f"{i}: \\"ok\\"")\n```\n\nThat prints three lines.';
 
 export const annotations: Annotation[] = [
   // c-variants: three regenerations of one prompt. 1 vs 2: score gap 70 (pair); 1 vs 3: both up (no
   // pair); 3 vs 2: up vs down (pair).
-  annotation('c-variants', 'm1', { variant: variant(1, 3, 'g1'), thumb: 'up', score: 90, tags: ['router'], comment: 'Exactly right.' }),
-  annotation('c-variants', 'm2', { variant: variant(2, 3, 'g1'), response: BAD, thumb: 'down', score: 20, tags: ['router'] }),
+  annotation('c-variants', 'm1', {
+    variant: variant(1, 3, 'g1'),
+    thumb: 'up',
+    score: 90,
+    tags: ['router'],
+    comment: 'Exactly right.',
+  }),
+  annotation('c-variants', 'm2', {
+    variant: variant(2, 3, 'g1'),
+    response: BAD,
+    thumb: 'down',
+    score: 20,
+    tags: ['router'],
+  }),
   annotation('c-variants', 'm3', {
     variant: variant(3, 3, 'g1'),
     response: 'Press and hold the reset button for ten seconds.',
@@ -66,7 +80,13 @@ export const annotations: Annotation[] = [
     annotator: 'bob',
   }),
   // c-multi: first answer thumbed down, second answer corrected (correction ≻ original, weight 0).
-  annotation('c-multi', 'm1', { site: 'claude', context: [MULTI_TURN[0] as Message], response: BAD, thumb: 'down', model: 'claude-opus' }),
+  annotation('c-multi', 'm1', {
+    site: 'claude',
+    context: [MULTI_TURN[0] as Message],
+    response: BAD,
+    thumb: 'down',
+    model: 'claude-opus',
+  }),
   annotation('c-multi', 'm2', {
     site: 'claude',
     model: 'claude-opus',
@@ -77,7 +97,11 @@ export const annotations: Annotation[] = [
     comment: 'Should mention the reset pin.',
   }),
   // c-approved: the earlier assistant turn was approved, so it keeps weight 1; the answer has code.
-  annotation('c-approved', 'm1', { context: [{ role: 'user', content: 'Print 0..2 in Python.' }], response: 'Use range(3).', thumb: 'up' }),
+  annotation('c-approved', 'm1', {
+    context: [{ role: 'user', content: 'Print 0..2 in Python.' }],
+    response: 'Use range(3).',
+    thumb: 'up',
+  }),
   annotation('c-approved', 'm2', {
     context: [
       { role: 'user', content: 'Print 0..2 in Python.' },
@@ -101,7 +125,10 @@ export const annotations: Annotation[] = [
   annotation('c-tie', 'm1', { variant: variant(1, 2, 'g2'), response: 'Answer A.', score: 60 }),
   annotation('c-tie', 'm2', { variant: variant(2, 2, 'g2'), response: 'Answer B.', score: 60 }),
   // c-compare: unrated variants that an explicit comparison orders (b wins).
-  annotation('c-compare', 'm1', { variant: variant(1, 2, 'g3'), response: 'Reboot from the admin page at 192.168.0.1.' }),
+  annotation('c-compare', 'm1', {
+    variant: variant(1, 2, 'g3'),
+    response: 'Reboot from the admin page at 192.168.0.1.',
+  }),
   annotation('c-compare', 'm2', { variant: variant(2, 2, 'g3'), response: GOOD }),
   // c-differ: marked as variants, but captured under different system prompts: never a pair.
   annotation('c-differ', 'm1', { variant: variant(1, 2, 'g4'), thumb: 'up', response: 'Variant under prompt one.' }),
@@ -130,8 +157,19 @@ export const annotations: Annotation[] = [
     correction: '  On the back,  next to the power socket.\n',
   }),
   // Two annotators approving the same response: the second identical line is a duplicate.
-  annotation('c-dup', 'm1', { context: [{ role: 'user', content: 'Is 5 GHz faster?' }], response: 'Usually, at short range.', thumb: 'up', annotator: 'ada' }),
-  annotation('c-dup', 'm1', { context: [{ role: 'user', content: 'Is 5 GHz faster?' }], response: 'Usually, at short range.', thumb: 'up', annotator: 'bob', id: 'ann-dup-bob' }),
+  annotation('c-dup', 'm1', {
+    context: [{ role: 'user', content: 'Is 5 GHz faster?' }],
+    response: 'Usually, at short range.',
+    thumb: 'up',
+    annotator: 'ada',
+  }),
+  annotation('c-dup', 'm1', {
+    context: [{ role: 'user', content: 'Is 5 GHz faster?' }],
+    response: 'Usually, at short range.',
+    thumb: 'up',
+    annotator: 'bob',
+    id: 'ann-dup-bob',
+  }),
   // Shapes some formats cannot carry: a tool turn (openai, alpaca, hh), a greeting first (sharegpt,
   // alpaca, hh), consecutive user turns (merged), an HH separator inside the text.
   annotation('c-tool', 'm1', {
@@ -151,7 +189,11 @@ export const annotations: Annotation[] = [
     correction: `${GOOD} Then wait for the lights.`,
   }),
   annotation('c-double', 'm1', {
-    context: [SYSTEM, { role: 'user', content: 'My router is broken.' }, { role: 'user', content: 'How do I reset it?' }],
+    context: [
+      SYSTEM,
+      { role: 'user', content: 'My router is broken.' },
+      { role: 'user', content: 'How do I reset it?' },
+    ],
     response: 'Unplug it.',
     thumb: 'down',
     correction: GOOD,
@@ -165,11 +207,25 @@ export const annotations: Annotation[] = [
   // A context that ends with an assistant turn cannot carry a target.
   annotation('c-shape', 'm1', { context: [Q_RESET, { role: 'assistant', content: GOOD }], thumb: 'up' }),
   // Two more approved answers so OpenAI's minimum of ten examples is met.
-  annotation('c-more', 'm1', { context: [{ role: 'user', content: 'What does the amber LED mean?' }], response: 'It is resetting.', thumb: 'up' }),
-  annotation('c-more', 'm2', { context: [{ role: 'user', content: 'And green?' }], response: 'It is online.', score: 80 }),
+  annotation('c-more', 'm1', {
+    context: [{ role: 'user', content: 'What does the amber LED mean?' }],
+    response: 'It is resetting.',
+    thumb: 'up',
+  }),
+  annotation('c-more', 'm2', {
+    context: [{ role: 'user', content: 'And green?' }],
+    response: 'It is online.',
+    score: 80,
+  }),
 ];
 
-function comparison(id: string, a: string, b: string, winner: Comparison['winner'], deletedAt: string | null = null): Comparison {
+function comparison(
+  id: string,
+  a: string,
+  b: string,
+  winner: Comparison['winner'],
+  deletedAt: string | null = null,
+): Comparison {
   return {
     schemaVersion: 1,
     id,

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { annotationSchema, EXPORT_FORMATS } from '../../shared/index.ts';
 import { summaryLine } from '../../shared/export/index.ts';
+import { annotationSchema, EXPORT_FORMATS } from '../../shared/index.ts';
 import { runExport } from './export-helpers.ts';
 import { annotations } from './fixture.ts';
 import { validateExport } from './validators.ts';
@@ -41,7 +41,10 @@ describe.each(EXPORT_FORMATS)('%s export of the fixture set', (format) => {
   it('has one sidecar line per line, each naming the annotations behind it', async () => {
     const out = await runExport({ format });
     const lines = out.train.split('\n').filter(Boolean);
-    const meta = out.trainMeta.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const meta = out.trainMeta
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     expect(meta).toHaveLength(lines.length);
     const ids = new Set(annotations.map((a) => a.id));
     meta.forEach((entry, i) => {
@@ -55,7 +58,10 @@ describe.each(EXPORT_FORMATS)('%s export of the fixture set', (format) => {
 describe('raw export', () => {
   it('writes every live annotation exactly as stored', async () => {
     const out = await runExport({ format: 'raw' });
-    const rows = out.train.split('\n').filter(Boolean).map((line) => annotationSchema.parse(JSON.parse(line)));
+    const rows = out.train
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => annotationSchema.parse(JSON.parse(line)));
     expect(rows).toEqual(annotations.filter((a) => a.deletedAt === null));
   });
 });

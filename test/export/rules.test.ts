@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Annotation, exportOptionsSchema } from '../../shared/index.ts';
 import { redactPii } from '../../shared/export/index.ts';
+import { type Annotation, exportOptionsSchema } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { parseJsonl, runExport } from './export-helpers.ts';
 import { annotations } from './fixture.ts';
@@ -59,7 +59,12 @@ describe('pairs', () => {
     ];
     const at = await runExport({ format: 'trl-reward' }, pair([80, 65]), []);
     expect(parseJsonl(at.train)).toEqual([
-      { prompt: context, chosen: [{ role: 'assistant', content: 'A' }], rejected: [{ role: 'assistant', content: 'B' }], margin: 0.15 },
+      {
+        prompt: context,
+        chosen: [{ role: 'assistant', content: 'A' }],
+        rejected: [{ role: 'assistant', content: 'B' }],
+        margin: 0.15,
+      },
     ]);
     const below = await runExport({ format: 'trl-reward' }, pair([80, 66]), []);
     expect(below.train).toBe('');
@@ -87,7 +92,11 @@ describe('supervised examples', () => {
   it('mark unapproved earlier assistant turns with weight 0 and approved ones with weight 1 (openai-sft)', async () => {
     const rows = parseJsonl((await runExport({ format: 'openai-sft' })).train);
     const multi = rows.filter((row) => (row.messages as Msg[]).filter((m) => m.role === 'assistant').length > 1);
-    const weights = multi.map((row) => (row.messages as (Msg & { weight?: number })[]).filter((m) => m.role === 'assistant').map((m) => [m.content, m.weight]));
+    const weights = multi.map((row) =>
+      (row.messages as (Msg & { weight?: number })[])
+        .filter((m) => m.role === 'assistant')
+        .map((m) => [m.content, m.weight]),
+    );
     expect(weights).toContainEqual([
       ['Unplug it, I guess.', 0],
       ['Hold the reset pin for 10 seconds until the LED blinks amber.', 1],
@@ -161,8 +170,22 @@ describe('options', () => {
     for (let c = 0; c < 200; c++) {
       const context = [{ role: 'user' as const, content: `Question ${c}` }];
       many.push(
-        makeAnnotation({ conversationId: `conv-${c}`, messageId: 'a', context, response: `Good ${c}`, thumb: 'up', score: 90 }),
-        makeAnnotation({ conversationId: `conv-${c}`, messageId: 'b', context, response: `Bad ${c}`, thumb: 'down', score: 10 }),
+        makeAnnotation({
+          conversationId: `conv-${c}`,
+          messageId: 'a',
+          context,
+          response: `Good ${c}`,
+          thumb: 'up',
+          score: 90,
+        }),
+        makeAnnotation({
+          conversationId: `conv-${c}`,
+          messageId: 'b',
+          context,
+          response: `Bad ${c}`,
+          thumb: 'down',
+          score: 10,
+        }),
       );
     }
     const first = await runExport({ format: 'trl-dpo', split: 0.8 }, many, []);
@@ -173,7 +196,10 @@ describe('options', () => {
     expect(trainRows + parseJsonl(first.validation).length).toBe(200);
     expect(trainRows).toBeGreaterThan(140);
     expect(trainRows).toBeLessThan(180);
-    const conversations = (meta: string) => new Set(parseJsonl(meta).flatMap((m) => (m.sources as { conversation_id: string }[]).map((s) => s.conversation_id)));
+    const conversations = (meta: string) =>
+      new Set(
+        parseJsonl(meta).flatMap((m) => (m.sources as { conversation_id: string }[]).map((s) => s.conversation_id)),
+      );
     const trainConversations = conversations(first.trainMeta);
     for (const id of conversations(first.validationMeta)) expect(trainConversations.has(id)).toBe(false);
     expect(validateExport('trl-dpo', first.validation)).toEqual([]);
@@ -182,7 +208,12 @@ describe('options', () => {
 
   it('redact emails, phone numbers and API keys everywhere, and count them', async () => {
     const leaky = makeAnnotation({
-      context: [{ role: 'user', content: 'Mail ada@example.com or call +1 415-555-0134. Key: sk-proj-abcdefghijklmnopqrstuvwx123' }],
+      context: [
+        {
+          role: 'user',
+          content: 'Mail ada@example.com or call +1 415-555-0134. Key: sk-proj-abcdefghijklmnopqrstuvwx123',
+        },
+      ],
       response: 'Done: I wrote to ada@example.com on 2026-11-01 about version 1.2.3.',
       comment: 'call (020) 7946 0958',
       thumb: 'up',
@@ -230,7 +261,11 @@ describe('streaming', () => {
     }
     const { exportDataset, collectExport } = await import('../../shared/export/index.ts');
     const { comparisons } = await import('./fixture.ts');
-    const run = exportDataset(slowly(annotations), slowly(comparisons), exportOptionsSchema.parse({ format: 'trl-dpo' }));
+    const run = exportDataset(
+      slowly(annotations),
+      slowly(comparisons),
+      exportOptionsSchema.parse({ format: 'trl-dpo' }),
+    );
     const files = await collectExport(run);
     expect(files.train.lines).toBe((await runExport({ format: 'trl-dpo' })).train);
   });

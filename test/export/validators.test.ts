@@ -12,20 +12,56 @@ const invalid: [ExportFormat, string, string][] = [
   ['openai-sft', jsonl({ messages: [u, { ...a('x'), weight: 0.5 }] }), 'weight'],
   ['openai-sft', jsonl({ messages: [u, a('x')], meta: 1 }), 'unknown top-level'],
   ['openai-sft', jsonl({ messages: [u, a('')] }), 'missing_content'],
-  ['openai-dpo', jsonl({ input: { messages: [u, a('x')] }, preferred_output: [a('y')], non_preferred_output: [a('z')] }), 'must end with a user'],
-  ['openai-dpo', jsonl({ input: { messages: [u] }, preferred_output: [a('y')], non_preferred_output: [a('y')] }), 'identical'],
+  [
+    'openai-dpo',
+    jsonl({ input: { messages: [u, a('x')] }, preferred_output: [a('y')], non_preferred_output: [a('z')] }),
+    'must end with a user',
+  ],
+  [
+    'openai-dpo',
+    jsonl({ input: { messages: [u] }, preferred_output: [a('y')], non_preferred_output: [a('y')] }),
+    'identical',
+  ],
   ['trl-sft', jsonl({ messages: [] }), 'empty message list'],
-  ['trl-prompt-completion', jsonl({ prompt: [{ role: 'system', content: 's' }], completion: [a('x')] }), 'ends with system'],
+  [
+    'trl-prompt-completion',
+    jsonl({ prompt: [{ role: 'system', content: 's' }], completion: [a('x')] }),
+    'ends with system',
+  ],
   ['trl-dpo', jsonl({ prompt: [u], chosen: [a('x')], rejected: [a('x')] }), 'tie'],
-  ['trl-dpo', jsonl({ prompt: [u], chosen: [a('x')], rejected: [a('y')] }, { prompt: [u], chosen: [a('x')], rejected: [a('y')], margin: 1 }), 'key set'],
+  [
+    'trl-dpo',
+    jsonl(
+      { prompt: [u], chosen: [a('x')], rejected: [a('y')] },
+      { prompt: [u], chosen: [a('x')], rejected: [a('y')], margin: 1 },
+    ),
+    'key set',
+  ],
   ['trl-kto', jsonl({ prompt: [u], completion: [a('x')], label: 'true' }), 'boolean'],
   ['trl-reward', jsonl({ prompt: [u], chosen: [a('x')], rejected: [a('y')] }), 'key set'],
   ['sharegpt', jsonl({ conversations: [{ from: 'human', value: 'q' }] }), 'even count'],
-  ['sharegpt', jsonl({ conversations: [{ from: 'user', value: 'q' }, { from: 'gpt', value: 'a' }] }), 'position'],
-  ['sharegpt-dpo', jsonl({ conversations: [{ from: 'human', value: 'q' }], chosen: 'a', rejected: { from: 'gpt', value: 'b' } }), 'chosen must be'],
+  [
+    'sharegpt',
+    jsonl({
+      conversations: [
+        { from: 'user', value: 'q' },
+        { from: 'gpt', value: 'a' },
+      ],
+    }),
+    'position',
+  ],
+  [
+    'sharegpt-dpo',
+    jsonl({ conversations: [{ from: 'human', value: 'q' }], chosen: 'a', rejected: { from: 'gpt', value: 'b' } }),
+    'chosen must be',
+  ],
   ['alpaca', jsonl({ instruction: 'q', input: null, output: 'a' }), 'input must be a string'],
   ['alpaca', jsonl({ instruction: 'q', output: '' }), 'output'],
-  ['hh-rlhf', jsonl({ chosen: '\n\nHuman: q\n\nAssistant: a', rejected: '\n\nHuman: other\n\nAssistant: b' }), 'share the dialogue'],
+  [
+    'hh-rlhf',
+    jsonl({ chosen: '\n\nHuman: q\n\nAssistant: a', rejected: '\n\nHuman: other\n\nAssistant: b' }),
+    'share the dialogue',
+  ],
   ['hh-rlhf', jsonl({ chosen: 'Human: q\n\nAssistant: a', rejected: '\n\nHuman: q\n\nAssistant: b' }), 'must start'],
   ['raw', '{"a":1}\r\n', 'CR'],
   ['raw', '{"a":1}\n\n{"a":2}\n', 'blank line'],
@@ -38,8 +74,24 @@ describe('the test-suite validators', () => {
   });
 
   it('accept the examples formats.md gives', () => {
-    expect(validateExport('openai-sft', jsonl({ messages: [u, { ...a('x'), weight: 0 }, u, { ...a('y'), weight: 1 }] }))).toEqual([]);
-    expect(validateExport('sharegpt-dpo', jsonl({ conversations: [{ from: 'human', value: 'q' }], chosen: { from: 'gpt', value: 'a' }, rejected: { from: 'gpt', value: 'b' } }))).toEqual([]);
-    expect(validateExport('hh-rlhf', jsonl({ chosen: '\n\nHuman: q\n\nAssistant: a', rejected: '\n\nHuman: q\n\nAssistant: b' }))).toEqual([]);
+    expect(
+      validateExport('openai-sft', jsonl({ messages: [u, { ...a('x'), weight: 0 }, u, { ...a('y'), weight: 1 }] })),
+    ).toEqual([]);
+    expect(
+      validateExport(
+        'sharegpt-dpo',
+        jsonl({
+          conversations: [{ from: 'human', value: 'q' }],
+          chosen: { from: 'gpt', value: 'a' },
+          rejected: { from: 'gpt', value: 'b' },
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      validateExport(
+        'hh-rlhf',
+        jsonl({ chosen: '\n\nHuman: q\n\nAssistant: a', rejected: '\n\nHuman: q\n\nAssistant: b' }),
+      ),
+    ).toEqual([]);
   });
 });

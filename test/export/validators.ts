@@ -93,7 +93,8 @@ function openaiMessages(messages: Json | undefined, where: string, allowWeight: 
     if ('weight' in message && (!allowWeight || (message.weight !== 0 && message.weight !== 1))) {
       p.push(`${at}: weight must be the integer 0 or 1, and only in SFT messages`);
     }
-    if (message.role === 'tool' && typeof message.tool_call_id !== 'string') p.push(`${at}: tool message needs tool_call_id`);
+    if (message.role === 'tool' && typeof message.tool_call_id !== 'string')
+      p.push(`${at}: tool message needs tool_call_id`);
     if (message.role === 'system' && i !== 0) p.push(`${at}: system message is not first`);
     return message.role;
   });
@@ -146,15 +147,18 @@ function trlMessages(value: Json | undefined, where: string, p: string[]): strin
       p.push(`${where}[${i}]: needs string role and content`);
       return '';
     }
-    if (!['system', 'user', 'assistant', 'tool'].includes(message.role)) p.push(`${where}[${i}]: unusual role ${message.role}`);
-    if (message.role === 'assistant' && message.content.trim() === '') p.push(`${where}[${i}]: empty assistant content`);
+    if (!['system', 'user', 'assistant', 'tool'].includes(message.role))
+      p.push(`${where}[${i}]: unusual role ${message.role}`);
+    if (message.role === 'assistant' && message.content.trim() === '')
+      p.push(`${where}[${i}]: empty assistant content`);
     return message.role;
   });
 }
 
 function exactKeys(row: Obj, keys: string[], p: string[]): void {
   const have = Object.keys(row).sort().join(',');
-  if (have !== [...keys].sort().join(',')) p.push(`keys {${have}} are not the key set {${keys.join(',')}} (apply_chat_template KeyError)`);
+  if (have !== [...keys].sort().join(','))
+    p.push(`keys {${have}} are not the key set {${keys.join(',')}} (apply_chat_template KeyError)`);
 }
 
 function trlPromptEnds(roles: string[], p: string[]): void {
@@ -191,7 +195,8 @@ const validateRow: Record<Exclude<ExportFormat, 'raw'>, (row: Obj, p: string[]) 
     exactKeys(row, ['prompt', 'chosen', 'rejected', 'margin'], p);
     trlPromptEnds(trlMessages(row.prompt, 'prompt', p), p);
     if (single(row.chosen, 'chosen', p) === single(row.rejected, 'rejected', p)) p.push('chosen == rejected (tie)');
-    if (typeof row.margin !== 'number' || !Number.isFinite(row.margin) || row.margin < 0) p.push('margin must be a number >= 0');
+    if (typeof row.margin !== 'number' || !Number.isFinite(row.margin) || row.margin < 0)
+      p.push('margin must be a number >= 0');
   },
   'trl-kto': (row, p) => {
     exactKeys(row, ['prompt', 'completion', 'label'], p);
@@ -219,7 +224,12 @@ const validateRow: Record<Exclude<ExportFormat, 'raw'>, (row: Obj, p: string[]) 
     if ('system' in row && typeof row.system !== 'string') p.push('system must be a string');
     if (
       'history' in row &&
-      !(Array.isArray(row.history) && row.history.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((s) => typeof s === 'string')))
+      !(
+        Array.isArray(row.history) &&
+        row.history.every(
+          (pair) => Array.isArray(pair) && pair.length === 2 && pair.every((s) => typeof s === 'string'),
+        )
+      )
     ) {
       p.push('history must be a list of [user, assistant] string pairs');
     }
@@ -234,7 +244,8 @@ const validateRow: Record<Exclude<ExportFormat, 'raw'>, (row: Obj, p: string[]) 
     hhTranscript(chosen, 'chosen', p);
     hhTranscript(rejected, 'rejected', p);
     const prefix = (s: string) => s.slice(0, s.lastIndexOf('\n\nAssistant: '));
-    if (prefix(chosen) !== prefix(rejected)) p.push('chosen and rejected must share the dialogue up to the final Assistant turn');
+    if (prefix(chosen) !== prefix(rejected))
+      p.push('chosen and rejected must share the dialogue up to the final Assistant turn');
     if (chosen === rejected) p.push('chosen == rejected (tie)');
   },
 };
@@ -253,7 +264,8 @@ function sharegpt(row: Obj, mode: 'sft' | 'ranking', p: string[]): void {
     }
     const userSide = i % 2 === 0;
     const allowed = userSide ? ['human', 'observation'] : ['gpt', 'function_call'];
-    if (!allowed.includes(turn.from)) p.push(`conversations[${i}]: ${turn.from} in a ${userSide ? 'user' : 'assistant'} position`);
+    if (!allowed.includes(turn.from))
+      p.push(`conversations[${i}]: ${turn.from} in a ${userSide ? 'user' : 'assistant'} position`);
     if (turn.value.trim() === '') p.push(`conversations[${i}]: empty value`);
   });
   const odd = conversations.length % 2 === 1;
@@ -269,7 +281,8 @@ function hhTranscript(text: string, where: string, p: string[]): void {
   }
   const tags = parts.filter((_, i) => i % 2 === 1);
   tags.forEach((tag, k) => {
-    if (tag !== (k % 2 === 0 ? '\n\nHuman: ' : '\n\nAssistant: ')) p.push(`${where}: turn ${k} breaks Human/Assistant alternation`);
+    if (tag !== (k % 2 === 0 ? '\n\nHuman: ' : '\n\nAssistant: '))
+      p.push(`${where}: turn ${k} breaks Human/Assistant alternation`);
   });
   if (tags[tags.length - 1] !== '\n\nAssistant: ') p.push(`${where}: must end with an Assistant turn`);
   if ((parts[parts.length - 1] ?? '').trim() === '') p.push(`${where}: final Assistant response is empty`);

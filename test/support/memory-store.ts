@@ -3,8 +3,8 @@ import type { Annotation, Comparison } from '../../shared/index.ts';
 
 /**
  * A `Store` held in arrays, for export tests that need no database. Insertion order is sequence order;
- * `order: 'conversation'` yields each conversation's annotations together (first appearance order),
- * as the SQLite store does with an index.
+ * `order: 'conversation'` yields each conversation's annotations together, sorted by site and
+ * conversation id, as the SQLite store does with its index.
  */
 export class MemoryStore implements Store {
   constructor(
@@ -27,7 +27,10 @@ export class MemoryStore implements Store {
       list.push(annotation);
       byConversation.set(key, list);
     }
-    for (const list of byConversation.values()) yield* list;
+    // The SQLite store's order: site, then conversation id (code-unit order, as SQLite's BINARY
+    // collation for these ASCII ids), then sequence.
+    const keys = [...byConversation.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const key of keys) yield* byConversation.get(key) ?? [];
   }
 
   *iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {

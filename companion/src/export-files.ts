@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const FLUSH_CHARS = 1 << 20;
+
+/**
+ * A file that appears at `path` complete or not at all: written to a temporary file in the same
+ * directory, fsynced, then renamed over `path` (an atomic replace on POSIX file systems), and the
+ * directory fsynced so the rename survives a power cut. Until then any earlier file at `path` stays.
+ */
+export class AtomicFile {
+  readonly tempPath: string;
+  private handle: FileHandle | null = null;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(readonly path: string) {
+    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  async open(): Promise<void> {
+    this.handle = await open(this.tempPath, 'wx', 0o600);
+  }
+
+  /** Buffers text and writes it in 1 MB blocks: one syscall per block, not per line. */
+  async write(text: string): Promise<void> {
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= FLUSH_CHARS) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.handle) throw new Error(`${this.path} is not open`);
+    if (this.pending.length === 0) return;
+    const block = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    await this.handle.write(block);
+  }
+
+  /** Flushes and fsyncs the temporary file; `commit` then puts it in place. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.handle?.sync();
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  async commit(): Promise<void> {
+    await rename(this.tempPath, this.path);
+    const dir = await open(dirname(this.path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  /** Removes the temporary file (after a failure); the file at `path` is untouched. */
+  async discard(): Promise<void> {
+    await this.handle?.close().catch(() => {});
+    this.handle = null;
+    await unlink(this.tempPath).catch(() => {});
+  }
+
+  /** For signal handlers, which cannot wait. */
+  discardSync(): void {
+    try {
+      unlinkSync(this.tempPath);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Temporary files that a killed export (SIGKILL, power cut) left next to `path`: removed when the
+ * process that wrote them is gone. They were never renamed, so no finished file depends on them.
+ */
+export function removeStaleTempFiles(path: string): number {
+  const prefix = `.${basename(path)}.`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!match || isRunning(Number(match[1]))) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+      removed += 1;
+    } catch {
+      // raced with another cleanup
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../companion/src/data-dir.ts';
+import { collectExport, exportDataset } from '../../shared/export/index.ts';
+import { type ExportFormat, exportOptionsSchema } from '../../shared/index.ts';
+import { type CompanionProcess, startCompanion } from '../support/companion.ts';
+import { MemoryStore } from '../support/memory-store.ts';
+import { repoRoot } from '../support/paths.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { annotations, comparisons } from './fixture.ts';
+import { validateExport } from './validators.ts';
+
+const run = promisify(execFile);
+const margin = (args: string[]) =>
+  run(process.execPath, [join(repoRoot, 'bin', 'margin.js'), ...args], { cwd: repoRoot });
+
+describe('CLI, HTTP and the engine in memory give the same bytes', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let companion: CompanionProcess;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('export');
+    const store = openStore(join(dir.path, 'data'));
+    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
+    store.close();
+    companion = await startCompanion({ dataDir: join(dir.path, 'data') });
+  }, 60_000);
+  afterAll(async () => {
+    await companion?.stop();
+    await dir?.remove();
+  });
+
+  const cases: { format: ExportFormat; query: Record<string, string> }[] = [
+    { format: 'openai-sft', query: {} },
+    { format: 'trl-dpo', query: { site: 'chatgpt,claude', 'exclude-tag': 'unicode' } },
+    { format: 'trl-kto', query: { since: '2026-11-01', 'max-score': '95', 'min-score': '0' } },
+    { format: 'hh-rlhf', query: { annotator: 'ada', 'redact-pii': 'true' } },
+    { format: 'sharegpt-dpo', query: { 'system-prompt': 'Be brief.' } },
+  ];
+
+  it.each(cases)('$format with $query', async ({ format, query }) => {
+    const out = join(dir.path, `${format}.jsonl`);
+    const flags = Object.entries(query).flatMap(([key, value]) =>
+      value === 'true' ? [`--${key}`] : [`--${key}`, value],
+    );
+    const { stderr } = await margin([
+      'export',
+      '--data-dir',
+      join(dir.path, 'data'),
+      '--format',
+      format,
+      '--out',
+      out,
+      ...flags,
+    ]);
+    expect(stderr).toContain(`${format}: `);
+    const fromCli = readFileSync(out, 'utf8');
+
+    const params = new URLSearchParams({ format });
+    for (const [key, value] of Object.entries(query))
+      params.set(
+        key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+        value,
+      );
+    const response = await fetch(`${companion.url}/api/v1/export?${params}`, {
+      headers: { authorization: `Bearer ${companion.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="margin-${format}.jsonl"`);
+    const fromHttp = await response.text();
+    expect(fromHttp).toBe(fromCli);
+
+    const options = exportOptionsSchema.parse(Object.fromEntries(params));
+    const memory = new MemoryStore(annotations, comparisons);
+    const inMemory = await collectExport(
+      exportDataset(memory.iterateAnnotations({ order: 'conversation' }), memory.iterateComparisons(), options),
+    );
+    expect(inMemory.train.lines).toBe(fromCli);
+
+    expect(fromCli.length).toBeGreaterThan(0);
+    expect(validateExport(format, fromCli)).toEqual([]);
+    const sidecar = readFileSync(join(dir.path, `${format}.meta.jsonl`), 'utf8')
+      .trim()
+      .split('\n');
+    expect(sidecar).toHaveLength(fromCli.split('\n').length); // one per line, plus the summary
+    expect(JSON.parse(sidecar[sidecar.length - 1] ?? '').summary.examplesWritten).toBe(sidecar.length - 1);
+  });
+
+  it('--split writes train and validation files and sidecars; HTTP serves each part', async () => {
+    const out = join(dir.path, 'split.jsonl');
+    await margin([
+      'export',
+      '--data-dir',
+      join(dir.path, 'data'),
+      '--format',
+      'trl-sft',
+      '--split',
+      '0.5',
+      '--out',
+      out,
+    ]);
+    const train = readFileSync(join(dir.path, 'split.train.jsonl'), 'utf8');
+    const validation = readFileSync(join(dir.path, 'split.validation.jsonl'), 'utf8');
+    expect(train.length).toBeGreaterThan(0);
+    expect(validation.length).toBeGreaterThan(0);
+    expect(validateExport('trl-sft', train)).toEqual([]);
+    expect(validateExport('trl-sft', validation)).toEqual([]);
+    for (const part of ['train', 'validation'] as const) {
+      const response = await fetch(`${companion.url}/api/v1/export?format=trl-sft&split=0.5&part=${part}`, {
+        headers: { authorization: `Bearer ${companion.token}` },
+      });
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="margin-trl-sft.${part}.jsonl"`);
+      expect(await response.text()).toBe(part === 'train' ? train : validation);
+    }
+    const meta = readFileSync(join(dir.path, 'split.validation.meta.jsonl'), 'utf8');
+    expect(JSON.parse(meta.split('\n')[0] ?? '').line).toBe(1);
+  });
+
+  it('answers bad options with 400 naming the field, and needs the token', async () => {
+    const bad = await fetch(`${companion.url}/api/v1/export?format=trl-dpo&minScore=abc&colour=red`, {
+      headers: { authorization: `Bearer ${companion.token}` },
+    });
+    expect(bad.status).toBe(400);
+    const body = await bad.json();
+    expect(body.error.issues.map((issue: { path: string }) => issue.path)).toEqual(
+      expect.arrayContaining(['minScore']),
+    );
+    const anonymous = await fetch(`${companion.url}/api/v1/export?format=trl-dpo`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('the CLI rejects bad flags by name and writes nothing', async () => {
+    const out = join(dir.path, 'bad.jsonl');
+    const failure = await margin([
+      'export',
+      '--data-dir',
+      join(dir.path, 'data'),
+      '--format',
+      'trl-dpo',
+      '--min-score',
+      '500',
+      '--out',
+      out,
+    ]).catch((error: { stderr: string; code: number }) => error);
+    expect('code' in failure && failure.code).toBe(1);
+    expect(failure.stderr).toContain('--min-score: must be from 0 to 100');
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it('--explain prints the rules with the thresholds in force', async () => {
+    const { stdout } = await margin(['export', '--explain', '--pair-min-gap', '25']);
+    expect(stdout).toContain('score gap >= 25');
+    expect(stdout).toContain('trl-reward');
+  });
+});
