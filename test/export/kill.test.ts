@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../companion/src/data-dir.ts';
+import type { Annotation } from '../../shared/index.ts';
+import { makeAnnotation } from '../support/annotation-factory.ts';
+import { repoRoot } from '../support/paths.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { validateExport } from './validators.ts';
+
+const COUNT = 40_000;
+const filler = 'The reset pin sits behind a small hole on the back panel. '.repeat(8);
+
+function startExport(dataDir: string, out: string) {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin', 'margin.js'), 'export', '--data-dir', dataDir, '--format', 'trl-sft', '--out', out],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited };
+}
+
+/** Waits until the export's temporary file holds data: the process is mid-write. */
+async function waitForPartialTemp(dir: string, name: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const temp = readdirSync(dir).find((entry) => entry.startsWith(`.${name}.`) && entry.endsWith('.tmp'));
+    if (temp && statSync(join(dir, temp)).size > 0) return temp;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the export never started writing');
+}
+
+describe('SIGKILL during a large export', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let dataDir = '';
+
+  beforeAll(async () => {
+    dir = await makeTempDir('export-kill');
+    dataDir = join(dir.path, 'data');
+    const annotations: Annotation[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      annotations.push(
+        makeAnnotation({
+          conversationId: `conv-${i}`,
+          messageId: 'm1',
+          context: [{ role: 'user', content: `Question ${i}: how do I reset router ${i}?` }],
+          response: `${filler}Answer ${i}.`,
+          thumb: 'up',
+        }),
+      );
+    }
+    const store = openStore(dataDir);
+    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons: [] });
+    store.close();
+  }, 120_000);
+  afterAll(() => dir?.remove());
+
+  it('leaves no file when there was none', async () => {
+    const out = join(dir.path, 'fresh.jsonl');
+    const { child, exited } = startExport(dataDir, out);
+    const temp = await waitForPartialTemp(dir.path, 'fresh.jsonl');
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(join(dir.path, temp))).toBe(true); // it really was killed mid-write
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir.path, 'fresh.meta.jsonl'))).toBe(false);
+  }, 90_000);
+
+  it('keeps the previous complete file, and the next export replaces it and clears the leftovers', async () => {
+    const out = join(dir.path, 'kept.jsonl');
+    const previous = `${JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })}\n`;
+    writeFileSync(out, previous);
+    const { child, exited } = startExport(dataDir, out);
+    const temp = await waitForPartialTemp(dir.path, 'kept.jsonl');
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(join(dir.path, temp))).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe(previous);
+
+    const again = startExport(dataDir, out);
+    expect(await again.exited).toBe(0);
+    const complete = readFileSync(out, 'utf8');
+    expect(complete.split('\n').filter(Boolean)).toHaveLength(COUNT);
+    expect(validateExport('trl-sft', complete)).toEqual([]);
+    expect(readdirSync(dir.path).filter((entry) => entry.startsWith('.kept.'))).toEqual([]);
+  }, 120_000);
+});
