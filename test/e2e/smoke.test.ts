@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadSiteFixtures } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 
 const CHAT_URL = 'https://chatgpt.com/c/6740f2a1-0000-8000-8000-00000000beef';
-const PAGE = '<!doctype html><html><head><title>ChatGPT</title></head><body><main>fixture</main></body></html>';
+// A conversation with finished responses: controls (and so their hosts) appear only next to those.
+const PAGE = loadSiteFixtures('chatgpt').find((fixture) => fixture.name === 'multi-turn')?.html ?? '';
 const HOST = 'margin-annotator';
 
 describe('Chromium smoke', () => {
@@ -22,7 +24,7 @@ describe('Chromium smoke', () => {
     await serveFixturePage(session.context, CHAT_URL, PAGE);
     const page = await session.context.newPage();
     await page.goto(CHAT_URL);
-    // The host appears only after the background answered the content script's ping.
+    // A host appears only after the background answered with the conversation's saved state.
     await page.waitForSelector(HOST, { state: 'attached' });
     expect(await page.evaluate((tag) => document.querySelector(tag)?.shadowRoot ?? null, HOST)).toBeNull();
   });

@@ -117,3 +117,11 @@ export function captureResponse(
     missingContextTurns,
   };
 }
+
+/**
+ * The same key as `annotationKey` in shared/annotation.ts (a test checks they agree), repeated here
+ * because importing that module would pull zod into the content script.
+ */
+export function responseKey(site: string, conversationId: string, messageId: string): string {
+  return `${site}:${conversationId}:${messageId}`;
+}

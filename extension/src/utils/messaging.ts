@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { AnnotationInput, AnnotationState, ConversationQuery, SaveResult } from './annotation-input.ts';
 
 /**
  * The one protocol between content scripts, extension pages and the background. Every payload that
@@ -8,6 +9,10 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 export interface ProtocolMap {
   /** A content script announces itself; the background answers with its version. */
   ping(): { version: string };
+  /** Whether controls belong on this site, and the sender's saved annotations of one conversation. */
+  getConversationAnnotations(query: ConversationQuery): { enabled: boolean; annotations: AnnotationState[] };
+  /** Creates or updates the annotation of one response; answers only after the write committed. */
+  saveAnnotation(input: AnnotationInput): SaveResult;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

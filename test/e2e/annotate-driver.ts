@@ -1,0 +1,183 @@
+import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import type { Annotation } from '../../shared/index.ts';
+
+/**
+ * Drives the controls inside their CLOSED shadow roots the way a person (or a screen reader) finds
+ * them: by role and accessible name from the accessibility tree (CDP `Accessibility.queryAXTree`),
+ * then a real mouse click at the element's position or keyboard input into the focused element.
+ * Reading text for assertions goes through DevTools' DOM view, which sees closed roots; the page cannot.
+ */
+export class ControlsDriver {
+  private constructor(
+    readonly page: Page,
+    private readonly cdp: CDPSession,
+  ) {}
+
+  static async attach(context: BrowserContext, page: Page): Promise<ControlsDriver> {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('Accessibility.enable');
+    return new ControlsDriver(page, cdp);
+  }
+
+  /** Node ids of every controls host, in document order. */
+  private async hostNodeIds(): Promise<number[]> {
+    const { root } = await this.cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeIds } = await this.cdp.send('DOM.querySelectorAll', {
+      nodeId: root.nodeId,
+      selector: 'margin-annotator',
+    });
+    return nodeIds;
+  }
+
+  async hostCount(): Promise<number> {
+    return (await this.hostNodeIds()).length;
+  }
+
+  private async find(host: number, role: string, name: string) {
+    const nodeIds = await this.hostNodeIds();
+    const nodeId = nodeIds[host];
+    if (nodeId === undefined) throw new Error(`no controls host #${host} (there are ${nodeIds.length})`);
+    const { nodes } = await this.cdp.send('Accessibility.queryAXTree', { nodeId, role, accessibleName: name });
+    const node = nodes.find((candidate) => !candidate.ignored);
+    if (!node?.backendDOMNodeId) throw new Error(`no ${role} named "${name}" in controls host #${host}`);
+    return node;
+  }
+
+  async click(host: number, role: string, name: string): Promise<void> {
+    const node = await this.find(host, role, name);
+    const backendNodeId = node.backendDOMNodeId as number;
+    await this.cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
+    const { model } = await this.cdp.send('DOM.getBoxModel', { backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
+    await this.page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  }
+
+  /** Focuses a field by role and name, optionally clears it, and types like a keyboard would. */
+  async type(host: number, role: string, name: string, text: string, { replace = true } = {}): Promise<void> {
+    const node = await this.find(host, role, name);
+    await this.cdp.send('DOM.focus', { backendNodeId: node.backendDOMNodeId as number });
+    if (replace) {
+      await this.page.keyboard.press('ControlOrMeta+A');
+      await this.page.keyboard.press('Delete');
+    }
+    await this.page.keyboard.insertText(text);
+  }
+
+  async press(host: number, role: string, name: string, key: string): Promise<void> {
+    const node = await this.find(host, role, name);
+    await this.cdp.send('DOM.focus', { backendNodeId: node.backendDOMNodeId as number });
+    await this.page.keyboard.press(key);
+  }
+
+  /** The accessibility properties a person would hear: pressed, expanded, value. */
+  async state(host: number, role: string, name: string): Promise<{ pressed?: string; value?: string }> {
+    const node = await this.find(host, role, name);
+    const pressed = node.properties?.find((property) => property.name === 'pressed')?.value.value;
+    return { pressed: pressed === undefined ? undefined : String(pressed), value: node.value?.value as string };
+  }
+
+  /** A field's current value, read through DevTools (the page cannot see it). */
+  async fieldValue(host: number, role: string, name: string): Promise<string> {
+    return this.readProperty(host, role, name, 'value');
+  }
+
+  async statusText(host: number): Promise<string> {
+    return this.readProperty(host, 'status', '', 'textContent');
+  }
+
+  private async readProperty(host: number, role: string, name: string, property: string): Promise<string> {
+    let node: Awaited<ReturnType<ControlsDriver['find']>>;
+    if (name === '') {
+      const nodeId = (await this.hostNodeIds())[host];
+      if (nodeId === undefined) throw new Error(`no controls host #${host}`);
+      const { nodes } = await this.cdp.send('Accessibility.queryAXTree', { nodeId, role });
+      const found = nodes.find((candidate) => candidate.backendDOMNodeId);
+      if (!found) throw new Error(`no ${role} in controls host #${host}`);
+      node = found;
+    } else {
+      node = await this.find(host, role, name);
+    }
+    const { object } = await this.cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId as number });
+    const { result } = await this.cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId as string,
+      functionDeclaration: `function () { return String(this[${JSON.stringify(property)}] ?? ''); }`,
+      returnByValue: true,
+    });
+    return result.value as string;
+  }
+
+  /** Attribute of the element inside host #n's shadow root matching `selector` (e.g. the theme). */
+  async shadowAttribute(host: number, selector: string, attribute: string): Promise<string | null> {
+    const { root } = await this.cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const hosts: { shadowRoots?: { nodeId: number }[] }[] = [];
+    const walk = (node: typeof root) => {
+      if (node.nodeName === 'MARGIN-ANNOTATOR') hosts.push(node);
+      for (const child of node.children ?? []) walk(child);
+    };
+    walk(root);
+    const shadow = hosts[host]?.shadowRoots?.[0];
+    if (!shadow) throw new Error(`no shadow root in host #${host}`);
+    const { nodeId } = await this.cdp.send('DOM.querySelector', { nodeId: shadow.nodeId, selector });
+    if (!nodeId) return null;
+    const { attributes } = await this.cdp.send('DOM.getAttributes', { nodeId });
+    const index = attributes.indexOf(attribute);
+    return index >= 0 ? (attributes[index + 1] ?? null) : null;
+  }
+
+  async waitFor<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeout = 10_000): Promise<T> {
+    const deadline = Date.now() + timeout;
+    let last: T | undefined;
+    while (Date.now() < deadline) {
+      try {
+        last = await read();
+        if (accept(last)) return last;
+      } catch {
+        // Not there yet (host not mounted, panel not open): keep polling.
+      }
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+  }
+
+  async waitForHosts(count: number): Promise<void> {
+    await this.waitFor(
+      () => this.hostCount(),
+      (value) => value === count,
+      `${count} controls hosts`,
+    );
+  }
+
+  async waitForStatus(host: number, pattern: RegExp): Promise<string> {
+    return this.waitFor(
+      () => this.statusText(host),
+      (text) => pattern.test(text),
+      `status ${pattern} on host #${host}`,
+    );
+  }
+}
+
+/** Every annotation in the extension's IndexedDB, read inside the service worker (extension origin). */
+export async function readStoredAnnotations(serviceWorker: Worker): Promise<Annotation[]> {
+  return serviceWorker.evaluate(
+    () =>
+      new Promise<Annotation[]>((resolve, reject) => {
+        const request = indexedDB.open('margin');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('annotations')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction('annotations').objectStore('annotations').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result as Annotation[]);
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
