@@ -46,7 +46,3 @@ export function parseSettings(raw: { annotator: unknown; defaultTags: unknown; e
     enabledSites: enabledSitesSchema.safeParse(raw.enabledSites).data ?? {},
   };
 }
-
-export function isSiteEnabled(enabledSites: EnabledSites, site: string): boolean {
-  return enabledSites[site] !== false;
-}

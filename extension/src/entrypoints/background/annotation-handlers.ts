@@ -9,7 +9,7 @@ import {
 } from '../../utils/annotation-input.ts';
 import { listConversationAnnotations, SaveError, saveAnnotation, toState } from '../../utils/db/annotations.ts';
 import type { AppDB } from '../../utils/db/app-db.ts';
-import { isSiteEnabled, type Settings } from '../../utils/settings.ts';
+import type { EnabledSites, Settings } from '../../utils/settings.ts';
 
 /** The part of `runtime.MessageSender` the checks need. */
 export interface Sender {
@@ -25,6 +25,11 @@ export interface AnnotationHandlerDeps {
   readSettings: () => Promise<Settings>;
   now: () => Date;
   newId: () => string;
+}
+
+/** A site that the options page does not list is enabled. */
+function isSiteEnabled(enabledSites: EnabledSites, site: string): boolean {
+  return enabledSites[site] !== false;
 }
 
 /** A message this extension refuses: wrong sender, wrong site, or a payload that fails its schema. */
