@@ -26,6 +26,17 @@ interface CurrentRow {
 
 type Kind = 'annotation' | 'comparison';
 const TABLE: Record<Kind, string> = { annotation: 'annotations', comparison: 'comparisons' };
+/** Columns besides the common ones, filled from the record by `extraColumns`. */
+const EXTRA_COLUMNS: Record<Kind, string[]> = {
+  annotation: ['key', 'site', 'conversation_id'],
+  comparison: ['a', 'b'],
+};
+
+function extraColumns(record: Annotation | Comparison): Record<string, string> {
+  return 'key' in record
+    ? { key: record.key, site: record.site, conversation_id: record.conversationId }
+    : { a: record.a, b: record.b };
+}
 
 /** Opens (creating and migrating when needed) the SQLite database at `path`. */
 export function openSqliteStore(path: string): SqliteStore {
@@ -64,6 +75,18 @@ export class SqliteStore implements SyncStore {
           `SELECT seq, revision, updated_at_ms, deleted_at, annotator, device_id, hash FROM ${table} WHERE id = ?`,
         ),
         body: db.prepare<[string], string>(`SELECT body FROM ${table} WHERE id = ?`).pluck(),
+        // New records (the common case) take one INSERT; only an existing id costs a read.
+        insert: db.prepare(
+          `INSERT INTO ${table} (id, seq, ${EXTRA_COLUMNS[kind].join(', ')}, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
+           VALUES (@id, @seq, ${EXTRA_COLUMNS[kind].map((column) => `@${column}`).join(', ')}, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
+           ON CONFLICT (id) DO NOTHING`,
+        ),
+        replace: db.prepare(
+          `UPDATE ${table} SET seq = @seq, ${EXTRA_COLUMNS[kind].map((column) => `${column} = @${column}`).join(', ')},
+             annotator = @annotator, revision = @revision, updated_at = @updatedAt, updated_at_ms = @updatedAtMs,
+             deleted_at = @deletedAt, device_id = @deviceId, hash = @hash, received_at = @receivedAt, body = @body
+           WHERE id = @id`,
+        ),
         archiveCurrent: db.prepare<[string, string]>(
           `INSERT OR IGNORE INTO history (kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body)
            SELECT '${kind}', id, hash, revision, updated_at, deleted_at, device_id, received_at, ?, body FROM ${table} WHERE id = ?`,
@@ -78,23 +101,6 @@ export class SqliteStore implements SyncStore {
           'SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0))',
         )
         .pluck(),
-      upsertAnnotation: db.prepare(
-        `INSERT INTO annotations (id, seq, key, site, conversation_id, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
-         VALUES (@id, @seq, @key, @site, @conversationId, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, key = excluded.key, site = excluded.site,
-           conversation_id = excluded.conversation_id,
-           annotator = excluded.annotator, revision = excluded.revision, updated_at = excluded.updated_at,
-           updated_at_ms = excluded.updated_at_ms, deleted_at = excluded.deleted_at, device_id = excluded.device_id,
-           hash = excluded.hash, received_at = excluded.received_at, body = excluded.body`,
-      ),
-      upsertComparison: db.prepare(
-        `INSERT INTO comparisons (id, seq, a, b, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
-         VALUES (@id, @seq, @a, @b, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, a = excluded.a, b = excluded.b,
-           annotator = excluded.annotator, revision = excluded.revision, updated_at = excluded.updated_at,
-           updated_at_ms = excluded.updated_at_ms, deleted_at = excluded.deleted_at, device_id = excluded.device_id,
-           hash = excluded.hash, received_at = excluded.received_at, body = excluded.body`,
-      ),
       archiveIncoming: db.prepare(
         `INSERT OR IGNORE INTO history (kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body)
          VALUES (@kind, @id, @hash, @revision, @updatedAt, @deletedAt, @deviceId, @receivedAt, @receivedAt, @body)`,
@@ -131,25 +137,15 @@ export class SqliteStore implements SyncStore {
     // (`margin import` while `margin serve` runs) cannot hand out the same sequence numbers.
     return this.#db
       .transaction((): AppliedChangeSet => {
-        let seq = this.#statements.maxSeq.get() ?? 0;
-        const nextSeq = () => ++seq;
+        const sequence = { last: this.#statements.maxSeq.get() ?? 0 };
         const annotations = changes.annotations.map((annotation) =>
-          this.#applyOne('annotation', annotation, changes, nextSeq, (row) =>
-            this.#statements.upsertAnnotation.run({
-              ...row,
-              key: annotation.key,
-              site: annotation.site,
-              conversationId: annotation.conversationId,
-            }),
-          ),
+          this.#applyOne('annotation', annotation, changes, sequence),
         );
         const comparisons = changes.comparisons.map((comparison) =>
-          this.#applyOne('comparison', comparison, changes, nextSeq, (row) =>
-            this.#statements.upsertComparison.run({ ...row, a: comparison.a, b: comparison.b }),
-          ),
+          this.#applyOne('comparison', comparison, changes, sequence),
         );
         this.#statements.touchDevice.run(changes.deviceId, changes.receivedAt, changes.receivedAt);
-        return { annotations, comparisons, checkpoint: seq };
+        return { annotations, comparisons, checkpoint: sequence.last };
       })
       .immediate();
   }
@@ -158,8 +154,7 @@ export class SqliteStore implements SyncStore {
     kind: Kind,
     record: T,
     changes: ChangeSet,
-    nextSeq: () => number,
-    upsert: (row: Record<string, unknown>) => void,
+    sequence: { last: number },
   ): WriteResult<T> {
     const statements = this.#statements[kind];
     const body = JSON.stringify(record);
@@ -183,13 +178,13 @@ export class SqliteStore implements SyncStore {
       hash,
       receivedAt: changes.receivedAt,
       body,
+      ...extraColumns(record),
     };
-    const current = statements.current.get(record.id);
-    if (current === undefined) {
-      const seq = nextSeq();
-      upsert({ ...row, seq });
-      return { status: 'accepted', seq };
+    if (statements.insert.run({ ...row, seq: sequence.last + 1 }).changes === 1) {
+      sequence.last += 1;
+      return { status: 'accepted', seq: sequence.last };
     }
+    const current = statements.current.get(record.id) as CurrentRow;
     if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
     const currentKey: VersionKey = {
       deleted: current.deleted_at !== null,
@@ -201,9 +196,9 @@ export class SqliteStore implements SyncStore {
     };
     if (compareVersions(incoming, currentKey) > 0) {
       statements.archiveCurrent.run(changes.receivedAt, record.id);
-      const seq = nextSeq();
-      upsert({ ...row, seq });
-      return { status: 'accepted', seq };
+      sequence.last += 1;
+      statements.replace.run({ ...row, seq: sequence.last });
+      return { status: 'accepted', seq: sequence.last };
     }
     this.#statements.archiveIncoming.run({ ...row, kind });
     const currentBody = statements.body.get(record.id) as string;

@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:sync`: pushes 100,000 realistic annotations (1–4 KB, multi-turn context) through a
+ * real companion process over HTTP, and compares the rate with raw better-sqlite3 inserts of the same
+ * rows in one transaction on the same machine in the same run (the physical anchor). Also measures
+ * the companion's cold start and idle memory. Results: bench/results/sync.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Annotation } from '../shared/index.ts';
+import { startCompanion } from '../test/support/companion.ts';
+import { repoRoot } from '../test/support/paths.ts';
+import { makeTempDir } from '../test/support/temp-dir.ts';
+
+const TOTAL = Number(process.env.BENCH_SYNC_TOTAL ?? 100_000);
+const BATCH = 1_000;
+const CONCURRENCY = 2;
+
+/** Deterministic pseudo-random numbers, so every run pushes the same data. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const WORDS =
+  'the model answer router reset config python function error because value should would return list async await cache database index query latency token budget prompt review'.split(
+    ' ',
+  );
+
+function makeAnnotations(count: number): Annotation[] {
+  const next = random(42);
+  const text = (chars: number) => {
+    let out = '';
+    while (out.length < chars) out += `${WORDS[Math.floor(next() * WORDS.length)]} `;
+    return out.slice(0, chars);
+  };
+  const annotations: Annotation[] = [];
+  for (let i = 0; i < count; i++) {
+    const target = 1_000 + Math.floor(next() * 3_000); // 1–4 KB of text in all
+    const turns = 2 + Math.floor(next() * 5);
+    const per = Math.floor(target / (turns + 1));
+    const conversationId = `conv-${Math.floor(i / 4)}`;
+    const messageId = `msg-${i}`;
+    const time = new Date(Date.UTC(2026, 10, 1) + i * 1_000).toISOString();
+    annotations.push({
+      schemaVersion: 1,
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      key: `chatgpt:${conversationId}:${messageId}`,
+      site: 'chatgpt',
+      url: `https://chatgpt.com/c/${conversationId}`,
+      conversationId,
+      messageId,
+      model: 'gpt-5',
+      modelSource: 'model-picker',
+      context: Array.from({ length: turns }, (_, turn) => ({
+        role: turn === 0 ? ('system' as const) : turn % 2 === 1 ? ('user' as const) : ('assistant' as const),
+        content: text(per),
+      })),
+      response: text(per),
+      variant: null,
+      thumb: next() < 0.5 ? 'up' : 'down',
+      score: Math.floor(next() * 101),
+      comment: next() < 0.3 ? text(80) : '',
+      tags: next() < 0.5 ? ['helpful'] : [],
+      correction: null,
+      metadata: { trace_id: `t-${i}` },
+      annotator: 'ada',
+      createdAt: time,
+      updatedAt: time,
+      deletedAt: null,
+      revision: 1,
+    });
+  }
+  return annotations;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kib / 1024;
+}
+
+async function pushAll(url: string, token: string, annotations: Annotation[]): Promise<number> {
+  let nextBatch = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const start = nextBatch * BATCH;
+      nextBatch += 1;
+      if (start >= annotations.length) return;
+      const body = JSON.stringify({ deviceId: 'bench', annotations: annotations.slice(start, start + BATCH) });
+      const response = await fetch(`${url}/api/v1/sync/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+      const result = (await response.json()) as { annotations: Array<{ status: string }> };
+      if (response.status !== 200 || result.annotations.some((item) => item.status !== 'accepted')) {
+        throw new Error(`push failed: ${response.status} ${JSON.stringify(result).slice(0, 300)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return performance.now() - started;
+}
+
+/** The anchor: the same rows (bodies already serialized) in one transaction, same pragmas, no HTTP or validation. */
+function rawInsert(path: string, annotations: Annotation[]): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE annotations (id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, key TEXT NOT NULL,
+    site TEXT NOT NULL, conversation_id TEXT NOT NULL, annotator TEXT NOT NULL, revision INTEGER NOT NULL,
+    updated_at TEXT NOT NULL, body TEXT NOT NULL) STRICT`);
+  const rows = annotations.map((annotation, index) => ({
+    id: annotation.id,
+    seq: index + 1,
+    key: annotation.key,
+    site: annotation.site,
+    conversationId: annotation.conversationId,
+    annotator: annotation.annotator,
+    revision: annotation.revision,
+    updatedAt: annotation.updatedAt,
+    body: JSON.stringify(annotation),
+  }));
+  const insert = db.prepare(
+    `INSERT INTO annotations VALUES (@id, @seq, @key, @site, @conversationId, @annotator, @revision, @updatedAt, @body)`,
+  );
+  const started = performance.now();
+  db.transaction(() => {
+    for (const row of rows) insert.run(row);
+  })();
+  const elapsed = performance.now() - started;
+  db.close();
+  return elapsed;
+}
+
+async function main() {
+  const annotations = makeAnnotations(TOTAL);
+  const averageBytes = annotations.reduce((sum, a) => sum + JSON.stringify(a).length, 0) / annotations.length;
+  console.log(`${TOTAL} annotations, ${averageBytes.toFixed(0)} bytes on average, batches of ${BATCH}`);
+
+  const spawnStarted = performance.now();
+  const companion = await startCompanion();
+  const coldStartMs = performance.now() - spawnStarted;
+  const scratch = await makeTempDir('bench-raw');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idleRssMiB = rssMiB(companion.pid as number);
+
+    const pushMs = await pushAll(companion.url, companion.token, annotations);
+    const perSecond = TOTAL / (pushMs / 1000);
+    const stats = (await (
+      await fetch(`${companion.url}/api/v1/stats`, { headers: { authorization: `Bearer ${companion.token}` } })
+    ).json()) as { annotations: { live: number } };
+    if (stats.annotations.live !== TOTAL) throw new Error(`expected ${TOTAL} stored, found ${stats.annotations.live}`);
+    const afterRssMiB = rssMiB(companion.pid as number);
+
+    const rawMs = rawInsert(join(scratch.path, 'raw.sqlite'), annotations);
+    const rawPerSecond = TOTAL / (rawMs / 1000);
+    const ratio = perSecond / rawPerSecond;
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: availableParallelism(),
+        model: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        // Other work on the machine skews both figures; the ratio, measured in the same run, less so.
+        loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
+      },
+      annotations: TOTAL,
+      averageBytes: Math.round(averageBytes),
+      batch: BATCH,
+      concurrency: CONCURRENCY,
+      endToEnd: { seconds: pushMs / 1000, perSecond: Math.round(perSecond), target: 20_000 },
+      rawInsert: { seconds: rawMs / 1000, perSecond: Math.round(rawPerSecond) },
+      ratioToRaw: { value: Number(ratio.toFixed(3)), target: 0.3 },
+      companion: {
+        coldStartMs: Math.round(coldStartMs),
+        idleRssMiB: Number(idleRssMiB.toFixed(1)),
+        rssAfterPushMiB: Number(afterRssMiB.toFixed(1)),
+      },
+    };
+    console.log(
+      `end to end (HTTP, validation, conflict rule, fsync per batch): ${results.endToEnd.perSecond} annotations/s (target ≥ 20,000)`,
+    );
+    console.log(`raw better-sqlite3, one transaction:                           ${results.rawInsert.perSecond} rows/s`);
+    console.log(`ratio to raw: ${results.ratioToRaw.value} (target ≥ 0.3)`);
+    console.log(`load average (1 min) at the end: ${results.machine.loadAverage1m} on ${results.machine.cpus} cores`);
+    console.log(`companion cold start (spawn → listening): ${results.companion.coldStartMs} ms`);
+    console.log(
+      `companion idle RSS: ${results.companion.idleRssMiB} MiB; after the push: ${results.companion.rssAfterPushMiB} MiB`,
+    );
+    const dir = join(repoRoot, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'sync.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log('written to bench/results/sync.json');
+  } finally {
+    await companion.dispose();
+    await scratch.remove();
+  }
+}
+
+await main();
