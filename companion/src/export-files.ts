@@ -24,14 +24,14 @@ export class AtomicFile {
     this.handle = await open(this.tempPath, 'wx', 0o600);
   }
 
-  /** Buffers text and writes it in 1 MB blocks: one syscall per block, not per line. */
-  async write(text: string): Promise<void> {
+  /** Buffers text; true when a 1 MB block is ready for `flush` (one syscall per block, not per line). */
+  append(text: string): boolean {
     this.pending.push(text);
     this.pendingChars += text.length;
-    if (this.pendingChars >= FLUSH_CHARS) await this.flush();
+    return this.pendingChars >= FLUSH_CHARS;
   }
 
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
     if (!this.handle) throw new Error(`${this.path} is not open`);
     if (this.pending.length === 0) return;
     const block = this.pending.join('');

@@ -2,7 +2,7 @@ import type { Annotation } from '../annotation.ts';
 import type { Comparison } from '../comparison.ts';
 import { EXPORT_FORMAT_KIND, type ExportOptions } from '../export-options.ts';
 import { buildLine, type Example } from './formats.ts';
-import { hash53, hashId, unitInterval } from './hash.ts';
+import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
 import { type RedactionCounts, redactPii } from './redact.ts';
 import {
@@ -17,6 +17,8 @@ import {
 } from './rules.ts';
 
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
+
+const BATCH_RECORDS = 512;
 export type SplitName = 'train' | 'validation';
 
 /** One output line: the JSONL text (with its `\n`), which file it belongs to, and its sidecar line. */
@@ -44,8 +46,10 @@ export interface ExportSummary {
 }
 
 export interface ExportRun {
-  /** The lines, in a deterministic order (the order of the input). Iterate once. */
+  /** The lines, in a deterministic order (the order of the input). Iterate once: this or `batches`. */
   records: AsyncIterable<ExportRecord>;
+  /** The same lines in arrays of up to a few hundred: cheaper to consume for large exports. */
+  batches: AsyncIterable<ExportRecord[]>;
   /** Complete once `records` has been iterated to the end. */
   summary(): ExportSummary;
 }
@@ -93,6 +97,7 @@ export function exportDataset(
     summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
   };
   const written = new NumberSet();
+  const out: ExportRecord[] = [];
   const seenConversations = new NumberSet();
   let splitConversations = 0;
 
@@ -122,7 +127,7 @@ export function exportDataset(
   function metaLine(
     split: SplitName,
     lineNo: number,
-    lineText: string,
+    hash: number,
     kindName: string,
     provenance: Provenance,
     label?: boolean,
@@ -131,7 +136,7 @@ export function exportDataset(
     return `${JSON.stringify({
       line: lineNo,
       split,
-      example_id: hashId(lineText),
+      example_id: hash.toString(16).padStart(14, '0'),
       kind: kindName,
       basis: provenance.basis,
       ...(label === undefined ? {} : { label }),
@@ -151,7 +156,7 @@ export function exportDataset(
     })}\n`;
   }
 
-  function* emit(candidate: Candidate): Generator<ExportRecord> {
+  function emit(candidate: Candidate): void {
     const { example } = candidate;
     const texts =
       example.kind === 'sft'
@@ -163,7 +168,8 @@ export function exportDataset(
     const built = buildLine(options.format, example);
     if ('skip' in built) return skip(built.skip);
     const text = JSON.stringify(built.value);
-    if (options.dedup && !written.add(hash53(text))) return skip('duplicate');
+    const hash = hash53(text);
+    if (options.dedup && !written.add(hash)) return skip('duplicate');
     const first = candidate.sources[0];
     if (!first) throw new Error('an example without a source annotation');
     const split = splitOf(first);
@@ -172,27 +178,28 @@ export function exportDataset(
     if (example.kind === 'pair') summary.pairs += 1;
     if (example.kind === 'kto') summary.labels[example.label ? 'desirable' : 'undesirable'] += 1;
     const label = example.kind === 'kto' ? example.label : undefined;
-    yield {
+    out.push({
       split,
       line: `${text}\n`,
-      meta: metaLine(split, summary.lines[split], text, example.kind, candidate, label),
-    };
+      meta: metaLine(split, summary.lines[split], hash, example.kind, candidate, label),
+    });
   }
 
   /** Lines of one conversation's annotations (already tombstone-free and filtered). */
-  function* conversationLines(batch: Annotation[]): Generator<ExportRecord> {
+  function conversationLines(batch: Annotation[]): void {
     if (kind === 'raw') {
       for (const annotation of batch) {
         const text = JSON.stringify(annotation);
-        if (options.dedup && !written.add(hash53(text))) {
+        const hash = hash53(text);
+        if (options.dedup && !written.add(hash)) {
           skip('duplicate');
           continue;
         }
         const split = splitOf(annotation);
         summary.lines[split] += 1;
         summary.examplesWritten += 1;
-        const meta = metaLine(split, summary.lines[split], text, 'raw', { basis: 'stored', sources: [annotation] });
-        yield { split, line: `${text}\n`, meta };
+        const meta = metaLine(split, summary.lines[split], hash, 'raw', { basis: 'stored', sources: [annotation] });
+        out.push({ split, line: `${text}\n`, meta });
       }
       return;
     }
@@ -200,7 +207,7 @@ export function exportDataset(
     // Earlier assistant turns count as approved when this conversation has a positive annotation of
     // that very response (uncorrected).
     const approved = new Set<string>();
-    for (const annotation of batch) {
+    for (const annotation of kind === 'sft' ? batch : []) {
       if (
         correctionOf(annotation) !== 'replacement' &&
         judge(annotation, options.sftMinScore, options.ktoUndesirableMax) === 'positive'
@@ -226,7 +233,7 @@ export function exportDataset(
         const approvedTurns = prompt.turns.map(
           (turn) => turn.role === 'assistant' && approved.has(normalizeWhitespace(turn.content)),
         );
-        yield* emit({
+        emit({
           example: { kind: 'sft', prompt, target: target.target, approvedTurns },
           sources: [annotation],
           basis: target.basis,
@@ -238,7 +245,7 @@ export function exportDataset(
           continue;
         }
         for (const row of rows.rows) {
-          yield* emit({
+          emit({
             example: { kind: 'kto', prompt, completion: row.completion, label: row.label },
             sources: [annotation],
             basis: row.basis,
@@ -246,7 +253,7 @@ export function exportDataset(
         }
       } else if (correctionOf(annotation) === 'replacement') {
         used.add(annotation);
-        yield* emit({
+        emit({
           example: {
             kind: 'pair',
             prompt,
@@ -295,7 +302,7 @@ export function exportDataset(
             continue;
           }
           used.add(a).add(b);
-          yield* emit({
+          emit({
             example: {
               kind: 'pair',
               prompt,
@@ -336,7 +343,7 @@ export function exportDataset(
         used.add(chosen).add(rejected);
         const margin =
           chosen.score !== null && rejected.score !== null ? Math.max(0, chosen.score - rejected.score) / 100 : null;
-        yield* emit({
+        emit({
           example: { kind: 'pair', prompt, chosen: chosen.response, rejected: rejected.response, margin },
           sources: [chosen, rejected],
           basis: 'comparison',
@@ -347,7 +354,9 @@ export function exportDataset(
     for (const annotation of batch) if (!used.has(annotation)) skip('annotation-in-no-pair');
   }
 
-  async function* records(): AsyncGenerator<ExportRecord> {
+  // Records are handed out in batches: one await per batch, not per line, keeps a million-line export
+  // from spending its time in promise machinery.
+  async function* batches(): AsyncGenerator<ExportRecord[]> {
     if (kind === 'pair') {
       for await (const comparison of comparisons) {
         summary.comparisonsRead += 1;
@@ -370,30 +379,37 @@ export function exportDataset(
 
     let batch: Annotation[] = [];
     let batchKey: string | null = null;
-    const flush = function* (): Generator<ExportRecord> {
+    const flush = () => {
       if (batchKey !== null && !seenConversations.add(hash53(batchKey))) splitConversations += 1;
       const current = batch;
       batch = [];
-      yield* conversationLines(current);
+      conversationLines(current);
     };
-    for await (const annotation of annotations) {
+    const accept = (annotation: Annotation) => {
       summary.annotationsRead += 1;
-      if (annotation.deletedAt !== null) {
-        skip('tombstoned');
-        continue;
-      }
-      if (!passesFilters(annotation, options)) {
-        skip('filtered');
-        continue;
-      }
+      if (annotation.deletedAt !== null) return skip('tombstoned');
+      if (!passesFilters(annotation, options)) return skip('filtered');
       const key = `${annotation.site}\u0000${annotation.conversationId}`;
       if (key !== batchKey) {
-        yield* flush();
+        flush();
         batchKey = key;
       }
       batch.push(redact(annotation));
+    };
+    if (Symbol.iterator in annotations) {
+      // A synchronous source (the SQLite store) is read without an await per annotation.
+      for (const annotation of annotations) {
+        accept(annotation);
+        if (out.length >= BATCH_RECORDS) yield out.splice(0);
+      }
+    } else {
+      for await (const annotation of annotations) {
+        accept(annotation);
+        if (out.length >= BATCH_RECORDS) yield out.splice(0);
+      }
     }
-    yield* flush();
+    flush();
+    if (out.length > 0) yield out.splice(0);
 
     if (sides.size > 0) skip('comparison-missing-annotation', sides.size);
     if (splitConversations > 0) {
@@ -406,9 +422,15 @@ export function exportDataset(
 
   let done = false;
   return {
+    batches: {
+      async *[Symbol.asyncIterator]() {
+        yield* batches();
+        done = true;
+      },
+    },
     records: {
       async *[Symbol.asyncIterator]() {
-        yield* records();
+        for await (const batch of batches()) yield* batch;
         done = true;
       },
     },

@@ -101,8 +101,8 @@ export function registerExportCommand(program: Command): void {
         });
         summary =
           out === '-'
-            ? await toStdout(run.records, run.summary)
-            : await toFiles(resolve(out), options.split !== undefined, run.records, run.summary, (lines) =>
+            ? await toStdout(run.batches, run.summary)
+            : await toFiles(resolve(out), options.split !== undefined, run.batches, run.summary, (lines) =>
                 progress?.update(read, { lines }),
               );
         progress?.update(read, { lines: summary.examplesWritten });
@@ -115,11 +115,11 @@ export function registerExportCommand(program: Command): void {
 }
 
 async function toStdout(
-  records: AsyncIterable<{ line: string }>,
+  batches: AsyncIterable<{ line: string }[]>,
   summary: () => ExportSummary,
 ): Promise<ExportSummary> {
-  for await (const record of records) {
-    if (!process.stdout.write(record.line)) await once(process.stdout, 'drain');
+  for await (const batch of batches) {
+    if (!process.stdout.write(batch.map((record) => record.line).join(''))) await once(process.stdout, 'drain');
   }
   return summary();
 }
@@ -132,7 +132,7 @@ async function toStdout(
 async function toFiles(
   out: string,
   split: boolean,
-  records: AsyncIterable<{ split: SplitName; line: string; meta: string }>,
+  batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
   summary: () => ExportSummary,
   onLines: (lines: number) => void,
 ): Promise<ExportSummary> {
@@ -157,16 +157,19 @@ async function toFiles(
   try {
     for (const file of files) await file.open();
     let written = 0;
-    for await (const record of records) {
-      const target = targets[record.split];
-      if (!target) throw new Error(`a ${record.split} line without --split`);
-      await target.lines.write(record.line);
-      await target.meta.write(record.meta);
-      written += 1;
-      if (written % 5000 === 0) onLines(written);
+    for await (const batch of batches) {
+      for (const record of batch) {
+        const target = targets[record.split];
+        if (!target) throw new Error(`a ${record.split} line without --split`);
+        target.lines.append(record.line);
+        target.meta.append(record.meta);
+      }
+      for (const file of files) if (file.append('')) await file.flush();
+      written += batch.length;
+      onLines(written);
     }
     const result = summary();
-    for (const pair of Object.values(targets)) await pair?.meta.write(summaryLine(result));
+    for (const pair of Object.values(targets)) pair?.meta.append(summaryLine(result));
     for (const file of files) await file.finish();
     for (const file of files) await file.commit();
     return result;

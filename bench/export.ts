@@ -1,0 +1,233 @@
+/**
+ * `npm run bench:export`: export throughput and memory with 1,000,000 annotations in the SQLite store.
+ *
+ * Generates the annotations straight into a database created by the store's own migrations (reused
+ * across runs; BENCH_FRESH=1 rebuilds it, BENCH_ANNOTATIONS=n changes the size), then for trl-dpo and
+ * openai-sft runs the real `margin export` CLI and, as the raw-read anchor, `sqlite3 -json` dumping the
+ * same rows in the same order. Prints lines/s, MB/s, annotations read/s, the CLI's peak RSS and the
+ * ratio to sqlite3; writes the figures to bench/results/export.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { openStore } from '../companion/src/data-dir.ts';
+import { DATABASE_FILE } from '../companion/src/storage/sqlite-store.ts';
+import { hashId } from '../shared/export/index.ts';
+import type { Annotation, Message } from '../shared/index.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
+const dataDir = join(tmpdir(), `margin-bench-export-${COUNT}`);
+const dbPath = join(dataDir, DATABASE_FILE);
+const outDir = join(tmpdir(), 'margin-bench-export-out');
+const FORMATS = ['trl-dpo', 'openai-sft'] as const;
+const QUERY = 'SELECT body FROM annotations WHERE deleted_at IS NULL ORDER BY site, conversation_id, seq';
+
+const SYSTEM = 'You are a helpful assistant for home networking questions. Answer concisely.';
+const ANSWER = 'Hold the reset pin for ten seconds until the LED blinks amber, then wait for it to turn green. ';
+
+/** Four annotations per conversation: two rated variants of turn 1, a (sometimes corrected) turn 2, a middling turn 3. */
+function conversation(c: number): Annotation[] {
+  const site = ['chatgpt', 'claude', 'gemini'][c % 3] as string;
+  const conversationId = `conv-${String(c).padStart(8, '0')}`;
+  const q1: Message = {
+    role: 'user',
+    content: `Question ${c}: my router (model R${c % 97}) drops Wi-Fi every hour. What should I do?`,
+  };
+  const first: Message[] = [{ role: 'system', content: SYSTEM }, q1];
+  const second: Message[] = [
+    ...first,
+    { role: 'assistant', content: `${ANSWER}(${c})` },
+    { role: 'user', content: 'It still drops. Anything else?' },
+  ];
+  const make = (i: number, messageId: string, context: Message[], fields: Partial<Annotation>): Annotation => {
+    const time = new Date(Date.UTC(2026, 0, 1) + (c * 4 + i) * 1000).toISOString();
+    return {
+      schemaVersion: 1,
+      id: `${conversationId}-${i}`,
+      key: `${site}:${conversationId}:${messageId}`,
+      site,
+      url: `https://example.com/c/${conversationId}`,
+      conversationId,
+      messageId,
+      model: 'model-x',
+      modelSource: 'model-picker',
+      context,
+      response: '',
+      variant: null,
+      thumb: null,
+      score: null,
+      comment: '',
+      tags: ['bench'],
+      correction: null,
+      metadata: {},
+      annotator: 'bench',
+      createdAt: time,
+      updatedAt: time,
+      deletedAt: null,
+      revision: 1,
+      ...fields,
+    };
+  };
+  const variant = (index: number) => ({ index, count: 2, group: `${conversationId}-g1` });
+  return [
+    make(0, 'm1', first, { response: `${ANSWER}(${c})`, thumb: 'up', score: 85, variant: variant(1) }),
+    make(1, 'm1b', first, { response: `Just buy a new router. (${c})`, thumb: 'down', score: 30, variant: variant(2) }),
+    make(2, 'm2', second, {
+      response: `Try another channel. (${c})`,
+      score: 75,
+      correction: c % 3 === 0 ? `Move the router away from the microwave and pick channel 1, 6 or 11. (${c})` : null,
+    }),
+    make(
+      3,
+      'm3',
+      [...second, { role: 'assistant', content: `Try another channel. (${c})` }, { role: 'user', content: 'Thanks!' }],
+      {
+        response: `You are welcome. (${c})`,
+        score: 55,
+      },
+    ),
+  ];
+}
+
+function generate(): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  openStore(dataDir).close(); // the store's own migrations create the schema
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const insert = db.prepare(
+    `INSERT INTO annotations (id, seq, key, site, conversation_id, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
+     VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, NULL, 'bench', ?, ?, ?)`,
+  );
+  const started = Date.now();
+  const conversations = Math.ceil(COUNT / 4);
+  let seq = 0;
+  const batch = db.transaction((from: number, to: number) => {
+    for (let c = from; c < to; c++) {
+      for (const a of conversation(c)) {
+        if (seq >= COUNT) return;
+        seq += 1;
+        const body = JSON.stringify(a);
+        insert.run(
+          a.id,
+          seq,
+          a.key,
+          a.site,
+          a.conversationId,
+          a.annotator,
+          a.updatedAt,
+          Date.parse(a.updatedAt),
+          hashId(body),
+          a.updatedAt,
+          body,
+        );
+      }
+    }
+  });
+  for (let c = 0; c < conversations; c += 10_000) {
+    batch(c, Math.min(conversations, c + 10_000));
+    process.stderr.write(`\rgenerating: ${seq.toLocaleString()} annotations`);
+  }
+  db.close();
+  process.stderr.write(
+    `\rgenerated ${seq.toLocaleString()} annotations in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+}
+
+/** Runs a command and reports wall time and peak RSS (GNU time's %M, in KiB). */
+function measure(
+  command: string,
+  args: string[],
+  stdoutPath: string | null,
+): Promise<{ seconds: number; peakRssMb: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', command, ...args], {
+      cwd: root,
+      stdio: ['ignore', stdoutPath ? 'pipe' : 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    if (stdoutPath && child.stdout) child.stdout.resume(); // discarded, like a pipe to /dev/null
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr}`));
+      const peak = /PEAK_RSS_KB=(\d+)/.exec(stderr);
+      resolve({ seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN, stderr });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  execFileSync('sqlite3', ['--version']); // fails loudly when sqlite3 is missing: apt-get install sqlite3
+  const rows =
+    existsSync(dbPath) && process.env.BENCH_FRESH !== '1'
+      ? (
+          new Database(dbPath, { readonly: true }).prepare('SELECT count(*) AS n FROM annotations').get() as {
+            n: number;
+          }
+        ).n
+      : -1;
+  if (rows !== COUNT) generate();
+  else console.log(`reusing ${dbPath} (${rows.toLocaleString()} annotations; BENCH_FRESH=1 rebuilds it)`);
+  mkdirSync(outDir, { recursive: true });
+
+  const results: Record<string, unknown>[] = [];
+  for (const format of FORMATS) {
+    const anchor = await measure('sqlite3', ['-json', dbPath, QUERY], 'pipe');
+    const out = join(outDir, `${format}.jsonl`);
+    const run = await measure(
+      process.execPath,
+      [
+        join(root, 'bin', 'margin.js'),
+        'export',
+        '--data-dir',
+        dataDir,
+        '--format',
+        format,
+        '--out',
+        out,
+        '--no-progress',
+      ],
+      null,
+    );
+    const linesMatch = /: (\d+) lines.* from (\d+) annotations/.exec(run.stderr);
+    const lines = Number(linesMatch?.[1] ?? Number.NaN);
+    const read = Number(linesMatch?.[2] ?? Number.NaN);
+    const mb = (statSync(out).size + statSync(join(outDir, `${format}.meta.jsonl`)).size) / 1e6;
+    const result = {
+      format,
+      annotations: read,
+      lines,
+      seconds: Number(run.seconds.toFixed(2)),
+      annotationsPerSecond: Math.round(read / run.seconds),
+      linesPerSecond: Math.round(lines / run.seconds),
+      megabytesWritten: Number(mb.toFixed(1)),
+      megabytesPerSecond: Number((mb / run.seconds).toFixed(1)),
+      peakRssMb: Number(run.peakRssMb.toFixed(0)),
+      sqlite3JsonSeconds: Number(anchor.seconds.toFixed(2)),
+      ratioToSqlite3: Number((run.seconds / anchor.seconds).toFixed(2)),
+    };
+    results.push(result);
+    console.log(
+      `${format.padEnd(11)} ${read.toLocaleString()} annotations -> ${lines.toLocaleString()} lines in ${result.seconds} s: ` +
+        `${result.annotationsPerSecond.toLocaleString()} annotations/s (target >= 100,000), ${result.linesPerSecond.toLocaleString()} lines/s, ` +
+        `${result.megabytesPerSecond} MB/s (lines + sidecar, ${result.megabytesWritten} MB), peak RSS ${result.peakRssMb} MB (target <= 300), ` +
+        `sqlite3 -json ${result.sqlite3JsonSeconds} s, ratio ${result.ratioToSqlite3}x (target <= 2x)`,
+    );
+  }
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const record = { date: new Date().toISOString(), node: process.version, annotationsInStore: COUNT, results };
+  writeFileSync(join(resultsDir, 'export.json'), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`results written to bench/results/export.json`);
+}
+
+await main();
