@@ -164,12 +164,21 @@ export function exportDataset(
         : example.kind === 'pair'
           ? [example.chosen, example.rejected]
           : [example.completion];
-    if (texts.some((text) => text.trim() === '')) return skip('empty-response');
+    if (texts.some((text) => text.trim() === '')) {
+      skip('empty-response');
+      return;
+    }
     const built = buildLine(options.format, example);
-    if ('skip' in built) return skip(built.skip);
+    if ('skip' in built) {
+      skip(built.skip);
+      return;
+    }
     const text = JSON.stringify(built.value);
     const hash = hash53(text);
-    if (options.dedup && !written.add(hash)) return skip('duplicate');
+    if (options.dedup && !written.add(hash)) {
+      skip('duplicate');
+      return;
+    }
     const first = candidate.sources[0];
     if (!first) throw new Error('an example without a source annotation');
     const split = splitOf(first);

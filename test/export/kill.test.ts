@@ -71,7 +71,12 @@ describe('SIGKILL during a large export', () => {
 
   it('keeps the previous complete file, and the next export replaces it and clears the leftovers', async () => {
     const out = join(dir.path, 'kept.jsonl');
-    const previous = `${JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })}\n`;
+    const previous = `${JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    })}\n`;
     writeFileSync(out, previous);
     const { child, exited } = startExport(dataDir, out);
     const temp = await waitForPartialTemp(dir.path, 'kept.jsonl');
