@@ -84,3 +84,49 @@ describe('conversation ids from URLs', () => {
     expect(adapter?.conversationId(new URL(url))).toBe(expected);
   });
 });
+
+describe('very long conversations', () => {
+  it('keeps the most recent 500 turns of context and counts the rest as missing', async () => {
+    const { Window } = await import('happy-dom');
+    const adapter = siteAdapters.find((candidate) => candidate.id === 'claude');
+    if (!adapter) throw new Error('no claude adapter');
+    const url = 'https://claude.ai/chat/long-1';
+    const window = new Window({ url, settings: { disableJavaScriptEvaluation: true } });
+    const document = window.document as unknown as Document;
+    const feed = document.createElement('div');
+    for (let index = 0; index < 601; index++) {
+      const row = document.createElement('div');
+      row.setAttribute('data-rs-index', String(index));
+      row.setAttribute('data-index', String(index));
+      if (index % 2 === 0) {
+        const user = document.createElement('div');
+        user.setAttribute('data-testid', 'user-message');
+        user.textContent = `question ${index}`;
+        row.append(user);
+      } else {
+        const streaming = document.createElement('div');
+        streaming.setAttribute('data-is-streaming', 'false');
+        const body = document.createElement('div');
+        body.className = 'font-claude-response';
+        body.textContent = `answer ${index}`;
+        const bar = document.createElement('div');
+        bar.setAttribute('data-message-action-bar', '');
+        const copy = document.createElement('button');
+        copy.setAttribute('data-testid', 'action-bar-copy');
+        bar.append(copy);
+        streaming.append(body, bar);
+        row.append(streaming);
+      }
+      feed.append(row);
+    }
+    document.body.append(feed);
+    const last = document.querySelector('[data-index="599"]');
+    if (!last) throw new Error('no row 599');
+    const capture = captureResponse(adapter, document, url, last);
+    expect(capture?.context).toHaveLength(500);
+    expect(capture?.context[0]).toEqual({ role: 'assistant', content: 'answer 99' });
+    expect(capture?.context.at(-1)).toEqual({ role: 'user', content: 'question 598' });
+    expect(capture?.missingContextTurns).toBe(99);
+    await window.happyDOM.close();
+  });
+});

@@ -1,5 +1,6 @@
 import type { ModelSource } from '../../../shared/annotation.ts';
 import type { Message, Variant } from '../../../shared/index.ts';
+import { LIMITS } from '../../../shared/limits.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
 import { hashText } from './hash.ts';
 import { toMarkdown } from './to-markdown.ts';
@@ -16,7 +17,10 @@ export interface ResponseCapture {
   context: Message[];
   response: string;
   variant: Variant | null;
-  /** Earlier turns that are not in the DOM (virtualized away) and were not seen before. */
+  /**
+   * Earlier turns left out of `context`: virtualized away before the content script saw them, or the
+   * oldest ones dropped to stay within LIMITS (500 turns, 4,000,000 characters).
+   */
   missingContextTurns: number;
 }
 
@@ -93,6 +97,13 @@ export function captureResponse(
     const message = seen.get(place) ?? memory.get(place);
     if (message) context.push(message);
     else missingContextTurns += 1;
+  }
+
+  // Keep the most recent turns when a very long conversation would exceed the shared limits.
+  let contextChars = context.reduce((sum, message) => sum + message.content.length, 0);
+  while (context.length > LIMITS.contextMessages || contextChars > LIMITS.contextChars) {
+    contextChars -= context.shift()?.content.length ?? 0;
+    missingContextTurns += 1;
   }
 
   const model = adapter.model(target, doc);
