@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { FeedbackService } from './feedback/feedback-service.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import { requireToken } from './middleware/auth.ts';
@@ -8,8 +9,11 @@ import { jsonBody } from './middleware/json-body.ts';
 import { corsPreflight, originCheck } from './middleware/origin-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import type { ReviewService } from './reviews/review-service.ts';
 import { exportRouter } from './routes/export.ts';
+import { feedbackRouter } from './routes/feedback.ts';
 import { healthRouter } from './routes/health.ts';
+import { reviewsRouter } from './routes/reviews.ts';
 import { statsRouter } from './routes/stats.ts';
 import { syncRouter } from './routes/sync.ts';
 import type { SyncStore } from './storage/store.ts';
@@ -26,6 +30,10 @@ export interface AppDeps {
   /** Version reported by the health route. */
   version: string;
   store: SyncStore;
+  /** The review queue (routes under /api/v1/reviews); left out, those routes are 404s. */
+  reviews?: ReviewService;
+  /** Logged calls and feedback (/api/v1/logs, /api/v1/feedback); left out, those routes are 404s. */
+  feedback?: FeedbackService;
   /** Constant-time check of a presented pairing token. */
   verifyToken(candidate: string): boolean;
   clock?: () => Date;
@@ -61,6 +69,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(syncRouter({ store: deps.store, clock }));
   app.use(statsRouter(deps.store));
   app.use(exportRouter(deps.store));
+  if (deps.reviews) app.use(reviewsRouter(deps.reviews));
+  if (deps.feedback) app.use(feedbackRouter(deps.feedback));
   // The dashboard mounts here.
 
   app.use(notFound);

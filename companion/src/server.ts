@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
 import { ensureDataDir, openStore } from './data-dir.ts';
+import { FeedbackService } from './feedback/feedback-service.ts';
 import type { Logger } from './logger.ts';
+import { ReviewService } from './reviews/review-service.ts';
+import { SqliteFeedbackStore } from './storage/feedback-store.ts';
+import { SqliteReviewStore } from './storage/review-store.ts';
 import { TokenVerifier } from './token.ts';
 import { version } from './version.ts';
 
@@ -46,10 +50,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
   const store = openStore(options.dataDir);
+  const reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: options.logger });
+  const feedback = new FeedbackService({ store: new SqliteFeedbackStore(store) });
   let closing = false;
   const app = createApp({
     version,
     store,
+    reviews,
+    feedback,
     verifyToken: (candidate) => verifier.verify(candidate),
     logger: options.logger,
     extraAllowedHosts: loopback
@@ -93,6 +101,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       });
     });
   } catch (error) {
+    reviews.close();
     store.close();
     throw error;
   }
@@ -101,6 +110,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const close = () => {
     closed ??= new Promise<void>((resolve) => {
       closing = true;
+      // Long polls would hold the shutdown for up to a minute: answer them now with the review as it is.
+      reviews.close();
       const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 5_000);
       deadline.unref();
       server.close(() => {

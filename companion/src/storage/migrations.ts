@@ -87,6 +87,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'reviews: the human review queue (pending reviews survive a restart)',
+    up(db) {
+      // `request` is the validated review request as JSON; `request_hash` tells a replay of the same
+      // idempotency key from a conflicting reuse. `expires_at_ms` drives the expiry timer and the lazy
+      // check on read. A decision's annotation lives in `annotations` like any other (site `review`).
+      db.exec(`
+        CREATE TABLE reviews (
+          id TEXT PRIMARY KEY,
+          key TEXT UNIQUE,
+          request_hash TEXT NOT NULL,
+          request TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'cancelled')),
+          created_at TEXT NOT NULL,
+          expires_at TEXT,
+          expires_at_ms INTEGER,
+          resolved_at TEXT,
+          reviewer TEXT,
+          input TEXT,
+          comment TEXT,
+          annotation_id TEXT
+        ) STRICT;
+        CREATE INDEX reviews_status ON reviews (status, created_at);
+        CREATE INDEX reviews_expiry ON reviews (expires_at_ms) WHERE status = 'pending';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

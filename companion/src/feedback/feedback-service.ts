@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Annotation,
+  API_SITE,
+  annotationSchema,
+  DEFAULT_FEEDBACK_SOURCE,
+  type FeedbackRequest,
+  type FeedbackResult,
+  type LogRequest,
+  type LogResponse,
+  toApiIssues,
+  traceKey,
+  valueToRating,
+} from '../../../shared/index.ts';
+import { HttpError } from '../http-error.ts';
+import type { FeedbackStore } from '../storage/feedback-store.ts';
+
+export interface FeedbackServiceDeps {
+  store: FeedbackStore;
+  clock?: () => Date;
+}
+
+/** Parses a built annotation; a limit it breaks (too many metadata keys, say) is the caller's 400. */
+function checked(annotation: Annotation): Annotation {
+  const result = annotationSchema.safeParse(annotation);
+  if (!result.success) {
+    throw new HttpError(400, 'invalid_request', 'The feedback would make an invalid annotation; see issues.', [
+      ...toApiIssues(result.error),
+    ]);
+  }
+  return result.data;
+}
+
+/** The parts of an annotation that feedback sets: equal means a replay, nothing to write. */
+function rating(annotation: Annotation) {
+  return JSON.stringify([annotation.thumb, annotation.score, annotation.comment, annotation.metadata]);
+}
+
+/**
+ * Logged LLM calls and feedback on them (docs/feedback.md). A log is an annotation of site `api` by
+ * the annotator `api`; feedback from a source is that source's annotation of the same trace (the log
+ * itself for the default source), created on first feedback and updated, with a new revision, after.
+ */
+export class FeedbackService {
+  readonly #store: FeedbackStore;
+  readonly #clock: () => Date;
+
+  constructor(deps: FeedbackServiceDeps) {
+    this.#store = deps.store;
+    this.#clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Records a call. The same trace logged again with the same content changes nothing; other content is a 409. */
+  log(request: LogRequest, origin: string): FeedbackResult {
+    return this.#store.transaction(() => {
+      const key = traceKey(request.trace_id);
+      const existing = this.#store.find(key, DEFAULT_FEEDBACK_SOURCE);
+      if (existing) {
+        const same =
+          JSON.stringify([existing.context, existing.response, existing.model]) ===
+          JSON.stringify([request.messages, request.response, request.model]);
+        if (same) return { annotation: existing, created: false };
+        throw new HttpError(
+          409,
+          'trace_conflict',
+          `The trace "${request.trace_id}" is already logged with other messages, response or model; use a new trace_id.`,
+        );
+      }
+      const now = this.#clock().toISOString();
+      const annotation = checked({
+        schemaVersion: 1,
+        id: randomUUID(),
+        key,
+        site: API_SITE,
+        url: request.url ?? `${origin}/api/v1/logs/${encodeURIComponent(request.trace_id)}`,
+        conversationId: request.trace_id,
+        messageId: request.trace_id,
+        model: request.model,
+        modelSource: request.model === null ? 'unknown' : 'message',
+        context: request.messages,
+        response: request.response,
+        variant: null,
+        thumb: null,
+        score: null,
+        comment: '',
+        tags: [],
+        correction: null,
+        metadata: { ...request.metadata, trace_id: request.trace_id },
+        annotator: DEFAULT_FEEDBACK_SOURCE,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+        revision: 1,
+      });
+      this.#store.write(annotation, now);
+      return { annotation, created: true };
+    });
+  }
+
+  /**
+   * Attaches feedback to a logged trace as the source's annotation of it. Fields given replace what
+   * this source said before (null clears value, score or weight); fields left out keep it.
+   */
+  feedback(request: FeedbackRequest): FeedbackResult {
+    return this.#store.transaction(() => {
+      const key = traceKey(request.trace_id);
+      const log = this.#store.find(key, DEFAULT_FEEDBACK_SOURCE);
+      if (log === undefined) {
+        throw new HttpError(
+          404,
+          'trace_not_found',
+          `No call is logged with trace_id "${request.trace_id}"; log it first with POST /api/v1/logs.`,
+        );
+      }
+      const now = this.#clock().toISOString();
+      const current = request.source === DEFAULT_FEEDBACK_SOURCE ? log : this.#store.find(key, request.source);
+      const base: Annotation = current ?? {
+        ...log,
+        id: randomUUID(),
+        thumb: null,
+        score: null,
+        comment: '',
+        annotator: request.source,
+        createdAt: now,
+        revision: 0,
+      };
+      const next: Annotation = { ...base, metadata: { ...base.metadata, ...request.metadata } };
+      if (request.value !== undefined) {
+        delete next.metadata.feedback_value;
+        if (request.value === null) Object.assign(next, { score: null, thumb: null });
+        else {
+          Object.assign(next, valueToRating(request.value));
+          next.metadata.feedback_value = request.value;
+        }
+      }
+      if (request.score !== undefined) {
+        // A score speaks for itself: no thumb is inferred from it.
+        delete next.metadata.feedback_value;
+        Object.assign(next, { score: request.score, thumb: null });
+      }
+      if (request.weight !== undefined) {
+        delete next.metadata.feedback_weight;
+        if (request.weight !== null) next.metadata.feedback_weight = request.weight;
+      }
+      if (request.comment !== undefined) next.comment = request.comment;
+      if (current !== undefined && rating(next) === rating(current)) return { annotation: current, created: false };
+      const annotation = checked({ ...next, revision: base.revision + 1, updatedAt: now });
+      this.#store.write(annotation, now);
+      return { annotation, created: current === undefined };
+    });
+  }
+
+  /** The logged call and every source's feedback on it; undefined if the trace is not logged. */
+  get(traceId: string): LogResponse | undefined {
+    const all = this.#store.findAll(traceKey(traceId));
+    const log = all.find((annotation) => annotation.annotator === DEFAULT_FEEDBACK_SOURCE);
+    if (log === undefined) return undefined;
+    return { log, feedback: all.filter((annotation) => annotation !== log) };
+  }
+}
