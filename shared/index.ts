@@ -1,6 +1,7 @@
 export * from './annotation.ts';
 export * from './api-error.ts';
 export * from './comparison.ts';
+export * from './dashboard.ts';
 export * from './export-options.ts';
 export * from './feedback.ts';
 export * from './fields.ts';

@@ -10,6 +10,7 @@ import { corsPreflight, originCheck } from './middleware/origin-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { ReviewService } from './reviews/review-service.ts';
+import { type DashboardDeps, dashboardApi, dashboardFiles } from './routes/dashboard.ts';
 import { exportRouter } from './routes/export.ts';
 import { feedbackRouter } from './routes/feedback.ts';
 import { healthRouter } from './routes/health.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   reviews?: ReviewService;
   /** Logged calls and feedback (/api/v1/logs, /api/v1/feedback); left out, those routes are 404s. */
   feedback?: FeedbackService;
+  /** The dashboard: its files (served without the token: they hold no data) and its API routes. */
+  dashboard?: DashboardDeps;
   /** Constant-time check of a presented pairing token. */
   verifyToken(candidate: string): boolean;
   clock?: () => Date;
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(hostCheck(deps.extraAllowedHosts));
   app.use(originCheck());
   app.use(corsPreflight());
+  if (deps.dashboard) app.use(dashboardFiles(deps.dashboard.distDir));
   app.use(requireToken(deps.verifyToken));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
@@ -71,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(exportRouter(deps.store));
   if (deps.reviews) app.use(reviewsRouter(deps.reviews));
   if (deps.feedback) app.use(feedbackRouter(deps.feedback));
-  // The dashboard mounts here.
+  if (deps.dashboard) app.use(dashboardApi(deps.dashboard, { syncStore: deps.store, version: deps.version, clock }));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
-import { ensureDataDir, openStore } from './data-dir.ts';
+import { databasePath, ensureDataDir, openStore } from './data-dir.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import type { Logger } from './logger.ts';
 import { ReviewService } from './reviews/review-service.ts';
+import { SignInCodes } from './sign-in-codes.ts';
 import { SqliteFeedbackStore } from './storage/feedback-store.ts';
 import { SqliteReviewStore } from './storage/review-store.ts';
-import { TokenVerifier } from './token.ts';
+import { SqliteDashboard } from './storage/sqlite-dashboard.ts';
+import { readOrCreateToken, rotateToken, TokenVerifier } from './token.ts';
 import { version } from './version.ts';
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1']);
@@ -52,12 +54,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const store = openStore(options.dataDir);
   const reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: options.logger });
   const feedback = new FeedbackService({ store: new SqliteFeedbackStore(store) });
+  const dashboard = new SqliteDashboard(store);
   let closing = false;
   const app = createApp({
     version,
     store,
     reviews,
     feedback,
+    dashboard: {
+      store: dashboard,
+      signInCodes: new SignInCodes(),
+      currentToken: () => readOrCreateToken(options.dataDir),
+      rotateToken: () => rotateToken(options.dataDir),
+      dataDir: options.dataDir,
+      databaseFile: databasePath(options.dataDir),
+    },
     verifyToken: (candidate) => verifier.verify(candidate),
     logger: options.logger,
     extraAllowedHosts: loopback
@@ -106,12 +117,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  // After listening: the first requests need not wait for a large backlog to be indexed.
+  dashboard.startIndexing();
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= new Promise<void>((resolve) => {
       closing = true;
       // Long polls would hold the shutdown for up to a minute: answer them now with the review as it is.
       reviews.close();
+      dashboard.stopIndexing();
       const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 5_000);
       deadline.unref();
       server.close(() => {

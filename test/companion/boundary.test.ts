@@ -22,7 +22,8 @@ function routes(): Array<{ name: string; method: string; path: string; body?: st
     { name: 'pull', method: 'GET', path: '/api/v1/sync/pull?since=0&limit=10' },
     { name: 'stats', method: 'GET', path: '/api/v1/stats' },
     { name: 'unknown route', method: 'GET', path: '/api/v1/nope' },
-    { name: 'root', method: 'GET', path: '/' },
+    // Not a dashboard file: falls through to the token check (the dashboard's files: dashboard-api.test.ts).
+    { name: 'non-API path', method: 'GET', path: '/no-such-file.js' },
     { name: 'unknown POST', method: 'POST', path: '/api/v1/sync/other', body: '{}' },
     { name: 'DELETE', method: 'DELETE', path: '/api/v1/sync/push' },
   ];
@@ -241,7 +242,7 @@ describe('companion boundary', () => {
           pull: 200,
           stats: 200,
           'unknown route': 404,
-          root: 404,
+          'non-API path': 404,
           'unknown POST': 404,
           DELETE: 404,
         };

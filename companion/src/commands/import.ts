@@ -28,6 +28,21 @@ export async function importAnnotations(
   deviceId: string,
   report: (problem: string) => void,
 ): Promise<ImportSummary> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  return importAnnotationLines(store, lines, deviceId, report);
+}
+
+/**
+ * The import itself, over lines from anywhere (a file, or a backup the dashboard uploads in chunks).
+ * `firstLine` numbers the first line, so a chunk's problems name lines of the whole file.
+ */
+export async function importAnnotationLines(
+  store: SyncStore,
+  lines: AsyncIterable<string> | Iterable<string>,
+  deviceId: string,
+  report: (problem: string) => void,
+  firstLine = 1,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
   let batch: Annotation[] = [];
   const flush = () => {
@@ -41,8 +56,7 @@ export async function importAnnotations(
     for (const result of applied.annotations) summary[result.status] += 1;
     batch = [];
   };
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNumber = 0;
+  let lineNumber = firstLine - 1;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;

@@ -115,6 +115,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'dashboard: a search and filter index of annotations, filled lazily by sequence number',
+    up(db) {
+      // Derived data only: `dashboard-index.ts` fills these tables from `annotations` in the background
+      // (rows whose seq is above `dashboard_state.indexed_seq`), so the sync write path pays nothing
+      // for them. `ix` is an INTEGER PRIMARY KEY so VACUUM keeps it, and it is the rowid of the
+      // full-text index. The FTS table is contentless: it keeps the index, not a second copy of the text.
+      db.exec(`
+        CREATE TABLE dashboard_rows (
+          ix INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          site TEXT NOT NULL,
+          model TEXT,
+          annotator TEXT NOT NULL,
+          thumb TEXT,
+          score INTEGER,
+          created_at TEXT NOT NULL,
+          created_ms INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          deleted INTEGER NOT NULL,
+          has_comment INTEGER NOT NULL,
+          has_correction INTEGER NOT NULL,
+          comment_excerpt TEXT NOT NULL,
+          response_excerpt TEXT NOT NULL,
+          tags TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX dashboard_rows_created ON dashboard_rows (deleted, created_ms);
+        CREATE INDEX dashboard_rows_score ON dashboard_rows (deleted, score);
+        CREATE TABLE dashboard_tags (
+          tag TEXT NOT NULL,
+          ix INTEGER NOT NULL,
+          PRIMARY KEY (tag, ix)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX dashboard_tags_ix ON dashboard_tags (ix);
+        CREATE VIRTUAL TABLE dashboard_text USING fts5 (
+          response, comment, correction,
+          content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE dashboard_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+        INSERT INTO dashboard_state (name, value) VALUES ('indexed_seq', 0);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -1,0 +1,13 @@
+import type { ComponentType } from 'preact';
+import type { Route } from './router.ts';
+
+export interface PageProps {
+  route: Route;
+}
+
+/** One page of the dashboard: its id is its route (`#/<id>/…`) and `title` its name in the menu. */
+export interface PageDefinition {
+  id: string;
+  title: string;
+  component: ComponentType<PageProps>;
+}

@@ -1,0 +1,5 @@
+import type { PageProps } from '../page.ts';
+
+export function ExportPage(_props: PageProps) {
+  return <p class="muted">Coming in the next commit.</p>;
+}

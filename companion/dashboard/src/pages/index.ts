@@ -1,0 +1,16 @@
+import type { PageDefinition } from '../page.ts';
+import { AnnotationsPage } from './annotations.tsx';
+import { ExportPage } from './export.tsx';
+import { InsightsPage } from './insights.tsx';
+import { SettingsPage } from './settings.tsx';
+
+/**
+ * Every page, in menu order; the first is the home page. Adding a page is one file in this folder
+ * (a component taking `PageProps`) and one line here.
+ */
+export const PAGES: readonly PageDefinition[] = [
+  { id: 'annotations', title: 'Annotations', component: AnnotationsPage },
+  { id: 'insights', title: 'Insights', component: InsightsPage },
+  { id: 'export', title: 'Export', component: ExportPage },
+  { id: 'settings', title: 'Settings', component: SettingsPage },
+];

@@ -1,0 +1,451 @@
+import type Database from 'better-sqlite3';
+import {
+  type Annotation,
+  type AnnotationEdit,
+  type AnnotationFacets,
+  type AnnotationFilters,
+  type AnnotationListQuery,
+  type AnnotationListResponse,
+  type AnnotationRow,
+  annotationSchema,
+  type FacetCount,
+  type InsightGroup,
+  type InsightsResponse,
+  toApiIssues,
+  toEpoch,
+} from '../../../shared/index.ts';
+import type { DashboardStore, DashboardWriteResult } from './dashboard-store.ts';
+import type { SqliteStore } from './sqlite-store.ts';
+
+/** Device id recorded with versions written from the dashboard. */
+export const DASHBOARD_DEVICE_ID = 'dashboard';
+/** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
+const INDEX_CHUNK = 500;
+/** A query catches up on at most this many changes itself; a larger backlog is left to the background. */
+const QUERY_CATCH_UP = 2_000;
+const EXCERPT_CHARS = 160;
+const TOP_TAGS = 30;
+const DAY_MS = 86_400_000;
+
+interface StoredRow {
+  seq: number;
+  body: string;
+}
+
+interface IndexRow {
+  ix: number;
+  id: string;
+  site: string;
+  model: string | null;
+  annotator: string;
+  thumb: 'up' | 'down' | null;
+  score: number | null;
+  created_at: string;
+  updated_at: string;
+  has_correction: number;
+  comment_excerpt: string;
+  response_excerpt: string;
+  tags: string;
+}
+
+interface GroupRow {
+  key: string | null;
+  count: number;
+  up: number;
+  down: number;
+  mean: number | null;
+}
+
+const SORT_SQL: Record<AnnotationListQuery['sort'], (dir: string) => string> = {
+  created: (dir) => `r.created_ms ${dir}, r.ix ${dir}`,
+  score: (dir) => `r.score IS NULL, r.score ${dir}, r.created_ms DESC, r.ix DESC`,
+  site: (dir) => `r.site ${dir}, r.created_ms DESC, r.ix DESC`,
+  model: (dir) => `r.model IS NULL, r.model ${dir}, r.created_ms DESC, r.ix DESC`,
+  annotator: (dir) => `r.annotator ${dir}, r.created_ms DESC, r.ix DESC`,
+  thumb: (dir) => `r.thumb IS NULL, r.thumb ${dir}, r.created_ms DESC, r.ix DESC`,
+};
+
+/**
+ * A full-text query from what a person typed: every word must occur, each as a prefix ("rout" finds
+ * "router"). Words are quoted, so FTS5 syntax in the input (AND, NEAR, column:, quotes) is just text.
+ */
+export function ftsQuery(text: string): string | undefined {
+  const words = text.match(/[\p{L}\p{N}_]+/gu);
+  if (!words) return undefined;
+  return words.map((word) => `"${word}"*`).join(' ');
+}
+
+/** SQL conditions on `dashboard_rows r` for the export's filters (rules.ts `passesFilters`), and their parameters. */
+function filterSql(filters: AnnotationFilters & { q?: string | undefined }): {
+  where: string;
+  params: Record<string, unknown>;
+} {
+  const conditions = ['r.deleted = 0'];
+  const params: Record<string, unknown> = {};
+  const list = (name: 'site' | 'model' | 'annotator', column: string) => {
+    const values = filters[name];
+    if (values === undefined) return;
+    conditions.push(`${column} IN (SELECT value FROM json_each(@${name}))`);
+    params[name] = JSON.stringify(values);
+  };
+  list('site', 'r.site');
+  list('model', 'r.model');
+  list('annotator', 'r.annotator');
+  if (filters.tag !== undefined) {
+    conditions.push('r.ix IN (SELECT ix FROM dashboard_tags WHERE tag IN (SELECT value FROM json_each(@tag)))');
+    params.tag = JSON.stringify(filters.tag);
+  }
+  if (filters.excludeTag !== undefined) {
+    conditions.push(
+      'r.ix NOT IN (SELECT ix FROM dashboard_tags WHERE tag IN (SELECT value FROM json_each(@excludeTag)))',
+    );
+    params.excludeTag = JSON.stringify(filters.excludeTag);
+  }
+  if (filters.since !== undefined) {
+    conditions.push('r.created_ms >= @since');
+    params.since = toEpoch(filters.since);
+  }
+  if (filters.until !== undefined) {
+    conditions.push('r.created_ms < @until');
+    params.until = toEpoch(filters.until);
+  }
+  if (filters.minScore !== undefined) {
+    conditions.push('r.score >= @minScore');
+    params.minScore = filters.minScore;
+  }
+  if (filters.maxScore !== undefined) {
+    conditions.push('r.score <= @maxScore');
+    params.maxScore = filters.maxScore;
+  }
+  if (filters.hasComment !== undefined) {
+    conditions.push('r.has_comment = @hasComment');
+    params.hasComment = filters.hasComment ? 1 : 0;
+  }
+  if (filters.hasCorrection !== undefined) {
+    conditions.push('r.has_correction = @hasCorrection');
+    params.hasCorrection = filters.hasCorrection ? 1 : 0;
+  }
+  if (filters.q !== undefined) {
+    const match = ftsQuery(filters.q);
+    // Nothing searchable (only punctuation) matches nothing, rather than everything.
+    if (match === undefined) conditions.push('0');
+    else {
+      conditions.push('r.ix IN (SELECT rowid FROM dashboard_text WHERE dashboard_text MATCH @q)');
+      params.q = match;
+    }
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
+function toRow(row: IndexRow): AnnotationRow {
+  return {
+    id: row.id,
+    site: row.site,
+    model: row.model,
+    annotator: row.annotator,
+    thumb: row.thumb,
+    score: row.score,
+    tags: JSON.parse(row.tags) as string[],
+    commentExcerpt: row.comment_excerpt,
+    responseExcerpt: row.response_excerpt,
+    hasCorrection: row.has_correction === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toGroup(row: GroupRow, unknown: string): InsightGroup {
+  const rated = row.up + row.down;
+  return {
+    key: row.key ?? unknown,
+    count: row.count,
+    up: row.up,
+    down: row.down,
+    upRate: rated === 0 ? null : row.up / rated,
+    meanScore: row.mean,
+  };
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
+}
+
+/**
+ * The dashboard's reads and writes on the SQLite store. Reads use tables derived from `annotations`
+ * (migration 4): one narrow row per annotation, its tags, and a contentless FTS5 index of response,
+ * comment and correction. They are filled by sequence number: every accepted change gets a higher seq,
+ * so "everything above the watermark" is exactly what changed since the last catch-up, whoever wrote it
+ * (sync, `margin import` in another process, the dashboard). The sync write path is untouched.
+ */
+export class SqliteDashboard implements DashboardStore {
+  readonly #store: SqliteStore;
+  readonly #db: Database.Database;
+  readonly #statements;
+  readonly #queries = new Map<string, Database.Statement>();
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #running = false;
+
+  constructor(store: SqliteStore) {
+    this.#store = store;
+    this.#db = store.database;
+    const db = this.#db;
+    this.#statements = {
+      watermark: db.prepare<[], number>("SELECT value FROM dashboard_state WHERE name = 'indexed_seq'").pluck(),
+      setWatermark: db.prepare<[number]>("UPDATE dashboard_state SET value = ? WHERE name = 'indexed_seq'"),
+      changed: db.prepare<[number, number], StoredRow>(
+        'SELECT seq, body FROM annotations WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      pending: db.prepare<[number], number>('SELECT count(*) FROM annotations WHERE seq > ?').pluck(),
+      ixOf: db.prepare<[string], number>('SELECT ix FROM dashboard_rows WHERE id = ?').pluck(),
+      insertRow: db.prepare(
+        `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_at, created_ms, updated_at, deleted,
+           has_comment, has_correction, comment_excerpt, response_excerpt, tags)
+         VALUES (@id, @site, @model, @annotator, @thumb, @score, @createdAt, @createdMs, @updatedAt, @deleted,
+           @hasComment, @hasCorrection, @commentExcerpt, @responseExcerpt, @tags)`,
+      ),
+      updateRow: db.prepare(
+        `UPDATE dashboard_rows SET site = @site, model = @model, annotator = @annotator, thumb = @thumb, score = @score,
+           created_at = @createdAt, created_ms = @createdMs, updated_at = @updatedAt, deleted = @deleted,
+           has_comment = @hasComment, has_correction = @hasCorrection, comment_excerpt = @commentExcerpt,
+           response_excerpt = @responseExcerpt, tags = @tags
+         WHERE ix = @ix`,
+      ),
+      deleteTags: db.prepare<[number]>('DELETE FROM dashboard_tags WHERE ix = ?'),
+      insertTag: db.prepare<[string, number]>('INSERT OR IGNORE INTO dashboard_tags (tag, ix) VALUES (?, ?)'),
+      deleteText: db.prepare<[number]>('DELETE FROM dashboard_text WHERE rowid = ?'),
+      insertText: db.prepare<[number, string, string, string]>(
+        'INSERT INTO dashboard_text (rowid, response, comment, correction) VALUES (?, ?, ?, ?)',
+      ),
+      body: db.prepare<[string], string>('SELECT body FROM annotations WHERE id = ?').pluck(),
+      facet: (column: string) =>
+        db.prepare<[], FacetCount>(
+          `SELECT ${column} AS value, count(*) AS count FROM dashboard_rows
+           WHERE deleted = 0 AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
+        ),
+      tagFacet: db.prepare<[], FacetCount>(
+        `SELECT t.tag AS value, count(*) AS count FROM dashboard_tags t JOIN dashboard_rows r ON r.ix = t.ix
+         WHERE r.deleted = 0 GROUP BY t.tag ORDER BY count DESC, value`,
+      ),
+    };
+  }
+
+  /** Changes not yet indexed. */
+  pending(): number {
+    return this.#statements.pending.get(this.#statements.watermark.get() ?? 0) ?? 0;
+  }
+
+  /** Indexes up to `maxRows` changed annotations, in transactions of a few hundred; returns how many. */
+  catchUp(maxRows = Number.POSITIVE_INFINITY): number {
+    let done = 0;
+    while (done < maxRows) {
+      const chunk = Math.min(INDEX_CHUNK, maxRows - done);
+      const indexed = this.#db
+        .transaction(() => {
+          const since = this.#statements.watermark.get() ?? 0;
+          const rows = this.#statements.changed.all(since, chunk);
+          for (const row of rows) this.#index(JSON.parse(row.body) as Annotation);
+          const last = rows.at(-1);
+          if (last) this.#statements.setWatermark.run(last.seq);
+          return rows.length;
+        })
+        .immediate();
+      done += indexed;
+      if (indexed < chunk) break;
+    }
+    return done;
+  }
+
+  #index(annotation: Annotation): void {
+    const s = this.#statements;
+    const values = {
+      id: annotation.id,
+      site: annotation.site,
+      model: annotation.model,
+      annotator: annotation.annotator,
+      thumb: annotation.thumb,
+      score: annotation.score,
+      createdAt: annotation.createdAt,
+      // The export's rules, computed in JS so they match to the letter (JS trim, Date.parse).
+      createdMs: Date.parse(annotation.createdAt),
+      updatedAt: annotation.updatedAt,
+      deleted: annotation.deletedAt === null ? 0 : 1,
+      hasComment: annotation.comment.trim() === '' ? 0 : 1,
+      hasCorrection: annotation.correction === null ? 0 : 1,
+      commentExcerpt: excerpt(annotation.comment),
+      responseExcerpt: excerpt(annotation.response),
+      tags: JSON.stringify(annotation.tags),
+    };
+    let ix = s.ixOf.get(annotation.id);
+    if (ix === undefined) {
+      ix = Number(s.insertRow.run(values).lastInsertRowid);
+    } else {
+      s.updateRow.run({ ...values, ix });
+      s.deleteTags.run(ix);
+      s.deleteText.run(ix);
+    }
+    if (annotation.deletedAt !== null) return; // a tombstone is listed nowhere and found by no search
+    for (const tag of annotation.tags) s.insertTag.run(tag, ix);
+    s.insertText.run(ix, annotation.response, annotation.comment, annotation.correction ?? '');
+  }
+
+  /** Keeps the index caught up in the background, a chunk per event-loop turn while there is a backlog. */
+  startIndexing(idleIntervalMs = 500): void {
+    if (this.#running) return;
+    this.#running = true;
+    const tick = () => {
+      if (!this.#running) return;
+      let indexed = 0;
+      try {
+        indexed = this.catchUp(INDEX_CHUNK);
+      } catch {
+        // SQLITE_BUSY from another writer (margin import): try again on the next tick.
+      }
+      if (!this.#running) return;
+      this.#timer = indexed === INDEX_CHUNK ? setImmediate(tick) : setTimeout(tick, idleIntervalMs).unref();
+    };
+    this.#timer = setImmediate(tick);
+  }
+
+  stopIndexing(): void {
+    this.#running = false;
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer as NodeJS.Timeout);
+    clearImmediate(this.#timer as NodeJS.Immediate);
+    this.#timer = undefined;
+  }
+
+  /** Before a read: catch up with small backlogs at once, leave large ones to the background. */
+  #fresh(): number {
+    this.catchUp(QUERY_CATCH_UP);
+    return this.pending();
+  }
+
+  #query<T>(sql: string): Database.Statement<[Record<string, unknown>], T> {
+    let statement = this.#queries.get(sql);
+    if (statement === undefined) {
+      if (this.#queries.size > 200) this.#queries.clear();
+      statement = this.#db.prepare(sql);
+      this.#queries.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<[Record<string, unknown>], T>;
+  }
+
+  list(query: AnnotationListQuery): AnnotationListResponse {
+    const pendingIndex = this.#fresh();
+    const { where, params } = filterSql(query);
+    const order = SORT_SQL[query.sort](query.order === 'asc' ? 'ASC' : 'DESC');
+    const total = this.#query<{ total: number }>(`SELECT count(*) AS total FROM dashboard_rows r WHERE ${where}`).get(
+      params,
+    )?.total;
+    const rows = this.#query<IndexRow>(
+      `SELECT r.* FROM dashboard_rows r WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit: query.limit, offset: query.offset });
+    return { total: total ?? 0, offset: query.offset, rows: rows.map(toRow), pendingIndex };
+  }
+
+  facets(): AnnotationFacets {
+    this.#fresh();
+    const s = this.#statements;
+    return {
+      sites: s.facet('site').all(),
+      models: s.facet('model').all(),
+      annotators: s.facet('annotator').all(),
+      tags: s.tagFacet.all(),
+    };
+  }
+
+  insights(filters: AnnotationFilters): InsightsResponse {
+    const pendingIndex = this.#fresh();
+    const { where, params } = filterSql(filters);
+    const group = (column: string) =>
+      this.#query<GroupRow>(
+        `SELECT ${column} AS key, count(*) AS count, coalesce(sum(r.thumb = 'up'), 0) AS up,
+           coalesce(sum(r.thumb = 'down'), 0) AS down, avg(r.score) AS mean
+         FROM dashboard_rows r WHERE ${where} GROUP BY ${column} ORDER BY count DESC, key`,
+      ).all(params);
+    const days = this.#query<{ day: number; count: number; up: number; down: number }>(
+      `SELECT r.created_ms / ${DAY_MS} AS day, count(*) AS count, coalesce(sum(r.thumb = 'up'), 0) AS up,
+         coalesce(sum(r.thumb = 'down'), 0) AS down
+       FROM dashboard_rows r WHERE ${where} GROUP BY day ORDER BY day`,
+    ).all(params);
+    const histogram = this.#query<{ bucket: number; count: number }>(
+      `SELECT min(r.score / 10, 9) AS bucket, count(*) AS count FROM dashboard_rows r
+       WHERE ${where} AND r.score IS NOT NULL GROUP BY bucket`,
+    ).all(params);
+    const scoreHistogram = Array.from({ length: 10 }, () => 0);
+    for (const { bucket, count } of histogram) scoreHistogram[bucket] = count;
+    const tags = this.#query<FacetCount>(
+      `SELECT t.tag AS value, count(*) AS count FROM dashboard_tags t JOIN dashboard_rows r ON r.ix = t.ix
+       WHERE ${where} GROUP BY t.tag ORDER BY count DESC, value LIMIT ${TOP_TAGS}`,
+    ).all(params);
+    return {
+      total: days.reduce((sum, day) => sum + day.count, 0),
+      days: days.map((day) => ({
+        day: new Date(day.day * DAY_MS).toISOString().slice(0, 10),
+        count: day.count,
+        up: day.up,
+        down: day.down,
+      })),
+      sites: group('r.site').map((row) => toGroup(row, '(none)')),
+      models: group('r.model').map((row) => toGroup(row, '(unknown model)')),
+      scoreHistogram,
+      tags,
+      pendingIndex,
+    };
+  }
+
+  get(id: string): Annotation | undefined {
+    const body = this.#statements.body.get(id);
+    return body === undefined ? undefined : (JSON.parse(body) as Annotation);
+  }
+
+  edit(id: string, edit: AnnotationEdit, now: Date): DashboardWriteResult {
+    return this.#write(id, edit.baseRevision, now, (current) => {
+      const { baseRevision: _, ...fields } = edit;
+      const next: Record<string, unknown> = { ...current };
+      for (const [key, value] of Object.entries(fields)) if (value !== undefined) next[key] = value;
+      return next;
+    });
+  }
+
+  remove(id: string, baseRevision: number, now: Date): DashboardWriteResult {
+    return this.#write(id, baseRevision, now, (current) => ({ ...current, deletedAt: now.toISOString() }));
+  }
+
+  /**
+   * Reads the current version and stores the changed one as revision + 1 in one write transaction,
+   * so no other writer (sync, `margin import`) can slip in between the check and the write.
+   */
+  #write(
+    id: string,
+    baseRevision: number,
+    now: Date,
+    change: (current: Annotation) => Record<string, unknown>,
+  ): DashboardWriteResult {
+    const result = this.#db
+      .transaction((): DashboardWriteResult => {
+        const current = this.get(id);
+        if (current === undefined) return { status: 'not_found' };
+        if (current.revision !== baseRevision || current.deletedAt !== null) return { status: 'conflict', current };
+        const parsed = annotationSchema.safeParse({
+          ...change(current),
+          revision: current.revision + 1,
+          updatedAt: now.toISOString(),
+        });
+        if (!parsed.success) return { status: 'invalid', issues: toApiIssues(parsed.error) };
+        const applied = this.#store.applyChanges({
+          deviceId: DASHBOARD_DEVICE_ID,
+          receivedAt: now.toISOString(),
+          annotations: [parsed.data],
+          comparisons: [],
+        });
+        const written = applied.annotations[0];
+        if (written?.status !== 'accepted') throw new Error(`the edit of ${id} was not accepted`);
+        return { status: 'saved', annotation: parsed.data, seq: written.seq };
+      })
+      .immediate();
+    if (result.status === 'saved') this.catchUp();
+    return result;
+  }
+}
