@@ -49,6 +49,7 @@ export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
   return toMarkdown(content, {
     skip: adapter.skip?.bind(adapter),
     codeLanguage: adapter.codeLanguage?.bind(adapter),
+    isInlineCode: adapter.isInlineCode?.bind(adapter),
   });
 }
 

@@ -7,6 +7,8 @@ export interface MarkdownOptions {
   skip?: (element: Element) => boolean;
   /** A code block's language when the site shows it outside a `language-*` class. */
   codeLanguage?: (pre: Element) => string | null;
+  /** Inline code the site renders as another element (a styled `span`), written as `code`. */
+  isInlineCode?: (element: Element) => boolean;
 }
 
 /** Elements that never hold content a person wrote or read as the answer. */
@@ -119,6 +121,7 @@ function block(content: string): string {
 function renderElement(element: Element, state: State): string {
   const tag = element.localName;
   if (SKIPPED_TAGS.has(tag) || isHidden(element) || state.options.skip?.(element)) return '';
+  if (state.options.isInlineCode?.(element)) return inlineCode(element.textContent ?? '');
   if (!state.preWrap && hasPreWrap(element)) {
     const inner = renderChildren(element, { ...state, preWrap: true });
     return block(inner);

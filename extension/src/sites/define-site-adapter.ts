@@ -39,10 +39,21 @@ export interface SiteAdapter {
   id: string;
   /** Name shown to people. */
   label: string;
-  /** MV3 match patterns of the pages the content script runs on. */
+  /** MV3 match patterns of the pages the content script runs on; empty for a self-hosted app. */
   matches: string[];
-  /** Real conversation URLs this adapter must match; the registry test checks them. */
+  /**
+   * Real conversation URLs this adapter must match; the registry test checks them. A self-hosted app
+   * gives its documented default origin here (`http://localhost:3000`), never in `matches`.
+   */
   testUrls: string[];
+  /**
+   * An app people run on their own server (Open WebUI, LibreChat): it has no fixed origin, so it has no
+   * `matches`. The options page asks for the origin the user adds and registers the content script
+   * there at runtime; `detect` tells which app such a page is.
+   */
+  selfHosted?: boolean;
+  /** True when `doc` is a page of this app (required for a self-hosted app, checked on every fixture). */
+  detect?(doc: Document): boolean;
   /** The conversation id in `url`, or null when the page has none yet (a new chat before its first answer). */
   conversationId(url: URL): string | null;
   /**
@@ -72,6 +83,8 @@ export interface SiteAdapter {
   codeLanguage?(pre: Element): string | null;
   /** Site chrome inside a turn's content (a code block's language label) that is not part of the text. */
   skip?(element: Element): boolean;
+  /** Inline code the site renders as something other than `code` (Grok's monospace `span`). */
+  isInlineCode?(element: Element): boolean;
 }
 
 /** Identity helper that gives adapter files one declarative shape. */
@@ -86,6 +99,20 @@ export function parseVariantCounter(text: string | null | undefined): VariantInf
   const index = Number(match[1]);
   const count = Number(match[2]);
   return index >= 1 && count >= index ? { index, count } : null;
+}
+
+/**
+ * True when an element matching `selector` comes after `element` in document order, outside it. Costs
+ * O(1) for all but the last turn of a thread, where a query over the whole document per turn would
+ * cost O(turns²): "is this the turn still streaming" checks use it.
+ */
+export function hasLater(element: Element, selector: string): boolean {
+  for (let node: Element | null = element; node; node = node.parentElement) {
+    for (let sibling = node.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
+      if (sibling.matches(selector) || sibling.querySelector(selector)) return true;
+    }
+  }
+  return false;
 }
 
 /** Trimmed, single-spaced text of `element`, or null when it is empty. */
