@@ -36,7 +36,7 @@ function expectError(response: RawResponse, status: number, code: string) {
 }
 
 /** Every dashboard data route, with a request that succeeds given a right Host, Origin and token. */
-function dataRoutes(id: string) {
+function dataRoutes(id: string): { method: string; path: string; body?: string; headers?: Record<string, string> }[] {
   const body = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
   return [
     { method: 'GET', path: '/api/v1/annotations?q=reset&sort=score' },
