@@ -81,7 +81,11 @@ export function toMarkdown(root: Element, options: MarkdownOptions = {}): string
 }
 
 function hasPreWrap(element: Element): boolean {
-  return /\bwhitespace-pre-wrap\b|\bpre-wrap\b/.test(element.getAttribute('class') ?? '');
+  return (
+    /\bwhitespace-pre-wrap\b|\bpre-wrap\b/.test(element.getAttribute('class') ?? '') ||
+    // Some sites (Grok) set it inline rather than with a utility class.
+    /\bwhite-space:\s*pre-wrap\b/.test(element.getAttribute('style') ?? '')
+  );
 }
 
 function isBlockContainer(element: Element): boolean {
