@@ -1,6 +1,7 @@
 import type { PageDefinition } from '../page.ts';
 import { AnnotationsPage } from './annotations.tsx';
 import { ExportPage } from './export.tsx';
+import { InboxPage } from './inbox.tsx';
 import { InsightsPage } from './insights.tsx';
 import { SettingsPage } from './settings.tsx';
 
@@ -10,6 +11,7 @@ import { SettingsPage } from './settings.tsx';
  */
 export const PAGES: readonly PageDefinition[] = [
   { id: 'annotations', title: 'Annotations', component: AnnotationsPage },
+  { id: 'inbox', title: 'Inbox', component: InboxPage },
   { id: 'insights', title: 'Insights', component: InsightsPage },
   { id: 'export', title: 'Export', component: ExportPage },
   { id: 'settings', title: 'Settings', component: SettingsPage },

@@ -1,0 +1,234 @@
+import type { ApiIssue } from '../../../../shared/api-error.ts';
+import {
+  type FormAnswers,
+  fieldLabel,
+  formToZod,
+  type ReviewForm,
+  type ReviewFormField,
+} from '../../../../shared/review-form.ts';
+import './review-form.css';
+
+/**
+ * The fields of a review as the reviewer is filling them in: what the inputs hold (text for text and
+ * number inputs, a boolean for switches), before it is turned into typed answers.
+ */
+export type FormDraft = Record<string, string | boolean>;
+
+/** Field name → the problem with it; `''` is the form as a whole. */
+export type FieldErrors = Record<string, string>;
+
+/** Defaults filled in; a switch without a default starts off, everything else empty. */
+export function initialDraft(form: ReviewForm | null): FormDraft {
+  const draft: FormDraft = {};
+  for (const [name, field] of Object.entries(form?.properties ?? {})) {
+    if (field.type === 'boolean') draft[name] = field.default ?? false;
+    else draft[name] = field.default === undefined ? '' : String(field.default);
+  }
+  return draft;
+}
+
+/**
+ * The answers a draft stands for: numbers parsed, and empty optional fields left out (so the form's
+ * defaults and "optional" mean what they say). An empty required text stays "" and is judged by the
+ * field's own rules (`minLength: 1` makes it an error), exactly as the companion will judge it.
+ */
+export function draftToAnswers(form: ReviewForm | null, draft: FormDraft): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  const required = new Set(form?.required ?? []);
+  for (const [name, field] of Object.entries(form?.properties ?? {})) {
+    const value = draft[name];
+    if (field.type === 'boolean') {
+      answers[name] = value === true;
+      continue;
+    }
+    const text = typeof value === 'string' ? value : '';
+    if (text.trim() === '' && (field.type !== 'string' || !required.has(name) || field.enum)) {
+      // Left empty: optional fields are omitted; a required number or choice is reported missing.
+      continue;
+    }
+    answers[name] = field.type === 'string' ? text : Number(text.trim());
+  }
+  return answers;
+}
+
+/** Checks a draft with the same zod schema the companion uses; the answers, or the errors by field. */
+export function validateDraft(
+  form: ReviewForm | null,
+  draft: FormDraft,
+  options: { partial?: boolean } = {},
+): { ok: true; answers: FormAnswers } | { ok: false; errors: FieldErrors } {
+  const result = formToZod(form, options).safeParse(draftToAnswers(form, draft));
+  if (result.success) return { ok: true, answers: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '';
+    errors[name] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/** The companion's `input.<field>` issues (a 400) as field errors. */
+export function issuesToErrors(issues: readonly ApiIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const name = issue.path.startsWith('input.') ? issue.path.slice('input.'.length).split('.')[0] : '';
+    errors[name ?? ''] ??= issue.message;
+  }
+  return errors;
+}
+
+function hint(field: ReviewFormField): string | null {
+  if (field.type === 'number' || field.type === 'integer') {
+    const low = field.minimum ?? field.exclusiveMinimum;
+    const high = field.maximum ?? field.exclusiveMaximum;
+    const kind = field.type === 'integer' ? 'A whole number' : 'A number';
+    if (low !== undefined && high !== undefined) return `${kind} from ${low} to ${high}.`;
+    if (low !== undefined) return `${kind}, at least ${low}.`;
+    if (high !== undefined) return `${kind}, at most ${high}.`;
+  }
+  if (field.type === 'string' && !field.enum && field.maxLength !== undefined) {
+    return `At most ${field.maxLength} characters.`;
+  }
+  return null;
+}
+
+interface FieldProps {
+  name: string;
+  field: ReviewFormField;
+  required: boolean;
+  value: string | boolean | undefined;
+  error: string | undefined;
+  disabled: boolean;
+  onChange(value: string | boolean): void;
+}
+
+function Field({ name, field, required, value, error, disabled, onChange }: FieldProps) {
+  const id = `review-field-${name}`;
+  const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = {
+    id,
+    name,
+    disabled,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy || undefined,
+    'aria-required': required || undefined,
+  };
+  const label = fieldLabel(name, field);
+  const extra = hint(field);
+  let control: preact.JSX.Element;
+  if (field.type === 'boolean') {
+    control = (
+      <label class="review-switch">
+        <input
+          {...common}
+          type="checkbox"
+          role="switch"
+          aria-checked={value === true}
+          checked={value === true}
+          onChange={(event) => onChange(event.currentTarget.checked)}
+        />
+        <span class="review-switch-track" aria-hidden="true" />
+        <span>{label}</span>
+      </label>
+    );
+  } else if (field.enum) {
+    const options = field.enum.map(String);
+    control = (
+      <select {...common} value={String(value ?? '')} onChange={(event) => onChange(event.currentTarget.value)}>
+        {(field.default === undefined || !required) && <option value="">{required ? 'Choose…' : '—'}</option>}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.type === 'string') {
+    const long = (field.maxLength ?? 0) > 200;
+    const props = {
+      ...common,
+      value: String(value ?? ''),
+      minLength: field.minLength,
+      maxLength: field.maxLength,
+      onInput: (event: { currentTarget: { value: string } }) => onChange(event.currentTarget.value),
+    };
+    control = long ? <textarea {...props} rows={4} /> : <input {...props} type="text" />;
+  } else {
+    control = (
+      <input
+        {...common}
+        type="number"
+        inputMode={field.type === 'integer' ? 'numeric' : 'decimal'}
+        step={field.type === 'integer' ? 1 : 'any'}
+        min={field.minimum ?? field.exclusiveMinimum}
+        max={field.maximum ?? field.exclusiveMaximum}
+        value={String(value ?? '')}
+        onInput={(event) => onChange(event.currentTarget.value)}
+      />
+    );
+  }
+  return (
+    <div class={`review-field${error ? ' invalid' : ''}`} data-field={name}>
+      {field.type !== 'boolean' && (
+        <label for={id}>
+          {label}
+          {required && (
+            <span class="required" title="required">
+              {' '}
+              *
+            </span>
+          )}
+        </label>
+      )}
+      {control}
+      {(field.description || extra) && (
+        <p class="help" id={`${id}-help`}>
+          {[field.description, extra].filter(Boolean).join(' ')}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A review's form, generated from its JSON Schema subset: a choice for an enum, a switch for a
+ * boolean, number inputs with the bounds, text inputs with the lengths. The parent keeps the draft and
+ * checks it with `validateDraft` (the companion's own zod schema) before it submits.
+ */
+export function ReviewFormFields(props: {
+  form: ReviewForm;
+  draft: FormDraft;
+  errors: FieldErrors;
+  disabled?: boolean;
+  onChange(draft: FormDraft): void;
+}) {
+  const required = new Set(props.form.required);
+  return (
+    <fieldset class="review-form" disabled={props.disabled}>
+      {props.form.title && <legend>{props.form.title}</legend>}
+      {props.form.description && <p class="help">{props.form.description}</p>}
+      {Object.entries(props.form.properties).map(([name, field]) => (
+        <Field
+          key={name}
+          name={name}
+          field={field}
+          required={required.has(name)}
+          value={props.draft[name]}
+          error={props.errors[name]}
+          disabled={props.disabled ?? false}
+          onChange={(value) => props.onChange({ ...props.draft, [name]: value })}
+        />
+      ))}
+      {props.errors[''] && (
+        <p class="error" role="alert">
+          {props.errors['']}
+        </p>
+      )}
+    </fieldset>
+  );
+}
