@@ -1,5 +1,133 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { DASHBOARD_ROUTES, type InsightGroup, type InsightsResponse } from '../../../../shared/dashboard.ts';
+import { api, errorText, isAbort } from '../api.ts';
+import { barSeries, Chart, COLORS, categoryAxis } from '../components/chart.tsx';
+import { Filters, filterQuery } from '../components/filters.tsx';
+import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
+import { navigate, routeHref } from '../router.ts';
 
-export function InsightsPage(_props: PageProps) {
-  return <p class="muted">Coming in the next commit.</p>;
+const BUCKETS = ['0–9', '10–19', '20–29', '30–39', '40–49', '50–59', '60–69', '70–79', '80–89', '90–100'];
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  options: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+  empty: boolean;
+}
+
+function perGroup(id: string, title: string, groups: InsightGroup[]): ChartSpec {
+  const labels = groups.map((group) => group.key);
+  return {
+    id,
+    title,
+    empty: groups.length === 0,
+    options: {
+      ...categoryAxis(labels, 100),
+      series: [{}, barSeries('Thumbs-up rate (%)', COLORS.green, -1), barSeries('Mean score', COLORS.blue, 1)],
+    },
+    data: [
+      labels.map((_, index) => index),
+      groups.map((group) => (group.upRate === null ? null : Math.round(group.upRate * 1000) / 10)),
+      groups.map((group) => (group.meanScore === null ? null : Math.round(group.meanScore * 10) / 10)),
+    ],
+  };
+}
+
+function charts(insights: InsightsResponse): ChartSpec[] {
+  const days = insights.days.map((day) => Date.parse(`${day.day}T00:00:00Z`) / 1000);
+  const tags = insights.tags;
+  return [
+    {
+      id: 'over-time',
+      title: 'Annotations over time (per day)',
+      empty: days.length === 0,
+      options: {
+        scales: { x: { time: true } },
+        series: [
+          {},
+          { label: 'Annotations', stroke: COLORS.blue, width: 2, points: { show: days.length < 60 } },
+          { label: 'Thumbs up', stroke: COLORS.green, width: 1.5, points: { show: false } },
+          { label: 'Thumbs down', stroke: COLORS.red, width: 1.5, points: { show: false } },
+        ],
+      },
+      data: [
+        days,
+        insights.days.map((day) => day.count),
+        insights.days.map((day) => day.up),
+        insights.days.map((day) => day.down),
+      ],
+    },
+    perGroup('per-site', 'Thumbs-up rate and mean score per site', insights.sites),
+    perGroup('per-model', 'Thumbs-up rate and mean score per model', insights.models),
+    {
+      id: 'scores',
+      title: 'Score histogram',
+      empty: insights.scoreHistogram.every((count) => count === 0),
+      options: { ...categoryAxis(BUCKETS), series: [{}, barSeries('Annotations', COLORS.purple)] },
+      data: [BUCKETS.map((_, index) => index), insights.scoreHistogram],
+    },
+    {
+      id: 'tags',
+      title: 'Tags (most used)',
+      empty: tags.length === 0,
+      options: { ...categoryAxis(tags.map((tag) => tag.value)), series: [{}, barSeries('Annotations', COLORS.orange)] },
+      data: [tags.map((_, index) => index), tags.map((tag) => tag.count)],
+    },
+  ];
+}
+
+/** Charts of what the filters select; every number is aggregated on the companion. */
+export function InsightsPage({ route }: PageProps) {
+  const { params } = route;
+  const query = filterQuery(params);
+  const key = JSON.stringify(query);
+  const [insights, setInsights] = useState<InsightsResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api<InsightsResponse>(DASHBOARD_ROUTES.insights, { query: JSON.parse(key), signal: controller.signal }).then(
+      (value) => {
+        setInsights(value);
+        setError(null);
+      },
+      (reason: unknown) => {
+        if (!isAbort(reason)) setError(errorText(reason));
+      },
+    );
+    return () => controller.abort();
+  }, [key]);
+
+  const specs = useMemo(() => (insights ? charts(insights) : []), [insights]);
+  return (
+    <div class="insights">
+      <Filters params={params} onChange={(next) => navigate(routeHref('insights', [], next), { replace: true })} />
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {insights && (
+        <p class="status" data-total={insights.total}>
+          {formatCount(insights.total)} annotations
+          {insights.pendingIndex > 0 && <span class="muted"> · indexing {formatCount(insights.pendingIndex)}…</span>}
+        </p>
+      )}
+      <div class="cards">
+        {specs.map((spec) => (
+          <section class="card" key={spec.id} data-chart={spec.id}>
+            <h2>{spec.title}</h2>
+            {spec.empty ? (
+              <p class="muted">No data for these filters.</p>
+            ) : (
+              <Chart title={spec.title} options={spec.options} data={spec.data} />
+            )}
+          </section>
+        ))}
+      </div>
+    </div>
+  );
 }

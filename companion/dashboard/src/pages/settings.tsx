@@ -1,5 +1,248 @@
+import { useEffect, useState } from 'preact/hooks';
+import {
+  DASHBOARD_ROUTES,
+  type RestoreResponse,
+  type SettingsResponse,
+  type SignInCodeResponse,
+} from '../../../../shared/dashboard.ts';
+import { api, download, errorText } from '../api.ts';
+import { signOut, storedToken, storeToken } from '../auth.ts';
+import { invalidateFacets } from '../facets.ts';
+import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
 
+/** A restore request stays well under the companion's body limit and the schema's 10,000 lines. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_LINES = 5_000;
+
+/** Reads a JSONL file line by line without holding it whole, in chunks of at most a few MB. */
+async function* lineChunks(file: File): AsyncGenerator<string[]> {
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  let chunk: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    const text = rest + (value ?? '');
+    const lines = text.split('\n');
+    rest = done ? '' : (lines.pop() ?? '');
+    for (const line of lines) {
+      const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (chunk.length > 0 && (bytes + clean.length > CHUNK_BYTES || chunk.length >= CHUNK_LINES)) {
+        yield chunk;
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(clean);
+      bytes += clean.length;
+    }
+    if (done) break;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+type Totals = Omit<RestoreResponse, 'problems'> & { problems: string[] };
+
+/** Pairing, the token, where the data lives, backup and restore. */
 export function SettingsPage(_props: PageProps) {
-  return <p class="muted">Coming in the next commit.</p>;
+  const [settings, setSettings] = useState<SettingsResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showToken, setShowToken] = useState(false);
+  const [link, setLink] = useState<SignInCodeResponse | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [restore, setRestore] = useState<{ running: boolean; totals: Totals } | null>(null);
+
+  useEffect(() => {
+    api<SettingsResponse>(DASHBOARD_ROUTES.settings).then(setSettings, (reason: unknown) =>
+      setError(errorText(reason)),
+    );
+  }, []);
+
+  const origin = window.location.origin;
+  const token = storedToken() ?? '';
+
+  const newLink = async () => {
+    try {
+      setLink(await api<SignInCodeResponse>(DASHBOARD_ROUTES.signInCodes, { method: 'POST', body: {} }));
+    } catch (reason) {
+      setError(errorText(reason));
+    }
+  };
+
+  const rotate = async () => {
+    if (
+      !window.confirm(
+        'Make a new token? The current one stops working at once: paste the new one into the extension options of every browser that syncs.',
+      )
+    )
+      return;
+    try {
+      const { token: next } = await api<{ token: string }>(DASHBOARD_ROUTES.rotateToken, { method: 'POST', body: {} });
+      storeToken(next);
+      setShowToken(true);
+      setNotice('New token made. Paste it into the extension options of every browser that syncs.');
+    } catch (reason) {
+      setError(errorText(reason));
+    }
+  };
+
+  const backup = async () => {
+    try {
+      const bytes = await download(DASHBOARD_ROUTES.backup, {}, 'margin-backup.jsonl');
+      setNotice(`Backup downloaded (${formatCount(bytes)} bytes).`);
+    } catch (reason) {
+      setError(errorText(reason));
+    }
+  };
+
+  const restoreFile = async (file: File) => {
+    const totals: Totals = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0, problems: [] };
+    setRestore({ running: true, totals: { ...totals } });
+    setError(null);
+    let firstLine = 1;
+    try {
+      for await (const lines of lineChunks(file)) {
+        const result = await api<RestoreResponse>(DASHBOARD_ROUTES.restore, {
+          method: 'POST',
+          body: { firstLine, lines },
+        });
+        firstLine += lines.length;
+        totals.lines += result.lines;
+        totals.accepted += result.accepted;
+        totals.unchanged += result.unchanged;
+        totals.superseded += result.superseded;
+        totals.rejected += result.rejected;
+        totals.problems = [...totals.problems, ...result.problems].slice(0, 100);
+        setRestore({ running: true, totals: { ...totals } });
+      }
+      setRestore({ running: false, totals });
+      invalidateFacets();
+    } catch (reason) {
+      setRestore({ running: false, totals });
+      setError(
+        `Restore stopped at line ${firstLine}: ${errorText(reason)} (what was restored stays; run it again to finish).`,
+      );
+    }
+  };
+
+  return (
+    <div class="settings">
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" class="ok">
+          {notice}
+        </p>
+      )}
+      <section aria-labelledby="pairing">
+        <h2 id="pairing">Pair a browser</h2>
+        <ol>
+          <li>
+            Load the extension (see the README: <code>extension/.output/chrome-mv3</code> or <code>firefox-mv3</code>).
+          </li>
+          <li>
+            In its options, set the companion address to <code>{origin}</code> and paste the token below.
+          </li>
+          <li>Use "Test connection" there; annotations then sync by themselves.</li>
+        </ol>
+        <p>
+          Token: <code data-token-shown={showToken}>{showToken ? token : '•'.repeat(Math.min(token.length, 43))}</code>{' '}
+          <button type="button" onClick={() => setShowToken(!showToken)}>
+            {showToken ? 'Hide' : 'Show'}
+          </button>{' '}
+          <button
+            type="button"
+            onClick={() => navigator.clipboard.writeText(token).then(() => setNotice('Token copied.'))}
+          >
+            Copy
+          </button>
+        </p>
+        <p>
+          <button type="button" onClick={newLink}>
+            Sign-in link for another browser
+          </button>{' '}
+          {link && (
+            <span>
+              <code>{link.url}</code>{' '}
+              <span class="muted">(works once, until {new Date(link.expiresAt).toLocaleTimeString()})</span>
+            </span>
+          )}
+        </p>
+      </section>
+      <section aria-labelledby="token">
+        <h2 id="token">Token</h2>
+        <p>
+          Rotate the token if it may have leaked: the old one stops working at once, here and in every paired browser.
+        </p>
+        <button type="button" class="danger" onClick={rotate}>
+          Rotate token
+        </button>{' '}
+        <button type="button" onClick={signOut}>
+          Sign out of this tab
+        </button>
+      </section>
+      <section aria-labelledby="data">
+        <h2 id="data">Data</h2>
+        {settings && (
+          <dl class="meta">
+            <dt>Data directory</dt>
+            <dd>
+              <code data-setting="dataDir">{settings.dataDir}</code>
+            </dd>
+            <dt>Database</dt>
+            <dd>
+              <code>{settings.databaseFile}</code>
+            </dd>
+            <dt>Companion</dt>
+            <dd>{settings.version}</dd>
+          </dl>
+        )}
+      </section>
+      <section aria-labelledby="backup">
+        <h2 id="backup">Backup and restore</h2>
+        <p>
+          A backup is every annotation (deleted ones too, so a delete is never undone by a restore) as JSONL, the format
+          of <code>margin import</code>. Restoring is idempotent: a line already stored changes nothing, and an older
+          version never replaces a newer one.
+        </p>
+        <button type="button" onClick={backup}>
+          Download backup
+        </button>{' '}
+        <label class="file">
+          Restore from a backup:{' '}
+          <input
+            type="file"
+            name="restore"
+            accept=".jsonl,application/jsonl,application/x-ndjson,text/plain"
+            disabled={restore?.running}
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0];
+              if (file) void restoreFile(file);
+              event.currentTarget.value = '';
+            }}
+          />
+        </label>
+        {restore && (
+          <div class="restore" data-running={restore.running} role="status">
+            <p>
+              {restore.running ? 'Restoring… ' : 'Restored: '}
+              {formatCount(restore.totals.lines)} lines, {formatCount(restore.totals.accepted)} stored,{' '}
+              {formatCount(restore.totals.unchanged)} already present, {formatCount(restore.totals.superseded)} older
+              than the stored version, {formatCount(restore.totals.rejected)} rejected.
+            </p>
+            {restore.totals.problems.length > 0 && (
+              <ul class="error">
+                {restore.totals.problems.map((problem) => (
+                  <li key={problem}>{problem}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </section>
+    </div>
+  );
 }
