@@ -102,6 +102,10 @@ export const syncPullResponseSchema = z.strictObject({
 });
 export type SyncPullResponse = z.infer<typeof syncPullResponseSchema>;
 
+/** `GET /api/v1/health`: the only route without a token; says a Margin companion is there and nothing else. */
+export const healthResponseSchema = z.strictObject({ ok: z.literal(true), version: z.string() });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
 export const statsResponseSchema = z.strictObject({
   annotations: z.strictObject({ live: z.int(), deleted: z.int() }),
   comparisons: z.strictObject({ live: z.int(), deleted: z.int() }),

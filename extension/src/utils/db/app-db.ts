@@ -1,5 +1,8 @@
-import { Dexie, type EntityTable } from 'dexie';
-import type { Annotation } from '../../../../shared/index.ts';
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { Annotation, Comparison } from '../../../../shared/index.ts';
+import { outboxMiddleware } from '../../sync/outbox-middleware.ts';
+import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from '../../sync/sync-tables.ts';
+import { queueExistingAnnotations } from '../../sync/upgrade-to-v2.ts';
 
 export const DATABASE_NAME = 'margin';
 
@@ -10,6 +13,13 @@ export const DATABASE_NAME = 'margin';
  */
 export class AppDB extends Dexie {
   annotations!: EntityTable<Annotation, 'id'>;
+  comparisons!: EntityTable<Comparison, 'id'>;
+  /** Sync (extension/src/sync/): versions waiting for push, export order, the engine's own state. */
+  outbox!: Table<OutboxEntry, [RecordKind, string]>;
+  recordOrder!: Table<RecordOrder, [RecordKind, string]>;
+  syncMeta!: EntityTable<SyncMetaRow, 'key'>;
+  /** Called after a transaction that queued local changes for sync has committed (the background pushes soon). */
+  readonly outboxListeners = new Set<() => void>();
 
   constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -18,5 +28,20 @@ export class AppDB extends Dexie {
     this.version(1).stores({
       annotations: 'id, &[key+annotator], key, [site+conversationId], site, createdAt, updatedAt',
     });
+    // v2: sync. Every write of a record is queued in `outbox` by the middleware below; `recordOrder`
+    // keeps the companion's export order; `comparisons` receives pulled comparisons (and local ones).
+    this.version(2)
+      .stores({
+        comparisons: 'id, a, b, updatedAt',
+        outbox: '[kind+id], [state+queuedAt]',
+        recordOrder: '[kind+id], [kind+site+conversationId+seq]',
+        syncMeta: 'key',
+      })
+      .upgrade(queueExistingAnnotations);
+    this.use(
+      outboxMiddleware(() => {
+        for (const listener of this.outboxListeners) listener();
+      }),
+    );
   }
 }

@@ -1,0 +1,257 @@
+import type { z } from 'zod';
+import {
+  type ApiIssue,
+  apiErrorSchema,
+  healthResponseSchema,
+  type StatsResponse,
+  SYNC_ROUTES,
+  type SyncPullResponse,
+  type SyncPushRequest,
+  type SyncPushResponse,
+  statsResponseSchema,
+  syncPullResponseSchema,
+  syncPushResponseSchema,
+} from '../../../shared/index.ts';
+
+/**
+ * Why a request to the companion did not give a usable answer. Each kind calls for a different
+ * reaction: retry later (`unreachable`, `server-error`), wait (`rate-limited`), ask the person for a
+ * new token (`unauthorized`), or check the URL (`not-margin`: something answered, but not Margin).
+ */
+export type CompanionErrorKind =
+  | 'unreachable'
+  | 'unauthorized'
+  | 'rate-limited'
+  | 'server-error'
+  | 'invalid-response'
+  | 'not-margin'
+  | 'refused';
+
+export class CompanionError extends Error {
+  override name = 'CompanionError';
+  constructor(
+    readonly kind: CompanionErrorKind,
+    message: string,
+    readonly details: { status?: number; retryAfterMs?: number; code?: string; issues?: ApiIssue[] } = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Requests stay well under the 30 s after which Chrome stops a service worker waiting on a fetch; a
+ * batch is a few MB at most, so this is plenty for a companion on the same machine.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
+
+export interface CompanionEndpoint {
+  url: string;
+  token: string;
+}
+
+export interface RequestOptions<T> {
+  method?: 'GET' | 'POST';
+  query?: Record<string, string | number>;
+  body?: unknown;
+  /** Every answer is parsed with its shared schema before it is trusted. */
+  schema: z.ZodType<T>;
+  /** Health is the only route without a token. */
+  withToken?: boolean;
+  timeoutMs?: number;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Loopback names the extension has host permission for (wxt.config.ts). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/**
+ * Checks a companion URL typed by a person and returns its origin (`http://127.0.0.1:8787`), or an
+ * error message saying what is wrong with it.
+ */
+export function normalizeCompanionUrl(raw: string): { ok: true; url: string } | { ok: false; error: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    return { ok: false, error: 'Companion URL: not a URL (e.g. http://127.0.0.1:8787).' };
+  }
+  if (parsed.protocol !== 'http:') return { ok: false, error: 'Companion URL: must start with http://.' };
+  if (!LOOPBACK_HOSTS.has(parsed.hostname)) {
+    return { ok: false, error: 'Companion URL: the companion runs on this machine (127.0.0.1 or localhost).' };
+  }
+  if (parsed.username || parsed.password || parsed.search || parsed.hash || parsed.pathname !== '/') {
+    return { ok: false, error: 'Companion URL: give only scheme, host and port (e.g. http://127.0.0.1:8787).' };
+  }
+  return { ok: true, url: parsed.origin };
+}
+
+/** One request to the companion: token header, timeout, error classification, schema-checked answer. */
+export async function companionRequest<T>(
+  endpoint: CompanionEndpoint,
+  path: string,
+  options: RequestOptions<T>,
+  fetchImpl: FetchLike = (input, init) => fetch(input, init),
+): Promise<T> {
+  const url = new URL(path, endpoint.url);
+  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, String(value));
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.withToken !== false) headers.Authorization = `Bearer ${endpoint.token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetchImpl(url.href, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      credentials: 'omit',
+      cache: 'no-store',
+      redirect: 'error',
+    });
+  } catch (error) {
+    const timedOut = (error as { name?: string } | null)?.name === 'TimeoutError';
+    throw new CompanionError(
+      'unreachable',
+      timedOut
+        ? `no answer from ${endpoint.url} within ${(options.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`
+        : `cannot reach ${endpoint.url}`,
+    );
+  }
+  const text = await response.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) throw errorFor(response, body);
+  const parsed = options.schema.safeParse(body);
+  if (!parsed.success) {
+    throw new CompanionError(
+      'invalid-response',
+      `unexpected answer from ${url.pathname}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      {
+        status: response.status,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+function errorFor(response: Response, body: unknown): CompanionError {
+  const apiError = apiErrorSchema.safeParse(body);
+  const status = response.status;
+  if (!apiError.success) {
+    // Margin always answers errors in its own shape: anything else is another server on that port.
+    if (status >= 500) return new CompanionError('server-error', `the companion failed (HTTP ${status})`, { status });
+    return new CompanionError('not-margin', `HTTP ${status} without a Margin error body: is this a Margin companion?`, {
+      status,
+    });
+  }
+  const { code, message, issues } = apiError.data.error;
+  if (status === 401) return new CompanionError('unauthorized', message, { status, code });
+  if (status === 429) {
+    const seconds = Number(response.headers.get('Retry-After'));
+    return new CompanionError('rate-limited', message, {
+      status,
+      code,
+      retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
+    });
+  }
+  if (status >= 500) return new CompanionError('server-error', message, { status, code });
+  return new CompanionError('refused', message, { status, code, ...(issues ? { issues } : {}) });
+}
+
+/** The sync routes (docs/sync-protocol.md), each answer checked with its shared schema. */
+export function createCompanionClient(endpoint: CompanionEndpoint, fetchImpl?: FetchLike) {
+  return {
+    endpoint,
+    push(request: SyncPushRequest): Promise<SyncPushResponse> {
+      return companionRequest(
+        endpoint,
+        SYNC_ROUTES.push.path,
+        { method: 'POST', body: request, schema: syncPushResponseSchema },
+        fetchImpl,
+      );
+    },
+    pull(since: number, limit: number): Promise<SyncPullResponse> {
+      return companionRequest(
+        endpoint,
+        SYNC_ROUTES.pull.path,
+        { query: { since, limit }, schema: syncPullResponseSchema },
+        fetchImpl,
+      );
+    },
+    stats(): Promise<StatsResponse> {
+      return companionRequest(endpoint, SYNC_ROUTES.stats.path, { schema: statsResponseSchema }, fetchImpl);
+    },
+    health() {
+      return companionRequest(
+        endpoint,
+        SYNC_ROUTES.health.path,
+        { schema: healthResponseSchema, withToken: false },
+        fetchImpl,
+      );
+    },
+  };
+}
+export type CompanionClient = ReturnType<typeof createCompanionClient>;
+
+export type ConnectionTest =
+  | { ok: true; version: string; stats: StatsResponse }
+  | { ok: false; kind: 'invalid-url' | 'unreachable' | 'token-rejected' | 'not-margin' | 'error'; message: string };
+
+/**
+ * "Test connection" on the options page: is something listening, is it a Margin companion (its health
+ * route answers in Margin's shape), and does it take this token (stats needs it)?
+ */
+export async function testConnection(rawUrl: string, token: string, fetchImpl?: FetchLike): Promise<ConnectionTest> {
+  const normalized = normalizeCompanionUrl(rawUrl);
+  if (!normalized.ok) return { ok: false, kind: 'invalid-url', message: normalized.error };
+  const client = createCompanionClient({ url: normalized.url, token: token.trim() }, fetchImpl);
+  let version: string;
+  try {
+    ({ version } = await client.health());
+  } catch (error) {
+    if (!(error instanceof CompanionError)) throw error;
+    if (error.kind === 'unreachable') {
+      return {
+        ok: false,
+        kind: 'unreachable',
+        message: `Unreachable: nothing answers at ${normalized.url}. Is \`npx margin serve\` running?`,
+      };
+    }
+    return {
+      ok: false,
+      kind: 'not-margin',
+      message: `Not a Margin companion: ${normalized.url} answered, but not as Margin does (${error.message}).`,
+    };
+  }
+  if (token.trim() === '') {
+    return {
+      ok: false,
+      kind: 'token-rejected',
+      message: 'Token rejected: paste the token that `npx margin token` prints.',
+    };
+  }
+  try {
+    const stats = await client.stats();
+    return { ok: true, version, stats };
+  } catch (error) {
+    if (!(error instanceof CompanionError)) throw error;
+    if (error.kind === 'unauthorized') {
+      return {
+        ok: false,
+        kind: 'token-rejected',
+        message: 'Token rejected: the companion does not know this token. Run `npx margin token` and paste it again.',
+      };
+    }
+    if (error.kind === 'unreachable')
+      return { ok: false, kind: 'unreachable', message: `Unreachable: ${error.message}.` };
+    if (error.kind === 'invalid-response' || error.kind === 'not-margin') {
+      return { ok: false, kind: 'not-margin', message: `Not a Margin companion: ${error.message}.` };
+    }
+    return { ok: false, kind: 'error', message: `The companion answered with an error: ${error.message}.` };
+  }
+}
