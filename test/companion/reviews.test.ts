@@ -346,6 +346,27 @@ describe('review queue', () => {
     expect(annotation?.response.split('\n').map((line) => JSON.parse(line))).toEqual(rows);
   });
 
+  it('decisions reach the datasets: approved outputs are desirable KTO examples, rejected ones undesirable', async () => {
+    const good = await createReview(server, { output: 'Ada Lovelace', form: null });
+    const bad = await createReview(server, { output: 'Xx_Ada_xX', form: null });
+    await decide(server, good.review.id, { decision: 'approve', reviewer: 'grace' });
+    await decide(server, bad.review.id, { decision: 'reject', reviewer: 'grace', comment: 'not a name' });
+    const kto = await call(server, 'GET', '/api/v1/export?format=trl-kto&site=review');
+    expect(kto.status, kto.text).toBe(200);
+    const lines = kto.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { prompt: unknown[]; completion: Array<{ content: string }>; label: boolean });
+    expect(lines.map((line) => [line.completion[0]?.content, line.label]).sort()).toEqual([
+      ['Ada Lovelace', true],
+      ['Xx_Ada_xX', false],
+    ]);
+    expect(lines[0]?.prompt).toEqual([{ role: 'user', content: 'Invent a customer name.' }]);
+    const sft = await call(server, 'GET', '/api/v1/export?format=openai-sft&site=review');
+    expect(sft.text.trim().split('\n')).toHaveLength(1);
+    expect(sft.text).toContain('Ada Lovelace');
+  });
+
   it('lists pending reviews oldest first with counts, for the inbox and the extension badge', async () => {
     const a = await createReview(server, { title: 'first' });
     const b = await createReview(server, { title: 'second', output: null, rows: [{ x: 1 }, { x: 2 }] });
