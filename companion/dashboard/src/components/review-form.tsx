@@ -32,7 +32,11 @@ export function initialDraft(form: ReviewForm | null): FormDraft {
  * defaults and "optional" mean what they say). An empty required text stays "" and is judged by the
  * field's own rules (`minLength: 1` makes it an error), exactly as the companion will judge it.
  */
-export function draftToAnswers(form: ReviewForm | null, draft: FormDraft): Record<string, unknown> {
+export function draftToAnswers(
+  form: ReviewForm | null,
+  draft: FormDraft,
+  options: { partial?: boolean } = {},
+): Record<string, unknown> {
   const answers: Record<string, unknown> = {};
   const required = new Set(form?.required ?? []);
   for (const [name, field] of Object.entries(form?.properties ?? {})) {
@@ -42,8 +46,10 @@ export function draftToAnswers(form: ReviewForm | null, draft: FormDraft): Recor
       continue;
     }
     const text = typeof value === 'string' ? value : '';
-    if (text.trim() === '' && (field.type !== 'string' || !required.has(name) || field.enum)) {
-      // Left empty: optional fields are omitted; a required number or choice is reported missing.
+    const omit = options.partial || field.type !== 'string' || !required.has(name) || field.enum !== undefined;
+    if (text.trim() === '' && omit) {
+      // Left empty: optional fields (every field, when rejecting) are omitted; a required number or
+      // choice is then reported missing.
       continue;
     }
     answers[name] = field.type === 'string' ? text : Number(text.trim());
@@ -57,7 +63,7 @@ export function validateDraft(
   draft: FormDraft,
   options: { partial?: boolean } = {},
 ): { ok: true; answers: FormAnswers } | { ok: false; errors: FieldErrors } {
-  const result = formToZod(form, options).safeParse(draftToAnswers(form, draft));
+  const result = formToZod(form, options).safeParse(draftToAnswers(form, draft, options));
   if (result.success) return { ok: true, answers: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
