@@ -21,6 +21,8 @@ function routes(): Array<{ name: string; method: string; path: string; body?: st
     },
     { name: 'pull', method: 'GET', path: '/api/v1/sync/pull?since=0&limit=10' },
     { name: 'stats', method: 'GET', path: '/api/v1/stats' },
+    { name: 'reviews', method: 'GET', path: '/api/v1/reviews?status=all' },
+    { name: 'review counts', method: 'GET', path: '/api/v1/reviews/counts' },
     { name: 'unknown route', method: 'GET', path: '/api/v1/nope' },
     // Not a dashboard file: falls through to the token check (the dashboard's files: dashboard-api.test.ts).
     { name: 'non-API path', method: 'GET', path: '/no-such-file.js' },
@@ -241,6 +243,8 @@ describe('companion boundary', () => {
           push: 200,
           pull: 200,
           stats: 200,
+          reviews: 200,
+          'review counts': 200,
           'unknown route': 404,
           'non-API path': 404,
           'unknown POST': 404,
