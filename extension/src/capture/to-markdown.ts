@@ -108,13 +108,22 @@ function renderChildren(element: Element, state: State): string {
     if (child.nodeType === 3) {
       const text = child.textContent ?? '';
       if (state.preWrap) out += text;
-      else if (text.trim() === '') out += dropBlankText ? '' : ' ';
+      else if (text.trim() === '') out += dropBlankText && !betweenInline(child) ? '' : ' ';
       else out += text.replace(/\s+/g, ' ');
     } else if (child.nodeType === 1) {
       out += renderElement(child as Element, state);
     }
   }
   return out;
+}
+
+/** Blank text between two inline siblings (`<strong>a</strong> <code>b</code>`) is a real space. */
+function betweenInline(text: Node): boolean {
+  const inline = (node: Node | null) =>
+    node !== null &&
+    (node.nodeType === 3 ||
+      (node.nodeType === 1 && !isBlockContainer(node as Element) && (node as Element).localName !== 'br'));
+  return inline(text.previousSibling) && inline(text.nextSibling);
 }
 
 function block(content: string): string {

@@ -5,10 +5,20 @@ import deepseek from './deepseek.ts';
 import type { SiteAdapter } from './define-site-adapter.ts';
 import gemini from './gemini.ts';
 import grok from './grok.ts';
+import mistral from './mistral.ts';
 import perplexity from './perplexity.ts';
 
 /** Every supported site. Adding one: a file here, one line in this list, and a fixture folder. */
-export const siteAdapters: readonly SiteAdapter[] = [chatgpt, claude, gemini, copilot, grok, perplexity, deepseek];
+export const siteAdapters: readonly SiteAdapter[] = [
+  chatgpt,
+  claude,
+  gemini,
+  copilot,
+  grok,
+  perplexity,
+  deepseek,
+  mistral,
+];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
 export const allSiteMatches: string[] = siteAdapters.flatMap((adapter) => adapter.matches);
