@@ -7,6 +7,7 @@ import gemini from './gemini.ts';
 import grok from './grok.ts';
 import mistral from './mistral.ts';
 import perplexity from './perplexity.ts';
+import poe from './poe.ts';
 
 /** Every supported site. Adding one: a file here, one line in this list, and a fixture folder. */
 export const siteAdapters: readonly SiteAdapter[] = [
@@ -18,6 +19,7 @@ export const siteAdapters: readonly SiteAdapter[] = [
   perplexity,
   deepseek,
   mistral,
+  poe,
 ];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
