@@ -5,6 +5,7 @@ import deepseek from './deepseek.ts';
 import type { SiteAdapter } from './define-site-adapter.ts';
 import gemini from './gemini.ts';
 import grok from './grok.ts';
+import huggingchat from './huggingchat.ts';
 import mistral from './mistral.ts';
 import perplexity from './perplexity.ts';
 import poe from './poe.ts';
@@ -20,6 +21,7 @@ export const siteAdapters: readonly SiteAdapter[] = [
   deepseek,
   mistral,
   poe,
+  huggingchat,
 ];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
