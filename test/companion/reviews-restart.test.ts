@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Annotation, Review } from '../../shared/index.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { reviewRequest } from './reviews-helpers.ts';
+import { reviewRequest, until } from './reviews-helpers.ts';
 
 /** A JSON request to a companion process, as any pipeline would make it. */
 async function api(companion: CompanionProcess, method: string, path: string, body?: unknown) {
@@ -29,7 +29,11 @@ describe('reviews across a companion restart', () => {
 
     // A long poll in flight when the companion stops gets an answer (still pending), not a hang.
     const polling = api(companion, 'GET', `/api/v1/reviews/${pending.id}?wait=30`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(
+      async () => (await api(companion as CompanionProcess, 'GET', '/api/v1/reviews/counts')).body.waiters === 1,
+      10_000,
+      'the long poll',
+    );
     expect(await companion.stop()).toBe(0);
     expect((await polling).body).toMatchObject({ id: pending.id, status: 'pending' });
     // Stay down past the short review's expiry: no timer runs while the companion is down.
