@@ -50,6 +50,7 @@ export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
     skip: adapter.skip?.bind(adapter),
     codeLanguage: adapter.codeLanguage?.bind(adapter),
     isInlineCode: adapter.isInlineCode?.bind(adapter),
+    unwrap: adapter.unwrap?.bind(adapter),
   });
 }
 

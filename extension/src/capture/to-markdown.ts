@@ -9,6 +9,8 @@ export interface MarkdownOptions {
   codeLanguage?: (pre: Element) => string | null;
   /** Inline code the site renders as another element (a styled `span`), written as `code`. */
   isInlineCode?: (element: Element) => boolean;
+  /** Wrapper elements that stand for nothing (AI Studio's `ms-cmark-node`): read as their children. */
+  unwrap?: (element: Element) => boolean;
 }
 
 /** Elements that never hold content a person wrote or read as the answer. */
@@ -135,6 +137,7 @@ function renderElement(element: Element, state: State): string {
   const tag = element.localName;
   if (SKIPPED_TAGS.has(tag) || isHidden(element) || state.options.skip?.(element)) return '';
   if (state.options.isInlineCode?.(element)) return inlineCode(element.textContent ?? '');
+  if (state.options.unwrap?.(element)) return renderChildren(element, state);
   if (!state.preWrap && hasPreWrap(element)) {
     const inner = renderChildren(element, { ...state, preWrap: true });
     return block(inner);
@@ -251,12 +254,19 @@ function renderCodeBlock(pre: Element, state: State): string {
   return `\n\n${NUL}${state.verbatim.length - 1}${NUL}\n\n`;
 }
 
+/** `element`'s children, with unwrapped wrappers replaced by their own children. */
+function childrenThrough(element: Element, state: State): Element[] {
+  return Array.from(element.children).flatMap((child) =>
+    state.options.unwrap?.(child) ? childrenThrough(child, state) : [child],
+  );
+}
+
 function renderList(list: Element, state: State): string {
   const ordered = list.localName === 'ol';
   let number = Number(list.getAttribute('start') ?? '1');
   if (!Number.isFinite(number)) number = 1;
   const items: string[] = [];
-  for (const item of Array.from(list.children)) {
+  for (const item of childrenThrough(list, state)) {
     if (item.localName !== 'li' || isHidden(item)) continue;
     const marker = ordered ? `${number}.` : '-';
     number += 1;
@@ -271,7 +281,7 @@ function renderTable(table: Element, state: State): string {
   const rows: string[][] = [];
   for (const row of Array.from(table.querySelectorAll('tr'))) {
     if (row.closest('table') !== table) continue;
-    const cells = Array.from(row.children).filter((cell) => cell.localName === 'td' || cell.localName === 'th');
+    const cells = childrenThrough(row, state).filter((cell) => cell.localName === 'td' || cell.localName === 'th');
     rows.push(cells.map((cell) => oneLine(normalize(renderChildren(cell, state))).replace(/\|/g, '\\|')));
   }
   const header = rows[0];

@@ -85,6 +85,8 @@ export interface SiteAdapter {
   skip?(element: Element): boolean;
   /** Inline code the site renders as something other than `code` (Grok's monospace `span`). */
   isInlineCode?(element: Element): boolean;
+  /** Wrappers that stand for nothing and are read as their children (AI Studio's `ms-cmark-node`). */
+  unwrap?(element: Element): boolean;
 }
 
 /** Identity helper that gives adapter files one declarative shape. */

@@ -1,3 +1,4 @@
+import aiStudio from './ai-studio.ts';
 import chatgpt from './chatgpt.ts';
 import claude from './claude.ts';
 import copilot from './copilot.ts';
@@ -22,6 +23,7 @@ export const siteAdapters: readonly SiteAdapter[] = [
   mistral,
   poe,
   huggingchat,
+  aiStudio,
 ];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
