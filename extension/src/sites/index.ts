@@ -8,6 +8,7 @@ import gemini from './gemini.ts';
 import grok from './grok.ts';
 import huggingchat from './huggingchat.ts';
 import mistral from './mistral.ts';
+import openWebui from './open-webui.ts';
 import perplexity from './perplexity.ts';
 import poe from './poe.ts';
 
@@ -24,6 +25,7 @@ export const siteAdapters: readonly SiteAdapter[] = [
   poe,
   huggingchat,
   aiStudio,
+  openWebui,
 ];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
