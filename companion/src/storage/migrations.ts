@@ -119,10 +119,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: 'dashboard: a search and filter index of annotations, filled lazily by sequence number',
     up(db) {
-      // Derived data only: `dashboard-index.ts` fills these tables from `annotations` in the background
+      // Derived data only: `sqlite-dashboard.ts` fills these tables from `annotations` in the background
       // (rows whose seq is above `dashboard_state.indexed_seq`), so the sync write path pays nothing
-      // for them. `ix` is an INTEGER PRIMARY KEY so VACUUM keeps it, and it is the rowid of the
-      // full-text index. The FTS table is contentless: it keeps the index, not a second copy of the text.
+      // for them. `dashboard_rows` is kept narrow (what filters, sorts and charts read; a scan of 100,000
+      // rows stays a few MB) and the table's text excerpts live beside it. `ix` is an INTEGER PRIMARY
+      // KEY so VACUUM keeps it, and it is the rowid of the full-text index, which is contentless: it
+      // keeps the index, not a second copy of the text. Each (deleted, column) index serves the count
+      // under that column's filter and the sort by it (the rowid ends every index: the tie-break).
       db.exec(`
         CREATE TABLE dashboard_rows (
           ix INTEGER PRIMARY KEY,
@@ -132,18 +135,25 @@ export const MIGRATIONS: readonly Migration[] = [
           annotator TEXT NOT NULL,
           thumb TEXT,
           score INTEGER,
-          created_at TEXT NOT NULL,
           created_ms INTEGER NOT NULL,
-          updated_at TEXT NOT NULL,
           deleted INTEGER NOT NULL,
           has_comment INTEGER NOT NULL,
-          has_correction INTEGER NOT NULL,
+          has_correction INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX dashboard_rows_created ON dashboard_rows (deleted, created_ms);
+        CREATE INDEX dashboard_rows_score ON dashboard_rows (deleted, score);
+        CREATE INDEX dashboard_rows_site ON dashboard_rows (deleted, site);
+        CREATE INDEX dashboard_rows_model ON dashboard_rows (deleted, model);
+        CREATE INDEX dashboard_rows_annotator ON dashboard_rows (deleted, annotator);
+        CREATE INDEX dashboard_rows_thumb ON dashboard_rows (deleted, thumb);
+        CREATE TABLE dashboard_excerpts (
+          ix INTEGER PRIMARY KEY,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
           comment_excerpt TEXT NOT NULL,
           response_excerpt TEXT NOT NULL,
           tags TEXT NOT NULL
         ) STRICT;
-        CREATE INDEX dashboard_rows_created ON dashboard_rows (deleted, created_ms);
-        CREATE INDEX dashboard_rows_score ON dashboard_rows (deleted, score);
         CREATE TABLE dashboard_tags (
           tag TEXT NOT NULL,
           ix INTEGER NOT NULL,

@@ -40,9 +40,13 @@ interface IndexRow {
   annotator: string;
   thumb: 'up' | 'down' | null;
   score: number | null;
+  has_correction: number;
+}
+
+interface ExcerptRow {
+  ix: number;
   created_at: string;
   updated_at: string;
-  has_correction: number;
   comment_excerpt: string;
   response_excerpt: string;
   tags: string;
@@ -56,13 +60,18 @@ interface GroupRow {
   mean: number | null;
 }
 
+/**
+ * Each sort is one of the (deleted, column) indexes read forwards or backwards, so even a deep page of
+ * 100,000 sorted rows needs no sort step. Ties go by `ix` (the order the index learnt of them); a
+ * missing value (no score, no model) sorts lowest, as SQLite orders NULL: last when descending.
+ */
 const SORT_SQL: Record<AnnotationListQuery['sort'], (dir: string) => string> = {
   created: (dir) => `r.created_ms ${dir}, r.ix ${dir}`,
-  score: (dir) => `r.score IS NULL, r.score ${dir}, r.created_ms DESC, r.ix DESC`,
-  site: (dir) => `r.site ${dir}, r.created_ms DESC, r.ix DESC`,
-  model: (dir) => `r.model IS NULL, r.model ${dir}, r.created_ms DESC, r.ix DESC`,
-  annotator: (dir) => `r.annotator ${dir}, r.created_ms DESC, r.ix DESC`,
-  thumb: (dir) => `r.thumb IS NULL, r.thumb ${dir}, r.created_ms DESC, r.ix DESC`,
+  score: (dir) => `r.score ${dir}, r.ix ${dir}`,
+  site: (dir) => `r.site ${dir}, r.ix ${dir}`,
+  model: (dir) => `r.model ${dir}, r.ix ${dir}`,
+  annotator: (dir) => `r.annotator ${dir}, r.ix ${dir}`,
+  thumb: (dir) => `r.thumb ${dir}, r.ix ${dir}`,
 };
 
 /**
@@ -137,7 +146,7 @@ function filterSql(filters: AnnotationFilters & { q?: string | undefined }): {
   return { where: conditions.join(' AND '), params };
 }
 
-function toRow(row: IndexRow): AnnotationRow {
+function toRow(row: IndexRow, excerpt: ExcerptRow | undefined): AnnotationRow {
   return {
     id: row.id,
     site: row.site,
@@ -145,12 +154,12 @@ function toRow(row: IndexRow): AnnotationRow {
     annotator: row.annotator,
     thumb: row.thumb,
     score: row.score,
-    tags: JSON.parse(row.tags) as string[],
-    commentExcerpt: row.comment_excerpt,
-    responseExcerpt: row.response_excerpt,
+    tags: excerpt ? (JSON.parse(excerpt.tags) as string[]) : [],
+    commentExcerpt: excerpt?.comment_excerpt ?? '',
+    responseExcerpt: excerpt?.response_excerpt ?? '',
     hasCorrection: row.has_correction === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: excerpt?.created_at ?? '',
+    updatedAt: excerpt?.updated_at ?? '',
   };
 }
 
@@ -184,6 +193,7 @@ export class SqliteDashboard implements DashboardStore {
   readonly #statements;
   readonly #queries = new Map<string, Database.Statement>();
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #facets: { watermark: number; value: AnnotationFacets } | undefined;
   #running = false;
 
   constructor(store: SqliteStore) {
@@ -199,17 +209,20 @@ export class SqliteDashboard implements DashboardStore {
       pending: db.prepare<[number], number>('SELECT count(*) FROM annotations WHERE seq > ?').pluck(),
       ixOf: db.prepare<[string], number>('SELECT ix FROM dashboard_rows WHERE id = ?').pluck(),
       insertRow: db.prepare(
-        `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_at, created_ms, updated_at, deleted,
-           has_comment, has_correction, comment_excerpt, response_excerpt, tags)
-         VALUES (@id, @site, @model, @annotator, @thumb, @score, @createdAt, @createdMs, @updatedAt, @deleted,
-           @hasComment, @hasCorrection, @commentExcerpt, @responseExcerpt, @tags)`,
+        `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_ms, deleted, has_comment, has_correction)
+         VALUES (@id, @site, @model, @annotator, @thumb, @score, @createdMs, @deleted, @hasComment, @hasCorrection)`,
       ),
       updateRow: db.prepare(
         `UPDATE dashboard_rows SET site = @site, model = @model, annotator = @annotator, thumb = @thumb, score = @score,
-           created_at = @createdAt, created_ms = @createdMs, updated_at = @updatedAt, deleted = @deleted,
-           has_comment = @hasComment, has_correction = @hasCorrection, comment_excerpt = @commentExcerpt,
-           response_excerpt = @responseExcerpt, tags = @tags
+           created_ms = @createdMs, deleted = @deleted, has_comment = @hasComment, has_correction = @hasCorrection
          WHERE ix = @ix`,
+      ),
+      putExcerpt: db.prepare(
+        `INSERT OR REPLACE INTO dashboard_excerpts (ix, created_at, updated_at, comment_excerpt, response_excerpt, tags)
+         VALUES (@ix, @createdAt, @updatedAt, @commentExcerpt, @responseExcerpt, @tags)`,
+      ),
+      excerpts: db.prepare<[string], ExcerptRow>(
+        'SELECT * FROM dashboard_excerpts WHERE ix IN (SELECT value FROM json_each(?))',
       ),
       deleteTags: db.prepare<[number]>('DELETE FROM dashboard_tags WHERE ix = ?'),
       insertTag: db.prepare<[string, number]>('INSERT OR IGNORE INTO dashboard_tags (tag, ix) VALUES (?, ?)'),
@@ -218,11 +231,15 @@ export class SqliteDashboard implements DashboardStore {
         'INSERT INTO dashboard_text (rowid, response, comment, correction) VALUES (?, ?, ?, ?)',
       ),
       body: db.prepare<[string], string>('SELECT body FROM annotations WHERE id = ?').pluck(),
-      facet: (column: string) =>
-        db.prepare<[], FacetCount>(
-          `SELECT ${column} AS value, count(*) AS count FROM dashboard_rows
-           WHERE deleted = 0 AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
-        ),
+      facets: Object.fromEntries(
+        (['site', 'model', 'annotator'] as const).map((column) => [
+          column,
+          db.prepare<[], FacetCount>(
+            `SELECT ${column} AS value, count(*) AS count FROM dashboard_rows
+             WHERE deleted = 0 AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
+          ),
+        ]),
+      ) as Record<'site' | 'model' | 'annotator', Database.Statement<[], FacetCount>>,
       tagFacet: db.prepare<[], FacetCount>(
         `SELECT t.tag AS value, count(*) AS count FROM dashboard_tags t JOIN dashboard_rows r ON r.ix = t.ix
          WHERE r.deleted = 0 GROUP BY t.tag ORDER BY count DESC, value`,
@@ -284,6 +301,7 @@ export class SqliteDashboard implements DashboardStore {
       s.deleteTags.run(ix);
       s.deleteText.run(ix);
     }
+    s.putExcerpt.run({ ...values, ix });
     if (annotation.deletedAt !== null) return; // a tombstone is listed nowhere and found by no search
     for (const tag of annotation.tags) s.insertTag.run(tag, ix);
     s.insertText.run(ix, annotation.response, annotation.comment, annotation.correction ?? '');
@@ -339,20 +357,35 @@ export class SqliteDashboard implements DashboardStore {
       params,
     )?.total;
     const rows = this.#query<IndexRow>(
-      `SELECT r.* FROM dashboard_rows r WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      `SELECT r.ix, r.id, r.site, r.model, r.annotator, r.thumb, r.score, r.has_correction
+       FROM dashboard_rows r WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     ).all({ ...params, limit: query.limit, offset: query.offset });
-    return { total: total ?? 0, offset: query.offset, rows: rows.map(toRow), pendingIndex };
+    // The excerpts of this page only: the narrow table stays narrow for the scans.
+    const excerpts = new Map(
+      this.#statements.excerpts.all(JSON.stringify(rows.map((row) => row.ix))).map((row) => [row.ix, row]),
+    );
+    return {
+      total: total ?? 0,
+      offset: query.offset,
+      rows: rows.map((row) => toRow(row, excerpts.get(row.ix))),
+      pendingIndex,
+    };
   }
 
   facets(): AnnotationFacets {
     this.#fresh();
+    // Asked on every page load; the answer only changes when the index does.
+    const watermark = this.#statements.watermark.get() ?? 0;
+    if (this.#facets?.watermark === watermark) return this.#facets.value;
     const s = this.#statements;
-    return {
-      sites: s.facet('site').all(),
-      models: s.facet('model').all(),
-      annotators: s.facet('annotator').all(),
+    const value = {
+      sites: s.facets.site.all(),
+      models: s.facets.model.all(),
+      annotators: s.facets.annotator.all(),
       tags: s.tagFacet.all(),
     };
+    this.#facets = { watermark, value };
+    return value;
   }
 
   insights(filters: AnnotationFilters): InsightsResponse {
