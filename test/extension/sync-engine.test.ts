@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { type FetchLike, testConnection } from '../../extension/src/sync/companion-client.ts';
 import { countPending } from '../../extension/src/sync/outbox.ts';
+import { isExtensionPage } from '../../extension/src/sync/sender-check.ts';
 import { createSyncEngine, SYNC_ALARM, type SyncEngine } from '../../extension/src/sync/sync-engine.ts';
 import { readMeta } from '../../extension/src/sync/sync-meta.ts';
 import { AppDB } from '../../extension/src/utils/db/app-db.ts';
@@ -236,6 +237,30 @@ describe('the sync engine against a real companion', () => {
     expect((await companionAnnotations()).map((a) => a.id).sort()).toEqual(records.map((a) => a.id).sort());
   });
 
+  it('arms the alarm again when it fires while a run is still in flight', async () => {
+    const db = openDb();
+    const control = controllableFetch();
+    const engine = engineFor(db, control.fetch);
+    await pair(engine, server.token, 1);
+    await db.annotations.put(makeAnnotation());
+    control.mode = 'hang';
+    const run = engine.handleAlarm(SYNC_ALARM);
+    while (control.hanging.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The browser fires the alarm (and forgets it) while the push hangs.
+    await fakeBrowser.alarms.clear(SYNC_ALARM);
+    clock += 1_000;
+    const joined = engine.handleAlarm(SYNC_ALARM);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime).toBe(clock + 1_000);
+    control.mode = 'up';
+    for (const wake of control.hanging) wake();
+    await Promise.all([run, joined]);
+    // The hung push failed, so the run backs off; the re-armed alarm then finishes the job.
+    clock = (await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime ?? clock;
+    await engine.handleAlarm(SYNC_ALARM);
+    expect(await countPending(db)).toEqual({ pending: 0, rejected: 0 });
+  });
+
   it('brings edits made elsewhere to this profile and settles a conflict the same way on both sides', async () => {
     const control = controllableFetch();
     const a = openDb();
@@ -315,6 +340,34 @@ describe('the sync engine against a real companion', () => {
       ok: false,
       error: expect.stringMatching(/^Sync interval:/),
     });
+    expect(
+      await engine.configure({ url: 'http://127.0.0.1:8787', token: 't', intervalSeconds: 60, extra: 1 }),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^Companion settings: .*extra/),
+    });
+    expect(await engine.configure('http://127.0.0.1:8787')).toMatchObject({ ok: false });
+    expect(await readMeta(dbs[0] as AppDB, 'companion')).toBeUndefined();
+  });
+});
+
+describe('sync messages', () => {
+  const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/';
+  it.each([
+    ['the options page', { id: 'abcdefghijklmnopabcdefghijklmnop', url: `${origin}options.html` }, true],
+    ['the popup', { id: 'abcdefghijklmnopabcdefghijklmnop', url: `${origin}popup.html` }, true],
+    [
+      'a content script on a chat page',
+      {
+        id: 'abcdefghijklmnopabcdefghijklmnop',
+        url: 'https://chatgpt.com/c/1',
+        tab: { url: 'https://chatgpt.com/c/1' },
+      },
+      false,
+    ],
+    ['another extension', { id: 'ponmlkjihgfedcbaponmlkjihgfedcba', url: `${origin}options.html` }, false],
+  ])('from %s are accepted: %s', (_who, sender, expected) => {
+    expect(isExtensionPage(sender, 'abcdefghijklmnopabcdefghijklmnop', origin)).toBe(expected);
   });
 });
 

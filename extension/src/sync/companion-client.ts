@@ -62,6 +62,9 @@ export interface RequestOptions<T> {
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** Where `margin serve` listens unless told otherwise. */
+export const DEFAULT_COMPANION_URL = 'http://127.0.0.1:8787';
+
 /** Loopback names the extension has host permission for (wxt.config.ts). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { describeIssues } from '../../../shared/index.ts';
 import type { AppDB } from '../utils/db/app-db.ts';
 import { backoffDelayMs } from './backoff.ts';
 import {
@@ -40,6 +42,14 @@ export interface SyncEngineDeps {
 }
 
 export type ConfigureResult = { ok: true } | { ok: false; error: string };
+
+/** What the options page sends to pair; checked again here, since a message is only as good as its sender. */
+export const configureInputSchema = z.strictObject({
+  url: z.string().max(2_000),
+  token: z.string().max(1_000),
+  intervalSeconds: z.number(),
+});
+export type ConfigureInput = z.infer<typeof configureInputSchema>;
 
 /**
  * Schedules and runs sync in the background. Triggers: a local change (soon after, debounced), the
@@ -121,6 +131,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
+  async function rearmWatchdog(): Promise<void> {
+    const [settings, state] = await Promise.all([readMeta(db, 'companion'), readState()]);
+    if (!settings) return;
+    const retryAt = now() + backoffDelayMs(state.attempt + 1, settings.intervalSeconds * 1000, random);
+    await schedule({ ...state, nextAttemptAt: retryAt });
+  }
+
   /** Runs now, or right after the run in progress; resolves when no run is left to do. */
   function runNow(): Promise<void> {
     if (running) {
@@ -152,7 +169,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     },
 
     async handleAlarm(name: string): Promise<void> {
-      if (name === SYNC_ALARM) await runNow();
+      if (name !== SYNC_ALARM) return;
+      // The alarm is spent once it fires. If a run is still in flight (a slow push), arm it again, so
+      // a worker stopped before that run ends is still woken to finish the job.
+      if (running) await rearmWatchdog();
+      await runNow();
     },
 
     /** A local change: push it soon, unless the companion is known to be down (then the alarm retries). */
@@ -173,7 +194,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * Pairs with a companion (options page). A new URL means another companion: everything this
      * profile holds is queued for it, and pulling starts from its beginning.
      */
-    async configure(input: { url: string; token: string; intervalSeconds: number }): Promise<ConfigureResult> {
+    async configure(raw: unknown): Promise<ConfigureResult> {
+      const checked = configureInputSchema.safeParse(raw);
+      if (!checked.success) return { ok: false, error: `Companion settings: ${describeIssues(checked.error)}` };
+      const input = checked.data;
       const url = normalizeCompanionUrl(input.url);
       if (!url.ok) return { ok: false, error: url.error };
       const parsed = companionSettingsSchema.safeParse({ ...input, url: url.url, token: input.token.trim() });

@@ -1,4 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { ConfigureInput, ConfigureResult } from '../sync/sync-engine.ts';
+import type { SyncState } from '../sync/sync-tables.ts';
 import type { AnnotationInput, AnnotationState, ConversationQuery, SaveResult } from './annotation-input.ts';
 
 /**
@@ -13,6 +15,10 @@ export interface ProtocolMap {
   getConversationAnnotations(query: ConversationQuery): { enabled: boolean; annotations: AnnotationState[] };
   /** Creates or updates the annotation of one response; answers only after the write committed. */
   saveAnnotation(input: AnnotationInput): SaveResult;
+  /** Options page: pair with a companion; the background checks and stores it, then syncs at once. */
+  configureCompanion(settings: ConfigureInput): ConfigureResult;
+  /** Popup "Sync now": runs a sync whatever the backoff says and answers the state it left. */
+  syncNow(): SyncState;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

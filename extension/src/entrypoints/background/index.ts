@@ -4,6 +4,7 @@ import { getDb } from '../../utils/db/db.ts';
 import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { createAnnotationHandlers } from './annotation-handlers.ts';
+import { wireSync } from './sync-wiring.ts';
 
 export default defineBackground(() => {
   const handlers = createAnnotationHandlers({
@@ -19,4 +20,5 @@ export default defineBackground(() => {
     handlers.getConversationAnnotations(message.data, message.sender),
   );
   onMessage('saveAnnotation', (message) => handlers.saveAnnotation(message.data, message.sender));
+  wireSync(getDb());
 });

@@ -9,6 +9,7 @@ import {
   enabledSitesItem,
   readSettings,
 } from '../../utils/settings.ts';
+import { CompanionSection } from './companion-section.tsx';
 
 export function App() {
   const [annotator, setAnnotator] = useState('');
@@ -74,6 +75,7 @@ export function App() {
           {status.text}
         </span>
       </form>
+      <CompanionSection />
     </main>
   );
 }

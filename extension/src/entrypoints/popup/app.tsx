@@ -3,6 +3,7 @@ import { browser } from '#imports';
 import { siteAdapters } from '../../sites/index.ts';
 import { type AnnotationCounts, countAnnotations } from '../../utils/db/annotations.ts';
 import { getDb } from '../../utils/db/db.ts';
+import { SyncStatusSection } from './sync-status-section.tsx';
 
 /** Where the companion listens by default (`margin serve`). */
 export const COMPANION_URL = 'http://127.0.0.1:8787';
@@ -45,6 +46,7 @@ export function App() {
           </table>
         </>
       )}
+      <SyncStatusSection />
       <p>
         <a href={COMPANION_URL} target="_blank" rel="noreferrer">
           Open the companion
