@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -16,6 +17,7 @@ registerTokenCommand(program);
 registerStatsCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
+registerDashboardCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`margin: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
 import { DASHBOARD_CSP } from '../../companion/src/routes/dashboard-files.ts';
@@ -19,11 +21,27 @@ import type {
 } from '../../shared/index.ts';
 import { apiErrorSchema } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { repoRoot } from '../support/paths.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
 const CHROME_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const execFileAsync = promisify(execFile);
+
+/** `margin …` in a child process: its exit code and output, never a throw. */
+async function margin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [`${repoRoot}/bin/margin.js`, ...args], {
+      cwd: repoRoot,
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 function json<T>(response: RawResponse): T {
   expect(response.status, response.text).toBe(200);
@@ -139,6 +157,20 @@ describe('dashboard API', () => {
       expectError(await exchange(issued.code, `http://${server.host}`), 401, 'invalid_code');
       expectError(await exchange('A'.repeat(43), `http://${server.host}`), 401, 'invalid_code');
       expectError(await exchange('<script>', `http://${server.host}`), 400, 'invalid_request');
+    });
+
+    it('`margin dashboard` prints a working one-time link, and says so when no companion answers', async () => {
+      const printed = await margin(['dashboard', '--port', String(server.port), '--data-dir', server.dataDir]);
+      expect(printed.code, printed.stderr).toBe(0);
+      const url = printed.stdout.trim();
+      expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#sign-in=[A-Za-z0-9_-]{43}$`));
+      expect(printed.stdout + printed.stderr).not.toContain(server.token);
+      const code = url.split('#sign-in=')[1] as string;
+      expect(json<{ token: string }>(await exchange(code, `http://${server.host}`))).toEqual({ token: server.token });
+
+      const nobody = await margin(['dashboard', '--port', '1', '--data-dir', server.dataDir]);
+      expect(nobody.code).toBe(1);
+      expect(nobody.stderr).toContain('no companion answers on port 1');
     });
 
     it('expires codes after two minutes and keeps at most twenty', () => {
