@@ -7,6 +7,7 @@ import type { SiteAdapter } from './define-site-adapter.ts';
 import gemini from './gemini.ts';
 import grok from './grok.ts';
 import huggingchat from './huggingchat.ts';
+import librechat from './librechat.ts';
 import mistral from './mistral.ts';
 import openWebui from './open-webui.ts';
 import perplexity from './perplexity.ts';
@@ -26,7 +27,19 @@ export const siteAdapters: readonly SiteAdapter[] = [
   huggingchat,
   aiStudio,
   openWebui,
+  librechat,
 ];
 
 /** Every match pattern of every adapter, for the content script's manifest entry. */
 export const allSiteMatches: string[] = siteAdapters.flatMap((adapter) => adapter.matches);
+
+/**
+ * Apps people host themselves (Open WebUI, LibreChat): no static match pattern; the options page
+ * registers the content script on the origins the user adds.
+ */
+export const selfHostedAdapters: readonly SiteAdapter[] = siteAdapters.filter((adapter) => adapter.selfHosted);
+
+/** The self-hosted app this page belongs to (on a user-added origin), or null when none recognises it. */
+export function detectSelfHostedAdapter(doc: Document): SiteAdapter | null {
+  return selfHostedAdapters.find((adapter) => adapter.detect?.(doc) === true) ?? null;
+}

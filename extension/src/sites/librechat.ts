@@ -1,0 +1,74 @@
+import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+
+// Self-hosted: runs on whatever origin the user adds in the options page (LibreChat's documented Docker
+// setup serves it on http://localhost:3080). Selectors from ../shared/handbook/sites.md §3.13, read from the
+// app's own source (danny-avila/LibreChat client/src/components/Chat/Messages/ui/MessageRow.tsx,
+// HeaderLabel.tsx, SiblingSwitch.tsx, HoverButtons.tsx, Messages/Content/CodeBlock.tsx). Confidence: high.
+// Each message is `.message-render[id=<messageId>][role="group"]` holding `.user-turn` or `.agent-turn`;
+// the body is `[data-testid="message-body"]`, the label (model, assistant or agent name) the `h2` above it,
+// whose hover label is the model when the label is a provider. The footer holds `SiblingSwitch` ("2 / 3")
+// and `HoverButtons` (`button.hover-button`: copy, edit, fork, feedback, regenerate); while the latest
+// reply is being written a placeholder stands in its place, so those buttons are the finished signal.
+const MESSAGE = '.message-render[id]';
+const CONVERSATION_PATH = /^\/c\/([a-z0-9-]+)/i;
+
+export default defineSiteAdapter({
+  id: 'librechat',
+  label: 'LibreChat',
+  matches: [],
+  selfHosted: true,
+  testUrls: [
+    'http://localhost:3080/c/9b8a7c6d-0000-4000-8000-000000000001',
+    'https://chat.example.org/c/9b8a7c6d-0000-4000-8000-000000000002',
+  ],
+  conversationId(url) {
+    const id = url.pathname.match(CONVERSATION_PATH)?.[1];
+    return id && id !== 'new' ? id : null;
+  },
+  turnSelector: MESSAGE,
+  watchedAttributes: [],
+
+  detect: (doc) =>
+    doc.querySelector(
+      '.message-render [data-testid="message-body"], meta[name="description"][content*="open source chat application with support for multiple AI models"]',
+    ) !== null,
+
+  describeTurn(element) {
+    const role = element.querySelector('.agent-turn')
+      ? 'assistant'
+      : element.querySelector('.user-turn')
+        ? 'user'
+        : null;
+    return { role, element, position: null };
+  },
+
+  turns(doc) {
+    return Array.from(doc.querySelectorAll(MESSAGE)).map((element) => this.describeTurn(element));
+  },
+
+  content: (turn) => turn.element.querySelector('[data-testid="message-body"]'),
+
+  nativeMessageId: (turn) => turn.element.id || null,
+
+  isStreaming: (turn) => !turn.element.querySelector('button.hover-button'),
+
+  model(turn) {
+    const header = turn.element.querySelector('.agent-turn > h2');
+    // With a provider label ("OpenAI"), the model is the hover label that crossfades in.
+    const hover = header?.querySelector('[class~="group/label"] > span[aria-hidden="true"]');
+    const name = textOf(hover) ?? textOf(header?.querySelector('span.truncate'));
+    return name ? { name, source: 'message' } : { name: null, source: 'unknown' };
+  },
+
+  anchor(turn) {
+    const buttons = turn.element.querySelector('button.hover-button')?.parentElement;
+    return buttons ? { element: buttons } : null;
+  },
+
+  variant(turn) {
+    const counter = Array.from(turn.element.querySelectorAll('span.tabular-nums')).find(
+      (span) => !span.closest('[data-testid="message-body"]'),
+    );
+    return parseVariantCounter(counter?.textContent);
+  },
+});
