@@ -52,6 +52,7 @@ export function registerServeCommand(program: Command): void {
       // The first line is the one scripts and tests parse: keep its shape.
       console.log(`Margin companion ${version} listening on ${running.url}`);
       console.log(`Data directory: ${dataDir}`);
+      console.log(`Dashboard: ${running.url}/ (sign in with a link from "margin dashboard", or paste the token)`);
       if (options.showPairing) {
         const folder = (browser: string) =>
           fileURLToPath(new URL(`../../../extension/.output/${browser}`, import.meta.url));
