@@ -3,6 +3,7 @@ import { browser } from '#imports';
 import { siteAdapters } from '../../sites/index.ts';
 import { type AnnotationCounts, countAnnotations } from '../../utils/db/annotations.ts';
 import { getDb } from '../../utils/db/db.ts';
+import { DownloadDatasetSection } from './download-dataset-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
 /** Where the companion listens by default (`margin serve`). */
@@ -47,6 +48,7 @@ export function App() {
         </>
       )}
       <SyncStatusSection />
+      <DownloadDatasetSection />
       <p>
         <a href={COMPANION_URL} target="_blank" rel="noreferrer">
           Open the companion
