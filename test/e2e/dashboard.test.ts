@@ -232,7 +232,10 @@ describe('dashboard (Chromium, real companion)', () => {
     await detail.getByRole('button', { name: 'Save' }).click();
     await detail.getByRole('status').filter({ hasText: 'Saved (revision 2).' }).waitFor();
     await detail.locator('.bubble.correction').filter({ hasText: 'Update the firmware first' }).waitFor();
-    await expect.poll(() => page.locator(`tr[data-row-id="${target.id}"]`).innerText()).toMatch(/▼ down\s+33/);
+    const cells = page.locator(`tr[data-row-id="${target.id}"] td`);
+    await expect
+      .poll(async () => [await cells.nth(3).textContent(), await cells.nth(4).textContent()])
+      .toEqual(['▼ down', '33']);
     await screenshot(page, 'detail');
 
     await page.reload();
@@ -274,16 +277,16 @@ describe('dashboard (Chromium, real companion)', () => {
     const detail = page.locator(`.detail[data-annotation-id="${data.xss.id}"]`);
     await detail.waitFor();
     const response = detail.locator('.bubble.response');
-    await expect.poll(() => response.innerText()).toContain("<script>window.__pwned='script'</script>");
-    expect(await response.innerText()).toContain('<img src=x onerror="window.__pwned=\'img\'">');
-    expect(await detail.locator('.bubble[data-role="user"]').innerText()).toContain('<marquee>html</marquee>');
+    await expect.poll(() => response.textContent()).toContain("<script>window.__pwned='script'</script>");
+    expect(await response.textContent()).toContain('<img src=x onerror="window.__pwned=\'img\'">');
+    expect(await detail.locator('.bubble[data-role="user"]').textContent()).toContain('<marquee>html</marquee>');
     expect(await detail.locator('.markdown img, .markdown script, .markdown iframe, .markdown marquee').count()).toBe(
       0,
     );
     expect(await detail.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await detail.getByLabel('Comment').inputValue()).toBe(XSS_COMMENT);
     const row = page.locator(`tr[data-row-id="${data.xss.id}"]`);
-    await expect.poll(() => row.innerText()).toContain('<b onmouseover=');
+    await expect.poll(() => row.textContent()).toContain('<b onmouseover=');
     expect(await row.locator('b').count()).toBe(0);
     await row.hover();
     await response.hover();
@@ -326,8 +329,10 @@ describe('dashboard (Chromium, real companion)', () => {
     await expect
       .poll(() => counts.getAttribute('data-preview-key'))
       .toBe(JSON.stringify({ format: 'trl-kto', site: 'chatgpt', minScore: '20' }));
-    const preview = (await page.locator('pre.preview').innerText()).split('\n');
-    const examples = Number((await counts.locator('[data-count="examplesWritten"]').innerText()).replace(/,/g, ''));
+    const preview = ((await page.locator('pre.preview').textContent()) ?? '').split('\n');
+    const examples = Number(
+      ((await counts.locator('[data-count="examplesWritten"]').textContent()) ?? '').replace(/,/g, ''),
+    );
     const skipped = await counts.locator('tr[data-skip]').count();
     await screenshot(page, 'export');
 
@@ -378,7 +383,7 @@ describe('dashboard (Chromium, real companion)', () => {
   it('settings: shows the data directory, backs up and restores, rotates the token', async () => {
     const { page, problems } = await openDashboard(browser, companion);
     await page.getByRole('link', { name: 'Settings' }).click();
-    await expect.poll(() => page.locator('[data-setting="dataDir"]').innerText()).toBe(companion.dataDir);
+    await expect.poll(() => page.locator('[data-setting="dataDir"]').textContent()).toBe(companion.dataDir);
     await screenshot(page, 'settings');
 
     const [backup] = await Promise.all([
@@ -398,10 +403,10 @@ describe('dashboard (Chromium, real companion)', () => {
     });
     const restored = page.locator('.restore[data-running="false"]');
     await restored.waitFor();
-    expect(await restored.innerText()).toContain(
+    expect(await restored.textContent()).toContain(
       `${lines.length + 1} lines, 0 stored, ${lines.length} already present`,
     );
-    expect(await restored.innerText()).toContain(`line ${lines.length + 1}: `);
+    expect(await restored.textContent()).toContain(`line ${lines.length + 1}: `);
 
     page.once('dialog', (dialog) => void dialog.accept());
     const old = companion.token;
@@ -409,7 +414,7 @@ describe('dashboard (Chromium, real companion)', () => {
     await page.getByRole('status').filter({ hasText: 'New token made' }).waitFor();
     const rotated = companion.token;
     expect(rotated).not.toBe(old);
-    expect(await page.locator('code[data-token-shown="true"]').innerText()).toBe(rotated);
+    expect(await page.locator('code[data-token-shown="true"]').textContent()).toBe(rotated);
     expect((await fetch(`${companion.url}/api/v1/stats`, { headers: { authorization: `Bearer ${old}` } })).status).toBe(
       401,
     );
