@@ -25,8 +25,8 @@ export function SignIn({ linkError, onSignedIn }: Props) {
     <main class="sign-in">
       <h1>Margin</h1>
       <p>
-        Open the dashboard from the extension's popup, or run <code>margin dashboard</code>: both give a sign-in link
-        that works once, for two minutes.
+        Run <code>margin dashboard</code> in a terminal: it prints a sign-in link for this page that works once, for two
+        minutes.
       </p>
       <form onSubmit={submit}>
         <label>
