@@ -40,7 +40,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://copilot.microsoft.com/chats/Nw5Yq8Rt2Lp6Vx3Zb9Kc4',
     firstResponseTurn: '[data-content="ai-message"][aria-labelledby^="2yp9JesX5upgUDm1YT9U9-"]',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const replies = doc.querySelectorAll('[data-content="ai-message"]');
       const last = replies[replies.length - 1];
       last?.querySelector('[id$="-content-0"] span')?.append(' 13, 17.');
@@ -60,7 +60,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://www.perplexity.ai/search/say-hello-in-italian-Tz4Kp8.Wq2Rn6Yx0Mv3Lb',
     firstResponseTurn: '#markdown-content-0',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const answer = doc.querySelector('#markdown-content-1');
       answer?.querySelector('.prose p')?.append(' 13, 17.');
       const section = answer?.closest('.gap-y-lg');
@@ -77,7 +77,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://chat.deepseek.com/a/chat/s/8e4c2b5a-0f6d-4b92-9a03-5c7fb04de11e',
     firstResponseTurn: '[data-virtual-list-item-key="2"]',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const item = doc.querySelector('[data-virtual-list-item-key="4"]');
       item?.querySelector('.ds-markdown p')?.append(' 13, 17.');
       const gap = doc.createElement('div');
@@ -97,7 +97,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://grok.com/c/9f5d3c6b-1a7e-4ca3-8b14-6d80c15ef22f',
     firstResponseTurn: '#response-b696073a-89e4-407e-ba92-e5ab1a8cefd5',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const replies = doc.querySelectorAll('[id^="response-"].items-start');
       const last = replies[replies.length - 1];
       last?.querySelector('.response-content-markdown p')?.append(' 13, 17.');
@@ -114,7 +114,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://chat.mistral.ai/chat/0b9e7d4c-2f8a-4db4-9c25-7e91d26f0330',
     firstResponseTurn: '[data-message-id="0a1b2c3d-1111-4a2b-8c3d-000000000002"]',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const replies = doc.querySelectorAll('[data-message-author-role="assistant"]');
       const last = replies[replies.length - 1];
       last?.querySelector('[data-message-part-type="answer"] p')?.append(' 13, 17.');
@@ -133,7 +133,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://poe.com/chat/5q6nhy0zs4bt',
     firstResponseTurn: '[class*="ChatMessage_leftSideMessageRow"]',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const row = doc.querySelector('[class*="ChatMessage_messageRow"][data-complete="false"]');
       row?.querySelector('[class*="Markdown_markdownContainer"] p')?.append(' 13, 17.');
       row?.setAttribute('data-complete', 'true');
@@ -143,7 +143,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://huggingface.co/chat/conversation/68b2f0c1a9e4d3b2c1f0e1e1',
     firstResponseTurn: '[data-message-id="b1f0a7c4-1d2e-4f30-8a41-5c6d7e8f9a02"]',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       const replies = doc.querySelectorAll('[data-message-role="assistant"]');
       const last = replies[replies.length - 1];
       last?.querySelector('svg.loading')?.remove();
@@ -163,7 +163,7 @@ export const moreSiteScenarios: MoreSiteScenario[] = [
     newChatTarget: 'https://aistudio.google.com/prompts/1Qw2Er3Ty4Ui5Op6As7Df8Gh9Jk0Lz',
     firstResponseTurn: '#turn-m2',
     finishedResponse: PRIMES,
-    finishStreaming(doc) {
+    finishStreaming: (doc) => {
       doc.querySelector('#turn-m4 ms-cmark-node p span')?.append(' 13, 17.');
       doc.querySelector('button.run-button .stoppable-spinner')?.remove();
     },
