@@ -307,15 +307,29 @@ export class SqliteDashboard implements DashboardStore {
     s.insertText.run(ix, annotation.response, annotation.comment, annotation.correction ?? '');
   }
 
-  /** Keeps the index caught up in the background, a chunk per event-loop turn while there is a backlog. */
-  startIndexing(idleIntervalMs = 500): void {
+  /**
+   * Keeps the index caught up in the background, a chunk per event-loop turn. While changes keep
+   * arriving (a large sync), it waits for a quiet moment so pushes keep the whole CPU, but never more
+   * than `maxDeferMs` between chunks; a query catches up on small backlogs itself anyway.
+   */
+  startIndexing(idleIntervalMs = 250, maxDeferMs = 2_000): void {
     if (this.#running) return;
     this.#running = true;
+    let lastSeq = this.#store.checkpoint();
+    let lastChunkAt = performance.now();
     const tick = () => {
       if (!this.#running) return;
+      const seq = this.#store.checkpoint();
+      const writing = seq !== lastSeq;
+      lastSeq = seq;
+      if (writing && performance.now() - lastChunkAt < maxDeferMs) {
+        this.#timer = setTimeout(tick, idleIntervalMs).unref();
+        return;
+      }
       let indexed = 0;
       try {
         indexed = this.catchUp(INDEX_CHUNK);
+        lastChunkAt = performance.now();
       } catch {
         // SQLITE_BUSY from another writer (margin import): try again on the next tick.
       }
