@@ -1,4 +1,5 @@
 import { browser } from '#imports';
+import { reviewCounts } from '../../sync/companion-api.ts';
 import { isExtensionPage, type PageSender } from '../../sync/sender-check.ts';
 import { createSyncEngine, type SyncEngine } from '../../sync/sync-engine.ts';
 import type { AppDB } from '../../utils/db/app-db.ts';
@@ -9,7 +10,15 @@ import { onMessage } from '../../utils/messaging.ts';
  * Listeners are registered synchronously, as MV3 requires, before anything is awaited.
  */
 export function wireSync(db: AppDB): SyncEngine {
-  const engine = createSyncEngine({ db, alarms: browser.alarms });
+  const engine = createSyncEngine({
+    db,
+    alarms: browser.alarms,
+    // The toolbar badge counts the reviews waiting in the companion's queue (docs/reviews.md).
+    afterSuccess: async (client) => {
+      const { pending } = await reviewCounts(client.endpoint);
+      await browser.action.setBadgeText({ text: pending > 0 ? String(pending) : '' });
+    },
+  });
   const pageOrigin = browser.runtime.getURL('/');
   const fromPage = (sender: PageSender) => {
     if (!isExtensionPage(sender, browser.runtime.id, pageOrigin)) throw new Error('only extension pages may do this');

@@ -3,7 +3,9 @@ import { browser } from '#imports';
 import { siteAdapters } from '../../sites/index.ts';
 import { type AnnotationCounts, countAnnotations } from '../../utils/db/annotations.ts';
 import { getDb } from '../../utils/db/db.ts';
+import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
+import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
 /** Where the companion listens by default (`margin serve`). */
@@ -48,7 +50,9 @@ export function App() {
         </>
       )}
       <SyncStatusSection />
+      <ReviewsSection />
       <DownloadDatasetSection />
+      <DashboardLinkSection />
       <p>
         <a href={COMPANION_URL} target="_blank" rel="noreferrer">
           Open the companion

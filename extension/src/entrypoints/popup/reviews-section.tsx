@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from '#imports';
+import type { Review, ReviewSummary } from '../../../../shared/index.ts';
+import {
+  type FieldErrors,
+  type FormDraft,
+  initialDraft,
+  issuesToErrors,
+  validateDraft,
+} from '../../../../shared/review-draft.ts';
+import { decideReview, getReview, pairedCompanion, pendingReviews } from '../../sync/companion-api.ts';
+import type { CompanionEndpoint } from '../../sync/companion-client.ts';
+import { CompanionError } from '../../sync/companion-client.ts';
+import { getDb } from '../../utils/db/db.ts';
+import { readSettings } from '../../utils/settings.ts';
+import { ReviewFields } from './review-fields.tsx';
+
+function problem(error: unknown): string {
+  if (error instanceof CompanionError && error.kind === 'unreachable') return 'The companion is not reachable.';
+  if (error instanceof CompanionError && error.kind === 'unauthorized')
+    return 'The companion refused the token: update it in Options.';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The toolbar badge: how many reviews wait (the background refreshes it after every sync too). */
+function showBadge(pending: number): void {
+  void browser.action.setBadgeText({ text: pending > 0 ? String(pending) : '' });
+}
+
+/**
+ * Pending reviews from the companion's queue (docs/reviews.md): the list, and one review at a time
+ * with its content and a form generated from its schema, checked before it is sent; approve or reject.
+ * The decision is recorded under this browser's annotator name.
+ */
+export function ReviewsSection() {
+  const [endpoint, setEndpoint] = useState<CompanionEndpoint | null | undefined>(undefined);
+  const [list, setList] = useState<{ reviews: ReviewSummary[]; total: number } | null>(null);
+  const [open, setOpen] = useState<Review | null>(null);
+  const [draft, setDraft] = useState<FormDraft>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ error: boolean; text: string } | null>(null);
+
+  async function refresh(target: CompanionEndpoint) {
+    try {
+      const answer = await pendingReviews(target);
+      setList(answer);
+      showBadge(answer.total);
+    } catch (error) {
+      // No review queue on this companion (an older one) is not worth a warning.
+      if (error instanceof CompanionError && error.details.status === 404) return setList(null);
+      setNote({ error: true, text: `Reviews: ${problem(error)}` });
+    }
+  }
+
+  useEffect(() => {
+    void pairedCompanion(getDb()).then((found) => {
+      setEndpoint(found);
+      if (found) void refresh(found);
+    });
+  }, []);
+
+  if (!endpoint || (!list && !note)) return null;
+
+  async function openReview(id: string) {
+    if (!endpoint) return;
+    setBusy(true);
+    setNote(null);
+    try {
+      const review = await getReview(endpoint, id);
+      setOpen(review);
+      setDraft(initialDraft(review.form));
+      setErrors({});
+      setComment('');
+    } catch (error) {
+      setNote({ error: true, text: problem(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function decide(decision: 'approve' | 'reject') {
+    if (!endpoint || !open) return;
+    const checked = validateDraft(open.form, draft, { partial: decision === 'reject' });
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setNote({ error: true, text: 'Some answers do not fit the form: see the fields.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const { annotator } = await readSettings();
+      await decideReview(endpoint, open.id, { decision, input: checked.answers, reviewer: annotator, comment });
+      setNote({ error: false, text: `${decision === 'approve' ? 'Approved' : 'Rejected'}: ${open.title}` });
+      setOpen(null);
+      await refresh(endpoint);
+    } catch (error) {
+      if (error instanceof CompanionError && error.details.issues) setErrors(issuesToErrors(error.details.issues));
+      setNote({ error: true, text: problem(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="reviews-heading" class="reviews">
+      <h2 id="reviews-heading">
+        Reviews{' '}
+        {list && list.total > 0 && (
+          <span class="badge" data-reviews-pending>
+            {list.total}
+          </span>
+        )}
+      </h2>
+      {note && (
+        <p class={note.error ? 'error' : 'review-done'} data-reviews-note>
+          {note.text}
+        </p>
+      )}
+      {!open && list && (
+        <>
+          {list.total === 0 && <p class="hint">No review waits for you.</p>}
+          <ul class="review-list">
+            {list.reviews.map((review) => (
+              <li key={review.id}>
+                <button type="button" disabled={busy} onClick={() => void openReview(review.id)}>
+                  {review.title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {open && (
+        <form
+          class="review"
+          aria-label={`Review: ${open.title}`}
+          // The shared schema checks the answers (with messages per field), not the browser's bubbles.
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void decide('approve');
+          }}
+        >
+          <h3>{open.title}</h3>
+          {open.description && <p class="review-text">{open.description}</p>}
+          {open.messages.length > 0 && (
+            <ol class="review-messages">
+              {open.messages.map((message, index) => (
+                <li key={index}>
+                  <strong>{message.role}</strong>
+                  <p class="review-text">{message.content}</p>
+                </li>
+              ))}
+            </ol>
+          )}
+          {open.output !== null && <pre class="review-text review-output">{open.output}</pre>}
+          {open.rows && open.rows.length > 0 && (
+            <table class="review-rows">
+              <thead>
+                <tr>
+                  {Object.keys(open.rows[0] ?? {}).map((column) => (
+                    <th key={column}>{column}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {open.rows.map((row, index) => (
+                  <tr key={index}>
+                    {Object.keys(open.rows?.[0] ?? {}).map((column) => (
+                      <td key={column}>{String(row[column] ?? '')}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {open.form && (
+            <ReviewFields
+              form={open.form}
+              draft={draft}
+              errors={errors}
+              disabled={busy}
+              onChange={(name, value) => {
+                setDraft({ ...draft, [name]: value });
+                setErrors({ ...errors, [name]: '' });
+              }}
+            />
+          )}
+          <label class="review-comment">
+            Comment (optional)
+            <input
+              type="text"
+              value={comment}
+              disabled={busy}
+              onInput={(event) => setComment(event.currentTarget.value)}
+            />
+          </label>
+          <div class="review-actions">
+            <button type="submit" disabled={busy}>
+              Approve
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => void decide('reject')}>
+              Reject
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => setOpen(null)}>
+              Back
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
