@@ -1,4 +1,4 @@
-import { Dexie } from 'dexie';
+import type { Table } from 'dexie';
 import { type ExportRecord, type ExportSummary, exportDataset, summaryLine } from '../../../shared/export/index.ts';
 import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
 import type { AppDB } from '../utils/db/app-db.ts';
@@ -15,18 +15,18 @@ const PAGE = 500;
  * (ASCII in practice) do not.
  */
 export async function* annotationsInExportOrder(db: AppDB): AsyncGenerator<Annotation> {
-  yield* inOrder(db, 'annotation', db.annotations as unknown as Dexie.Table<Annotation, string>);
+  yield* inOrder(db, 'annotation', db.annotations as unknown as Table<Annotation, string>);
 }
 
 /** Live comparisons in the order the companion numbered them. */
 export async function* comparisonsInExportOrder(db: AppDB): AsyncGenerator<Comparison> {
-  yield* inOrder(db, 'comparison', db.comparisons as unknown as Dexie.Table<Comparison, string>);
+  yield* inOrder(db, 'comparison', db.comparisons as unknown as Table<Comparison, string>);
 }
 
 async function* inOrder<T extends Annotation | Comparison>(
   db: AppDB,
   kind: 'annotation' | 'comparison',
-  table: Dexie.Table<T, string>,
+  table: Table<T, string>,
 ): AsyncGenerator<T> {
   // In IndexedDB's key order, [kind] sorts before every [kind, …] and [kind, []] after every
   // [kind, string, …] (arrays sort after strings): together they bound one kind.
