@@ -76,6 +76,14 @@ async function companionAnnotations(): Promise<Annotation[]> {
   return syncPullResponseSchema.parse(response.json()).annotations;
 }
 
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function many(count: number, conversationId = 'conv-many'): Annotation[] {
   return Array.from({ length: count }, (_, n) =>
     makeAnnotation({ conversationId, messageId: `m-${n}`, comment: `note ${n}`, annotator: 'ada' }),
@@ -324,6 +332,19 @@ describe('the sync engine against a real companion', () => {
     expect((await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime).toBe(clock + 60_000);
     await restarted.syncNow();
     expect((await companionStats()).annotations.live).toBe(1);
+  });
+
+  it('does not sync at every wake of the worker: only when something waits or the next run is due', async () => {
+    const db = openDb();
+    const control = controllableFetch();
+    await pair(engineFor(db, control.fetch));
+    const before = control.requests.length;
+    await engineFor(db, control.fetch).start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(control.requests.length).toBe(before);
+    clock += 60_000;
+    await engineFor(db, control.fetch).start();
+    await waitFor(() => control.requests.length > before);
   });
 
   it('says why a pairing is refused', async () => {

@@ -9,7 +9,7 @@ import {
   type FetchLike,
   normalizeCompanionUrl,
 } from './companion-client.ts';
-import { queueEverything } from './outbox.ts';
+import { countPending, queueEverything } from './outbox.ts';
 import { getDeviceId, readMeta, writeMeta } from './sync-meta.ts';
 import { type SyncReport, syncOnce } from './sync-once.ts';
 import {
@@ -165,7 +165,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       const alarm = await alarms.get(SYNC_ALARM);
       if (!alarm && state.nextAttemptAt !== null)
         await alarms.create(SYNC_ALARM, { when: Math.max(now(), state.nextAttemptAt) });
-      if (!waitsForAlarm(state)) engine.requestSoon();
+      // The worker wakes for every message and event: sync then only if something waits or is due.
+      const due = state.nextAttemptAt === null || state.nextAttemptAt <= now();
+      if (!waitsForAlarm(state) && (due || (await countPending(db)).pending > 0)) engine.requestSoon();
     },
 
     async handleAlarm(name: string): Promise<void> {
