@@ -132,29 +132,28 @@ export async function thumbUp(driver: ControlsDriver, host: number): Promise<voi
 
 /**
  * The extension's service worker as DevTools sees it (CDP `ServiceWorker` domain, from one of the
- * extension's pages): its running status, and a way to stop it the way Chrome does when idle.
+ * extension's pages): the running statuses it went through, and a way to stop it as Chrome does when idle.
  */
 export async function watchServiceWorker(session: ChromiumSession) {
   const page = await session.openExtensionPage('options.html');
   const cdp: CDPSession = await session.context.newCDPSession(page);
   const statuses: string[] = [];
-  let current = 'unknown';
   cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
     for (const version of event.versions) {
       if (!version.scriptURL.startsWith(`chrome-extension://${session.extensionId}/`)) continue;
-      current = version.runningStatus;
-      statuses.push(current);
+      statuses.push(version.runningStatus);
     }
   });
   await cdp.send('ServiceWorker.enable');
   return {
     statuses,
-    running: () => current,
+    /** Stops it; resolves once DevTools reported it stopped (an event may start it again right after). */
     async stop(): Promise<void> {
+      const from = statuses.length;
       await cdp.send('ServiceWorker.stopAllWorkers');
       await waitUntil(
-        async () => current,
-        (status) => status === 'stopped',
+        async () => statuses.slice(from),
+        (seen) => seen.includes('stopped'),
         'the service worker to stop',
         10_000,
       );
