@@ -5,9 +5,16 @@
  * one response that streams in 2,000 DOM mutations, then finishes. The same scenario runs twice in
  * this process, in a profile without the extension and in one with it; the difference in main-thread
  * scripting time (CDP Performance.getMetrics ScriptDuration) is the extension's, and is reported as a
- * ratio of the page's own. Then, with the extension: 40 more responses stream and finish to time
- * finished→controls-inserted (a main-world MutationObserver), and 40 Thumbs-up clicks (through the
- * accessibility tree, like the e2e tests) are timed to "Saved" (polled over CDP, so an upper bound).
+ * ratio of the page's own (medians of ROUNDS alternating runs each way). Both scroll to the newest turn
+ * first, as a chat page opens.
+ *
+ * Then, with the extension, 40 more responses stream and finish in view:
+ * - finished → controls visible: from the finish until the new response's controls are laid out with
+ *   a size (page clock; a ResizeObserver on the host, which is zero-height until they render).
+ * - click → "Saved" on 40 responses: the bench finds the button and prepares first (untimed), then a
+ *   real mouse click. The page's clock times it: the click event's timeStamp (a capture listener on
+ *   the page's window) to the moment the status text inside the closed shadow root turns "Saved" (a
+ *   MutationObserver on that element, handed to the page's world through DevTools).
  * Prints the figures and writes bench/results/extension.json. Targets from issue 3: ratio ≤ 5%, no
  * long task over 50 ms, finished→visible p95 ≤ 100 ms, click→saved p95 ≤ 50 ms, ≤ 40 KB gzip.
  */
@@ -23,6 +30,7 @@ import { makeTempDir } from '../test/support/temp-dir.ts';
 const FINISHED = 300;
 const STREAM_MUTATIONS = 2_000;
 const LATENCY_SAMPLES = 40;
+const ROUNDS = 3;
 const URL_ = 'https://chatgpt.com/c/6740f2a1-0000-8000-8000-00000000b0b0';
 
 function userTurn(n: number): string {
@@ -74,22 +82,30 @@ async function stream(page: Page, count: number): Promise<void> {
   })`);
 }
 
-/** Finishes the last response and resolves with ms until a controls host appears in it (or -1 without one). */
-async function finish(page: Page, expectHost: boolean): Promise<number> {
+/**
+ * Finishes the last response as the site does; resolves with ms until its controls are laid out with a
+ * size (a ResizeObserver on the host, which stays zero-height until the controls render into it; the
+ * observer runs after layout, before that frame paints), or -1 when none appear within 5 s.
+ */
+async function finish(page: Page, expectControls: boolean): Promise<number> {
   return page.evaluate(`new Promise((resolve) => {
-    const expectHost = ${expectHost};
     const sections = document.querySelectorAll('section[data-turn="assistant"]');
     const turn = sections[sections.length - 1];
     const started = performance.now();
-    if (expectHost) {
-      const observer = new MutationObserver(() => {
-        if (turn.querySelector('margin-annotator')) {
-          observer.disconnect();
-          // Controls are visible once the next frame has painted them.
-          requestAnimationFrame(() => resolve(performance.now() - started));
+    if (${expectControls}) {
+      const sized = new ResizeObserver((entries) => {
+        if (entries.some((entry) => entry.contentRect.height > 0)) {
+          sized.disconnect();
+          resolve(performance.now() - started);
         }
       });
-      observer.observe(turn, { childList: true, subtree: true });
+      const inserted = new MutationObserver(() => {
+        const host = turn.querySelector('margin-annotator');
+        if (!host) return;
+        inserted.disconnect();
+        sized.observe(host);
+      });
+      inserted.observe(turn, { childList: true, subtree: true });
       setTimeout(() => resolve(-1), 5000);
     }
     document.querySelector('[data-testid="stop-button"]')?.remove();
@@ -97,8 +113,35 @@ async function finish(page: Page, expectHost: boolean): Promise<number> {
     const template = document.createElement('template');
     template.innerHTML = ${JSON.stringify(actionBar())};
     turn.querySelector('.z-0')?.append(template.content);
-    if (!expectHost) resolve(-1);
+    if (!${expectControls}) resolve(-1);
   })`);
+}
+
+/** One Thumbs up click on host #n, timed by the page's clock from the click event to "Saved" in the status. */
+async function clickToSaved(page: Page, driver: ControlsDriver, host: number): Promise<number> {
+  const point = await driver.center(host, 'button', 'Thumbs up');
+  await driver.callOn(
+    host,
+    'status',
+    '',
+    `function () {
+      const status = this;
+      const timing = { clickAt: null, savedAt: null };
+      window.__marginBench = timing;
+      window.addEventListener('click', (event) => { timing.clickAt = event.timeStamp; }, { capture: true, once: true });
+      const observer = new MutationObserver(() => {
+        if (status.textContent === 'Saved') {
+          timing.savedAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(status, { childList: true, characterData: true, subtree: true });
+    }`,
+  );
+  await page.mouse.click(point.x, point.y);
+  await page.waitForFunction('window.__marginBench.savedAt !== null', undefined, { timeout: 10_000, polling: 20 });
+  const timing = (await page.evaluate('window.__marginBench')) as { clickAt: number; savedAt: number };
+  return timing.savedAt - timing.clickAt;
 }
 
 async function addStreamingTurn(page: Page, n: number): Promise<void> {
@@ -144,6 +187,7 @@ async function scenario(context: BrowserContext, withExtension: boolean) {
   await installLongTaskObserver(tab);
   const result = await scriptSeconds(context, tab, async () => {
     await tab.goto(URL_);
+    await tab.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     if (withExtension) {
       await tab.waitForFunction(`document.querySelectorAll('margin-annotator').length === ${FINISHED}`, undefined, {
         timeout: 60_000,
@@ -159,6 +203,10 @@ async function scenario(context: BrowserContext, withExtension: boolean) {
   return { ...result, longTasks, tab };
 }
 
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -170,54 +218,66 @@ async function main() {
   const bundle = readFileSync(`${chromeExtensionDir}/content-scripts/annotate.js`);
   const gzipBytes = gzipSync(bundle, { level: 9 }).length;
 
-  const profile = await makeTempDir('bench-plain');
-  const plain = await chromium.launchPersistentContext(profile.path, {
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  const without = await scenario(plain, false);
-  await plain.close();
-  await profile.remove();
+  // The two cores are shared (other processes, the browser's own threads): a single pair of runs
+  // can be off by tens of ms either way, so the scenario runs ROUNDS times each way, alternating,
+  // and the medians are compared. The last run with the extension goes on to the latency samples.
+  const without: Awaited<ReturnType<typeof scenario>>[] = [];
+  const withRuns: Awaited<ReturnType<typeof scenario>>[] = [];
+  let session: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const profile = await makeTempDir('bench-plain');
+    const plain = await chromium.launchPersistentContext(profile.path, {
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    without.push(await scenario(plain, false));
+    await plain.close();
+    await profile.remove();
 
-  const session = await launchChromium();
-  const withExtension = await scenario(session.context, true);
+    await session?.close();
+    session = await launchChromium();
+    withRuns.push(await scenario(session.context, true));
+  }
+  if (!session) throw new Error('no run with the extension');
+  const withExtension = withRuns.at(-1) as (typeof withRuns)[number];
   const tab = withExtension.tab;
 
+  const driver = await ControlsDriver.attach(session.context, tab);
   const visible: number[] = [];
   for (let sample = 0; sample < LATENCY_SAMPLES; sample++) {
     await addStreamingTurn(tab, FINISHED * 2 + 3 + sample * 2);
+    await tab.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     await stream(tab, 50);
-    visible.push(await finish(tab, true));
+    const ms = await finish(tab, true);
+    if (ms < 0) throw new Error(`no controls within 5 s of finishing response ${sample + 1}`);
+    visible.push(ms);
   }
 
-  const driver = await ControlsDriver.attach(session.context, tab);
   const saved: number[] = [];
   const hostCount = await driver.hostCount();
   for (let sample = 0; sample < LATENCY_SAMPLES; sample++) {
-    const host = hostCount - 1 - sample;
-    const started = performance.now();
-    await driver.click(host, 'button', 'Thumbs up');
-    await driver.waitFor(
-      () => driver.statusText(host),
-      (text) => text === 'Saved',
-      'Saved',
-    );
-    saved.push(performance.now() - started);
+    saved.push(await clickToSaved(tab, driver, hostCount - 1 - sample));
   }
   await session.close();
 
-  const extensionScript = withExtension.script - without.script;
+  const pageScript = median(without.map((run) => run.script));
+  const withScript = median(withRuns.map((run) => run.script));
+  const extensionScript = withScript - pageScript;
+  const seconds = (value: number) => Number(value.toFixed(4));
   const figures = {
     date: new Date().toISOString(),
     finishedTurns: FINISHED,
     streamMutations: STREAM_MUTATIONS,
-    pageScriptSeconds: Number(without.script.toFixed(4)),
-    withExtensionScriptSeconds: Number(withExtension.script.toFixed(4)),
-    extensionScriptSeconds: Number(extensionScript.toFixed(4)),
-    scriptRatio: Number((extensionScript / without.script).toFixed(4)),
-    longTasksWithout: without.longTasks.map((duration) => Math.round(duration)),
-    longTasksWith: withExtension.longTasks.map((duration) => Math.round(duration)),
+    rounds: ROUNDS,
+    pageScriptSeconds: seconds(pageScript),
+    withExtensionScriptSeconds: seconds(withScript),
+    extensionScriptSeconds: seconds(extensionScript),
+    scriptRatio: Number((extensionScript / pageScript).toFixed(4)),
+    pageScriptSecondsPerRound: without.map((run) => seconds(run.script)),
+    withExtensionScriptSecondsPerRound: withRuns.map((run) => seconds(run.script)),
+    longTasksWithout: without.flatMap((run) => run.longTasks.map((duration) => Math.round(duration))),
+    longTasksWith: withRuns.flatMap((run) => run.longTasks.map((duration) => Math.round(duration))),
     finishedToVisibleMs: { p50: percentile(visible, 50), p95: percentile(visible, 95), max: Math.max(...visible) },
     clickToSavedMs: { p50: percentile(saved, 50), p95: percentile(saved, 95), max: Math.max(...saved) },
     contentScriptBytes: bundle.length,
@@ -228,16 +288,16 @@ async function main() {
     `content script: ${(bundle.length / 1024).toFixed(1)} KB, ${(gzipBytes / 1024).toFixed(1)} KB gzip (target ≤ 40)`,
   );
   console.log(
-    `scripting: page alone ${round(without.script * 1000)} ms, with extension ${round(withExtension.script * 1000)} ms → extension ${round(extensionScript * 1000)} ms = ${(figures.scriptRatio * 100).toFixed(1)}% of the page's own (target ≤ 5%)`,
+    `scripting (median of ${ROUNDS}): page alone ${round(pageScript * 1000)} ms, with extension ${round(withScript * 1000)} ms → extension ${round(extensionScript * 1000)} ms = ${(figures.scriptRatio * 100).toFixed(1)}% of the page's own (target ≤ 5%); per round: without ${figures.pageScriptSecondsPerRound.map((value) => round(value * 1000)).join(', ')}, with ${figures.withExtensionScriptSecondsPerRound.map((value) => round(value * 1000)).join(', ')} ms`,
   );
   console.log(
     `long tasks > 50 ms: without ${JSON.stringify(figures.longTasksWithout)}, with ${JSON.stringify(figures.longTasksWith)} (target: none added)`,
   );
   console.log(
-    `finished → controls visible: p50 ${round(figures.finishedToVisibleMs.p50)} ms, p95 ${round(figures.finishedToVisibleMs.p95)} ms (target p95 ≤ 100)`,
+    `finished → controls visible: p50 ${round(figures.finishedToVisibleMs.p50)} ms, p95 ${round(figures.finishedToVisibleMs.p95)} ms (page clock: finish to controls laid out; target p95 ≤ 100)`,
   );
   console.log(
-    `click → "Saved": p50 ${round(figures.clickToSavedMs.p50)} ms, p95 ${round(figures.clickToSavedMs.p95)} ms (CDP-polled upper bound; target p95 ≤ 50)`,
+    `click → "Saved": p50 ${round(figures.clickToSavedMs.p50)} ms, p95 ${round(figures.clickToSavedMs.p95)} ms (page clock: click event to status text; target p95 ≤ 50)`,
   );
   writeFileSync(`${repoRoot}bench/results/extension.json`, `${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -13,9 +13,18 @@ export default defineConfig({
     name: 'Margin',
     description: rootPackage.description,
     version: rootPackage.version,
-    permissions: ['storage', 'unlimitedStorage', 'alarms'],
+    permissions: ['storage', 'unlimitedStorage', 'alarms', 'contextMenus', 'scripting'],
     // Only the companion on loopback; chat sites come from content_scripts matches.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // Self-hosted chat apps (Open WebUI, LibreChat): each origin is asked for when the person adds it
+    // in the options, and the content script is registered on it then (background/self-hosted.ts).
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    commands: {
+      'open-latest-controls': {
+        suggested_key: { default: 'Alt+Shift+M' },
+        description: 'Open Margin on the latest response',
+      },
+    },
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: { id: 'margin@margin-annotations.dev', strict_min_version: '128.0' },

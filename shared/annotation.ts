@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { annotatorSchema, isoDateTimeSchema, recordIdSchema } from './fields.ts';
 import { LIMITS } from './limits.ts';
 import { messageSchema } from './message.ts';
+import { rubricAnswersSchema } from './rubric.ts';
 
 export const ANNOTATION_SCHEMA_VERSION = 1;
 
@@ -76,6 +77,8 @@ export const annotationSchema = z.strictObject({
   comment: z.string().max(LIMITS.commentChars),
   tags: z.array(tagSchema).max(LIMITS.tags),
   correction: z.string().max(LIMITS.textChars).nullable(),
+  /** Answers to the person's rubric (extension options), with its version; absent when none were given. */
+  rubric: rubricAnswersSchema.optional(),
   metadata: metadataSchema,
   annotator: annotatorSchema,
   createdAt: isoDateTimeSchema,

@@ -9,4 +9,5 @@ export * from './limits.ts';
 export * from './message.ts';
 export * from './review.ts';
 export * from './review-form.ts';
+export * from './rubric.ts';
 export * from './sync.ts';

@@ -114,6 +114,7 @@ export function exportDataset(
       response: redactPii(annotation.response, counts),
       correction: annotation.correction === null ? null : redactPii(annotation.correction, counts),
       comment: redactPii(annotation.comment, counts),
+      ...(annotation.rubric && { rubric: redactRubric(annotation.rubric, counts) }),
     };
   }
 
@@ -146,6 +147,8 @@ export function exportDataset(
       tags: [...new Set(sources.flatMap((a) => a.tags))],
       comments: sources.map((a) => a.comment).filter((comment) => comment !== ''),
       scores: sources.map((a) => ({ annotation_id: a.id, thumb: a.thumb, score: a.score })),
+      // Only when some source answered a rubric, so lines without rubrics stay as they were.
+      ...rubricsOf(sources),
       sources: sources.map((a) => ({
         site: a.site,
         conversation_id: a.conversationId,
@@ -463,4 +466,23 @@ export async function collectExport(run: ExportRun): Promise<Record<SplitName, {
 /** The sidecar's last line: the whole export's summary. */
 export function summaryLine(summary: ExportSummary): string {
   return `${JSON.stringify({ summary })}\n`;
+}
+
+/** Rubric answers of the sources behind a sidecar line: `{ rubrics: [{annotation_id, version, answers}] }` or nothing. */
+function rubricsOf(sources: readonly Annotation[]) {
+  const rubrics = sources.flatMap((a) =>
+    a.rubric ? [{ annotation_id: a.id, version: a.rubric.version, answers: a.rubric.answers }] : [],
+  );
+  return rubrics.length > 0 ? { rubrics } : {};
+}
+
+/** Text answers are free text like comments: redacted the same way. */
+function redactRubric(rubric: NonNullable<Annotation['rubric']>, counts: RedactionCounts): Annotation['rubric'] {
+  const answers = Object.fromEntries(
+    Object.entries(rubric.answers).map(([id, value]) => [
+      id,
+      typeof value === 'string' ? redactPii(value, counts) : value,
+    ]),
+  );
+  return { version: rubric.version, answers };
 }

@@ -34,14 +34,27 @@ export class ControlsDriver {
     return (await this.hostNodeIds()).length;
   }
 
+  /**
+   * The element with this role and name in host #n. Controls render only near the viewport, so like a
+   * person it first scrolls the response's controls into view, then waits (briefly) for them.
+   */
   private async find(host: number, role: string, name: string) {
     const nodeIds = await this.hostNodeIds();
     const nodeId = nodeIds[host];
     if (nodeId === undefined) throw new Error(`no controls host #${host} (there are ${nodeIds.length})`);
-    const { nodes } = await this.cdp.send('Accessibility.queryAXTree', { nodeId, role, accessibleName: name });
-    const node = nodes.find((candidate) => !candidate.ignored);
-    if (!node?.backendDOMNodeId) throw new Error(`no ${role} named "${name}" in controls host #${host}`);
-    return node;
+    const deadline = Date.now() + 3_000;
+    for (let attempt = 0; ; attempt++) {
+      const { nodes } = await this.cdp.send('Accessibility.queryAXTree', {
+        nodeId,
+        role,
+        ...(name === '' ? {} : { accessibleName: name }),
+      });
+      const node = nodes.find((candidate) => (name === '' || !candidate.ignored) && candidate.backendDOMNodeId);
+      if (node?.backendDOMNodeId) return node;
+      if (Date.now() > deadline) throw new Error(`no ${role} named "${name}" in controls host #${host}`);
+      if (attempt === 0) await this.cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId });
+      await this.page.waitForTimeout(25);
+    }
   }
 
   async click(host: number, role: string, name: string): Promise<void> {
@@ -70,6 +83,32 @@ export class ControlsDriver {
     await this.page.keyboard.press(key);
   }
 
+  /** The centre of an element in host #n, in page coordinates, after scrolling it into view. */
+  async center(host: number, role: string, name: string): Promise<{ x: number; y: number }> {
+    const node = await this.find(host, role, name);
+    const backendNodeId = node.backendDOMNodeId as number;
+    await this.cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId });
+    const { model } = await this.cdp.send('DOM.getBoxModel', { backendNodeId });
+    const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
+    return { x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
+  }
+
+  /**
+   * Calls `functionDeclaration` with `this` bound to an element inside host #n, in the PAGE's main
+   * world (DevTools hands out a reference the page's own scripts could never get), e.g. to observe it.
+   */
+  async callOn(host: number, role: string, name: string, functionDeclaration: string): Promise<unknown> {
+    const node = await this.find(host, role, name);
+    const { object } = await this.cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId as number });
+    const { result, exceptionDetails } = await this.cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId as string,
+      functionDeclaration,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value;
+  }
+
   /** The accessibility properties a person would hear: pressed, expanded, value. */
   async state(host: number, role: string, name: string): Promise<{ pressed?: string; value?: string }> {
     const node = await this.find(host, role, name);
@@ -87,17 +126,7 @@ export class ControlsDriver {
   }
 
   private async readProperty(host: number, role: string, name: string, property: string): Promise<string> {
-    let node: Awaited<ReturnType<ControlsDriver['find']>>;
-    if (name === '') {
-      const nodeId = (await this.hostNodeIds())[host];
-      if (nodeId === undefined) throw new Error(`no controls host #${host}`);
-      const { nodes } = await this.cdp.send('Accessibility.queryAXTree', { nodeId, role });
-      const found = nodes.find((candidate) => candidate.backendDOMNodeId);
-      if (!found) throw new Error(`no ${role} in controls host #${host}`);
-      node = found;
-    } else {
-      node = await this.find(host, role, name);
-    }
+    const node = await this.find(host, role, name);
     const { object } = await this.cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId as number });
     const { result } = await this.cdp.send('Runtime.callFunctionOn', {
       objectId: object.objectId as string,

@@ -22,7 +22,7 @@ describe('popup and options (Chromium)', () => {
     await options.getByLabel('Annotator name').fill('grace');
     await options.getByLabel(/Default tags/).fill('review, batch-7');
     await options.getByRole('checkbox', { name: 'Gemini' }).uncheck();
-    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByRole('button', { name: 'Save', exact: true }).click();
     await options.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
     const chatgpt = scenario('chatgpt').fixture('multi-turn');
@@ -69,7 +69,7 @@ describe('popup and options (Chromium)', () => {
     session = await launchChromium();
     const options = await session.openExtensionPage('options.html');
     await options.getByLabel('Annotator name').fill('   ');
-    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => options.getByRole('status').textContent()).toMatch(/Annotator name: must not be empty/);
   });
 });

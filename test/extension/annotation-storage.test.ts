@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SHORTCUTS } from '../../extension/src/annotate/shortcut-keys.ts';
 import { responseKey } from '../../extension/src/capture/capture-response.ts';
 import {
   createAnnotationHandlers,
@@ -53,7 +54,14 @@ beforeEach(() => {
   db = new AppDB(`margin-test-${Math.random()}`);
   clock = new Date('2026-09-01T10:00:00.000Z');
   ids = 0;
-  settings = { annotator: 'ada', defaultTags: ['triage'], enabledSites: {} };
+  settings = {
+    annotator: 'ada',
+    defaultTags: ['triage'],
+    enabledSites: {},
+    shortcuts: DEFAULT_SHORTCUTS,
+    rubric: { version: 0, questions: [] },
+    selfHostedOrigins: [],
+  };
 });
 afterEach(async () => {
   db.close();
@@ -203,7 +211,7 @@ describe('background annotation handlers', () => {
       { site: 'chatgpt', conversationId: 'conv-1' },
       fromContentScript,
     );
-    expect(loaded).toEqual({ enabled: false, annotations: [] });
+    expect(loaded).toEqual({ enabled: false, annotations: [], comparisons: [] });
     const result = await handlers().saveAnnotation(input({ thumb: 'up' }), fromContentScript);
     expect(result).toEqual({ ok: false, error: "chatgpt is turned off in Margin's options" });
   });

@@ -21,4 +21,12 @@ textarea { min-height: 80px; resize: vertical; }
 textarea.correction { min-height: 200px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 .row { display: flex; gap: 6px; align-items: center; }
 .primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+select, input[type="number"] { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 2px 4px; }
+.rubric { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; margin: 0; display: grid; gap: 6px; }
+.rubric legend { color: var(--muted); font-size: 12px; padding: 0 4px; }
+.question-label { display: block; color: var(--muted); font-size: 12px; }
+label.inline { display: inline-flex; gap: 4px; align-items: center; margin-right: 10px; color: var(--fg); font-size: 13px; }
+.field-error { color: var(--bad); font-size: 12px; margin: 2px 0 0; }
+[aria-invalid="true"] { border-color: var(--bad); }
+.compare p { margin: 0; }
 `;

@@ -1,33 +1,82 @@
-import { useState } from 'preact/hooks';
-import type { AnnotationChanges, AnnotationState, SaveResult } from '../utils/annotation-input.ts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { rubricAnswerIssues } from '../../../shared/rubric-rules.ts';
+import type { VariantInfo } from '../sites/define-site-adapter.ts';
+import type {
+  AnnotationChanges,
+  AnnotationState,
+  SaveComparisonResult,
+  SaveResult,
+} from '../utils/annotation-input.ts';
+import type { CompareCandidate, Winner } from './compare-candidates.ts';
+import { answersOf, type RubricDraft, RubricFields, type RubricView } from './rubric-form.tsx';
+
+/** What a keyboard shortcut asks of one response's controls. */
+export type ControlsCommand =
+  | { type: 'thumb'; thumb: 'up' | 'down' }
+  | { type: 'score'; score: number }
+  | { type: 'open'; panel: 'comment' | 'correction' | 'compare' }
+  | { type: 'focus' }
+  /** Compare mode's a / b / e: only acts while the compare panel is open. */
+  | { type: 'pick'; winner: Winner }
+  | { type: 'close' };
+
+/** Runs a command; false when it does not apply (so the key goes on to the page). */
+export type ControlsHandle = (command: ControlsCommand) => boolean;
 
 export interface ControlsProps {
   initial: AnnotationState | null;
+  /** Filled in by the controls: how shortcuts reach them. */
+  handle: { current: ControlsHandle | null };
+  rubric: RubricView | null;
+  /** "2/3" on the page: this response is one of several variants of its prompt. */
+  variant: VariantInfo | null;
   /** The response as markdown, read when the editor opens. */
   readResponse: () => string;
   save: (changes: AnnotationChanges) => Promise<SaveResult>;
+  /** Other variants of this prompt seen on the page, read when the compare panel opens. */
+  candidates: () => CompareCandidate[];
+  compare: (other: CompareCandidate, winner: Winner) => Promise<SaveComparisonResult>;
 }
 
-type Panel = 'score' | 'comment' | 'tags' | 'correction' | null;
+type Panel = 'score' | 'comment' | 'tags' | 'correction' | 'compare' | null;
 type Status = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
 
 /** 1–5 on the keyboard maps onto the stored 0–100 scale. */
-const QUICK_SCORES: Record<string, number> = { '1': 0, '2': 25, '3': 50, '4': 75, '5': 100 };
+export const QUICK_SCORES: Record<string, number> = { '1': 0, '2': 25, '3': 50, '4': 75, '5': 100 };
+
+const VERDICTS: Record<Winner, string> = { a: 'A is better', b: 'B is better', tie: 'Tie' };
 
 function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((tag) => tag.trim()))].filter((tag) => tag.length > 0);
 }
 
-/** Thumbs, score, comment, tags and a better-response editor for one assistant response. */
-export function Controls({ initial, readResponse, save }: ControlsProps) {
+/** Thumbs, score, comment (with the rubric), tags, a better-response editor and compare mode for one response. */
+export function Controls(props: ControlsProps) {
+  const { initial, rubric, variant, readResponse, save } = props;
   const [saved, setSaved] = useState<AnnotationState | null>(initial);
   const [panel, setPanel] = useState<Panel>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle', text: '' });
   // Drafts live until a save succeeds, so a failed save never loses what the person typed.
   const [scoreDraft, setScoreDraft] = useState(String(initial?.score ?? 50));
   const [commentDraft, setCommentDraft] = useState(initial?.comment ?? '');
+  const [rubricDraft, setRubricDraft] = useState<RubricDraft>(
+    initial?.rubric && rubric && initial.rubric.version === rubric.version ? { ...initial.rubric.answers } : {},
+  );
+  const [rubricErrors, setRubricErrors] = useState<Record<string, string>>({});
   const [tagsDraft, setTagsDraft] = useState((initial?.tags ?? []).join(', '));
   const [correctionDraft, setCorrectionDraft] = useState<string | null>(initial?.correction ?? null);
+  const [candidates, setCandidates] = useState<CompareCandidate[]>([]);
+  const [other, setOther] = useState<string | null>(null);
+  /** Which element to focus once the panel it belongs to has rendered. */
+  const focusNext = useRef<string | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const selector = focusNext.current;
+    if (!selector) return;
+    focusNext.current = null;
+    container.current?.querySelector<HTMLElement>(selector)?.focus();
+  });
 
   async function commit(changes: AnnotationChanges, closePanel: boolean) {
     setStatus({ kind: 'saving', text: 'Saving…' });
@@ -47,15 +96,99 @@ export function Controls({ initial, readResponse, save }: ControlsProps) {
     }
   }
 
-  function toggle(next: Exclude<Panel, null>) {
+  function open(next: Exclude<Panel, null>, toggle = true) {
     if (next === 'correction' && correctionDraft === null) setCorrectionDraft(saved?.correction ?? readResponse());
-    setPanel(panel === next ? null : next);
+    if (next === 'compare') {
+      const found = props.candidates();
+      setCandidates(found);
+      setOther((current) =>
+        found.some((candidate) => candidate.messageId === current) ? current : (found[0]?.messageId ?? null),
+      );
+    }
+    setPanel(toggle && panel === next ? null : next);
+  }
+
+  function saveComment() {
+    if (!rubric || rubric.questions.length === 0) return void commit({ comment: commentDraft }, true);
+    const answers = answersOf(rubric, rubricDraft);
+    const issues = rubricAnswerIssues(rubric.questions, answers);
+    setRubricErrors(Object.fromEntries(issues.map((issue) => [issue.id, issue.message])));
+    if (issues.length > 0) {
+      setStatus({ kind: 'error', text: `Not saved: ${issues.map((issue) => issue.message).join('; ')}` });
+      focusNext.current = '[aria-invalid="true"] input, [aria-invalid="true"]';
+      return;
+    }
+    void commit({ comment: commentDraft, rubric: { version: rubric.version, answers } }, true);
+  }
+
+  async function pick(winner: Winner) {
+    const candidate = candidates.find((known) => known.messageId === other);
+    if (!candidate) {
+      setStatus({ kind: 'error', text: 'Not saved: no other variant of this prompt to compare with yet' });
+      return;
+    }
+    setStatus({ kind: 'saving', text: 'Saving…' });
+    let result: SaveComparisonResult;
+    try {
+      result = await props.compare(candidate, winner);
+    } catch (error) {
+      result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (result.ok) {
+      setCandidates((known) =>
+        known.map((entry) => (entry.messageId === candidate.messageId ? { ...entry, previous: winner } : entry)),
+      );
+      const mine = result.annotations.find((annotation) => annotation.messageId === saved?.messageId);
+      if (mine) setSaved(mine);
+      setStatus({ kind: 'saved', text: `Saved: ${VERDICTS[winner]}` });
+    } else {
+      setStatus({ kind: 'error', text: `Not saved: ${result.error}` });
+    }
   }
 
   const thumb = saved?.thumb ?? null;
   const score = saved?.score ?? null;
+
+  // Keyboard shortcuts call in here (see keyboard.ts); the latest closure sees the latest state.
+  useLayoutEffect(() => {
+    props.handle.current = (command) => {
+      switch (command.type) {
+        case 'thumb':
+          void commit({ thumb: thumb === command.thumb ? null : command.thumb }, false);
+          return true;
+        case 'score':
+          setScoreDraft(String(command.score));
+          void commit({ score: command.score }, false);
+          return true;
+        case 'open':
+          if (command.panel === 'compare' && !variant) return false;
+          focusNext.current =
+            command.panel === 'comment'
+              ? 'textarea[aria-label="Comment text"]'
+              : command.panel === 'correction'
+                ? 'textarea[aria-label="Better response text"]'
+                : '.compare button';
+          open(command.panel, false);
+          return true;
+        case 'focus':
+          focusNext.current = null;
+          container.current?.querySelector<HTMLElement>('button')?.focus();
+          return true;
+        case 'pick':
+          if (panel !== 'compare') return false;
+          void pick(command.winner);
+          return true;
+        case 'close':
+          if (panel === null) return false;
+          setPanel(null);
+          return true;
+      }
+    };
+  });
+
+  const chosen = candidates.find((candidate) => candidate.messageId === other) ?? null;
   return (
-    <div>
+    <div ref={container}>
       <div class="bar">
         <button
           type="button"
@@ -75,28 +208,33 @@ export function Controls({ initial, readResponse, save }: ControlsProps) {
         >
           👎
         </button>
-        <button type="button" aria-label="Score" aria-expanded={panel === 'score'} onClick={() => toggle('score')}>
+        <button type="button" aria-label="Score" aria-expanded={panel === 'score'} onClick={() => open('score')}>
           Score{score === null ? '' : ` ${score}`}
         </button>
-        <button
-          type="button"
-          aria-label="Comment"
-          aria-expanded={panel === 'comment'}
-          onClick={() => toggle('comment')}
-        >
-          Comment{saved?.comment ? ' ✓' : ''}
+        <button type="button" aria-label="Comment" aria-expanded={panel === 'comment'} onClick={() => open('comment')}>
+          Comment{saved?.comment || saved?.rubric ? ' ✓' : ''}
         </button>
-        <button type="button" aria-label="Tags" aria-expanded={panel === 'tags'} onClick={() => toggle('tags')}>
+        <button type="button" aria-label="Tags" aria-expanded={panel === 'tags'} onClick={() => open('tags')}>
           Tags
         </button>
         <button
           type="button"
           aria-label="Write a better response"
           aria-expanded={panel === 'correction'}
-          onClick={() => toggle('correction')}
+          onClick={() => open('correction')}
         >
           Better response{saved?.correction ? ' ✓' : ''}
         </button>
+        {variant && (
+          <button
+            type="button"
+            aria-label="Compare variants"
+            aria-expanded={panel === 'compare'}
+            onClick={() => open('compare')}
+          >
+            Compare
+          </button>
+        )}
         {saved?.tags.map((tag) => (
           <span class="tag" key={tag}>
             {tag}
@@ -153,11 +291,23 @@ export function Controls({ initial, readResponse, save }: ControlsProps) {
       {panel === 'comment' && (
         <form
           class="panel"
+          noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            void commit({ comment: commentDraft }, true);
+            saveComment();
           }}
         >
+          {rubric && rubric.questions.length > 0 && (
+            <RubricFields
+              rubric={rubric}
+              draft={rubricDraft}
+              errors={rubricErrors}
+              onChange={(id, value) => {
+                setRubricDraft((draft) => ({ ...draft, [id]: value }));
+                setRubricErrors(({ [id]: _answered, ...rest }) => rest);
+              }}
+            />
+          )}
           <label>
             Comment
             <textarea
@@ -222,6 +372,49 @@ export function Controls({ initial, readResponse, save }: ControlsProps) {
             </button>
           </div>
         </form>
+      )}
+
+      {panel === 'compare' && variant && (
+        <section class="panel compare" aria-label="Compare variants">
+          {candidates.length === 0 ? (
+            <p>
+              This is variant {variant.index} of {variant.count}. Show another variant of this prompt with the site's
+              arrows, then compare it with this one here.
+            </p>
+          ) : (
+            <>
+              <p>
+                A: this response (variant {variant.index} of {variant.count})
+              </p>
+              <label>
+                B:
+                <select
+                  aria-label="Variant B"
+                  value={other ?? ''}
+                  onChange={(event) => setOther(event.currentTarget.value)}
+                >
+                  {candidates.map((candidate) => (
+                    <option key={candidate.messageId} value={candidate.messageId}>
+                      {candidate.label}: {candidate.preview}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {chosen?.previous && <p>Your verdict: {VERDICTS[chosen.previous]}</p>}
+              <div class="row">
+                <button type="button" aria-label="A is better" aria-keyshortcuts="a" onClick={() => pick('a')}>
+                  A is better (a)
+                </button>
+                <button type="button" aria-label="B is better" aria-keyshortcuts="b" onClick={() => pick('b')}>
+                  B is better (b)
+                </button>
+                <button type="button" aria-label="Tie" aria-keyshortcuts="e" onClick={() => pick('tie')}>
+                  Tie (e)
+                </button>
+              </div>
+            </>
+          )}
+        </section>
       )}
     </div>
   );

@@ -7,6 +7,17 @@ const PLACEHOLDER = '[data-turn-id-container][data-is-intersecting="false"]';
 const COPY_BUTTON = '[data-testid="copy-turn-action-button"]';
 const CONVERSATION_PATH = /^\/(?:share|c|g\/[a-z0-9-]+\/c)\/([a-z0-9-]+)/i;
 
+/** True when a turn (or a placeholder) follows `element` in document order. */
+function hasLaterTurn(element: Element): boolean {
+  const selector = `${TURN}, [data-turn-id-container]`;
+  for (let node: Element | null = element; node; node = node.parentElement) {
+    for (let sibling = node.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
+      if (sibling.matches(selector) || sibling.querySelector(selector)) return true;
+    }
+  }
+  return false;
+}
+
 function messages(turn: PageTurn): Element[] {
   return Array.from(turn.element.querySelectorAll('[data-message-author-role]'));
 }
@@ -59,9 +70,11 @@ export default defineSiteAdapter({
   isStreaming(turn, doc) {
     if (!turn.element.querySelector(COPY_BUTTON)) return true;
     if (turn.element.querySelector('.result-streaming, [data-writing-block]')) return true;
-    if (!doc.querySelector('[data-testid="stop-button"]')) return false;
-    const assistants = doc.querySelectorAll(`${TURN}[data-turn="assistant"]`);
-    return assistants[assistants.length - 1] === turn.element;
+    // While the stop button shows, only the thread's last turn can be the one streaming. Looking for a
+    // later turn from this one's own ancestors costs O(1) for all but the last turn, where a query over
+    // the whole document per turn would cost O(turns²) on a long thread.
+    if (hasLaterTurn(turn.element)) return false;
+    return doc.querySelector('[data-testid="stop-button"]') !== null;
   },
 
   model(turn, doc) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { annotationSchema, thumbSchema } from '../../../shared/index.ts';
+import { annotationSchema, type Rubric, thumbSchema, winnerSchema } from '../../../shared/index.ts';
+import type { Shortcuts } from '../annotate/shortcut-keys.ts';
 
 /**
  * What a content script may send to save an annotation: the response as captured from the page and
@@ -21,6 +22,8 @@ export const responseCaptureSchema = annotationSchema
   .extend({
     /** Earlier turns the page had virtualized away and the content script never saw. */
     missingContextTurns: z.int().min(0).max(100_000),
+    /** `selection`: the person selected this text and chose "Annotate selection" (the adapter's fallback). */
+    source: z.literal('selection').optional(),
   });
 export type ResponseCaptureInput = z.infer<typeof responseCaptureSchema>;
 
@@ -31,6 +34,8 @@ export const annotationChangesSchema = z.strictObject({
   comment: annotationSchema.shape.comment.optional(),
   tags: annotationSchema.shape.tags.optional(),
   correction: annotationSchema.shape.correction.optional(),
+  /** Checked by the background against the rubric in force (its version and questions). */
+  rubric: annotationSchema.shape.rubric,
 });
 export type AnnotationChanges = z.infer<typeof annotationChangesSchema>;
 
@@ -50,8 +55,40 @@ export const annotationStateSchema = annotationSchema.pick({
   correction: true,
   revision: true,
   updatedAt: true,
+  variant: true,
+  rubric: true,
 });
 export type AnnotationState = z.infer<typeof annotationStateSchema>;
+
+/** A comparison as a content script sees it: between two responses of its conversation, by message id. */
+export interface ComparisonState {
+  a: string;
+  b: string;
+  winner: 'a' | 'b' | 'tie';
+  revision: number;
+}
+
+/** What a content script gets for one conversation. */
+export interface ConversationAnnotations {
+  enabled: boolean;
+  annotations: AnnotationState[];
+  comparisons: ComparisonState[];
+}
+
+/**
+ * Compare mode: two variants of one prompt, each as captured from the page (the site shows one at a
+ * time, so `b` may be a capture made earlier on the same page), and which is better.
+ */
+export const comparisonInputSchema = z.strictObject({
+  a: responseCaptureSchema,
+  b: responseCaptureSchema,
+  winner: winnerSchema,
+});
+export type ComparisonInput = z.infer<typeof comparisonInputSchema>;
+
+export type SaveComparisonResult =
+  | { ok: true; comparison: ComparisonState; annotations: AnnotationState[] }
+  | { ok: false; error: string };
 
 export const conversationQuerySchema = z.strictObject({
   site: annotationSchema.shape.site,
@@ -60,3 +97,9 @@ export const conversationQuerySchema = z.strictObject({
 export type ConversationQuery = z.infer<typeof conversationQuerySchema>;
 
 export type SaveResult = { ok: true; annotation: AnnotationState } | { ok: false; error: string };
+
+/** What a content script needs besides annotations: the rubric to show and the keys to listen to. */
+export interface PageSettings {
+  rubric: Rubric | null;
+  shortcuts: Shortcuts;
+}

@@ -1,7 +1,16 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { ConfigureInput, ConfigureResult } from '../sync/sync-engine.ts';
 import type { SyncState } from '../sync/sync-tables.ts';
-import type { AnnotationInput, AnnotationState, ConversationQuery, SaveResult } from './annotation-input.ts';
+import type {
+  AnnotationInput,
+  ComparisonInput,
+  ConversationAnnotations,
+  ConversationQuery,
+  PageSettings,
+  SaveComparisonResult,
+  SaveResult,
+} from './annotation-input.ts';
+import type { PageHealth, TabHealth } from './page-health.ts';
 
 /**
  * The one protocol between content scripts, extension pages and the background. Every payload that
@@ -12,9 +21,23 @@ export interface ProtocolMap {
   /** A content script announces itself; the background answers with its version. */
   ping(): { version: string };
   /** Whether controls belong on this site, and the sender's saved annotations of one conversation. */
-  getConversationAnnotations(query: ConversationQuery): { enabled: boolean; annotations: AnnotationState[] };
+  getConversationAnnotations(query: ConversationQuery): ConversationAnnotations;
   /** Creates or updates the annotation of one response; answers only after the write committed. */
   saveAnnotation(input: AnnotationInput): SaveResult;
+  /** Compare mode: which of two variants of one prompt is better; answers after the write committed. */
+  saveComparison(input: ComparisonInput): SaveComparisonResult;
+  /** A content script's rubric and keyboard shortcuts (the options page writes them). */
+  getPageSettings(): PageSettings;
+  /** A content script's health check of its page; the popup shows it, the toolbar badge flags a problem. */
+  reportHealth(health: PageHealth): void;
+  /** Popup: the last health report of a tab, if its page is a supported site. */
+  getTabHealth(tabId: number): TabHealth | null;
+  /** Options: the self-hosted origins changed (permission granted or removed): register the content script. */
+  syncSelfHostedOrigins(): { registered: string[] };
+  /** Background → content script: the person chose "Annotate selection" on `selectionText`. */
+  annotateSelection(selection: { text: string }): { ok: boolean; error?: string };
+  /** Background → content script: the browser's command shortcut: open the latest response's controls. */
+  openLatestControls(): { ok: boolean };
   /** Options page: pair with a companion; the background checks and stores it, then syncs at once. */
   configureCompanion(settings: ConfigureInput): ConfigureResult;
   /** Popup "Sync now": runs a sync whatever the backoff says and answers the state it left. */

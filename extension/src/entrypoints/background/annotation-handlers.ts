@@ -1,14 +1,20 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
-import { describeIssues } from '../../../../shared/index.ts';
+import { describeIssues, type Rubric, rubricAnswerIssues } from '../../../../shared/index.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
 import {
-  type AnnotationState,
+  type AnnotationChanges,
   annotationInputSchema,
+  type ConversationAnnotations,
+  comparisonInputSchema,
   conversationQuerySchema,
+  type PageSettings,
+  type SaveComparisonResult,
   type SaveResult,
 } from '../../utils/annotation-input.ts';
 import { listConversationAnnotations, SaveError, saveAnnotation, toState } from '../../utils/db/annotations.ts';
 import type { AppDB } from '../../utils/db/app-db.ts';
+import { listConversationComparisons, saveComparison } from '../../utils/db/comparisons.ts';
+import { type PageHealth, pageHealthSchema } from '../../utils/page-health.ts';
 import type { EnabledSites, Settings } from '../../utils/settings.ts';
 
 /** The part of `runtime.MessageSender` the checks need. */
@@ -39,56 +45,103 @@ export class RejectedMessage extends Error {
 
 /**
  * Handlers for the content script's verbs. Each checks that the message comes from our own content
- * script on a page of the site it names, and parses the payload with the shared schema first.
+ * script on a page of the site it names (for self-hosted apps: on an origin the person added in the
+ * options), and parses the payload with the shared schema first.
  */
 export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
   const patterns = new Map(
     deps.adapters.map((adapter) => [adapter.id, adapter.matches.map((pattern) => new MatchPattern(pattern))]),
   );
+  const selfHosted = new Set(deps.adapters.filter((adapter) => adapter.selfHosted).map((adapter) => adapter.id));
 
-  function matchesSite(site: string, url: string | undefined): boolean {
+  function matchesSite(site: string, url: string | undefined, settings: Settings): boolean {
     if (!url) return false;
-    return patterns.get(site)?.some((pattern) => pattern.includes(url)) ?? false;
+    if (patterns.get(site)?.some((pattern) => pattern.includes(url))) return true;
+    if (!selfHosted.has(site)) return false;
+    try {
+      return settings.selfHostedOrigins.includes(new URL(url).origin);
+    } catch {
+      return false;
+    }
   }
 
-  function checkSender(sender: Sender, site: string): void {
+  function checkSender(sender: Sender, site: string, settings: Settings): void {
     if (sender.id !== deps.runtimeId) throw new RejectedMessage('message from another extension');
-    if (!matchesSite(site, sender.tab?.url ?? sender.url)) {
+    if (!matchesSite(site, sender.tab?.url ?? sender.url, settings)) {
       throw new RejectedMessage(`message for ${site} from a page that is not ${site}`);
     }
   }
 
+  /** A page of any supported site (or added origin): the sender of a site-independent request. */
+  function checkAnySite(sender: Sender, settings: Settings): void {
+    if (sender.id !== deps.runtimeId) throw new RejectedMessage('message from another extension');
+    const url = sender.tab?.url ?? sender.url;
+    if (!deps.adapters.some((adapter) => matchesSite(adapter.id, url, settings))) {
+      throw new RejectedMessage('message from a page that is not a supported chat site');
+    }
+  }
+
+  /** Rubric answers must be for the rubric in force, and fit its questions. */
+  function checkRubric(changes: AnnotationChanges, rubric: Rubric): void {
+    if (!changes.rubric) return;
+    if (rubric.questions.length === 0) throw new SaveError('rubric: there is no rubric in the options any more');
+    if (changes.rubric.version !== rubric.version) {
+      throw new SaveError(
+        `rubric: the rubric changed (now version ${rubric.version}) since this form opened; reload the page to answer it`,
+      );
+    }
+    const issues = rubricAnswerIssues(rubric.questions, changes.rubric.answers);
+    if (issues.length > 0) throw new SaveError(`rubric: ${issues.map((issue) => issue.message).join('; ')}`);
+  }
+
   return {
-    async getConversationAnnotations(
-      data: unknown,
-      sender: Sender,
-    ): Promise<{ enabled: boolean; annotations: AnnotationState[] }> {
+    async getConversationAnnotations(data: unknown, sender: Sender): Promise<ConversationAnnotations> {
       const parsed = conversationQuerySchema.safeParse(data);
       if (!parsed.success) throw new RejectedMessage(describeIssues(parsed.error));
-      checkSender(sender, parsed.data.site);
       const settings = await deps.readSettings();
-      if (!isSiteEnabled(settings.enabledSites, parsed.data.site)) return { enabled: false, annotations: [] };
-      const rows = await listConversationAnnotations(
-        deps.db,
-        parsed.data.site,
-        parsed.data.conversationId,
-        settings.annotator,
-      );
-      return { enabled: true, annotations: rows.map(toState) };
+      checkSender(sender, parsed.data.site, settings);
+      if (!isSiteEnabled(settings.enabledSites, parsed.data.site)) {
+        return { enabled: false, annotations: [], comparisons: [] };
+      }
+      const { site, conversationId } = parsed.data;
+      const [rows, comparisons] = await Promise.all([
+        listConversationAnnotations(deps.db, site, conversationId, settings.annotator),
+        listConversationComparisons(deps.db, site, conversationId, settings.annotator),
+      ]);
+      return { enabled: true, annotations: rows.map(toState), comparisons };
+    },
+
+    async getPageSettings(_data: unknown, sender: Sender): Promise<PageSettings> {
+      const settings = await deps.readSettings();
+      checkAnySite(sender, settings);
+      return {
+        rubric: settings.rubric.questions.length > 0 ? settings.rubric : null,
+        shortcuts: settings.shortcuts,
+      };
+    },
+
+    /** A health report, checked to come from a page of the site it is about. */
+    async parseHealthReport(data: unknown, sender: Sender): Promise<PageHealth> {
+      const parsed = pageHealthSchema.safeParse(data);
+      if (!parsed.success) throw new RejectedMessage(describeIssues(parsed.error));
+      checkSender(sender, parsed.data.site, await deps.readSettings());
+      return parsed.data;
     },
 
     async saveAnnotation(data: unknown, sender: Sender): Promise<SaveResult> {
       const parsed = annotationInputSchema.safeParse(data);
       if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
       try {
-        checkSender(sender, parsed.data.capture.site);
-        if (!matchesSite(parsed.data.capture.site, parsed.data.capture.url)) {
-          throw new RejectedMessage(`url: not a ${parsed.data.capture.site} page`);
-        }
         const settings = await deps.readSettings();
-        if (!isSiteEnabled(settings.enabledSites, parsed.data.capture.site)) {
-          throw new RejectedMessage(`${parsed.data.capture.site} is turned off in Margin's options`);
+        const { capture, changes } = parsed.data;
+        checkSender(sender, capture.site, settings);
+        if (!matchesSite(capture.site, capture.url, settings)) {
+          throw new RejectedMessage(`url: not a ${capture.site} page`);
         }
+        if (!isSiteEnabled(settings.enabledSites, capture.site)) {
+          throw new RejectedMessage(`${capture.site} is turned off in Margin's options`);
+        }
+        checkRubric(changes, settings.rubric);
         const saved = await saveAnnotation(deps.db, parsed.data, {
           annotator: settings.annotator,
           defaultTags: settings.defaultTags,
@@ -96,6 +149,42 @@ export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
           newId: deps.newId,
         });
         return { ok: true, annotation: toState(saved) };
+      } catch (error) {
+        if (error instanceof SaveError || error instanceof RejectedMessage) return { ok: false, error: error.message };
+        throw error;
+      }
+    },
+
+    async saveComparison(data: unknown, sender: Sender): Promise<SaveComparisonResult> {
+      const parsed = comparisonInputSchema.safeParse(data);
+      if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
+      try {
+        const settings = await deps.readSettings();
+        for (const capture of [parsed.data.a, parsed.data.b]) {
+          checkSender(sender, capture.site, settings);
+          if (!matchesSite(capture.site, capture.url, settings)) {
+            throw new RejectedMessage(`url: not a ${capture.site} page`);
+          }
+        }
+        if (!isSiteEnabled(settings.enabledSites, parsed.data.a.site)) {
+          throw new RejectedMessage(`${parsed.data.a.site} is turned off in Margin's options`);
+        }
+        const saved = await saveComparison(deps.db, parsed.data, {
+          annotator: settings.annotator,
+          defaultTags: settings.defaultTags,
+          now: deps.now,
+          newId: deps.newId,
+        });
+        return {
+          ok: true,
+          comparison: {
+            a: saved.a.messageId,
+            b: saved.b.messageId,
+            winner: saved.comparison.winner,
+            revision: saved.comparison.revision,
+          },
+          annotations: [toState(saved.a), toState(saved.b)],
+        };
       } catch (error) {
         if (error instanceof SaveError || error instanceof RejectedMessage) return { ok: false, error: error.message };
         throw error;

@@ -3,15 +3,18 @@ import { siteAdapters } from '../../sites/index.ts';
 import { getDb } from '../../utils/db/db.ts';
 import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
+import { wireAnnotatePages } from './annotate-wiring.ts';
 import { createAnnotationHandlers } from './annotation-handlers.ts';
+import { cachedSettings } from './settings-cache.ts';
 import { wireSync } from './sync-wiring.ts';
 
 export default defineBackground(() => {
+  const settings = cachedSettings(readSettings, (listener) => browser.storage.onChanged.addListener(listener));
   const handlers = createAnnotationHandlers({
     db: getDb(),
     adapters: siteAdapters,
     runtimeId: browser.runtime.id,
-    readSettings,
+    readSettings: settings,
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
   });
@@ -20,5 +23,6 @@ export default defineBackground(() => {
     handlers.getConversationAnnotations(message.data, message.sender),
   );
   onMessage('saveAnnotation', (message) => handlers.saveAnnotation(message.data, message.sender));
+  wireAnnotatePages(handlers, settings);
   wireSync(getDb());
 });

@@ -10,6 +10,9 @@ import {
   readSettings,
 } from '../../utils/settings.ts';
 import { CompanionSection } from './companion-section.tsx';
+import { RubricSection } from './rubric-section.tsx';
+import { SelfHostedSection } from './self-hosted-section.tsx';
+import { ShortcutsSection } from './shortcuts-section.tsx';
 
 export function App() {
   const [annotator, setAnnotator] = useState('');
@@ -76,6 +79,9 @@ export function App() {
         </span>
       </form>
       <CompanionSection />
+      <SelfHostedSection />
+      <RubricSection />
+      <ShortcutsSection />
     </main>
   );
 }

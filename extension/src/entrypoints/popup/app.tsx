@@ -5,6 +5,7 @@ import { type AnnotationCounts, countAnnotations } from '../../utils/db/annotati
 import { getDb } from '../../utils/db/db.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
+import { HealthSection } from './health-section.tsx';
 import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
@@ -49,6 +50,7 @@ export function App() {
           </table>
         </>
       )}
+      <HealthSection />
       <SyncStatusSection />
       <ReviewsSection />
       <DownloadDatasetSection />

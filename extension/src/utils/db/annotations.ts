@@ -23,8 +23,19 @@ export class SaveError extends Error {
 }
 
 export function toState(annotation: Annotation): AnnotationState {
-  const { messageId, thumb, score, comment, tags, correction, revision, updatedAt } = annotation;
-  return { messageId, thumb, score, comment, tags, correction, revision, updatedAt };
+  const { messageId, thumb, score, comment, tags, correction, revision, updatedAt, variant, rubric } = annotation;
+  return {
+    messageId,
+    thumb,
+    score,
+    comment,
+    tags,
+    correction,
+    revision,
+    updatedAt,
+    variant,
+    ...(rubric && { rubric }),
+  };
 }
 
 /**
@@ -40,10 +51,12 @@ export async function saveAnnotation(db: AppDB, input: AnnotationInput, context:
     return await db.transaction('rw', db.annotations, async () => {
       const existing = await db.annotations.where({ key, annotator: context.annotator }).first();
       const now = context.now().toISOString();
-      const { missingContextTurns, ...captured } = capture;
+      const { missingContextTurns, source, ...captured } = capture;
       const metadata = { ...(existing?.metadata ?? {}) };
       if (missingContextTurns > 0) metadata.contextMissingTurns = missingContextTurns;
       else delete metadata.contextMissingTurns;
+      // Selected by hand ("Annotate selection"): the site's adapter did not find this response itself.
+      if (source) metadata.capturedFrom = source;
       const candidate: Annotation = {
         schemaVersion: ANNOTATION_SCHEMA_VERSION,
         id: existing?.id ?? context.newId(),
@@ -54,6 +67,7 @@ export async function saveAnnotation(db: AppDB, input: AnnotationInput, context:
         comment: existing?.comment ?? '',
         tags: existing?.tags ?? [...context.defaultTags],
         correction: existing?.correction ?? null,
+        ...(existing?.rubric && { rubric: existing.rubric }),
         ...definedOnly(changes),
         metadata,
         annotator: context.annotator,

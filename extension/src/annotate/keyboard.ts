@@ -1,0 +1,164 @@
+import type { ControlsCommand } from './controls.tsx';
+import type { Mounted, PageAnnotator } from './page-annotator.tsx';
+import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from './shortcut-keys.ts';
+
+/** The score each 1–5 key stores (0–100 scale). */
+const SCORE_OF: Partial<Record<ShortcutAction, number>> = {
+  score1: 0,
+  score2: 25,
+  score3: 50,
+  score4: 75,
+  score5: 100,
+};
+
+/** What the cheat sheet needs from keyboard handling. */
+export interface CheatSheet {
+  readonly open: boolean;
+  toggle(shortcuts: Shortcuts): void;
+  close(): void;
+}
+
+/** Input types that take no text: keys pressed on them are not typing. */
+const NON_TEXT_INPUTS = new Set(['button', 'submit', 'reset', 'checkbox', 'radio', 'image']);
+const TEXT_ROLES = new Set(['textbox', 'searchbox', 'combobox', 'spinbutton']);
+
+/** True when keys pressed with `element` focused go into it as text (the composer, any field). */
+export function isTyping(element: Element | null): boolean {
+  if (!element) return false;
+  if ((element as HTMLElement).isContentEditable) return true;
+  const tag = element.localName;
+  if (tag === 'textarea' || tag === 'select') return true;
+  if (tag === 'input') return !NON_TEXT_INPUTS.has((element as HTMLInputElement).type);
+  return TEXT_ROLES.has(element.getAttribute('role') ?? '');
+}
+
+/** The focused element, looking into open shadow roots (closed ones hide theirs, ours included). */
+function deepActiveElement(doc: Document): Element | null {
+  let active = doc.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/**
+ * Keyboard-first annotation: single keys (remappable in the options) act on the response whose
+ * controls have the focus, else on the one that fills most of the viewport.
+ *
+ * They never fire while the person types: not in the page's composer or any field, editable element
+ * or IME composition, nor in our own fields. They never take a key with Ctrl, Alt or Cmd, so the
+ * browser's and the site's own shortcuts keep working, nor a key the site has already handled
+ * (`defaultPrevented`). A key they act on stops there (capture phase on `window`, before the page's
+ * listeners), so the site does not also see it, e.g. as text for its composer.
+ */
+export class KeyboardShortcuts {
+  private byKey = new Map<string, ShortcutAction>();
+
+  constructor(
+    private readonly annotator: PageAnnotator,
+    private readonly doc: Document,
+    private readonly sheet: CheatSheet,
+    private shortcuts: Shortcuts,
+  ) {
+    this.setShortcuts(shortcuts);
+  }
+
+  setShortcuts(shortcuts: Shortcuts): void {
+    this.shortcuts = shortcuts;
+    this.byKey = new Map(SHORTCUT_ACTIONS.map((action) => [shortcuts[action], action]));
+  }
+
+  /** The window's capture-phase keydown listener. */
+  readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === 'Escape' && this.sheet.open) {
+      this.sheet.close();
+      this.consume(event);
+      return;
+    }
+    const action = this.actionOf(event);
+    if (!action) return;
+    const focused = this.annotator.focusedResponse();
+    if (focused) {
+      if (isTyping(this.annotator.focusedInside(focused))) return;
+    } else {
+      const target = event.composedPath()[0];
+      if (isTyping(deepActiveElement(this.doc)) || (target instanceof Element && isTyping(target))) return;
+    }
+    if (this.act(action, focused)) this.consume(event);
+  };
+
+  private actionOf(event: KeyboardEvent): ShortcutAction | null {
+    const direct = this.byKey.get(event.key);
+    if (direct) return direct;
+    // Digits by position too, for layouts (AZERTY) where the digit row types other characters.
+    const digit = event.code.match(/^(?:Digit|Numpad)([0-9])$/)?.[1];
+    return digit ? (this.byKey.get(digit) ?? null) : null;
+  }
+
+  private consume(event: KeyboardEvent): void {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+
+  /** Does what `action` says; false when it does not apply here (the key then goes on to the page). */
+  private act(action: ShortcutAction, focused: Mounted | null): boolean {
+    const responses = this.annotator.responses();
+    if (responses.length === 0) return false;
+    if (action === 'help') {
+      this.sheet.toggle(this.shortcuts);
+      return true;
+    }
+    const current = focused ?? this.mostVisible(responses);
+    if (action === 'next' || action === 'previous') {
+      const index = current ? responses.indexOf(current) : -1;
+      const next =
+        action === 'next' ? responses[Math.min(responses.length - 1, index + 1)] : responses[Math.max(0, index - 1)];
+      if (!next) return false;
+      return this.annotator.run(next, { type: 'focus' });
+    }
+    if (!current) return false;
+    const command = commandOf(action);
+    if (!command) return false;
+    return this.annotator.run(current, command);
+  }
+
+  /** The response whose turn takes up most of the viewport. */
+  private mostVisible(responses: Mounted[]): Mounted | null {
+    const height = this.doc.defaultView?.innerHeight ?? 0;
+    let best: Mounted | null = null;
+    let bestVisible = 0;
+    for (const mounted of responses) {
+      const rect = mounted.turn.getBoundingClientRect();
+      const visible = Math.min(rect.bottom, height) - Math.max(rect.top, 0);
+      if (visible > bestVisible) {
+        best = mounted;
+        bestVisible = visible;
+      }
+    }
+    return best;
+  }
+}
+
+function commandOf(action: ShortcutAction): ControlsCommand | null {
+  const score = SCORE_OF[action];
+  if (score !== undefined) return { type: 'score', score };
+  switch (action) {
+    case 'thumbsUp':
+      return { type: 'thumb', thumb: 'up' };
+    case 'thumbsDown':
+      return { type: 'thumb', thumb: 'down' };
+    case 'comment':
+      return { type: 'open', panel: 'comment' };
+    case 'correction':
+      return { type: 'open', panel: 'correction' };
+    case 'compare':
+      return { type: 'open', panel: 'compare' };
+    case 'pickA':
+      return { type: 'pick', winner: 'a' };
+    case 'pickB':
+      return { type: 'pick', winner: 'b' };
+    case 'pickTie':
+      return { type: 'pick', winner: 'tie' };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,69 @@
+import { browser } from '#imports';
+import { allSiteMatches } from '../../sites/index.ts';
+import { onMessage, sendMessage } from '../../utils/messaging.ts';
+import { originPattern } from '../../utils/origin-pattern.ts';
+import type { Settings } from '../../utils/settings.ts';
+import type { createAnnotationHandlers } from './annotation-handlers.ts';
+import { onCommand, onMenuClicked, type SendToTab, selectionMenuItem } from './page-actions.ts';
+import { syncSelfHostedScripts } from './self-hosted.ts';
+import { createTabHealth } from './tab-health.ts';
+
+type Handlers = ReturnType<typeof createAnnotationHandlers>;
+
+/**
+ * Background side of annotating in place, beyond saving: compare mode, the content scripts' page
+ * settings, per-tab health reports (popup and toolbar badge), the "Annotate selection" menu, the
+ * command shortcut, and the content script on self-hosted origins.
+ */
+export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promise<Settings>): void {
+  const runtimeId = browser.runtime.id;
+  const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+  const fromExtensionPage = (sender: { id?: string; url?: string }) =>
+    sender.id === runtimeId && sender.url !== undefined && new URL(sender.url).origin === extensionOrigin;
+
+  onMessage('saveComparison', (message) => handlers.saveComparison(message.data, message.sender));
+  onMessage('getPageSettings', (message) => handlers.getPageSettings(message.data, message.sender));
+
+  const health = createTabHealth(browser.storage.session, browser.action, () => new Date());
+  onMessage('reportHealth', async (message) => {
+    const tabId = message.sender.tab?.id;
+    if (tabId === undefined || message.sender.frameId !== 0) return;
+    await health.report(tabId, await handlers.parseHealthReport(message.data, message.sender));
+  });
+  onMessage('getTabHealth', (message) => {
+    if (!fromExtensionPage(message.sender)) throw new Error('only Margin’s own pages may read tab health');
+    return health.get(message.data);
+  });
+  browser.tabs.onRemoved.addListener((tabId) => void health.forget(tabId));
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    // A new document is loading: the old report is about a page that is gone.
+    if (change.status === 'loading' && change.url !== undefined) void health.forget(tabId);
+  });
+
+  const send: SendToTab = (type, data, target) =>
+    sendMessage(type as 'annotateSelection', data as { text: string }, target) as never;
+
+  /** The menu shows on supported sites and on the self-hosted origins the person added. */
+  async function refreshMenu(): Promise<void> {
+    const { selfHostedOrigins } = await readSettings();
+    await browser.contextMenus.removeAll();
+    browser.contextMenus.create(selectionMenuItem([...allSiteMatches, ...selfHostedOrigins.map(originPattern)]));
+  }
+  browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab, send).catch(() => {}));
+  browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab, send).catch(() => {}));
+
+  async function syncSelfHosted(): Promise<string[]> {
+    const { selfHostedOrigins } = await readSettings();
+    const registered = await syncSelfHostedScripts(selfHostedOrigins, browser.scripting, browser.permissions);
+    await refreshMenu();
+    return registered;
+  }
+  onMessage('syncSelfHostedOrigins', async (message) => {
+    if (!fromExtensionPage(message.sender)) throw new Error('only Margin’s options page may change origins');
+    return { registered: await syncSelfHosted() };
+  });
+  browser.permissions.onAdded.addListener(() => void syncSelfHosted());
+  browser.permissions.onRemoved.addListener(() => void syncSelfHosted());
+  browser.runtime.onInstalled.addListener(() => void syncSelfHosted());
+  browser.runtime.onStartup.addListener(() => void syncSelfHosted());
+}
