@@ -1,5 +1,5 @@
 import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
-import type { Annotation } from '../../shared/index.ts';
+import type { Annotation, Comparison } from '../../shared/index.ts';
 
 /**
  * Drives the controls inside their CLOSED shadow roots the way a person (or a screen reader) finds
@@ -136,8 +136,19 @@ export class ControlsDriver {
     return result.value as string;
   }
 
-  /** Attribute of the element inside host #n's shadow root matching `selector` (e.g. the theme). */
-  async shadowAttribute(host: number, selector: string, attribute: string): Promise<string | null> {
+  /** All text inside host #n's closed shadow root (DevTools sees it; the page cannot). */
+  async hostText(host: number): Promise<string> {
+    const shadow = await this.shadowRootOf(host);
+    const { object } = await this.cdp.send('DOM.resolveNode', { nodeId: shadow });
+    const { result } = await this.cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId as string,
+      functionDeclaration: "function () { return this.querySelector('.root')?.textContent ?? ''; }",
+      returnByValue: true,
+    });
+    return result.value as string;
+  }
+
+  private async shadowRootOf(host: number): Promise<number> {
     const { root } = await this.cdp.send('DOM.getDocument', { depth: -1, pierce: true });
     const hosts: { shadowRoots?: { nodeId: number }[] }[] = [];
     const walk = (node: typeof root) => {
@@ -147,7 +158,13 @@ export class ControlsDriver {
     walk(root);
     const shadow = hosts[host]?.shadowRoots?.[0];
     if (!shadow) throw new Error(`no shadow root in host #${host}`);
-    const { nodeId } = await this.cdp.send('DOM.querySelector', { nodeId: shadow.nodeId, selector });
+    return shadow.nodeId;
+  }
+
+  /** Attribute of the element inside host #n's shadow root matching `selector` (e.g. the theme). */
+  async shadowAttribute(host: number, selector: string, attribute: string): Promise<string | null> {
+    const shadow = await this.shadowRootOf(host);
+    const { nodeId } = await this.cdp.send('DOM.querySelector', { nodeId: shadow, selector });
     if (!nodeId) return null;
     const { attributes } = await this.cdp.send('DOM.getAttributes', { nodeId });
     const index = attributes.indexOf(attribute);
@@ -188,25 +205,36 @@ export class ControlsDriver {
 
 /** Every annotation in the extension's IndexedDB, read inside the service worker (extension origin). */
 export async function readStoredAnnotations(serviceWorker: Worker): Promise<Annotation[]> {
+  return readStore<Annotation>(serviceWorker, 'annotations');
+}
+
+/** Every comparison in the extension's IndexedDB. */
+export async function readStoredComparisons(serviceWorker: Worker): Promise<Comparison[]> {
+  return readStore<Comparison>(serviceWorker, 'comparisons');
+}
+
+/** Every row of one object store of the extension's IndexedDB, read inside the service worker. */
+export async function readStore<T>(serviceWorker: Worker, store: string): Promise<T[]> {
   return serviceWorker.evaluate(
-    () =>
-      new Promise<Annotation[]>((resolve, reject) => {
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
         const request = indexedDB.open('margin');
         request.onerror = () => reject(request.error);
         request.onsuccess = () => {
           const db = request.result;
-          if (!db.objectStoreNames.contains('annotations')) {
+          if (!db.objectStoreNames.contains(name)) {
             db.close();
             resolve([]);
             return;
           }
-          const all = db.transaction('annotations').objectStore('annotations').getAll();
+          const all = db.transaction(name).objectStore(name).getAll();
           all.onsuccess = () => {
             db.close();
-            resolve(all.result as Annotation[]);
+            resolve(all.result as T[]);
           };
           all.onerror = () => reject(all.error);
         };
       }),
+    store,
   );
 }

@@ -366,10 +366,12 @@ export class PageAnnotator {
       const outcome = this.ensureControls(turn);
       if (outcome === 'done') continue;
       const waiting = previous.get(element);
-      const content = waiting?.content?.isConnected ? waiting.content : this.adapter.content(turn);
+      // Only a streaming response's text is left out of the observer, so only it is looked up.
+      const content =
+        outcome !== 'streaming' ? null : waiting?.content?.isConnected ? waiting.content : this.adapter.content(turn);
       this.pending.set(element, { content, since: waiting?.since ?? now, reason: outcome });
     }
-    // Text of waiting responses is left out of the observer (streaming text says nothing new).
+    // The text of streaming responses is left out of the observer: it says nothing about finishing.
     this.observer?.exclude([...this.pending.values()].flatMap((waiting) => (waiting.content ? [waiting.content] : [])));
     if (this.pending.size > 0) this.scheduleFlush(WAITING_RECHECK_MS);
     this.onUpdate?.();

@@ -41,7 +41,9 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
   });
 
   const send: SendToTab = (type, data, target) =>
-    sendMessage(type as 'annotateSelection', data as { text: string }, target) as never;
+    type === 'annotateSelection'
+      ? sendMessage(type, data ?? { text: '' }, target)
+      : sendMessage('openLatestControls', undefined, target);
 
   /** The menu shows on supported sites and on the self-hosted origins the person added. */
   async function refreshMenu(): Promise<void> {

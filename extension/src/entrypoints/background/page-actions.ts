@@ -20,11 +20,11 @@ export interface MenuClick {
 }
 
 /** Sends a request to the content script of one tab (and frame), answering what it answered. */
-export type SendToTab = <T>(
+export type SendToTab = (
   type: 'annotateSelection' | 'openLatestControls',
   data: { text: string } | undefined,
   target: { tabId: number; frameId?: number },
-) => Promise<T>;
+) => Promise<unknown>;
 
 /** "Annotate selection" chosen: the page's content script stores the selection and shows its controls. */
 export async function onMenuClicked(info: MenuClick, tab: { id?: number } | undefined, send: SendToTab) {
