@@ -136,6 +136,17 @@ export class ControlsDriver {
     return result.value as string;
   }
 
+  /** Whether the page shows a dialog with this accessible name (ours live in closed roots). */
+  async dialogNamed(name: string): Promise<boolean> {
+    const { root } = await this.cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodes } = await this.cdp.send('Accessibility.queryAXTree', {
+      nodeId: root.nodeId,
+      role: 'dialog',
+      accessibleName: name,
+    });
+    return nodes.some((node) => !node.ignored);
+  }
+
   /** All text inside host #n's closed shadow root (DevTools sees it; the page cannot). */
   async hostText(host: number): Promise<string> {
     const shadow = await this.shadowRootOf(host);
