@@ -11,13 +11,15 @@ export class ControlsDriver {
   private constructor(
     readonly page: Page,
     private readonly cdp: CDPSession,
+    private readonly hostTag: string,
   ) {}
 
-  static async attach(context: BrowserContext, page: Page): Promise<ControlsDriver> {
+  /** `hostTag`: the controls beside each response, or another of our hosts (e.g. `margin-selection`). */
+  static async attach(context: BrowserContext, page: Page, hostTag = 'margin-annotator'): Promise<ControlsDriver> {
     const cdp = await context.newCDPSession(page);
     await cdp.send('DOM.enable');
     await cdp.send('Accessibility.enable');
-    return new ControlsDriver(page, cdp);
+    return new ControlsDriver(page, cdp, hostTag);
   }
 
   /** Node ids of every controls host, in document order. */
@@ -25,7 +27,7 @@ export class ControlsDriver {
     const { root } = await this.cdp.send('DOM.getDocument', { depth: 0 });
     const { nodeIds } = await this.cdp.send('DOM.querySelectorAll', {
       nodeId: root.nodeId,
-      selector: 'margin-annotator',
+      selector: this.hostTag,
     });
     return nodeIds;
   }
@@ -163,7 +165,7 @@ export class ControlsDriver {
     const { root } = await this.cdp.send('DOM.getDocument', { depth: -1, pierce: true });
     const hosts: { shadowRoots?: { nodeId: number }[] }[] = [];
     const walk = (node: typeof root) => {
-      if (node.nodeName === 'MARGIN-ANNOTATOR') hosts.push(node);
+      if (node.nodeName === this.hostTag.toUpperCase()) hosts.push(node);
       for (const child of node.children ?? []) walk(child);
     };
     walk(root);
