@@ -21,6 +21,12 @@ const DRIFTS = {
     html.replaceAll('data-testid="copy-turn-action-button"', 'data-testid="copy-turn-button-v2"'),
 };
 
+/** The popup's health section after opening it afresh (it reads the tab's health once, on open). */
+async function healthText(popup: Page, selector: string): Promise<string | null> {
+  await popup.reload();
+  return popup.locator(selector).textContent({ timeout: 2_000 });
+}
+
 /** The popup as it opens over the chat tab: the chat tab is the active one when it reads its health. */
 async function popupOver(session: ChromiumSession, chat: Page): Promise<Page> {
   const popup = await session.openExtensionPage('popup.html');
@@ -55,10 +61,7 @@ describe('health check and the selection fallback (Chromium)', () => {
 
     const popup = await popupOver(session, page);
     await expect
-      .poll(
-        async () => (await popup.reload(), popup.locator('[data-health-problem]').textContent({ timeout: 2_000 })),
-        { timeout: 15_000 },
-      )
+      .poll(() => healthText(popup, '[data-health-problem]'), { timeout: 15_000 })
       .toMatch(/^ChatGPT: Margin finds no messages on this conversation page\./);
     expect(await popup.getByRole('alert').filter({ hasText: 'ChatGPT' }).count()).toBe(1);
     await page.bringToFront();
@@ -117,9 +120,7 @@ describe('health check and the selection fallback (Chromium)', () => {
     const driver = await ControlsDriver.attach(session.context, page);
     await driver.waitForHosts(2);
     const popup = await popupOver(session, page);
-    await expect
-      .poll(async () => (await popup.reload(), popup.locator('[data-health="ok"]').textContent({ timeout: 2_000 })))
-      .toBe('ChatGPT: controls on 2 of 2 responses.');
+    await expect.poll(() => healthText(popup, '[data-health="ok"]')).toBe('ChatGPT: controls on 2 of 2 responses.');
     await page.bringToFront();
     expect(await badgeOf(session)).toBe('');
 
@@ -150,13 +151,10 @@ describe('health check and the selection fallback (Chromium)', () => {
     await page.goto(fixture.expected.url);
     const popup = await popupOver(session, page);
     await expect
-      .poll(
-        async () => (await popup.reload(), popup.locator('[data-health-problem]').textContent({ timeout: 2_000 })),
-        {
-          timeout: 30_000,
-          interval: 1_000,
-        },
-      )
+      .poll(() => healthText(popup, '[data-health-problem]'), {
+        timeout: 30_000,
+        interval: 1_000,
+      })
       .toMatch(/^ChatGPT: 2 responses never look finished to Margin/);
     expect(await page.locator('margin-annotator').count()).toBe(0);
   });
