@@ -53,6 +53,15 @@ export function startHealthReports(
     if (timer === undefined && !stopped) timer = setTimeout(check, delay);
   }
 
+  // Back/forward cache: the page comes back with this script still running, but the background
+  // forgot its report when the tab navigated away.
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (!event.persisted) return;
+    last = '';
+    schedule(0);
+  };
+  window.addEventListener('pageshow', onPageShow);
+
   const previous = annotator.onUpdate;
   annotator.onUpdate = () => {
     previous?.();
@@ -60,6 +69,7 @@ export function startHealthReports(
   };
   schedule(UPDATE_THROTTLE_MS);
   return () => {
+    window.removeEventListener('pageshow', onPageShow);
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
   };

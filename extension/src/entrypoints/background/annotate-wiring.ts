@@ -36,8 +36,9 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
   });
   browser.tabs.onRemoved.addListener((tabId) => void health.forget(tabId));
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    // A new document is loading: the old report is about a page that is gone.
-    if (change.status === 'loading' && change.url !== undefined) void health.forget(tabId);
+    // A new document is loading (on any site: its address may be hidden from us): the old report is
+    // about a page that is gone. A supported page reports afresh once it has loaded.
+    if (change.status === 'loading') void health.forget(tabId);
   });
 
   const send: SendToTab = (type, data, target) =>
