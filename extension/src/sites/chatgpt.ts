@@ -1,4 +1,4 @@
-import { defineSiteAdapter, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, hasLater, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
 // Selectors from ../shared/handbook/sites.md §3.1 and §4.1 (2026 fixtures): test ids and data-* first,
 // because class names churn and aria labels are localized.
@@ -6,17 +6,6 @@ const TURN = '[data-testid^="conversation-turn-"]';
 const PLACEHOLDER = '[data-turn-id-container][data-is-intersecting="false"]';
 const COPY_BUTTON = '[data-testid="copy-turn-action-button"]';
 const CONVERSATION_PATH = /^\/(?:share|c|g\/[a-z0-9-]+\/c)\/([a-z0-9-]+)/i;
-
-/** True when a turn (or a placeholder) follows `element` in document order. */
-function hasLaterTurn(element: Element): boolean {
-  const selector = `${TURN}, [data-turn-id-container]`;
-  for (let node: Element | null = element; node; node = node.parentElement) {
-    for (let sibling = node.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
-      if (sibling.matches(selector) || sibling.querySelector(selector)) return true;
-    }
-  }
-  return false;
-}
 
 function messages(turn: PageTurn): Element[] {
   return Array.from(turn.element.querySelectorAll('[data-message-author-role]'));
@@ -73,7 +62,7 @@ export default defineSiteAdapter({
     // While the stop button shows, only the thread's last turn can be the one streaming. Looking for a
     // later turn from this one's own ancestors costs O(1) for all but the last turn, where a query over
     // the whole document per turn would cost O(turns²) on a long thread.
-    if (hasLaterTurn(turn.element)) return false;
+    if (hasLater(turn.element, `${TURN}, [data-turn-id-container]`)) return false;
     return doc.querySelector('[data-testid="stop-button"]') !== null;
   },
 
