@@ -30,7 +30,7 @@ import { makeTempDir } from '../test/support/temp-dir.ts';
 const FINISHED = 300;
 const STREAM_MUTATIONS = 2_000;
 const LATENCY_SAMPLES = 40;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const URL_ = 'https://chatgpt.com/c/6740f2a1-0000-8000-8000-00000000b0b0';
 
 function userTurn(n: number): string {
@@ -159,15 +159,28 @@ async function addStreamingTurn(page: Page, n: number): Promise<void> {
   );
 }
 
-async function scriptSeconds(context: BrowserContext, page: Page, run: () => Promise<void>) {
+type Phase = 'load' | 'stream' | 'finish';
+
+/** Main-thread script time (CDP Performance ScriptDuration) over `run`, in all and per phase it marks. */
+async function scriptSeconds(
+  context: BrowserContext,
+  page: Page,
+  run: (phase: (name: Phase) => Promise<void>) => Promise<void>,
+) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const metric = async (name: string) =>
     (await cdp.send('Performance.getMetrics')).metrics.find((entry) => entry.name === name)?.value ?? 0;
   const script0 = await metric('ScriptDuration');
   const task0 = await metric('TaskDuration');
-  await run();
-  return { script: (await metric('ScriptDuration')) - script0, task: (await metric('TaskDuration')) - task0 };
+  const phases = { load: 0, stream: 0, finish: 0 };
+  let mark = script0;
+  await run(async (name) => {
+    const now = await metric('ScriptDuration');
+    phases[name] = now - mark;
+    mark = now;
+  });
+  return { script: (await metric('ScriptDuration')) - script0, task: (await metric('TaskDuration')) - task0, phases };
 }
 
 async function installLongTaskObserver(page: Page): Promise<void> {
@@ -185,7 +198,7 @@ async function scenario(context: BrowserContext, withExtension: boolean) {
   await serveFixturePage(context, URL_, html);
   const tab = await context.newPage();
   await installLongTaskObserver(tab);
-  const result = await scriptSeconds(context, tab, async () => {
+  const result = await scriptSeconds(context, tab, async (phase) => {
     await tab.goto(URL_);
     await tab.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     if (withExtension) {
@@ -195,9 +208,12 @@ async function scenario(context: BrowserContext, withExtension: boolean) {
       });
     }
     await tab.waitForTimeout(1_000);
+    await phase('load');
     await stream(tab, STREAM_MUTATIONS);
+    await phase('stream');
     await finish(tab, withExtension);
     await tab.waitForTimeout(500);
+    await phase('finish');
   });
   const longTasks = (await tab.evaluate('window.__longTasks')) as number[];
   return { ...result, longTasks, tab };
@@ -274,6 +290,16 @@ async function main() {
     withExtensionScriptSeconds: seconds(withScript),
     extensionScriptSeconds: seconds(extensionScript),
     scriptRatio: Number((extensionScript / pageScript).toFixed(4)),
+    /** Medians per phase: load (the page has no scripts of its own: all of it is the extension's start-up), the stream, the finish. */
+    phaseScriptSeconds: Object.fromEntries(
+      (['load', 'stream', 'finish'] as const).map((name) => [
+        name,
+        {
+          without: seconds(median(without.map((run) => run.phases[name]))),
+          with: seconds(median(withRuns.map((run) => run.phases[name]))),
+        },
+      ]),
+    ),
     pageScriptSecondsPerRound: without.map((run) => seconds(run.script)),
     withExtensionScriptSecondsPerRound: withRuns.map((run) => seconds(run.script)),
     longTasksWithout: without.flatMap((run) => run.longTasks.map((duration) => Math.round(duration))),
@@ -289,6 +315,14 @@ async function main() {
   );
   console.log(
     `scripting (median of ${ROUNDS}): page alone ${round(pageScript * 1000)} ms, with extension ${round(withScript * 1000)} ms → extension ${round(extensionScript * 1000)} ms = ${(figures.scriptRatio * 100).toFixed(1)}% of the page's own (target ≤ 5%); per round: without ${figures.pageScriptSecondsPerRound.map((value) => round(value * 1000)).join(', ')}, with ${figures.withExtensionScriptSecondsPerRound.map((value) => round(value * 1000)).join(', ')} ms`,
+  );
+  console.log(
+    `  by phase (medians, without → with): ${(['load', 'stream', 'finish'] as const)
+      .map((name) => {
+        const phase = figures.phaseScriptSeconds[name] as { without: number; with: number };
+        return `${name} ${round(phase.without * 1000)} → ${round(phase.with * 1000)} ms`;
+      })
+      .join(', ')}`,
   );
   console.log(
     `long tasks > 50 ms: without ${JSON.stringify(figures.longTasksWithout)}, with ${JSON.stringify(figures.longTasksWith)} (target: none added)`,
