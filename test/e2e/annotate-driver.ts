@@ -161,17 +161,24 @@ export class ControlsDriver {
     return result.value as string;
   }
 
+  /** Host #n's shadow root; like `find`, scrolls an unrendered host into view and waits for its controls. */
   private async shadowRootOf(host: number): Promise<number> {
-    const { root } = await this.cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts: { shadowRoots?: { nodeId: number }[] }[] = [];
-    const walk = (node: typeof root) => {
-      if (node.nodeName === this.hostTag.toUpperCase()) hosts.push(node);
-      for (const child of node.children ?? []) walk(child);
-    };
-    walk(root);
-    const shadow = hosts[host]?.shadowRoots?.[0];
-    if (!shadow) throw new Error(`no shadow root in host #${host}`);
-    return shadow.nodeId;
+    const deadline = Date.now() + 3_000;
+    for (let attempt = 0; ; attempt++) {
+      const { root } = await this.cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+      const hosts: { nodeId: number; shadowRoots?: { nodeId: number }[] }[] = [];
+      const walk = (node: typeof root) => {
+        if (node.nodeName === this.hostTag.toUpperCase()) hosts.push(node);
+        for (const child of node.children ?? []) walk(child);
+      };
+      walk(root);
+      const found = hosts[host];
+      const shadow = found?.shadowRoots?.[0];
+      if (shadow) return shadow.nodeId;
+      if (!found || Date.now() > deadline) throw new Error(`no shadow root in host #${host}`);
+      if (attempt === 0) await this.cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId: found.nodeId });
+      await this.page.waitForTimeout(25);
+    }
   }
 
   /** Attribute of the element inside host #n's shadow root matching `selector` (e.g. the theme). */
