@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ControlsDriver } from '../test/e2e/annotate-driver.ts';
 import { findBrowser, installHint } from '../test/support/browser-paths.js';
-import { launchChromium, serveFixturePage } from '../test/support/chromium.ts';
+import { CHROMIUM_FLAGS, launchChromium, serveFixturePage } from '../test/support/chromium.ts';
 import { chromeExtensionDir, repoRoot } from '../test/support/paths.ts';
 import { makeTempDir } from '../test/support/temp-dir.ts';
 
@@ -245,7 +245,8 @@ async function main() {
     const plain = await chromium.launchPersistentContext(profile.path, {
       executablePath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      // The same flags as the run with the extension, so the two differ only by the extension.
+      args: [...CHROMIUM_FLAGS],
     });
     without.push(await scenario(plain, false));
     await plain.close();

@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createMarginClient, type MarginClient } from '../../companion/src/client/index.ts';
-import { DASHBOARD_DIST_DIR } from '../../companion/src/routes/dashboard-files.ts';
-import { findBrowser, installHint } from '../support/browser-paths.js';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
+import { launchDashboardBrowser } from '../support/dashboard-browser.ts';
 
 // The pipeline's form: a choice, two texts, a bounded number and a switch.
 const personForm = z.object({
@@ -17,36 +14,14 @@ const personForm = z.object({
   newsletter: z.boolean().default(false),
 });
 
-/** Debian's Chromium with the flags of test/support/chromium.ts; the dashboard needs no extension. */
-async function launch(): Promise<Browser> {
-  const executablePath = findBrowser('chromium');
-  if (!executablePath) throw new Error(installHint('chromium'));
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
 describe('a pipeline waits for a person who answers in the dashboard inbox (Chromium)', () => {
   let companion: CompanionProcess;
   let browser: Browser;
   let pipeline: MarginClient;
 
   beforeEach(async () => {
-    if (!existsSync(join(DASHBOARD_DIST_DIR, 'index.html'))) {
-      throw new Error('The dashboard is not built: run `npm run build` (npm test does) first.');
-    }
     companion = await startCompanion();
-    browser = await launch();
+    browser = await launchDashboardBrowser();
     pipeline = createMarginClient({ url: companion.url, token: companion.token });
   });
   afterEach(async () => {

@@ -15,9 +15,20 @@ export interface ChromiumSession {
 }
 
 /**
- * Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile.
- * Flags: no sandbox (root in CI), and no background networking, which this offline machine refuses.
+ * Flags for every Chromium the tests and benchmarks start: no sandbox (root in CI), and no background
+ * networking, which this offline machine refuses.
  */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile. */
 export async function launchChromium(extensionDir = chromeExtensionDir): Promise<ChromiumSession> {
   const executablePath = findBrowser('chromium');
   if (!executablePath) throw new Error(installHint('chromium'));
@@ -28,17 +39,7 @@ export async function launchChromium(extensionDir = chromeExtensionDir): Promise
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
+    args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
   try {
     const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

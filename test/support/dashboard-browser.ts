@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { DASHBOARD_DIST_DIR } from '../../companion/src/routes/dashboard-files.ts';
 import type { SignInCodeResponse } from '../../shared/index.ts';
 import { findBrowser, installHint } from './browser-paths.js';
+import { CHROMIUM_FLAGS } from './chromium.ts';
 import type { CompanionProcess } from './companion.ts';
 
 /** Debian's Chromium with the flags of chromium.ts; the dashboard needs no extension. */
@@ -16,15 +17,7 @@ export async function launchDashboardBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
 }
 
