@@ -343,8 +343,11 @@ describe('the sync engine against a real companion', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(control.requests.length).toBe(before);
     clock += 60_000;
-    await engineFor(db, control.fetch).start();
+    const woken = engineFor(db, control.fetch);
+    await woken.start();
     await waitFor(() => control.requests.length > before);
+    // Let the run it started finish before the database is closed under it.
+    await woken.syncNow();
   });
 
   it('says why a pairing is refused', async () => {

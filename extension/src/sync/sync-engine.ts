@@ -157,6 +157,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return running;
   }
 
+  /**
+   * A run nobody awaits (a local change, a new pairing). Its failures are already recorded in the
+   * sync state when the companion is at fault; what is left (IndexedDB closed under it, e.g. the
+   * extension being updated) is logged, not thrown into the void, and the alarm tries again.
+   */
+  function runInBackground(): void {
+    runNow().catch((error: unknown) => console.warn('Margin sync run failed:', error));
+  }
+
   const engine = {
     /** At every start of the background: re-create the alarm if the browser dropped it, push what waits. */
     async start(): Promise<void> {
@@ -182,7 +191,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     requestSoon(): void {
       clearTimeout(soon);
       soon = setTimeout(() => {
-        void readState().then((state) => (waitsForAlarm(state) ? undefined : runNow()));
+        readState().then(
+          (state) => {
+            if (!waitsForAlarm(state)) runInBackground();
+          },
+          (error: unknown) => console.warn('Margin sync state unreadable:', error),
+        );
       }, pushDelayMs);
     },
 
@@ -214,7 +228,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         await queueEverything(db, now());
       }
       await schedule({ ...(await readState()), failure: null, attempt: 0, nextAttemptAt: now() });
-      void runNow();
+      runInBackground();
       return { ok: true };
     },
   };
