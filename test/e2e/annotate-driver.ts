@@ -233,28 +233,32 @@ export async function readStoredComparisons(serviceWorker: Worker): Promise<Comp
   return readStore<Comparison>(serviceWorker, 'comparisons');
 }
 
-/** Every row of one object store of the extension's IndexedDB, read inside the service worker. */
-export async function readStore<T>(serviceWorker: Worker, store: string): Promise<T[]> {
-  return serviceWorker.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const request = indexedDB.open('margin');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains(name)) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const all = db.transaction(name).objectStore(name).getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result as T[]);
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-    store,
-  );
+/**
+ * Every row of one object store of the extension's IndexedDB. Runs inside the extension's origin: its
+ * service worker or one of its pages (both have `evaluate`), never the chat page.
+ */
+export async function readStore<T>(context: Pick<Worker, 'evaluate'>, store: string): Promise<T[]> {
+  return (await context.evaluate(readObjectStoreInExtension, store)) as T[];
+}
+
+/** Serialized into the extension's context by `evaluate`, so it uses nothing from this module. */
+function readObjectStoreInExtension(name: string): Promise<unknown[]> {
+  return new Promise<unknown[]>((resolve, reject) => {
+    const request = indexedDB.open('margin');
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(name)) {
+        db.close();
+        resolve([]);
+        return;
+      }
+      const all = db.transaction(name).objectStore(name).getAll();
+      all.onsuccess = () => {
+        db.close();
+        resolve(all.result);
+      };
+      all.onerror = () => reject(all.error);
+    };
+  });
 }

@@ -8,7 +8,8 @@ import { DASHBOARD_DIST_DIR } from '../../companion/src/routes/dashboard-files.t
 import type { Annotation } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { pairThroughOptions, readExtensionStore, textOf, waitUntil } from './sync-helpers.ts';
+import { readStore } from './annotate-driver.ts';
+import { pairThroughOptions, textOf, waitUntil } from './sync-helpers.ts';
 
 // The pipeline's form: a choice, two texts, a bounded number and a switch.
 const personForm = z.object({
@@ -109,7 +110,7 @@ describe('the popup and the companion (Chromium)', () => {
 
     // The decision is an annotation: it comes back to the extension through sync, and the badge clears.
     const decided = await waitUntil(
-      () => readExtensionStore<Annotation>(options, 'annotations'),
+      () => readStore<Annotation>(options, 'annotations'),
       (rows) => rows.some((row) => row.site === 'review'),
       'the decision annotation pulled into the extension',
     );

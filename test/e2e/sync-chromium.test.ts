@@ -2,14 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { readStoredAnnotations } from './annotate-driver.ts';
+import { readStore, readStoredAnnotations } from './annotate-driver.ts';
 import {
   companionAnnotations,
   companionNote,
   companionStats,
   openFixture,
   pairThroughOptions,
-  readExtensionStore,
   textOf,
   thumbUp,
   waitUntil,
@@ -148,7 +147,7 @@ describe('sync between the extension and a real companion (Chromium)', () => {
     await thumbUp(claude.driver, 1);
     // The push is in flight (debounce 0.5 s): the three are still queued.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const queued = await readExtensionStore<{ id: string; state: string }>(options, 'outbox');
+    const queued = await readStore<{ id: string; state: string }>(options, 'outbox');
     expect(queued.filter((entry) => entry.state === 'pending')).toHaveLength(3);
 
     const stoppedAt = worker.statuses.length;
@@ -161,7 +160,7 @@ describe('sync between the extension and a real companion (Chromium)', () => {
       async () => {
         const [list, outbox] = await Promise.all([
           companionAnnotations(companion as CompanionProcess),
-          readExtensionStore(options, 'outbox'),
+          readStore(options, 'outbox'),
         ]);
         return { list, outbox: outbox.length };
       },
@@ -172,7 +171,7 @@ describe('sync between the extension and a real companion (Chromium)', () => {
     // It was stopped, and something (the alarm, a content script) started it again.
     const after = worker.statuses.slice(stoppedAt);
     expect(after.slice(after.indexOf('stopped'))).toContain('running');
-    const stored = await readExtensionStore<Annotation>(options, 'annotations');
+    const stored = await readStore<Annotation>(options, 'annotations');
     expect(byId(arrived.list)).toEqual(byId(stored));
     const stats = await companionStats(companion);
     expect(stats.annotations).toEqual({ live: 4, deleted: 0 });

@@ -68,32 +68,6 @@ export function companionNote(options: Page): Promise<string> {
   return textOf(options.locator('[data-companion-note]'));
 }
 
-/** Every row of one object store of the extension's IndexedDB, read from one of its pages. */
-export function readExtensionStore<T>(page: Page, store: string): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const request = indexedDB.open('margin');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains(name)) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const all = db.transaction(name).objectStore(name).getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result as T[]);
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-    store,
-  );
-}
-
 async function companionGet(companion: CompanionProcess, path: string): Promise<unknown> {
   const response = await fetch(`${companion.url}${path}`, { headers: { Authorization: `Bearer ${companion.token}` } });
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
