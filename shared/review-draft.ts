@@ -3,8 +3,8 @@ import { type FormAnswers, formToZod, type ReviewForm } from './review-form.ts';
 
 /**
  * A review form as a person is filling it in, and how it becomes answers. Pure, so every place that
- * renders a review form (the extension's popup; the dashboard's inbox has the same rules in its
- * component) judges a draft exactly as the companion will: with `formToZod`.
+ * renders a review form (the extension's popup, the dashboard's inbox) judges a draft exactly as the
+ * companion will: with `formToZod`.
  */
 
 /** What the inputs hold: text for text, number and choice inputs, a boolean for switches. */

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  draftToAnswers,
-  initialDraft,
-  issuesToErrors,
-  validateDraft,
-} from '../../companion/dashboard/src/components/review-form.tsx';
 import { formFromZod } from '../../companion/src/client/index.ts';
 import { fieldLabel, formToZod, type ReviewForm, reviewFormSchema, toApiIssues } from '../../shared/index.ts';
+import { draftToAnswers, initialDraft, issuesToErrors, validateDraft } from '../../shared/review-draft.ts';
 
 function issues(form: unknown) {
   const result = reviewFormSchema.safeParse(form);

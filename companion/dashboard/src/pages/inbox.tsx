@@ -7,15 +7,15 @@ import type {
   ReviewStatus,
   ReviewSummary,
 } from '../../../../shared/review.ts';
-import { ApiError, api, errorText, isAbort } from '../api.ts';
 import {
   type FieldErrors,
   type FormDraft,
   initialDraft,
   issuesToErrors,
-  ReviewFormFields,
   validateDraft,
-} from '../components/review-form.tsx';
+} from '../../../../shared/review-draft.ts';
+import { ApiError, api, errorText, isAbort } from '../api.ts';
+import { ReviewFormFields } from '../components/review-form.tsx';
 import { Bubble } from '../components/transcript.tsx';
 import { formatDate } from '../format.ts';
 import { renderMarkdown } from '../markdown.ts';
