@@ -18,9 +18,10 @@ export function hash53(text: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** A hash as a fixed-width hex id, for sidecar example ids. */
-export function hashId(text: string): string {
-  return hash53(text).toString(16).padStart(14, '0');
+/** A hash as a fixed-width hex id: sidecar example ids, and the ids the extension synthesizes for
+ * messages a site gives none (so those must never change for the same text and seed). */
+export function hashId(text: string, seed = 0): string {
+  return hash53(text, seed).toString(16).padStart(14, '0');
 }
 
 /** A number in [0, 1) that depends only on the text: the split position of a conversation. */

@@ -1,6 +1,6 @@
 import { render } from 'preact';
+import { hashId } from '../../../shared/export/hash.ts';
 import type { Message } from '../../../shared/message.ts';
-import { hashText } from '../capture/hash.ts';
 import type { PageTurn } from '../sites/define-site-adapter.ts';
 import type { ResponseCaptureInput, SaveResult } from '../utils/annotation-input.ts';
 import { Controls } from './controls.tsx';
@@ -54,7 +54,7 @@ export class SelectionAnnotator {
   private captureSelection(text: string, start: Element | null | undefined): ResponseCaptureInput {
     const { adapter } = this.annotator;
     const url = this.doc.location.href;
-    const conversationId = adapter.conversationId(new URL(url)) ?? `page-${hashText(new URL(url).pathname)}`;
+    const conversationId = adapter.conversationId(new URL(url)) ?? `page-${hashId(new URL(url).pathname)}`;
     const turnElement = start?.closest(adapter.turnSelector) ?? null;
     let context: Message[] = [];
     let model: { name: string | null; source: ResponseCaptureInput['modelSource'] } = {
@@ -73,7 +73,7 @@ export class SelectionAnnotator {
       site: adapter.id,
       url,
       conversationId,
-      messageId: `sel-${hashText(`${conversationId}:${text}`)}`,
+      messageId: `sel-${hashId(`${conversationId}:${text}`)}`,
       model: model.name,
       modelSource: model.source,
       context,

@@ -1,8 +1,8 @@
 import type { ModelSource } from '../../../shared/annotation.ts';
+import { hashId } from '../../../shared/export/hash.ts';
 import type { Message, Variant } from '../../../shared/index.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
-import { hashText } from './hash.ts';
 import { toMarkdown } from './to-markdown.ts';
 
 /** Everything about one assistant response that an annotation records, read from the page at one moment. */
@@ -56,7 +56,7 @@ export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
 
 /** A message id for sites that have none: the same response at the same place always gets the same id. */
 export function synthesizeMessageId(conversationId: string, position: number, response: string): string {
-  return `m-${hashText(`${conversationId}:${position}:${hashText(response)}`)}`;
+  return `m-${hashId(`${conversationId}:${position}:${hashId(response)}`)}`;
 }
 
 export interface CaptureOptions {
@@ -115,7 +115,7 @@ export function captureResponse(
     .reverse()
     .find((turn) => turn.role === 'user');
   const group = promptTurn
-    ? `g-${hashText(`${conversationId}:${adapter.nativeMessageId(promptTurn) ?? promptTurn.place}`)}`
+    ? `g-${hashId(`${conversationId}:${adapter.nativeMessageId(promptTurn) ?? promptTurn.place}`)}`
     : null;
   return {
     site: adapter.id,
