@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { openStore } from '../companion/src/data-dir.ts';
 import { DATABASE_FILE } from '../companion/src/storage/sqlite-store.ts';
+import { openStore } from '../companion/src/support/data-dir.ts';
 import { hashId } from '../shared/export/index.ts';
 import type { Annotation, Message } from '../shared/index.ts';
 

@@ -1,7 +1,5 @@
 import express, { type Express } from 'express';
 import type { FeedbackService } from './feedback/feedback-service.ts';
-import type { Logger } from './logger.ts';
-import { silentLogger } from './logger.ts';
 import { requireToken } from './middleware/auth.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { hostCheck } from './middleware/host-check.ts';
@@ -18,6 +16,8 @@ import { reviewsRouter } from './routes/reviews.ts';
 import { statsRouter } from './routes/stats.ts';
 import { syncRouter } from './routes/sync.ts';
 import type { SyncStore } from './storage/store.ts';
+import type { Logger } from './support/logger.ts';
+import { silentLogger } from './support/logger.ts';
 
 /**
  * The largest body accepted. One annotation may legitimately hold megabytes (a 1 MB response, 4 MB of

@@ -5,7 +5,7 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
-import { version } from './version.ts';
+import { version } from './support/version.ts';
 
 // One file per command under commands/; this file only wires them.
 const program = new Command('margin')

@@ -1,16 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
-import { databasePath, ensureDataDir, openStore } from './data-dir.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
-import type { Logger } from './logger.ts';
 import { ReviewService } from './reviews/review-service.ts';
-import { SignInCodes } from './sign-in-codes.ts';
 import { SqliteFeedbackStore } from './storage/feedback-store.ts';
 import { SqliteReviewStore } from './storage/review-store.ts';
 import { SqliteDashboard } from './storage/sqlite-dashboard.ts';
-import { readOrCreateToken, rotateToken, TokenVerifier } from './token.ts';
-import { version } from './version.ts';
+import { databasePath, ensureDataDir, openStore } from './support/data-dir.ts';
+import type { Logger } from './support/logger.ts';
+import { SignInCodes } from './support/sign-in-codes.ts';
+import { readOrCreateToken, rotateToken, TokenVerifier } from './support/token.ts';
+import { version } from './support/version.ts';
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1']);
 

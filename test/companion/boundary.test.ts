@@ -452,7 +452,7 @@ describe('rate limit per token', () => {
     expectError(limited, 429, 'rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await server.send({ path: '/api/v1/health', token: null })).status).toBe(200);
-    const { rotateToken } = await import('../../companion/src/token.ts');
+    const { rotateToken } = await import('../../companion/src/support/token.ts');
     const fresh = rotateToken(server.dataDir);
     expect((await server.send({ path: '/api/v1/stats', token: fresh })).status).toBe(200);
     expectError(await server.send({ path: '/api/v1/stats' }), 401, 'unauthorized');

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
 import { DASHBOARD_CSP } from '../../companion/src/routes/dashboard-files.ts';
-import { SignInCodes } from '../../companion/src/sign-in-codes.ts';
 import { SqliteDashboard } from '../../companion/src/storage/sqlite-dashboard.ts';
 import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { SignInCodes } from '../../companion/src/support/sign-in-codes.ts';
 import type {
   Annotation,
   AnnotationFacets,

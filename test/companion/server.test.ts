@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../companion/src/logger.ts';
 import { startServer } from '../../companion/src/server.ts';
+import { silentLogger } from '../../companion/src/support/logger.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { pushBody, startTestServer } from './support/test-server.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../companion/src/data-dir.ts';
+import { openStore } from '../../companion/src/support/data-dir.ts';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { type ExportFormat, exportOptionsSchema } from '../../shared/index.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';

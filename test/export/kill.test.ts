@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../companion/src/data-dir.ts';
+import { openStore } from '../../companion/src/support/data-dir.ts';
 import type { Annotation } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DASHBOARD_ROUTES, type SignInCodeResponse } from '../../../shared/index.ts';
-import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../config.ts';
-import { readToken } from '../token.ts';
+import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
+import { readToken } from '../support/token.ts';
 import { portOption } from './options.ts';
 
 /** Asks the running companion for a one-time sign-in link to its dashboard. */

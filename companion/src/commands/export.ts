@@ -4,10 +4,10 @@ import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { type ExportSummary, explainExport, type SplitName, summaryLine } from '../../../shared/export/index.ts';
 import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
-import { defaultDataDir } from '../config.ts';
-import { openStore } from '../data-dir.ts';
-import { AtomicFile, removeStaleTempFiles } from '../export-files.ts';
+import { AtomicFile, removeStaleTempFiles } from '../dataset/export-files.ts';
 import { exportFileName, exportFromStore } from '../routes/export.ts';
+import { defaultDataDir } from '../support/config.ts';
+import { openStore } from '../support/data-dir.ts';
 
 interface ExportFlags {
   format?: string;

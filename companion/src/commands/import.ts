@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { type Annotation, annotationSchema } from '../../../shared/index.ts';
-import { defaultDataDir } from '../config.ts';
-import { openStore } from '../data-dir.ts';
 import type { SyncStore } from '../storage/store.ts';
+import { defaultDataDir } from '../support/config.ts';
+import { openStore } from '../support/data-dir.ts';
 import { checkRecord } from '../sync/check-record.ts';
 
 const BATCH_SIZE = 500;

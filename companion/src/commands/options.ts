@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parsePort } from '../config.ts';
+import { parsePort } from '../support/config.ts';
 
 /** Commander parser for `--port`: a clear message instead of NaN. */
 export function portOption(raw: string): number {

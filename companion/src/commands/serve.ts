@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../config.ts';
-import { createConsoleLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
-import { readOrCreateToken } from '../token.ts';
-import { version } from '../version.ts';
+import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
+import { createConsoleLogger } from '../support/logger.ts';
+import { readOrCreateToken } from '../support/token.ts';
+import { version } from '../support/version.ts';
 import { portOption } from './options.ts';
 
 interface ServeCommandOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { defaultDataDir } from '../config.ts';
-import { databasePath, openStore } from '../data-dir.ts';
+import { defaultDataDir } from '../support/config.ts';
+import { databasePath, openStore } from '../support/data-dir.ts';
 
 export function registerStatsCommand(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { defaultDataDir } from '../config.ts';
-import { ensureDataDir } from '../data-dir.ts';
-import { readOrCreateToken, rotateToken, tokenPath } from '../token.ts';
+import { defaultDataDir } from '../support/config.ts';
+import { ensureDataDir } from '../support/data-dir.ts';
+import { readOrCreateToken, rotateToken, tokenPath } from '../support/token.ts';
 
 export function registerTokenCommand(program: Command): void {
   program

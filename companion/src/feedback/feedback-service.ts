@@ -12,8 +12,8 @@ import {
   traceKey,
   valueToRating,
 } from '../../../shared/index.ts';
-import { HttpError } from '../http-error.ts';
 import type { FeedbackStore } from '../storage/feedback-store.ts';
+import { HttpError } from '../support/http-error.ts';
 
 export interface FeedbackServiceDeps {
   store: FeedbackStore;

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../support/http-error.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,256})$/;
 

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError } from '../http-error.ts';
-import type { Logger } from '../logger.ts';
+import { HttpError } from '../support/http-error.ts';
+import type { Logger } from '../support/logger.ts';
 
 /** body-parser's error types, mapped to what the client did wrong. */
 const BODY_ERRORS: Record<string, HttpError> = {

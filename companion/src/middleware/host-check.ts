@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../support/http-error.ts';
 
 /** Names that always mean this machine and that no DNS answer can rebind. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];

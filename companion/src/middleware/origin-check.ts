@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../support/http-error.ts';
 
 /** A Chrome extension id: 32 letters a-p. */
 const CHROME_EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;

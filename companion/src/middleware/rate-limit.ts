@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../support/http-error.ts';
 
 export interface RateLimitOptions {
   /** Requests a token may make in a burst. */

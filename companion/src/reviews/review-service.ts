@@ -11,10 +11,10 @@ import {
   type ReviewRequest,
   toApiIssues,
 } from '../../../shared/index.ts';
-import { HttpError } from '../http-error.ts';
-import type { Logger } from '../logger.ts';
-import { silentLogger } from '../logger.ts';
 import type { Resolution, ReviewStore } from '../storage/review-store.ts';
+import { HttpError } from '../support/http-error.ts';
+import type { Logger } from '../support/logger.ts';
+import { silentLogger } from '../support/logger.ts';
 import { reviewAnnotation } from './review-annotation.ts';
 
 /** setTimeout's longest delay (about 24.8 days); a longer expiry is reached in several steps. */

@@ -7,8 +7,8 @@ import {
   annotationListQuerySchema,
   DASHBOARD_ROUTES,
 } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
 import type { DashboardStore, DashboardWriteResult } from '../storage/dashboard-store.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
 
 function send(res: Response, result: DashboardWriteResult): void {
   switch (result.status) {

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { Router } from 'express';
 import { DASHBOARD_ROUTES, type RestoreResponse, restoreChunkSchema } from '../../../shared/index.ts';
 import { importAnnotationLines } from '../commands/import.ts';
-import { parseOrThrow } from '../http-error.ts';
 import type { SyncStore } from '../storage/store.ts';
+import { parseOrThrow } from '../support/http-error.ts';
 
 /** Device id recorded with versions restored from a backup. */
 export const RESTORE_DEVICE_ID = 'restore';

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { DASHBOARD_ROUTES, type SettingsResponse } from '../../../shared/index.ts';
-import type { SignInCodes } from '../sign-in-codes.ts';
 import type { DashboardStore } from '../storage/dashboard-store.ts';
 import type { SyncStore } from '../storage/store.ts';
+import type { SignInCodes } from '../support/sign-in-codes.ts';
 import { annotationsRouter } from './annotations.ts';
 import { backupRouter } from './backup.ts';
 import { exportPreviewRouter } from './export-preview.ts';

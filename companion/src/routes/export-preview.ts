@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ExportSummary } from '../../../shared/export/index.ts';
 import { DASHBOARD_ROUTES, exportOptionsSchema } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
 import { type ExportSource, exportFromStore } from './export.ts';
 
 const DEFAULT_LINES = 20;

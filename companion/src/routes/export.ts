@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type Request, type Response, Router } from 'express';
 import { type ExportRun, exportDataset, type SplitName, summaryLine } from '../../../shared/export/index.ts';
 import { type Annotation, type Comparison, type ExportOptions, exportOptionsSchema } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
 
 /**
  * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,

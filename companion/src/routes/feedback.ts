@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { FEEDBACK_ROUTES, feedbackRequestSchema, logRequestSchema } from '../../../shared/index.ts';
 import type { FeedbackService } from '../feedback/feedback-service.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
 
 /** Logged LLM calls and feedback on them (docs/feedback.md), behind the same boundary as every data route. */
 export function feedbackRouter(feedback: FeedbackService): Router {

@@ -9,8 +9,8 @@ import {
   reviewRequestSchema,
   reviewWaitQuerySchema,
 } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
 import type { ReviewService } from '../reviews/review-service.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
 
 function reviewId(req: Request): string {
   const result = reviewIdSchema.safeParse(req.params.id);

@@ -5,8 +5,8 @@ import {
   type SignInResponse,
   signInRequestSchema,
 } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
-import type { SignInCodes } from '../sign-in-codes.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
+import type { SignInCodes } from '../support/sign-in-codes.ts';
 
 /**
  * One-time sign-in for the dashboard. `POST /api/v1/sign-in/codes` needs the token (the extension's

@@ -14,8 +14,8 @@ import {
   syncPullQuerySchema,
   syncPushRequestSchema,
 } from '../../../shared/index.ts';
-import { parseOrThrow } from '../http-error.ts';
 import type { SyncStore, WriteResult } from '../storage/store.ts';
+import { parseOrThrow } from '../support/http-error.ts';
 import { type CheckedRecord, checkRecord } from '../sync/check-record.ts';
 
 interface SyncDeps {

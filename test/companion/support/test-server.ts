@@ -1,7 +1,7 @@
-import type { Logger } from '../../../companion/src/logger.ts';
 import { type RunningServer, type ServeOptions, startServer } from '../../../companion/src/server.ts';
 import { openSqliteStore } from '../../../companion/src/storage/sqlite-store.ts';
-import { readToken } from '../../../companion/src/token.ts';
+import type { Logger } from '../../../companion/src/support/logger.ts';
+import { readToken } from '../../../companion/src/support/token.ts';
 import type { Annotation } from '../../../shared/index.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 import { type RawRequest, type RawResponse, rawRequest } from './raw-http.ts';

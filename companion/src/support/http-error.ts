@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type ApiError, type ApiIssue, toApiIssues } from '../../shared/index.ts';
+import { type ApiError, type ApiIssue, toApiIssues } from '../../../shared/index.ts';
 
 /** An error the client caused, answered with its status and the shared error shape. */
 export class HttpError extends Error {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE_FILE, openSqliteStore, type SqliteStore } from './storage/sqlite-store.ts';
+import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../storage/sqlite-store.ts';
 
 /** Creates the data directory user-only (it holds chat text and the token). */
 export function ensureDataDir(dataDir: string): void {
