@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { type ExportSummary, explainExport, type SplitName, summaryLine } from '../../../shared/export/index.ts';
+import { type ExportSummary, explainExport } from '../../../shared/export/index.ts';
 import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
-import { AtomicFile, removeStaleTempFiles } from '../dataset/export-files.ts';
-import { exportFileName, exportFromStore } from '../routes/export.ts';
+import { writeExportFiles } from '../dataset/export-files.ts';
+import { exportFileName, exportFromStore } from '../dataset/export-run.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { openStore } from '../support/data-dir.ts';
 
@@ -102,7 +102,7 @@ export function registerExportCommand(program: Command): void {
         summary =
           out === '-'
             ? await toStdout(run.batches, run.summary)
-            : await toFiles(resolve(out), options.split !== undefined, run.batches, run.summary, (lines) =>
+            : await writeExportFiles(resolve(out), options.split !== undefined, run.batches, run.summary, (lines) =>
                 progress?.update(read, { lines }),
               );
         progress?.update(read, { lines: summary.examplesWritten });
@@ -122,64 +122,6 @@ async function toStdout(
     if (!process.stdout.write(batch.map((record) => record.line).join(''))) await once(process.stdout, 'drain');
   }
   return summary();
-}
-
-/**
- * Writes the line files and sidecars next to each other, each through a temporary file, and renames
- * them into place only when all are complete. A failure or signal removes the temporary files; a
- * SIGKILL leaves a temporary file (removed by the next export), never a partial output file.
- */
-async function toFiles(
-  out: string,
-  split: boolean,
-  batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
-  summary: () => ExportSummary,
-  onLines: (lines: number) => void,
-): Promise<ExportSummary> {
-  const stem = out.endsWith('.jsonl') ? out.slice(0, -'.jsonl'.length) : out;
-  const targets: Record<SplitName, { lines: AtomicFile; meta: AtomicFile } | null> = split
-    ? {
-        train: { lines: new AtomicFile(`${stem}.train.jsonl`), meta: new AtomicFile(`${stem}.train.meta.jsonl`) },
-        validation: {
-          lines: new AtomicFile(`${stem}.validation.jsonl`),
-          meta: new AtomicFile(`${stem}.validation.meta.jsonl`),
-        },
-      }
-    : { train: { lines: new AtomicFile(out), meta: new AtomicFile(`${stem}.meta.jsonl`) }, validation: null };
-  const files = Object.values(targets).flatMap((pair) => (pair ? [pair.lines, pair.meta] : []));
-  for (const file of files) removeStaleTempFiles(file.path);
-  const onSignal = (signal: NodeJS.Signals) => {
-    for (const file of files) file.discardSync();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    for (const file of files) await file.open();
-    let written = 0;
-    for await (const batch of batches) {
-      for (const record of batch) {
-        const target = targets[record.split];
-        if (!target) throw new Error(`a ${record.split} line without --split`);
-        target.lines.append(record.line);
-        target.meta.append(record.meta);
-      }
-      for (const file of files) if (file.append('')) await file.flush();
-      written += batch.length;
-      onLines(written);
-    }
-    const result = summary();
-    for (const pair of Object.values(targets)) pair?.meta.append(summaryLine(result));
-    for (const file of files) await file.finish();
-    for (const file of files) await file.commit();
-    return result;
-  } catch (error) {
-    await Promise.all(files.map((file) => file.discard()));
-    throw error;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
 function describeSummary(summary: ExportSummary, out: string): string {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { type ExportSummary, type SplitName, summaryLine } from '../../../shared/export/index.ts';
 
 const FLUSH_CHARS = 1 << 20;
 
@@ -108,5 +109,63 @@ function isRunning(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Writes the line files and sidecars next to each other, each through a temporary file, and renames
+ * them into place only when all are complete. A failure or signal removes the temporary files; a
+ * SIGKILL leaves a temporary file (removed by the next export), never a partial output file.
+ */
+export async function writeExportFiles(
+  out: string,
+  split: boolean,
+  batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
+  summary: () => ExportSummary,
+  onLines: (lines: number) => void,
+): Promise<ExportSummary> {
+  const stem = out.endsWith('.jsonl') ? out.slice(0, -'.jsonl'.length) : out;
+  const targets: Record<SplitName, { lines: AtomicFile; meta: AtomicFile } | null> = split
+    ? {
+        train: { lines: new AtomicFile(`${stem}.train.jsonl`), meta: new AtomicFile(`${stem}.train.meta.jsonl`) },
+        validation: {
+          lines: new AtomicFile(`${stem}.validation.jsonl`),
+          meta: new AtomicFile(`${stem}.validation.meta.jsonl`),
+        },
+      }
+    : { train: { lines: new AtomicFile(out), meta: new AtomicFile(`${stem}.meta.jsonl`) }, validation: null };
+  const files = Object.values(targets).flatMap((pair) => (pair ? [pair.lines, pair.meta] : []));
+  for (const file of files) removeStaleTempFiles(file.path);
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const file of files) file.discardSync();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const file of files) await file.open();
+    let written = 0;
+    for await (const batch of batches) {
+      for (const record of batch) {
+        const target = targets[record.split];
+        if (!target) throw new Error(`a ${record.split} line without --split`);
+        target.lines.append(record.line);
+        target.meta.append(record.meta);
+      }
+      for (const file of files) if (file.append('')) await file.flush();
+      written += batch.length;
+      onLines(written);
+    }
+    const result = summary();
+    for (const pair of Object.values(targets)) pair?.meta.append(summaryLine(result));
+    for (const file of files) await file.finish();
+    for (const file of files) await file.commit();
+    return result;
+  } catch (error) {
+    await Promise.all(files.map((file) => file.discard()));
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

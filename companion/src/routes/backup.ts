@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { DASHBOARD_ROUTES, type RestoreResponse, restoreChunkSchema } from '../../../shared/index.ts';
-import { importAnnotationLines } from '../commands/import.ts';
+import { importAnnotationLines } from '../dataset/import-annotations.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { parseOrThrow } from '../support/http-error.ts';
 

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { ExportSummary } from '../../../shared/export/index.ts';
 import { DASHBOARD_ROUTES, exportOptionsSchema } from '../../../shared/index.ts';
+import { type ExportSource, exportFromStore } from '../dataset/export-run.ts';
 import { HttpError, parseOrThrow } from '../support/http-error.ts';
-import { type ExportSource, exportFromStore } from './export.ts';
 
 const DEFAULT_LINES = 20;
 const MAX_LINES = 200;

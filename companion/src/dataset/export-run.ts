@@ -1,0 +1,34 @@
+import { type ExportRun, exportDataset, type SplitName } from '../../../shared/export/index.ts';
+import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
+
+/**
+ * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,
+ * which the engine needs to pair variants with bounded memory; a store that ignores it still exports,
+ * and the summary then warns about conversations that arrived in pieces.
+ */
+export interface ExportSource {
+  iterateAnnotations(options?: { includeDeleted?: boolean; order?: 'sequence' | 'conversation' }): Iterable<Annotation>;
+  iterateComparisons(options?: { includeDeleted?: boolean }): Iterable<Comparison>;
+}
+
+/** The one way the CLI and the HTTP route run an export, so both give the same bytes. */
+export function exportFromStore(store: ExportSource, options: ExportOptions, onAnnotation?: () => void): ExportRun {
+  const annotations = store.iterateAnnotations({ order: 'conversation' });
+  return exportDataset(
+    onAnnotation ? counting(annotations, onAnnotation) : annotations,
+    store.iterateComparisons(),
+    options,
+  );
+}
+
+function* counting<T>(items: Iterable<T>, onItem: () => void): Generator<T> {
+  for (const item of items) {
+    onItem();
+    yield item;
+  }
+}
+
+/** `margin-trl-dpo.jsonl`, `margin-trl-dpo.validation.meta.jsonl`, …: the CLI's default names too. */
+export function exportFileName(format: string, part: SplitName | null, sidecar: boolean): string {
+  return `margin-${format}${part ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
+}

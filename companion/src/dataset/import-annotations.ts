@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type Annotation, annotationSchema } from '../../../shared/index.ts';
+import type { SyncStore } from '../storage/store.ts';
+import { checkRecord } from '../sync/check-record.ts';
+
+const BATCH_SIZE = 500;
+
+export interface ImportSummary {
+  lines: number;
+  accepted: number;
+  unchanged: number;
+  superseded: number;
+  rejected: number;
+}
+
+/**
+ * Imports a JSONL file of annotations under the same conflict rule as sync, so importing a file twice
+ * changes nothing. Bad lines are reported (line number, field, problem) and skipped; good lines are
+ * stored in batches, each one transaction.
+ */
+export async function importAnnotations(
+  store: SyncStore,
+  file: string,
+  deviceId: string,
+  report: (problem: string) => void,
+): Promise<ImportSummary> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  return importAnnotationLines(store, lines, deviceId, report);
+}
+
+/**
+ * The import itself, over lines from anywhere (a file, or a backup the dashboard uploads in chunks).
+ * `firstLine` numbers the first line, so a chunk's problems name lines of the whole file.
+ */
+export async function importAnnotationLines(
+  store: SyncStore,
+  lines: AsyncIterable<string> | Iterable<string>,
+  deviceId: string,
+  report: (problem: string) => void,
+  firstLine = 1,
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
+  let batch: Annotation[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const applied = store.applyChanges({
+      deviceId,
+      receivedAt: new Date().toISOString(),
+      annotations: batch,
+      comparisons: [],
+    });
+    for (const result of applied.annotations) summary[result.status] += 1;
+    batch = [];
+  };
+  let lineNumber = firstLine - 1;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() === '') continue;
+    summary.lines += 1;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      summary.rejected += 1;
+      report(`line ${lineNumber}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    const checked = checkRecord(annotationSchema, raw);
+    if (!checked.ok) {
+      summary.rejected += 1;
+      const problems = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      report(`line ${lineNumber}${checked.id ? ` (id ${checked.id})` : ''}: ${problems}`);
+      continue;
+    }
+    batch.push(checked.record);
+    if (batch.length >= BATCH_SIZE) flush();
+  }
+  flush();
+  return summary;
+}
