@@ -119,7 +119,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: 'dashboard: a search and filter index of annotations, filled lazily by sequence number',
     up(db) {
-      // Derived data only: `sqlite-dashboard.ts` fills these tables from `annotations` in the background
+      // Derived data only: `dashboard-indexer.ts` fills these tables from `annotations` in the background
       // (rows whose seq is above `dashboard_state.indexed_seq`), so the sync write path pays nothing
       // for them. `dashboard_rows` is kept narrow (what filters, sorts and charts read; a scan of 100,000
       // rows stays a few MB) and the table's text excerpts live beside it. `ix` is an INTEGER PRIMARY
