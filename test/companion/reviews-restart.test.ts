@@ -13,7 +13,8 @@ async function api(companion: CompanionProcess, method: string, path: string, bo
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-describe('reviews across a companion restart', () => {
+// Three companion processes start in one test; on two busy cores each start can take seconds.
+describe('reviews across a companion restart', { timeout: 60_000 }, () => {
   let companion: CompanionProcess | undefined;
   afterEach(async () => {
     await companion?.dispose();
