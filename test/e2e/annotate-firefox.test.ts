@@ -19,11 +19,10 @@ describe('annotating in Firefox', () => {
   });
 
   it('shows controls on finished responses, stores an annotation from the keyboard and shows it after reload', async () => {
-    session = await launchFirefox();
+    session = await launchFirefox({ window: { width: 1000, height: 2400 } });
     const fixture = scenarios.find((candidate) => candidate.site === 'chatgpt')?.fixture('multi-turn');
     if (!fixture) throw new Error('missing fixture');
     const page = await session.browser.newPage();
-    await page.setViewport({ width: 1000, height: 2400 });
     await serveFixturePageFirefox(page, fixture.expected.url, fixture.html);
     await page.goto(fixture.expected.url);
     const hostCount = () => page.evaluate(() => document.querySelectorAll('margin-annotator').length);

@@ -10,8 +10,19 @@ export interface FirefoxSession {
   close(): Promise<void>;
 }
 
+export interface FirefoxLaunchOptions {
+  extensionDir?: string;
+  /**
+   * The browser window's size, which pages take as their viewport. Set at launch because
+   * `page.setViewport` sends BiDi `emulation.setScreenOrientationOverride`, which Firefox 140 ESR
+   * does not implement.
+   */
+  window?: { width: number; height: number };
+}
+
 /** Starts Firefox ESR (or $MARGIN_FIREFOX) over WebDriver BiDi and installs the built extension. */
-export async function launchFirefox(extensionDir = firefoxExtensionDir): Promise<FirefoxSession> {
+export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise<FirefoxSession> {
+  const { extensionDir = firefoxExtensionDir, window = { width: 1280, height: 900 } } = options;
   const executablePath = findBrowser('firefox');
   if (!executablePath) throw new Error(installHint('firefox'));
   if (!existsSync(`${extensionDir}/manifest.json`)) {
@@ -23,6 +34,9 @@ export async function launchFirefox(extensionDir = firefoxExtensionDir): Promise
     executablePath,
     headless: true,
     userDataDir: profile.path,
+    // No viewport emulation (see `window` above): pages get the window's size.
+    defaultViewport: null,
+    args: [`--width=${window.width}`, `--height=${window.height}`],
   });
   try {
     const extensionId = await browser.installExtension(extensionDir);
