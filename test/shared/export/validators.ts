@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../shared/index.ts';
+import type { ExportFormat } from '../../../shared/index.ts';
 
 /**
  * One validator per export format, implementing the consumers' own rules as formats.md gives them

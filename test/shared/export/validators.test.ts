@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportFormat } from '../../shared/index.ts';
+import type { ExportFormat } from '../../../shared/index.ts';
 import { validateExport } from './validators.ts';
 
 const u = { role: 'user', content: 'How do I reset the router?' };
