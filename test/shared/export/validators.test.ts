@@ -66,6 +66,7 @@ const invalid: [ExportFormat, string, string][] = [
   ['raw', '{"a":1}\r\n', 'CR'],
   ['raw', '{"a":1}\n\n{"a":2}\n', 'blank line'],
   ['raw', '{"a":1,"a":2}\n', 'duplicate keys'],
+  ['raw', jsonl({ id: 'ann-1', response: 'only part of an annotation' }), 'schemaVersion'],
 ];
 
 describe('the test-suite validators', () => {
