@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['test/{shared,companion,extension,export}/**/*.test.{ts,tsx}'],
+          include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

@@ -1,40 +1,20 @@
 import { z } from 'zod';
+import { EXPORT_FORMAT_IDS, type ExportKind, exportFormatDefinitions } from './export/formats/index.ts';
 import { LIMITS } from './limits.ts';
 
-/** Every dataset format the export engine writes; docs/export.md describes each. */
-export const EXPORT_FORMATS = [
-  'openai-sft',
-  'openai-dpo',
-  'trl-sft',
-  'trl-prompt-completion',
-  'trl-dpo',
-  'trl-kto',
-  'trl-reward',
-  'sharegpt',
-  'sharegpt-dpo',
-  'alpaca',
-  'hh-rlhf',
-  'raw',
-] as const;
+/**
+ * Every dataset format the export engine writes, in registry order: one file each in
+ * shared/export/formats/ (docs/export.md describes them).
+ */
+export const EXPORT_FORMATS = EXPORT_FORMAT_IDS;
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-/** What a format is made of: supervised examples, preference pairs, labelled singles, or stored rows. */
-export type ExportKind = 'sft' | 'pair' | 'kto' | 'raw';
-export const EXPORT_FORMAT_KIND: Record<ExportFormat, ExportKind> = {
-  'openai-sft': 'sft',
-  'openai-dpo': 'pair',
-  'trl-sft': 'sft',
-  'trl-prompt-completion': 'sft',
-  'trl-dpo': 'pair',
-  'trl-kto': 'kto',
-  'trl-reward': 'pair',
-  sharegpt: 'sft',
-  'sharegpt-dpo': 'pair',
-  alpaca: 'sft',
-  'hh-rlhf': 'pair',
-  raw: 'raw',
-};
+export type { ExportKind };
+/** Each format's kind, from the registry. */
+export const EXPORT_FORMAT_KIND = Object.fromEntries(
+  exportFormatDefinitions.map((format) => [format.id, format.kind]),
+) as Record<ExportFormat, ExportKind>;
 
 // The CLI and the HTTP query hand over strings; the extension hands over typed values. These
 // preprocessors accept both, so all three parse options with this one schema.

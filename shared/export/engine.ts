@@ -1,48 +1,25 @@
 import type { Annotation } from '../annotation.ts';
 import type { Comparison } from '../comparison.ts';
-import { EXPORT_FORMAT_KIND, type ExportOptions } from '../export-options.ts';
-import { buildLine, type Example } from './formats.ts';
+import type { ExportOptions } from '../export-options.ts';
+import { ComparisonPairing } from './comparison-pairing.ts';
+import type { Candidate, CandidateSink } from './example.ts';
+import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
-import { type RedactionCounts, redactPii } from './redact.ts';
-import {
-  correctionOf,
-  judge,
-  ktoRows,
-  normalizeWhitespace,
-  passesFilters,
-  preparePrompt,
-  sftTarget,
-  variantPreference,
-} from './rules.ts';
+import { redactAnnotation } from './redact.ts';
+import { correctionOf, judge, ktoRows, normalizeWhitespace, passesFilters, preparePrompt, sftTarget } from './rules.ts';
+import { type ExportSummary, emptySummary, metaLine, type Provenance, type SplitName } from './sidecar.ts';
+import { variantPairs } from './variant-pairing.ts';
 
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
 
 const BATCH_RECORDS = 512;
-export type SplitName = 'train' | 'validation';
 
 /** One output line: the JSONL text (with its `\n`), which file it belongs to, and its sidecar line. */
 export interface ExportRecord {
   split: SplitName;
   line: string;
   meta: string;
-}
-
-export interface ExportSummary {
-  format: string;
-  annotationsRead: number;
-  comparisonsRead: number;
-  /** Lines written, in all files. */
-  examplesWritten: number;
-  lines: Record<SplitName, number>;
-  /** Lines that are preference pairs (pair formats only). */
-  pairs: number;
-  /** KTO lines by label. */
-  labels: { desirable: number; undesirable: number };
-  /** Why annotations, candidate pairs or examples produced no line; reason → count. */
-  skipped: Record<string, number>;
-  redactions: RedactionCounts & { total: number };
-  warnings: string[];
 }
 
 export interface ExportRun {
@@ -52,18 +29,6 @@ export interface ExportRun {
   batches: AsyncIterable<ExportRecord[]>;
   /** Complete once `records` has been iterated to the end. */
   summary(): ExportSummary;
-}
-
-interface Provenance {
-  /** What made this line: `correction`, `thumb-up`, `score-gap`, `comparison`, `stored`, … */
-  basis: string;
-  /** Annotations behind the line, chosen side first for pairs. */
-  sources: Annotation[];
-  comparisonId?: string;
-}
-
-interface Candidate extends Provenance {
-  example: Example;
 }
 
 /**
@@ -80,19 +45,9 @@ export function exportDataset(
   comparisons: AnyIterable<Comparison>,
   options: ExportOptions,
 ): ExportRun {
-  const kind = EXPORT_FORMAT_KIND[options.format];
-  const summary: ExportSummary = {
-    format: options.format,
-    annotationsRead: 0,
-    comparisonsRead: 0,
-    examplesWritten: 0,
-    lines: { train: 0, validation: 0 },
-    pairs: 0,
-    labels: { desirable: 0, undesirable: 0 },
-    skipped: {},
-    redactions: { email: 0, phone: 0, apiKey: 0, total: 0 },
-    warnings: [],
-  };
+  const format = exportFormatDefinition(options.format);
+  const kind = format.kind;
+  const summary = emptySummary(options.format);
   const skip = (reason: string, count = 1) => {
     summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
   };
@@ -100,23 +55,7 @@ export function exportDataset(
   const out: ExportRecord[] = [];
   const seenConversations = new NumberSet();
   let splitConversations = 0;
-
-  // Comparisons waiting for their annotations: annotation id → comparisons naming it.
-  const comparisonsByAnnotation = new Map<string, Comparison[]>();
-  const sides = new Map<string, { a?: Annotation; b?: Annotation }>();
-
-  function redact(annotation: Annotation): Annotation {
-    if (!options.redactPii) return annotation;
-    const counts = summary.redactions;
-    return {
-      ...annotation,
-      context: annotation.context.map((turn) => ({ ...turn, content: redactPii(turn.content, counts) })),
-      response: redactPii(annotation.response, counts),
-      correction: annotation.correction === null ? null : redactPii(annotation.correction, counts),
-      comment: redactPii(annotation.comment, counts),
-      ...(annotation.rubric && { rubric: redactRubric(annotation.rubric, counts) }),
-    };
-  }
+  const comparisonPairing = new ComparisonPairing();
 
   function splitOf(annotation: Annotation): SplitName {
     if (options.split === undefined) return 'train';
@@ -125,38 +64,26 @@ export function exportDataset(
       : 'validation';
   }
 
-  function metaLine(
-    split: SplitName,
-    lineNo: number,
-    hash: number,
-    kindName: string,
-    provenance: Provenance,
-    label?: boolean,
-  ): string {
-    const { sources } = provenance;
-    return `${JSON.stringify({
-      line: lineNo,
+  /** Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split. */
+  function write(value: unknown, lineKind: string, provenance: Provenance, label?: boolean): void {
+    const text = JSON.stringify(value);
+    const hash = hash53(text);
+    if (options.dedup && !written.add(hash)) {
+      skip('duplicate');
+      return;
+    }
+    const first = provenance.sources[0];
+    if (!first) throw new Error('an example without a source annotation');
+    const split = splitOf(first);
+    summary.lines[split] += 1;
+    summary.examplesWritten += 1;
+    if (lineKind === 'pair') summary.pairs += 1;
+    if (label !== undefined) summary.labels[label ? 'desirable' : 'undesirable'] += 1;
+    out.push({
       split,
-      example_id: hash.toString(16).padStart(14, '0'),
-      kind: kindName,
-      basis: provenance.basis,
-      ...(label === undefined ? {} : { label }),
-      ...(provenance.comparisonId ? { comparison_id: provenance.comparisonId } : {}),
-      annotation_ids: sources.map((a) => a.id),
-      annotators: [...new Set(sources.map((a) => a.annotator))],
-      tags: [...new Set(sources.flatMap((a) => a.tags))],
-      comments: sources.map((a) => a.comment).filter((comment) => comment !== ''),
-      scores: sources.map((a) => ({ annotation_id: a.id, thumb: a.thumb, score: a.score })),
-      // Only when some source answered a rubric, so lines without rubrics stay as they were.
-      ...rubricsOf(sources),
-      sources: sources.map((a) => ({
-        site: a.site,
-        conversation_id: a.conversationId,
-        message_id: a.messageId,
-        model: a.model,
-        url: a.url,
-      })),
-    })}\n`;
+      line: `${text}\n`,
+      meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
+    });
   }
 
   function emit(candidate: Candidate): void {
@@ -171,51 +98,25 @@ export function exportDataset(
       skip('empty-response');
       return;
     }
-    const built = buildLine(options.format, example);
+    const built = format.build(example);
     if ('skip' in built) {
       skip(built.skip);
       return;
     }
-    const text = JSON.stringify(built.value);
-    const hash = hash53(text);
-    if (options.dedup && !written.add(hash)) {
-      skip('duplicate');
-      return;
-    }
-    const first = candidate.sources[0];
-    if (!first) throw new Error('an example without a source annotation');
-    const split = splitOf(first);
-    summary.lines[split] += 1;
-    summary.examplesWritten += 1;
-    if (example.kind === 'pair') summary.pairs += 1;
-    if (example.kind === 'kto') summary.labels[example.label ? 'desirable' : 'undesirable'] += 1;
-    const label = example.kind === 'kto' ? example.label : undefined;
-    out.push({
-      split,
-      line: `${text}\n`,
-      meta: metaLine(split, summary.lines[split], hash, example.kind, candidate, label),
-    });
+    write(built.value, example.kind, candidate, example.kind === 'kto' ? example.label : undefined);
   }
+  const sink: CandidateSink = { skip, emit };
 
   /** Lines of one conversation's annotations (already tombstone-free and filtered). */
   function conversationLines(batch: Annotation[]): void {
     if (kind === 'raw') {
       for (const annotation of batch) {
-        const text = JSON.stringify(annotation);
-        const hash = hash53(text);
-        if (options.dedup && !written.add(hash)) {
-          skip('duplicate');
-          continue;
-        }
-        const split = splitOf(annotation);
-        summary.lines[split] += 1;
-        summary.examplesWritten += 1;
-        const meta = metaLine(split, summary.lines[split], hash, 'raw', { basis: 'stored', sources: [annotation] });
-        out.push({ split, line: `${text}\n`, meta });
+        const built = format.build(annotation);
+        if ('skip' in built) skip(built.skip);
+        else write(built.value, 'raw', { basis: 'stored', sources: [annotation] });
       }
       return;
     }
-
     // Earlier assistant turns count as approved when this conversation has a positive annotation of
     // that very response (uncorrected).
     const approved = new Set<string>();
@@ -280,89 +181,10 @@ export function exportDataset(
     }
     if (kind !== 'pair') return;
 
-    // Variants: annotations of different responses to exactly the same context.
-    const groups = new Map<string, Annotation[]>();
-    const contextsByVariantGroup = new Map<string, Set<string>>();
-    for (const annotation of batch) {
-      const contextKey = JSON.stringify(annotation.context);
-      const group = groups.get(contextKey);
-      if (group) group.push(annotation);
-      else groups.set(contextKey, [annotation]);
-      if (annotation.variant?.group) {
-        const contexts = contextsByVariantGroup.get(annotation.variant.group) ?? new Set<string>();
-        contexts.add(contextKey);
-        contextsByVariantGroup.set(annotation.variant.group, contexts);
-      }
-    }
-    for (const contexts of contextsByVariantGroup.values()) {
-      // Marked as variants of one prompt, but captured with different contexts: never paired.
-      if (contexts.size > 1) skip('pair-contexts-differ', contexts.size - 1);
-    }
-    for (const group of groups.values()) {
-      if (group.length < 2) continue;
-      const first = group[0];
-      const prompt = first ? preparePrompt(first.context, options.systemPrompt) : { skip: 'no-user-turn' };
-      if ('skip' in prompt) continue; // already counted per annotation above
-      for (let i = 0; i < group.length; i++) {
-        for (let j = i + 1; j < group.length; j++) {
-          const a = group[i] as Annotation;
-          const b = group[j] as Annotation;
-          if (a.messageId === b.messageId) continue; // the same response judged twice: no variant pair
-          const preference = variantPreference(a, b, options);
-          if ('skip' in preference) {
-            skip(preference.skip);
-            continue;
-          }
-          used.add(a).add(b);
-          emit({
-            example: {
-              kind: 'pair',
-              prompt,
-              chosen: preference.chosen.response,
-              rejected: preference.rejected.response,
-              margin: preference.margin,
-            },
-            sources: [preference.chosen, preference.rejected],
-            basis: preference.basis,
-          });
-        }
-      }
-    }
-
-    // Explicit comparisons: a pair as soon as both sides have arrived.
-    for (const annotation of batch) {
-      for (const comparison of comparisonsByAnnotation.get(annotation.id) ?? []) {
-        const pending = sides.get(comparison.id);
-        if (!pending) continue;
-        if (comparison.a === annotation.id) pending.a = annotation;
-        else pending.b = annotation;
-        if (!pending.a || !pending.b) continue;
-        sides.delete(comparison.id);
-        const [chosen, rejected] = comparison.winner === 'a' ? [pending.a, pending.b] : [pending.b, pending.a];
-        if (JSON.stringify(chosen.context) !== JSON.stringify(rejected.context)) {
-          skip('comparison-contexts-differ');
-          continue;
-        }
-        if (normalizeWhitespace(chosen.response) === normalizeWhitespace(rejected.response)) {
-          skip('pair-identical-responses');
-          continue;
-        }
-        const prompt = preparePrompt(chosen.context, options.systemPrompt);
-        if ('skip' in prompt) {
-          skip(prompt.skip);
-          continue;
-        }
-        used.add(chosen).add(rejected);
-        const margin =
-          chosen.score !== null && rejected.score !== null ? Math.max(0, chosen.score - rejected.score) / 100 : null;
-        emit({
-          example: { kind: 'pair', prompt, chosen: chosen.response, rejected: rejected.response, margin },
-          sources: [chosen, rejected],
-          basis: 'comparison',
-          comparisonId: comparison.id,
-        });
-      }
-    }
+    // Variants (different responses to exactly the same context), then explicit comparisons whose
+    // two annotations have now both arrived.
+    variantPairs(batch, options, sink, used);
+    comparisonPairing.pairs(batch, options, sink, used);
     for (const annotation of batch) if (!used.has(annotation)) skip('annotation-in-no-pair');
   }
 
@@ -372,20 +194,8 @@ export function exportDataset(
     if (kind === 'pair') {
       for await (const comparison of comparisons) {
         summary.comparisonsRead += 1;
-        if (comparison.deletedAt !== null) {
-          skip('comparison-tombstoned');
-          continue;
-        }
-        if (comparison.winner === 'tie') {
-          skip('comparison-tie');
-          continue;
-        }
-        sides.set(comparison.id, {});
-        for (const id of [comparison.a, comparison.b]) {
-          const list = comparisonsByAnnotation.get(id);
-          if (list) list.push(comparison);
-          else comparisonsByAnnotation.set(id, [comparison]);
-        }
+        const reason = comparisonPairing.add(comparison);
+        if (reason !== null) skip(reason);
       }
     }
 
@@ -406,7 +216,7 @@ export function exportDataset(
         flush();
         batchKey = key;
       }
-      batch.push(redact(annotation));
+      batch.push(options.redactPii ? redactAnnotation(annotation, summary.redactions) : annotation);
     };
     if (Symbol.iterator in annotations) {
       // A synchronous source (the SQLite store) is read without an await per annotation.
@@ -423,7 +233,7 @@ export function exportDataset(
     flush();
     if (out.length > 0) yield out.splice(0);
 
-    if (sides.size > 0) skip('comparison-missing-annotation', sides.size);
+    if (comparisonPairing.waiting > 0) skip('comparison-missing-annotation', comparisonPairing.waiting);
     if (splitConversations > 0) {
       summary.warnings.push(
         `${splitConversations} conversation(s) arrived in more than one run; variants across runs were not paired (read annotations ordered by conversation)`,
@@ -461,28 +271,4 @@ export async function collectExport(run: ExportRun): Promise<Record<SplitName, {
     out[record.split].meta += record.meta;
   }
   return out;
-}
-
-/** The sidecar's last line: the whole export's summary. */
-export function summaryLine(summary: ExportSummary): string {
-  return `${JSON.stringify({ summary })}\n`;
-}
-
-/** Rubric answers of the sources behind a sidecar line: `{ rubrics: [{annotation_id, version, answers}] }` or nothing. */
-function rubricsOf(sources: readonly Annotation[]) {
-  const rubrics = sources.flatMap((a) =>
-    a.rubric ? [{ annotation_id: a.id, version: a.rubric.version, answers: a.rubric.answers }] : [],
-  );
-  return rubrics.length > 0 ? { rubrics } : {};
-}
-
-/** Text answers are free text like comments: redacted the same way. */
-function redactRubric(rubric: NonNullable<Annotation['rubric']>, counts: RedactionCounts): Annotation['rubric'] {
-  const answers = Object.fromEntries(
-    Object.entries(rubric.answers).map(([id, value]) => [
-      id,
-      typeof value === 'string' ? redactPii(value, counts) : value,
-    ]),
-  );
-  return { version: rubric.version, answers };
 }

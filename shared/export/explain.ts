@@ -1,21 +1,12 @@
-import { EXPORT_FORMAT_KIND, type ExportFormat, type ExportOptions } from '../export-options.ts';
+import type { ExportOptions } from '../export-options.ts';
+import { type ExportKind, exportFormatDefinitions } from './formats/index.ts';
 
-const FORMAT_LINES: Record<ExportFormat, string> = {
-  'openai-sft':
-    '{"messages":[system?, …context, assistant target]}; earlier assistant turns carry weight 0 unless approved',
-  'openai-dpo': '{"input":{"messages":[…]},"preferred_output":[assistant],"non_preferred_output":[assistant]}',
-  'trl-sft': '{"messages":[system?, …context, assistant target]} (TRL conversational language modeling)',
-  'trl-prompt-completion': '{"prompt":[…context],"completion":[assistant target]} (only the target is trained)',
-  'trl-dpo': '{"prompt":[…],"chosen":[assistant],"rejected":[assistant]} (TRL conversational, explicit prompt)',
-  'trl-kto': '{"prompt":[…],"completion":[assistant],"label":true|false}',
-  'trl-reward': '{"prompt":[…],"chosen":[…],"rejected":[…],"margin":score gap/100, 0 when unknown}',
-  sharegpt: '{"conversations":[{"from":"human"|"gpt"|"observation","value"}…],"system"?} (LLaMA-Factory, FastChat)',
-  'sharegpt-dpo':
-    '{"conversations":[… ending with human],"chosen":{"from":"gpt"},"rejected":{…},"system"?} (LLaMA-Factory ranking)',
-  alpaca: '{"instruction":last user turn,"input":"","output":target,"system"?,"history"?:[[user,assistant]…]}',
-  'hh-rlhf': '{"chosen":"\\n\\nHuman: …\\n\\nAssistant: …","rejected":…}; the system prompt opens the first Human turn',
-  raw: 'each annotation exactly as stored (after filters and redaction)',
-};
+/** The formats of one kind, as `--explain` names them in its rules. */
+const formatsOf = (kind: ExportKind) =>
+  exportFormatDefinitions
+    .filter((format) => format.kind === kind)
+    .map((format) => format.id)
+    .join(', ');
 
 /** The export rules with the thresholds in force: what `margin export --explain` prints. */
 export function explainExport(
@@ -29,7 +20,7 @@ Every example needs a context that ends with a user (or tool) turn, has a user t
 and system messages only at the start (they become the system prompt; --system-prompt fills in
 when a conversation has none). Empty targets are dropped.
 
-Supervised (openai-sft, trl-sft, trl-prompt-completion, sharegpt, alpaca): one example per annotation
+Supervised (${formatsOf('sft')}): one example per annotation
   - a correction: the correction is the target (a correction equal to the response is an approval);
   - otherwise thumbs up, or score >= ${o.sftMinScore}: the response is the target;
   - thumbs down, score <= ${o.ktoUndesirableMax} without a correction, a middle score, no rating: not an example;
@@ -37,7 +28,7 @@ Supervised (openai-sft, trl-sft, trl-prompt-completion, sharegpt, alpaca): one e
   Earlier assistant turns stay as context. In openai-sft they carry "weight": 0 unless an annotation in
   the same conversation approved that very response (then 1); the target has weight 1.
 
-Preference pairs (openai-dpo, trl-dpo, trl-reward, sharegpt-dpo, hh-rlhf), chosen > rejected:
+Preference pairs (${formatsOf('pair')}), chosen > rejected:
   - correction > original;
   - explicit comparisons (a tie gives no pair; both annotations must share the exact same context);
   - among variants (responses to exactly the same site, conversation and context):
@@ -46,7 +37,7 @@ Preference pairs (openai-dpo, trl-dpo, trl-reward, sharegpt-dpo, hh-rlhf), chose
   contradict the scores, identical responses, or differing contexts.
   trl-reward's margin = score gap / 100 when both sides have a score, else 0.
 
-KTO (trl-kto): label true for thumbs up or score >= ${o.ktoDesirableMin}; false for thumbs down or
+KTO (${formatsOf('kto')}): label true for thumbs up or score >= ${o.ktoDesirableMin}; false for thumbs down or
   score <= ${o.ktoUndesirableMax}; the middle and the unrated are dropped; a correction gives
   (correction, true) and (original, false).
 
@@ -61,8 +52,6 @@ and scores behind it; the sidecar ends with a summary: lines written, pairs, eac
 its count.
 
 Formats:
-${Object.entries(FORMAT_LINES)
-  .map(([format, line]) => `  ${format.padEnd(22)} [${EXPORT_FORMAT_KIND[format as ExportFormat]}] ${line}`)
-  .join('\n')}
+${exportFormatDefinitions.map((format) => `  ${format.id.padEnd(22)} [${format.kind}] ${format.explain}`).join('\n')}
 `;
 }

@@ -1,3 +1,5 @@
+import type { Annotation } from '../annotation.ts';
+
 /** What PII redaction replaced, by kind. */
 export interface RedactionCounts {
   email: number;
@@ -52,4 +54,27 @@ export function redactPii(text: string, counts: RedactionCounts): string {
     return REDACTED.phone;
   });
   return out;
+}
+
+/** An annotation with every free text redacted (context, response, correction, comment, rubric text answers). */
+export function redactAnnotation(annotation: Annotation, counts: RedactionCounts): Annotation {
+  return {
+    ...annotation,
+    context: annotation.context.map((turn) => ({ ...turn, content: redactPii(turn.content, counts) })),
+    response: redactPii(annotation.response, counts),
+    correction: annotation.correction === null ? null : redactPii(annotation.correction, counts),
+    comment: redactPii(annotation.comment, counts),
+    ...(annotation.rubric && { rubric: redactRubric(annotation.rubric, counts) }),
+  };
+}
+
+/** Text answers are free text like comments: redacted the same way. */
+function redactRubric(rubric: NonNullable<Annotation['rubric']>, counts: RedactionCounts): Annotation['rubric'] {
+  const answers = Object.fromEntries(
+    Object.entries(rubric.answers).map(([id, value]) => [
+      id,
+      typeof value === 'string' ? redactPii(value, counts) : value,
+    ]),
+  );
+  return { version: rubric.version, answers };
 }

@@ -1,6 +1,7 @@
 import type { Annotation } from '../annotation.ts';
 import { type ExportOptions, toEpoch } from '../export-options.ts';
 import type { Message } from '../message.ts';
+import type { Prompt } from './example.ts';
 
 /** Whether an annotation's text-free fields pass the export's filters. */
 export function passesFilters(annotation: Annotation, options: ExportOptions): boolean {
@@ -148,12 +149,6 @@ export function variantPreference(
   if (a.score !== null && b.score !== null)
     return a.score === b.score ? { skip: 'pair-tie' } : { skip: 'pair-gap-below-delta' };
   return { skip: 'pair-unrated' };
-}
-
-/** A context with its leading system prompt lifted out: what every format builds on. */
-export interface Prompt {
-  system: string | null;
-  turns: Message[];
 }
 
 /**

@@ -8,7 +8,7 @@ import { createSyncEngine } from '../../extension/src/sync/sync-engine.ts';
 import { AppDB } from '../../extension/src/utils/db/app-db.ts';
 import { EXPORT_FORMATS, type ExportOptionsInput, exportOptionsSchema } from '../../shared/index.ts';
 import { startTestServer, type TestServer } from '../companion/support/test-server.ts';
-import { annotations, comparisons } from '../export/fixture.ts';
+import { annotations, comparisons } from '../shared/export/fixture.ts';
 
 let server: TestServer;
 const dbs: AppDB[] = [];

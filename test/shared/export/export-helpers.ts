@@ -1,5 +1,10 @@
-import { collectExport, type ExportSummary, exportDataset } from '../../shared/export/index.ts';
-import { type Annotation, type Comparison, type ExportOptionsInput, exportOptionsSchema } from '../../shared/index.ts';
+import { collectExport, type ExportSummary, exportDataset } from '../../../shared/export/index.ts';
+import {
+  type Annotation,
+  type Comparison,
+  type ExportOptionsInput,
+  exportOptionsSchema,
+} from '../../../shared/index.ts';
 import { annotations as fixtureAnnotations, comparisons as fixtureComparisons } from './fixture.ts';
 
 /** Runs the engine over (by default) the golden fixture; returns each file's text and the summary. */

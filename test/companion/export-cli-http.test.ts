@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../companion/src/support/data-dir.ts';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { type ExportFormat, exportOptionsSchema } from '../../shared/index.ts';
+import { annotations, comparisons } from '../shared/export/fixture.ts';
+import { validateExport } from '../shared/export/validators.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 import { repoRoot } from '../support/paths.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
-import { annotations, comparisons } from './fixture.ts';
-import { validateExport } from './validators.ts';
 
 const run = promisify(execFile);
 const margin = (args: string[]) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportFormat } from '../../shared/index.ts';
+import type { ExportFormat } from '../../../shared/index.ts';
 import { validateExport } from './validators.ts';
 
 const u = { role: 'user', content: 'How do I reset the router?' };
@@ -66,6 +66,7 @@ const invalid: [ExportFormat, string, string][] = [
   ['raw', '{"a":1}\r\n', 'CR'],
   ['raw', '{"a":1}\n\n{"a":2}\n', 'blank line'],
   ['raw', '{"a":1,"a":2}\n', 'duplicate keys'],
+  ['raw', jsonl({ id: 'ann-1', response: 'only part of an annotation' }), 'schemaVersion'],
 ];
 
 describe('the test-suite validators', () => {

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../../shared/export/index.ts';
-import { annotationSchema, EXPORT_FORMATS } from '../../shared/index.ts';
+import { summaryLine } from '../../../shared/export/index.ts';
+import { annotationSchema, EXPORT_FORMATS } from '../../../shared/index.ts';
 import { runExport } from './export-helpers.ts';
 import { annotations } from './fixture.ts';
 import { validateExport } from './validators.ts';
 
 const goldenDir = fileURLToPath(new URL('./golden/', import.meta.url));
-// `UPDATE_GOLDEN=1 npx vitest run test/export/golden.test.ts` rewrites the files; review the diff.
+// `UPDATE_GOLDEN=1 npx vitest run test/shared/export/golden.test.ts` rewrites the files; review the diff.
 const update = process.env.UPDATE_GOLDEN === '1';
 
 function golden(name: string, actual: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redactPii } from '../../shared/export/index.ts';
-import { type Annotation, exportOptionsSchema } from '../../shared/index.ts';
-import { makeAnnotation } from '../support/annotation-factory.ts';
+import { redactPii } from '../../../shared/export/index.ts';
+import { type Annotation, exportOptionsSchema } from '../../../shared/index.ts';
+import { makeAnnotation } from '../../support/annotation-factory.ts';
 import { parseJsonl, runExport } from './export-helpers.ts';
 import { annotations } from './fixture.ts';
 import { validateExport } from './validators.ts';
@@ -259,7 +259,7 @@ describe('streaming', () => {
         yield item;
       }
     }
-    const { exportDataset, collectExport } = await import('../../shared/export/index.ts');
+    const { exportDataset, collectExport } = await import('../../../shared/export/index.ts');
     const { comparisons } = await import('./fixture.ts');
     const run = exportDataset(
       slowly(annotations),

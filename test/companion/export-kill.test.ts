@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../companion/src/support/data-dir.ts';
 import type { Annotation } from '../../shared/index.ts';
+import { validateExport } from '../shared/export/validators.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
-import { validateExport } from './validators.ts';
 
 const COUNT = 40_000;
 const filler = 'The reset pin sits behind a small hole on the back panel. '.repeat(8);

@@ -1,4 +1,4 @@
-import type { Annotation, Comparison, Message } from '../../shared/index.ts';
+import type { Annotation, Comparison, Message } from '../../../shared/index.ts';
 
 /**
  * The fixed annotation set of the golden tests: one conversation per rule (docs/export.md), with

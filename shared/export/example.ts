@@ -1,0 +1,45 @@
+import type { Message } from '../message.ts';
+import type { Provenance } from './sidecar.ts';
+
+/** A context with its leading system prompt lifted out: what every format builds on. */
+export interface Prompt {
+  system: string | null;
+  turns: Message[];
+}
+
+/** A supervised example: the prompt, and the approved or corrected target. */
+export interface SftExample {
+  kind: 'sft';
+  prompt: Prompt;
+  target: string;
+  /** Per turn of `prompt.turns`: whether an earlier assistant turn was approved (trained) or not. */
+  approvedTurns: boolean[];
+}
+/** A preference pair over the same prompt. */
+export interface PairExample {
+  kind: 'pair';
+  prompt: Prompt;
+  chosen: string;
+  rejected: string;
+  /** Score gap / 100 when both sides have scores. */
+  margin: number | null;
+}
+/** One labelled completion (KTO). */
+export interface KtoExample {
+  kind: 'kto';
+  prompt: Prompt;
+  completion: string;
+  label: boolean;
+}
+export type Example = SftExample | PairExample | KtoExample;
+
+/** An example together with the annotations (and comparison) it came from. */
+export interface Candidate extends Provenance {
+  example: Example;
+}
+
+/** Where the pairing modules hand their results: a pair to write, or a reason (counted) for none. */
+export interface CandidateSink {
+  skip(reason: string, count?: number): void;
+  emit(candidate: Candidate): void;
+}

@@ -1,0 +1,12 @@
+import { assistant, chatMessages } from '../format-helpers.ts';
+import { defineExportFormat } from './define-export-format.ts';
+
+/** TRL's SFTTrainer, conversational language modeling: the whole conversation is one `messages` list. */
+export default defineExportFormat({
+  id: 'trl-sft',
+  kind: 'sft',
+  explain: '{"messages":[system?, …context, assistant target]} (TRL conversational language modeling)',
+  build(ex) {
+    return { value: { messages: [...chatMessages(ex.prompt), assistant(ex.target)] } };
+  },
+});

@@ -1,0 +1,99 @@
+import type { Annotation } from '../annotation.ts';
+import type { RedactionCounts } from './redact.ts';
+
+export type SplitName = 'train' | 'validation';
+
+export interface ExportSummary {
+  format: string;
+  annotationsRead: number;
+  comparisonsRead: number;
+  /** Lines written, in all files. */
+  examplesWritten: number;
+  lines: Record<SplitName, number>;
+  /** Lines that are preference pairs (pair formats only). */
+  pairs: number;
+  /** KTO lines by label. */
+  labels: { desirable: number; undesirable: number };
+  /** Why annotations, candidate pairs or examples produced no line; reason → count. */
+  skipped: Record<string, number>;
+  redactions: RedactionCounts & { total: number };
+  warnings: string[];
+}
+
+/** A summary with nothing counted yet. Key order is the sidecar's: keep it. */
+export function emptySummary(format: string): ExportSummary {
+  return {
+    format,
+    annotationsRead: 0,
+    comparisonsRead: 0,
+    examplesWritten: 0,
+    lines: { train: 0, validation: 0 },
+    pairs: 0,
+    labels: { desirable: 0, undesirable: 0 },
+    skipped: {},
+    redactions: { email: 0, phone: 0, apiKey: 0, total: 0 },
+    warnings: [],
+  };
+}
+
+/** The sidecar's last line: the whole export's summary. */
+export function summaryLine(summary: ExportSummary): string {
+  return `${JSON.stringify({ summary })}\n`;
+}
+
+/** Where a line came from, as its sidecar line records it. */
+export interface Provenance {
+  /** What made this line: `correction`, `thumb-up`, `score-gap`, `comparison`, `stored`, … */
+  basis: string;
+  /** Annotations behind the line, chosen side first for pairs. */
+  sources: Annotation[];
+  comparisonId?: string;
+}
+
+/** What a sidecar line says about the line it stands beside. */
+export interface SidecarEntry {
+  split: SplitName;
+  /** The line's number in its file, from 1. */
+  lineNo: number;
+  /** The 53-bit hash of the line's JSON text: the example id. */
+  hash: number;
+  kind: string;
+  provenance: Provenance;
+  label?: boolean;
+}
+
+/** The sidecar line of one written line (with its `\n`). */
+export function metaLine({ split, lineNo, hash, kind, provenance, label }: SidecarEntry): string {
+  const { sources } = provenance;
+  return `${JSON.stringify({
+    line: lineNo,
+    split,
+    example_id: hash.toString(16).padStart(14, '0'),
+    kind,
+    basis: provenance.basis,
+    ...(label === undefined ? {} : { label }),
+    ...(provenance.comparisonId ? { comparison_id: provenance.comparisonId } : {}),
+    annotation_ids: sources.map((a) => a.id),
+    annotators: [...new Set(sources.map((a) => a.annotator))],
+    tags: [...new Set(sources.flatMap((a) => a.tags))],
+    comments: sources.map((a) => a.comment).filter((comment) => comment !== ''),
+    scores: sources.map((a) => ({ annotation_id: a.id, thumb: a.thumb, score: a.score })),
+    // Only when some source answered a rubric, so lines without rubrics stay as they were.
+    ...rubricsOf(sources),
+    sources: sources.map((a) => ({
+      site: a.site,
+      conversation_id: a.conversationId,
+      message_id: a.messageId,
+      model: a.model,
+      url: a.url,
+    })),
+  })}\n`;
+}
+
+/** Rubric answers of the sources behind a sidecar line: `{ rubrics: [{annotation_id, version, answers}] }` or nothing. */
+function rubricsOf(sources: readonly Annotation[]) {
+  const rubrics = sources.flatMap((a) =>
+    a.rubric ? [{ annotation_id: a.id, version: a.rubric.version, answers: a.rubric.answers }] : [],
+  );
+  return rubrics.length > 0 ? { rubrics } : {};
+}
