@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import { type Request, type Response, Router } from 'express';
 import { type ExportRun, exportDataset, type SplitName, summaryLine } from '../../../shared/export/index.ts';
-import { type Annotation, type Comparison, type ExportOptions, exportOptionsSchema } from '../../../shared/index.ts';
-import { HttpError, parseOrThrow } from '../http-error.ts';
+import { type Annotation, API, type Comparison, type ExportOptions } from '../../../shared/index.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /**
  * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,
@@ -36,56 +35,38 @@ export function exportFileName(format: string, part: SplitName | null, sidecar: 
   return `margin-${format}${part ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
 }
 
-// Query keys that choose what to send rather than what to export.
-const RESPONSE_KEYS = ['part', 'sidecar'] as const;
-
 /**
  * `GET /api/v1/export?format=…&site=…`: streams the dataset (or, with `sidecar=1`, its sidecar ending
  * in the summary). With `split`, `part=train|validation` picks the file (train by default).
  */
-export function exportRouter(store: ExportSource): Router {
-  const router = Router();
-  router.get('/api/v1/export', async (req: Request, res: Response) => {
-    const query = { ...(req.query as Record<string, unknown>) };
-    const part = query.part ?? 'train';
-    const sidecar = query.sidecar === '1' || query.sidecar === 'true';
-    for (const key of RESPONSE_KEYS) delete query[key];
-    if (part !== 'train' && part !== 'validation') {
-      throw new HttpError(400, 'invalid_request', 'part must be "train" or "validation".');
-    }
-    const options = parseOrThrow(exportOptionsSchema, query, 'export query');
-    if (part === 'validation' && options.split === undefined) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        'part=validation needs split (the fraction of conversations for train).',
-      );
-    }
-    const name = exportFileName(options.format, options.split === undefined ? null : part, sidecar);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/jsonl; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
-    res.setHeader('Cache-Control', 'no-store');
+export function exportRoutes(store: ExportSource): RouteDefinition[] {
+  return [
+    defineRoute(API.export.download, async ({ query: { options, part, sidecar }, res }) => {
+      const name = exportFileName(options.format, options.split === undefined ? null : part, sidecar);
+      res.status(200);
+      res.setHeader('Content-Type', 'application/jsonl; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+      res.setHeader('Cache-Control', 'no-store');
 
-    let closed = false;
-    res.once('close', () => {
-      closed = true;
-    });
-    const run = exportFromStore(store, options);
-    try {
-      for await (const record of run.records) {
-        if (closed) break; // the client went away: stop reading the store
-        if (record.split !== part) continue;
-        if (!res.write(sidecar ? record.meta : record.line))
-          await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      let closed = false;
+      res.once('close', () => {
+        closed = true;
+      });
+      const run = exportFromStore(store, options);
+      try {
+        for await (const record of run.records) {
+          if (closed) break; // the client went away: stop reading the store
+          if (record.split !== part) continue;
+          if (!res.write(sidecar ? record.meta : record.line))
+            await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        if (closed) return;
+        if (sidecar) res.write(summaryLine(run.summary()));
+        res.end();
+      } catch (error) {
+        // The status line is gone already: cut the connection so the client never sees a complete-looking file.
+        res.destroy(error as Error);
       }
-      if (closed) return;
-      if (sidecar) res.write(summaryLine(run.summary()));
-      res.end();
-    } catch (error) {
-      // The status line is gone already: cut the connection so the client never sees a complete-looking file.
-      res.destroy(error as Error);
-    }
-  });
-  return router;
+    }),
+  ];
 }
