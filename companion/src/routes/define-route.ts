@@ -1,4 +1,4 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import {
   describeIssues,
   ignoredBodySchema,
@@ -79,6 +79,14 @@ export interface MountOptions {
 
 type RouterMethod = 'get' | 'post' | 'patch' | 'delete';
 
+/** The handler `mountRoutes` registered for each contract, so a check can tell them from routes mounted by hand. */
+const mountedContracts = new WeakMap<object, RouteContract>();
+
+/** The contract an Express route handler was mounted from, if `mountRoutes` mounted it. */
+export function contractOf(handler: unknown): RouteContract | undefined {
+  return typeof handler === 'function' ? mountedContracts.get(handler) : undefined;
+}
+
 /**
  * Mounts each route with its contract's method and path, in the order given. Before the handler:
  * the access check, the guard, the parameters, then the query and body, each with its schema (a 400
@@ -88,7 +96,7 @@ export function mountRoutes(definitions: readonly RouteDefinition[], options: Mo
   const router = Router();
   for (const definition of definitions) {
     const { route } = definition;
-    router[route.method.toLowerCase() as RouterMethod](route.path, async (req, res, next) => {
+    const handler: RequestHandler = async (req, res, next) => {
       authorize(route, res);
       definition.guard?.(req);
       const rawParams = req.params as Record<string, string>;
@@ -102,7 +110,9 @@ export function mountRoutes(definitions: readonly RouteDefinition[], options: Mo
       if (route.response.kind !== 'json' || result === undefined) return;
       if (options.checkResponses) checkResponse(route, res.statusCode, result);
       res.json(result);
-    });
+    };
+    mountedContracts.set(handler, route);
+    router[route.method.toLowerCase() as RouterMethod](route.path, handler);
   }
   return router;
 }
