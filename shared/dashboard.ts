@@ -1,27 +1,13 @@
 import { z } from 'zod';
-import { type Annotation, tagSchema, thumbSchema } from './annotation.ts';
+import { annotationSchema, tagSchema, thumbSchema } from './annotation.ts';
 import { exportOptionsSchema, toEpoch } from './export-options.ts';
 import { LIMITS } from './limits.ts';
 
 /**
- * The dashboard's API (companion/src/routes/annotations.ts and its siblings; docs/dashboard.md).
- * Filters are the export's own field schemas, so the dashboard and `margin export` select the same
- * annotations for the same choices.
+ * The dashboard's schemas (the routes: shared/api/annotations.ts and shared/api/dashboard.ts;
+ * docs/dashboard.md). Filters are the export's own field schemas, so the dashboard and `margin export`
+ * select the same annotations for the same choices.
  */
-export const DASHBOARD_ROUTES = {
-  annotations: '/api/v1/annotations',
-  annotationFacets: '/api/v1/annotations/facets',
-  annotation: '/api/v1/annotations/:id',
-  insights: '/api/v1/insights',
-  exportPreview: '/api/v1/export/preview',
-  signInCodes: '/api/v1/sign-in/codes',
-  signIn: '/api/v1/sign-in',
-  settings: '/api/v1/settings',
-  rotateToken: '/api/v1/token/rotate',
-  backup: '/api/v1/backup',
-  restore: '/api/v1/backup/restore',
-} as const;
-
 const exportShape = exportOptionsSchema.shape;
 
 /** The export's filters, with the same parsing (comma lists, dates, booleans as strings). */
@@ -89,44 +75,47 @@ export const annotationListQuerySchema = refineFilters(
 export type AnnotationListQuery = z.output<typeof annotationListQuerySchema>;
 export type AnnotationListQueryInput = z.input<typeof annotationListQuerySchema>;
 
+const count = z.int().min(0);
+
 /** One line of the table: what it shows, without the conversation. */
-export interface AnnotationRow {
-  id: string;
-  site: string;
-  model: string | null;
-  annotator: string;
-  thumb: 'up' | 'down' | null;
-  score: number | null;
-  tags: string[];
+export const annotationRowSchema = z.strictObject({
+  id: z.string(),
+  site: z.string(),
+  model: z.string().nullable(),
+  annotator: z.string(),
+  thumb: thumbSchema.nullable(),
+  score: z.number().nullable(),
+  tags: z.array(z.string()),
   /** The first 160 characters of the comment and of the response. */
-  commentExcerpt: string;
-  responseExcerpt: string;
-  hasCorrection: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+  commentExcerpt: z.string(),
+  responseExcerpt: z.string(),
+  hasCorrection: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AnnotationRow = z.infer<typeof annotationRowSchema>;
 
-export interface AnnotationListResponse {
+export const annotationListResponseSchema = z.strictObject({
   /** Annotations matching the query, in all. */
-  total: number;
-  offset: number;
-  rows: AnnotationRow[];
+  total: count,
+  offset: count,
+  rows: z.array(annotationRowSchema),
   /** Changes not yet in the search index (after a large sync); the answer may miss them for a moment. */
-  pendingIndex: number;
-}
+  pendingIndex: count,
+});
+export type AnnotationListResponse = z.infer<typeof annotationListResponseSchema>;
 
-export interface FacetCount {
-  value: string;
-  count: number;
-}
+export const facetCountSchema = z.strictObject({ value: z.string(), count });
+export type FacetCount = z.infer<typeof facetCountSchema>;
 
 /** `GET /api/v1/annotations/facets`: the values the filters offer, with how many live annotations have each. */
-export interface AnnotationFacets {
-  sites: FacetCount[];
-  models: FacetCount[];
-  annotators: FacetCount[];
-  tags: FacetCount[];
-}
+export const annotationFacetsSchema = z.strictObject({
+  sites: z.array(facetCountSchema),
+  models: z.array(facetCountSchema),
+  annotators: z.array(facetCountSchema),
+  tags: z.array(facetCountSchema),
+});
+export type AnnotationFacets = z.infer<typeof annotationFacetsSchema>;
 
 /** `PATCH /api/v1/annotations/:id`: the fields a person may correct, against the revision they saw. */
 export const annotationEditSchema = z.strictObject({
@@ -144,53 +133,59 @@ export type AnnotationEdit = z.infer<typeof annotationEditSchema>;
 export const annotationDeleteQuerySchema = z.strictObject({ baseRevision: wholeNumber(1, Number.MAX_SAFE_INTEGER) });
 
 /** The stored version after an edit or delete, and its sequence number (sync pulls bring it to the extension). */
-export interface AnnotationWriteResponse {
-  annotation: Annotation;
-  seq: number;
-}
+export const annotationWriteResponseSchema = z.strictObject({ annotation: annotationSchema, seq: z.int().min(1) });
+export type AnnotationWriteResponse = z.infer<typeof annotationWriteResponseSchema>;
 
 /** `GET /api/v1/insights`: aggregates over the annotations the filters select. */
-export interface InsightGroup {
-  key: string;
-  count: number;
-  up: number;
-  down: number;
+export const insightGroupSchema = z.strictObject({
+  key: z.string(),
+  count,
+  up: count,
+  down: count,
   /** up / (up + down), or null without thumbs. */
-  upRate: number | null;
+  upRate: z.number().nullable(),
   /** Mean of the scores given, or null without scores. */
-  meanScore: number | null;
-}
-export interface InsightsResponse {
-  total: number;
-  /** One entry per UTC day with annotations created that day. */
-  days: { day: string; count: number; up: number; down: number }[];
-  sites: InsightGroup[];
-  models: InsightGroup[];
-  /** Ten buckets: 0–9, 10–19, …, 90–100. */
-  scoreHistogram: number[];
-  /** The most used tags, most first. */
-  tags: FacetCount[];
-  pendingIndex: number;
-}
-
-export const signInRequestSchema = z.strictObject({
-  code: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'not a sign-in code'),
+  meanScore: z.number().nullable(),
 });
-export interface SignInCodeResponse {
-  code: string;
-  expiresAt: string;
-  /** The dashboard address that signs in with the code (the code is in the fragment: never sent to a server). */
-  url: string;
-}
-export interface SignInResponse {
-  token: string;
-}
+export type InsightGroup = z.infer<typeof insightGroupSchema>;
 
-export interface SettingsResponse {
-  version: string;
-  dataDir: string;
-  databaseFile: string;
-}
+export const insightsResponseSchema = z.strictObject({
+  total: count,
+  /** One entry per UTC day with annotations created that day. */
+  days: z.array(z.strictObject({ day: z.string(), count, up: count, down: count })),
+  sites: z.array(insightGroupSchema),
+  models: z.array(insightGroupSchema),
+  /** Ten buckets: 0–9, 10–19, …, 90–100. */
+  scoreHistogram: z.array(count),
+  /** The most used tags, most first. */
+  tags: z.array(facetCountSchema),
+  pendingIndex: count,
+});
+export type InsightsResponse = z.infer<typeof insightsResponseSchema>;
+
+/** A one-time sign-in code: it works once, for two minutes. */
+const signInCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'not a sign-in code');
+
+export const signInRequestSchema = z.strictObject({ code: signInCodeSchema });
+
+export const signInCodeResponseSchema = z.strictObject({
+  code: signInCodeSchema,
+  expiresAt: z.iso.datetime({ offset: true }),
+  /** The dashboard address that signs in with the code (the code is in the fragment: never sent to a server). */
+  url: z.string(),
+});
+export type SignInCodeResponse = z.infer<typeof signInCodeResponseSchema>;
+
+/** The sign-in exchange and a token rotation both answer the token. */
+export const tokenResponseSchema = z.strictObject({ token: z.string() });
+export type SignInResponse = z.infer<typeof tokenResponseSchema>;
+
+export const settingsResponseSchema = z.strictObject({
+  version: z.string(),
+  dataDir: z.string(),
+  databaseFile: z.string(),
+});
+export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
 
 /** `POST /api/v1/backup/restore`: a chunk of a JSONL backup, imported like `margin import`. */
 export const restoreChunkSchema = z.strictObject({
@@ -199,12 +194,13 @@ export const restoreChunkSchema = z.strictObject({
   lines: z.array(z.string()).max(10_000),
 });
 export type RestoreChunk = z.infer<typeof restoreChunkSchema>;
-export interface RestoreResponse {
-  lines: number;
-  accepted: number;
-  unchanged: number;
-  superseded: number;
-  rejected: number;
+export const restoreResponseSchema = z.strictObject({
+  lines: count,
+  accepted: count,
+  unchanged: count,
+  superseded: count,
+  rejected: count,
   /** "line 12: score: …", the first 100 of them. */
-  problems: string[];
-}
+  problems: z.array(z.string()),
+});
+export type RestoreResponse = z.infer<typeof restoreResponseSchema>;

@@ -9,14 +9,9 @@ import { refuseProtoKey } from './review-form.ts';
  * `trace_id` and becomes an annotation of site `api`; feedback names the trace and is recorded as that
  * trace's annotation by its `source`, so the same trace and source update one annotation instead of
  * piling up duplicates. Field names follow the feedback APIs people already call (`trace_id`, `value`,
- * `weight`, `metadata`), so a Portkey-style feedback body works as it is.
+ * `weight`, `metadata`), so a Portkey-style feedback body works as it is. The routes are in
+ * shared/api/feedback.ts.
  */
-export const FEEDBACK_ROUTES = {
-  log: { method: 'POST', path: '/api/v1/logs' },
-  getLog: { method: 'GET', path: '/api/v1/logs/:traceId' },
-  feedback: { method: 'POST', path: '/api/v1/feedback' },
-} as const;
-
 /** Site of logged calls and their feedback. */
 export const API_SITE = 'api';
 /** The source (annotator) of a log, and of feedback that names none. */

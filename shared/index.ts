@@ -1,4 +1,5 @@
 export * from './annotation.ts';
+export * from './api/index.ts';
 export * from './api-error.ts';
 export * from './comparison.ts';
 export * from './dashboard.ts';

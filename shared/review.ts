@@ -7,17 +7,8 @@ import { formValueSchema, refuseProtoKey, reviewFormSchema } from './review-form
 /**
  * The review queue: a pipeline asks a person to approve or reject something, with a few typed fields,
  * and waits for the answer. docs/reviews.md describes the lifecycle; the routes are in
- * companion/src/routes/reviews.ts.
+ * shared/api/reviews.ts.
  */
-export const REVIEW_ROUTES = {
-  create: { method: 'POST', path: '/api/v1/reviews' },
-  list: { method: 'GET', path: '/api/v1/reviews' },
-  counts: { method: 'GET', path: '/api/v1/reviews/counts' },
-  get: { method: 'GET', path: '/api/v1/reviews/:id' },
-  decide: { method: 'POST', path: '/api/v1/reviews/:id/decision' },
-  cancel: { method: 'POST', path: '/api/v1/reviews/:id/cancel' },
-} as const;
-
 export const REVIEW_LIMITS = {
   titleChars: 200,
   descriptionChars: 20_000,

@@ -5,15 +5,9 @@ import { type Comparison, comparisonSchema } from './comparison.ts';
 
 /**
  * The sync contract between the extension (or any client) and the companion. See docs/sync-protocol.md
- * for the rules behind these shapes: sequence numbers, the conflict order and tombstones.
+ * for the rules behind these shapes: sequence numbers, the conflict order and tombstones; the routes
+ * are in shared/api/sync.ts.
  */
-export const SYNC_ROUTES = {
-  push: { method: 'POST', path: '/api/v1/sync/push' },
-  pull: { method: 'GET', path: '/api/v1/sync/pull' },
-  stats: { method: 'GET', path: '/api/v1/stats' },
-  health: { method: 'GET', path: '/api/v1/health' },
-} as const;
-
 export const SYNC_LIMITS = {
   /** Records (annotations + comparisons) in one push. */
   maxRecordsPerPush: 1_000,

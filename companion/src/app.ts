@@ -8,13 +8,14 @@ import { corsPreflight, originCheck } from './middleware/origin-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { ReviewService } from './reviews/review-service.ts';
-import { type DashboardDeps, dashboardApi, dashboardFiles } from './routes/dashboard.ts';
-import { exportRouter } from './routes/export.ts';
-import { feedbackRouter } from './routes/feedback.ts';
-import { healthRouter } from './routes/health.ts';
-import { reviewsRouter } from './routes/reviews.ts';
-import { statsRouter } from './routes/stats.ts';
-import { syncRouter } from './routes/sync.ts';
+import { type DashboardDeps, dashboardFileRoutes, dashboardRoutes } from './routes/dashboard.ts';
+import { mountRoutes } from './routes/define-route.ts';
+import { exportRoutes } from './routes/export.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
+import { healthRoutes } from './routes/health.ts';
+import { reviewsRoutes } from './routes/reviews.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { syncRoutes } from './routes/sync.ts';
 import type { SyncStore } from './storage/store.ts';
 import type { Logger } from './support/logger.ts';
 import { silentLogger } from './support/logger.ts';
@@ -45,16 +46,25 @@ export interface AppDeps {
   extraAllowedHosts?: readonly string[];
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
+  /**
+   * Check every JSON answer against its route's response schema (a mismatch is a logged 500). On by
+   * default under tests (`NODE_ENV=test`) and in development; off otherwise, where it would only cost.
+   */
+  checkResponses?: boolean;
 }
 
 /**
  * Builds the companion's HTTP app without listening, so tests run it on port 0. The boundary runs in
  * this order on every request: Host, Origin (and CORS preflight), token, rate limit, body type and
- * size, schema; then the route, a 404, or the one error handler.
+ * size, schema; then the route, a 404, or the one error handler. Every route is a contract of
+ * shared/api, mounted by routes/define-route.ts.
  */
 export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? (() => new Date());
+  const mount = {
+    checkResponses: deps.checkResponses ?? ['test', 'development'].includes(process.env.NODE_ENV ?? ''),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -64,18 +74,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(hostCheck(deps.extraAllowedHosts));
   app.use(originCheck());
   app.use(corsPreflight());
-  if (deps.dashboard) app.use(dashboardFiles(deps.dashboard.distDir));
+  if (deps.dashboard) app.use(mountRoutes(dashboardFileRoutes(deps.dashboard.distDir), mount));
   app.use(requireToken(deps.verifyToken));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
 
-  app.use(healthRouter(deps.version));
-  app.use(syncRouter({ store: deps.store, clock }));
-  app.use(statsRouter(deps.store));
-  app.use(exportRouter(deps.store));
-  if (deps.reviews) app.use(reviewsRouter(deps.reviews));
-  if (deps.feedback) app.use(feedbackRouter(deps.feedback));
-  if (deps.dashboard) app.use(dashboardApi(deps.dashboard, { syncStore: deps.store, version: deps.version, clock }));
+  app.use(
+    mountRoutes(
+      [
+        ...healthRoutes(deps.version),
+        ...syncRoutes({ store: deps.store, clock }),
+        ...statsRoutes(deps.store),
+        ...exportRoutes(deps.store),
+        ...(deps.reviews ? reviewsRoutes(deps.reviews) : []),
+        ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
+        ...(deps.dashboard
+          ? dashboardRoutes(deps.dashboard, { syncStore: deps.store, version: deps.version, clock })
+          : []),
+      ],
+      mount,
+    ),
+  );
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -1,34 +1,66 @@
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema } from '../../shared/index.ts';
+import {
+  API,
+  API_ROUTES,
+  apiErrorSchema,
+  ignoredBodySchema,
+  isJsonRoute,
+  isPublicRoute,
+  parseRouteResult,
+  type RouteContract,
+  tokenResponseSchema,
+} from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
+import { prepareFixtures, type RouteFixtures, sampleRequest } from './support/route-samples.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
 const CHROME_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const FIREFOX_ORIGIN = 'moz-extension://0f8fad5b-d9cb-469f-a165-70867728950e';
 
-/** Every route, with a request that would succeed given a right Host, Origin and token. */
-function routes(): Array<{ name: string; method: string; path: string; body?: string; public?: boolean }> {
-  return [
-    { name: 'health', method: 'GET', path: '/api/v1/health', public: true },
-    {
-      name: 'push',
-      method: 'POST',
-      path: '/api/v1/sync/push',
-      body: JSON.stringify(pushBody([makeAnnotation()])),
-    },
-    { name: 'pull', method: 'GET', path: '/api/v1/sync/pull?since=0&limit=10' },
-    { name: 'stats', method: 'GET', path: '/api/v1/stats' },
-    { name: 'reviews', method: 'GET', path: '/api/v1/reviews?status=all' },
-    { name: 'review counts', method: 'GET', path: '/api/v1/reviews/counts' },
-    { name: 'unknown route', method: 'GET', path: '/api/v1/nope' },
-    // Not a dashboard file: falls through to the token check (the dashboard's files: dashboard-api.test.ts).
-    { name: 'non-API path', method: 'GET', path: '/no-such-file.js' },
-    { name: 'unknown POST', method: 'POST', path: '/api/v1/sync/other', body: '{}' },
-    { name: 'DELETE', method: 'DELETE', path: '/api/v1/sync/push' },
-  ];
+interface MatrixRoute {
+  name: string;
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** The table's contract; none for the requests no route answers. */
+  contract?: RouteContract;
+  public?: boolean;
+  /** Statuses with a right Host, Origin and token. */
+  expect: number[];
+}
+
+/** Requests that match no route of the table: they must behave like the rest (and then be a 404). */
+const UNROUTED: MatrixRoute[] = [
+  { name: 'unknown route', method: 'GET', path: '/api/v1/nope', expect: [404] },
+  // Not a dashboard file: falls through to the token check (the dashboard's files: dashboard-api.test.ts).
+  { name: 'non-API path', method: 'GET', path: '/no-such-file.js', expect: [404] },
+  { name: 'unknown POST', method: 'POST', path: '/api/v1/sync/other', body: '{}', expect: [404] },
+  { name: 'DELETE', method: 'DELETE', path: '/api/v1/sync/push', expect: [404] },
+];
+
+/**
+ * Every route of the table (shared/api), each with a request that would succeed given a right Host,
+ * Origin and token (test/companion/support/route-samples.ts), then the unrouted requests. A route
+ * added to the table is in every matrix below without a change here.
+ */
+async function routes(fixtures: RouteFixtures): Promise<MatrixRoute[]> {
+  const table = await Promise.all(
+    API_ROUTES.map(async (contract) => {
+      const { expect: statuses, ...request } = await sampleRequest(contract, fixtures);
+      return {
+        name: contract.id,
+        ...request,
+        contract,
+        public: isPublicRoute(contract),
+        expect: statuses,
+      } satisfies MatrixRoute;
+    }),
+  );
+  return [...table, ...UNROUTED];
 }
 
 function expectError(response: RawResponse, status: number, code: string) {
@@ -37,8 +69,12 @@ function expectError(response: RawResponse, status: number, code: string) {
   expect(body.error.code).toBe(code);
 }
 
-function expectInert(response: RawResponse) {
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
+/**
+ * `file`: a route that answers a file (its content type is its own), not JSON. `data`: a successful
+ * answer, which may hold what the route is for (the settings page shows the data directory).
+ */
+function expectInert(response: RawResponse, file = false, data = false) {
+  if (!file) expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(response.headers['x-content-type-options']).toBe('nosniff');
   expect(response.headers['cache-control']).toBe('no-store');
   expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
@@ -46,14 +82,17 @@ function expectInert(response: RawResponse) {
   expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   expect(response.headers['access-control-allow-origin']).not.toBe('*');
   // Nothing internal leaks: stack frames, file paths, SQL.
-  expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/work\/|\/tmp\/|SQLITE|sqlite|SELECT|INSERT/);
+  if (!data)
+    expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/work\/|\/tmp\/|SQLITE|sqlite|SELECT|INSERT/);
 }
 
 describe('companion boundary', () => {
   let server: TestServer;
+  let fixtures: RouteFixtures;
 
   beforeAll(async () => {
     server = await startTestServer();
+    fixtures = await prepareFixtures(server);
   });
   afterAll(() => server.close());
 
@@ -79,10 +118,10 @@ describe('companion boundary', () => {
 
     it('refuses every route, method and token state with a bad or missing Host, before reading the token or body', async () => {
       const before = server.countRows('annotations');
-      for (const route of routes()) {
+      for (const route of await routes(fixtures)) {
         for (const host of [...badHosts(server.port), undefined]) {
           for (const token of [server.token, null]) {
-            const headers: Record<string, string> = { 'content-type': 'application/json' };
+            const headers: Record<string, string> = { 'content-type': 'application/json', ...route.headers };
             if (host !== undefined) headers.host = host;
             const response = await rawRequest(server.port, {
               method: route.method,
@@ -137,12 +176,12 @@ describe('companion boundary', () => {
 
     it('refuses any other origin on every route, even with a valid token, and changes nothing', async () => {
       const before = server.countRows('annotations');
-      for (const route of routes()) {
+      for (const route of await routes(fixtures)) {
         for (const origin of badOrigins(server.port)) {
           const response = await server.send({
             method: route.method,
             path: route.path,
-            headers: { origin, 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...route.headers, origin },
             ...(route.body ? { body: route.body } : {}),
           });
           expectError(response, 403, 'forbidden_origin');
@@ -191,7 +230,7 @@ describe('companion boundary', () => {
   });
 
   describe('token', () => {
-    it('is required on every route but health, and health returns no data', async () => {
+    it('is required on every route but the public ones, which return no data', async () => {
       const wrong = [
         null,
         'x'.repeat(43),
@@ -200,23 +239,33 @@ describe('companion boundary', () => {
         server.token.toUpperCase(),
         '',
       ];
-      for (const route of routes()) {
-        for (const token of wrong) {
+      const publicRoutes = API_ROUTES.filter(isPublicRoute);
+      expect(publicRoutes.map((route) => route.id).sort()).toEqual([
+        'dashboard.files',
+        'dashboard.signIn',
+        'sync.health',
+      ]);
+      for (const token of wrong) {
+        // Fresh requests each time: the sign-in exchange spends its one-time code.
+        for (const route of await routes(fixtures)) {
           const response = await server.send({
             method: route.method,
             path: route.path,
             token,
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...route.headers },
             ...(route.body ? { body: route.body } : {}),
           });
-          if (route.public) {
-            expect(response.status).toBe(200);
-            expect(Object.keys(response.json() as object).sort()).toEqual(['ok', 'version']);
+          if (route.public && route.contract) {
+            expect(route.expect, route.name).toContain(response.status);
+            if (isJsonRoute(route.contract)) {
+              // Health answers `{ ok, version }` and nothing else (its schema is strict); sign-in, the token for a valid code.
+              expect(parseRouteResult(route.contract, response.json()).success, route.name).toBe(true);
+            }
           } else {
             expectError(response, 401, 'unauthorized');
             expect(response.headers['www-authenticate']).toBe('Bearer');
           }
-          expectInert(response);
+          expectInert(response, route.contract?.response.kind === 'file');
         }
       }
       for (const authorization of [
@@ -230,28 +279,30 @@ describe('companion boundary', () => {
       }
     });
 
-    it('with the token, known routes answer and unknown routes are 404', async () => {
-      for (const route of routes()) {
+    it('with the token, every route of the table answers as its contract says, and unknown routes are 404', async () => {
+      const all = await routes(fixtures);
+      // Last: it replaces the token the others present.
+      const ordered = [
+        ...all.filter((route) => route.contract !== API.dashboard.rotateToken),
+        ...all.filter((route) => route.contract === API.dashboard.rotateToken),
+      ];
+      for (const route of ordered) {
         const response = await server.send({
           method: route.method,
           path: route.path,
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...route.headers },
           ...(route.body ? { body: route.body } : {}),
         });
-        const expected: Record<string, number> = {
-          health: 200,
-          push: 200,
-          pull: 200,
-          stats: 200,
-          reviews: 200,
-          'review counts': 200,
-          'unknown route': 404,
-          'non-API path': 404,
-          'unknown POST': 404,
-          DELETE: 404,
-        };
-        expect(response.status, route.name).toBe(expected[route.name]);
-        expectInert(response);
+        expect(route.expect, `${route.name}: ${response.status} ${response.text.slice(0, 300)}`).toContain(
+          response.status,
+        );
+        if (route.contract && isJsonRoute(route.contract)) {
+          const parsed = parseRouteResult(route.contract, response.json());
+          expect(parsed.error?.issues, route.name).toBeUndefined();
+        }
+        expectInert(response, route.contract?.response.kind === 'file', response.status < 300);
+        if (route.contract === API.dashboard.rotateToken)
+          server.token = tokenResponseSchema.parse(response.json()).token;
       }
     });
 
@@ -389,6 +440,51 @@ describe('companion boundary', () => {
         const response = await server.send({ path: `/api/v1/sync/pull?${query}` });
         expectError(response, 400, 'invalid_request');
         expect(apiErrorSchema.parse(response.json()).error.issues?.[0]?.path, query).toBe(path);
+      }
+    });
+  });
+
+  describe('error shape, route by route', () => {
+    it('answers a query with an unknown parameter on every route that reads one with 400 and the issues', async () => {
+      const withQuery = (await routes(fixtures)).filter((route) => route.contract?.query);
+      expect(withQuery.length).toBeGreaterThan(5);
+      for (const route of withQuery) {
+        const response = await server.send({
+          method: route.method,
+          path: `${route.path}${route.path.includes('?') ? '&' : '?'}nonsense=1`,
+          headers: { 'content-type': 'application/json', ...route.headers },
+          ...(route.body ? { body: route.body } : {}),
+        });
+        expectError(response, 400, 'invalid_request');
+        const { error } = apiErrorSchema.parse(response.json());
+        expect(error.message, route.name).toBe(
+          `The ${route.contract?.names?.query ?? 'query'} is invalid; see issues.`,
+        );
+        expect(error.issues?.length, route.name).toBeGreaterThan(0);
+        expectInert(response);
+      }
+    });
+
+    it('answers a body with an unknown field on every route that reads one with 400 and the issues', async () => {
+      const withBody = (await routes(fixtures)).filter(
+        (route) => route.contract?.body && route.contract.body !== ignoredBodySchema,
+      );
+      expect(withBody.length).toBeGreaterThan(5);
+      for (const route of withBody) {
+        const response = await server.send({
+          method: route.method,
+          path: route.path,
+          headers: { 'content-type': 'application/json', ...route.headers },
+          body: JSON.stringify({ ...(JSON.parse(route.body ?? '{}') as object), nonsense: 1 }),
+        });
+        expectError(response, 400, 'invalid_request');
+        const { error } = apiErrorSchema.parse(response.json());
+        expect(error.message, route.name).toBe(`The ${route.contract?.names?.body ?? 'body'} is invalid; see issues.`);
+        expect(
+          error.issues?.map((issue) => issue.path),
+          route.name,
+        ).toContain('(root)');
+        expectInert(response);
       }
     });
   });

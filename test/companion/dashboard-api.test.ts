@@ -19,11 +19,12 @@ import type {
   SignInCodeResponse,
   SyncPullResponse,
 } from '../../shared/index.ts';
-import { apiErrorSchema } from '../../shared/index.ts';
+import { API, apiErrorSchema, isPublicRoute } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
+import { prepareFixtures, type SampleRequest, sampleRequest } from './support/route-samples.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
 const CHROME_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -53,23 +54,17 @@ function expectError(response: RawResponse, status: number, code: string) {
   expect(apiErrorSchema.parse(response.json()).error.code).toBe(code);
 }
 
-/** Every dashboard data route, with a request that succeeds given a right Host, Origin and token. */
-function dataRoutes(id: string): { method: string; path: string; body?: string; headers?: Record<string, string> }[] {
-  const body = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
-  return [
-    { method: 'GET', path: '/api/v1/annotations?q=reset&sort=score' },
-    { method: 'GET', path: '/api/v1/annotations/facets' },
-    { method: 'GET', path: `/api/v1/annotations/${id}` },
-    { method: 'PATCH', path: `/api/v1/annotations/${id}`, ...body({ baseRevision: 1, comment: 'x' }) },
-    { method: 'DELETE', path: `/api/v1/annotations/${id}?baseRevision=1` },
-    { method: 'GET', path: '/api/v1/insights' },
-    { method: 'GET', path: '/api/v1/export/preview?format=raw' },
-    { method: 'GET', path: '/api/v1/backup' },
-    { method: 'POST', path: '/api/v1/backup/restore', ...body({ firstLine: 1, lines: [] }) },
-    { method: 'GET', path: '/api/v1/settings' },
-    { method: 'POST', path: '/api/v1/sign-in/codes' },
-    { method: 'POST', path: '/api/v1/token/rotate' },
-  ];
+/**
+ * Every dashboard data route of the table (annotations, export, dashboard; the public ones aside),
+ * each with the request the boundary matrices use (support/route-samples.ts), for `annotation`.
+ */
+async function dataRoutes(server: TestServer, annotation: Annotation): Promise<SampleRequest[]> {
+  const fixtures = {
+    ...(await prepareFixtures(server)),
+    annotations: { read: annotation, edit: annotation, remove: annotation },
+  };
+  const routes = [...Object.values(API.annotations), ...Object.values(API.export), ...Object.values(API.dashboard)];
+  return Promise.all(routes.filter((route) => !isPublicRoute(route)).map((route) => sampleRequest(route, fixtures)));
 }
 
 describe('dashboard API', () => {
@@ -92,7 +87,9 @@ describe('dashboard API', () => {
     const annotation = makeAnnotation({ comment: 'secret comment' });
     json(await server.push(pushBody([annotation])));
     const tokenFile = server.token;
-    for (const route of dataRoutes(annotation.id)) {
+    const routes = await dataRoutes(server, annotation);
+    expect(routes.length).toBeGreaterThanOrEqual(13);
+    for (const route of routes) {
       for (const token of [null, 'x'.repeat(43), `${server.token}x`]) {
         const response = await server.send({ ...route, token });
         expectError(response, 401, 'unauthorized');
@@ -106,7 +103,7 @@ describe('dashboard API', () => {
   });
 
   it('refuses a foreign Host or Origin on every data route, token or not', async () => {
-    for (const route of dataRoutes('some-id')) {
+    for (const route of await dataRoutes(server, makeAnnotation())) {
       const host = await server.send({ ...route, headers: { ...route.headers, host: `evil.test:${server.port}` } });
       expectError(host, 403, 'forbidden_host');
       for (const origin of ['https://evil.test', `http://localhost:${server.port}`, 'null']) {

@@ -1,4 +1,13 @@
-import type { ApiIssue } from '../../../shared/api-error.ts';
+import {
+  type JsonRoute,
+  parseRouteResult,
+  type QueryValue,
+  type RouteCall,
+  type RouteContract,
+  type RouteResult,
+  routeUrl,
+} from '../../../shared/api/index.ts';
+import { type ApiIssue, apiErrorSchema } from '../../../shared/api-error.ts';
 import { signOut, storedToken } from './auth.ts';
 
 export class ApiError extends Error {
@@ -17,60 +26,60 @@ export class ApiError extends Error {
   }
 }
 
-export type QueryValue = string | number | boolean | undefined | null | readonly string[];
+/** A query as the pages build it from their own address; the route's schema checks it on the companion. */
 export type Query = Record<string, QueryValue>;
 
-/** A query string without the empty values (the API's schemas treat a missing key as "no filter"). */
-export function queryString(query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length > 0) params.set(key, value.join(','));
-    } else params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
-}
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  query?: Query;
-  body?: unknown;
-  signal?: AbortSignal;
-}
-
-/** Calls the companion with the token. A 401 signs out (the token was rotated or is wrong). */
-export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+/** Calls a route of the table (shared/api) with the token. A 401 signs out (the token was rotated or is wrong). */
+export async function request<C extends RouteContract>(
+  route: C,
+  call: RouteCall<C>,
+  signal?: AbortSignal,
+): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${storedToken() ?? ''}` };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${path}${queryString(options.query)}`, {
-    method: options.method ?? 'GET',
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(routeUrl(route, call), {
+    method: route.method,
     headers,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    signal: options.signal ?? null,
+    body: call.body === undefined ? null : JSON.stringify(call.body),
+    signal: signal ?? null,
   });
   if (response.ok) return response;
-  const body = (await response.json().catch(() => null)) as {
-    error?: { code?: string; message?: string; issues?: ApiIssue[] };
-  } | null;
+  const body = apiErrorSchema.safeParse(await response.json().catch(() => null));
   const error = new ApiError(
     response.status,
-    body?.error?.code ?? 'http_error',
-    body?.error?.message ?? `The companion answered ${response.status}.`,
-    body?.error?.issues,
+    body.success ? body.data.error.code : 'http_error',
+    body.success ? body.data.error.message : `The companion answered ${response.status}.`,
+    body.success ? body.data.error.issues : undefined,
   );
   if (response.status === 401) signOut();
   throw error;
 }
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  return (await (await request(path, options)).json()) as T;
+/** Calls a JSON route and parses its answer with the route's response schema. */
+export async function api<C extends JsonRoute>(
+  route: C,
+  call: RouteCall<C>,
+  signal?: AbortSignal,
+): Promise<RouteResult<C>> {
+  const response = await request(route, call, signal);
+  const parsed = parseRouteResult(route, await response.json());
+  if (!parsed.success) {
+    throw new ApiError(
+      response.status,
+      'invalid_response',
+      `The companion's answer to ${route.id} is not what it should be.`,
+    );
+  }
+  return parsed.data;
 }
 
 /** Downloads a file from an authenticated route (a plain link could not send the token). */
-export async function download(path: string, query: Query, fallbackName: string): Promise<number> {
-  const response = await request(path, { query });
+export async function download<C extends RouteContract>(
+  route: C,
+  call: RouteCall<C>,
+  fallbackName: string,
+): Promise<number> {
+  const response = await request(route, call);
   const disposition = response.headers.get('content-disposition') ?? '';
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
   const blob = await response.blob();

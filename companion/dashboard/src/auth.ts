@@ -1,4 +1,5 @@
-import { DASHBOARD_ROUTES, type SignInResponse } from '../../../shared/dashboard.ts';
+import { API, parseRouteResult, routePath } from '../../../shared/api/index.ts';
+import { apiErrorSchema } from '../../../shared/api-error.ts';
 
 /**
  * The token lives in this tab's sessionStorage, not localStorage: an origin here is just
@@ -31,17 +32,21 @@ export async function signInFromLink(): Promise<'none' | 'signed-in' | { error: 
   const match = SIGN_IN_FRAGMENT.exec(window.location.hash);
   if (!match?.[1]) return 'none';
   history.replaceState(null, '', `${window.location.pathname}#/annotations`);
-  const response = await fetch(DASHBOARD_ROUTES.signIn, {
-    method: 'POST',
+  // Not through api.ts: this call has no token yet, and a 401 here is an expired link, not a sign-out.
+  const route = API.dashboard.signIn;
+  const response = await fetch(routePath(route), {
+    method: route.method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ code: match[1] }),
   });
+  const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    return { error: body?.error?.message ?? `Sign-in failed (${response.status}).` };
+    const error = apiErrorSchema.safeParse(body);
+    return { error: error.success ? error.data.error.message : `Sign-in failed (${response.status}).` };
   }
-  const { token } = (await response.json()) as SignInResponse;
-  storeToken(token);
+  const answer = parseRouteResult(route, body);
+  if (!answer.success) return { error: 'The companion answered the sign-in with something else than a token.' };
+  storeToken(answer.data.token);
   return 'signed-in';
 }
 
@@ -49,7 +54,10 @@ export async function signInFromLink(): Promise<'none' | 'signed-in' | { error: 
 export async function signInWithToken(token: string): Promise<true | { error: string }> {
   const trimmed = token.trim();
   if (!/^[A-Za-z0-9_-]{20,256}$/.test(trimmed)) return { error: 'That does not look like a Margin token.' };
-  const response = await fetch('/api/v1/stats', { headers: { authorization: `Bearer ${trimmed}` } });
+  const response = await fetch(routePath(API.sync.stats), {
+    method: API.sync.stats.method,
+    headers: { authorization: `Bearer ${trimmed}` },
+  });
   if (response.status === 401) return { error: 'The companion does not accept this token.' };
   if (!response.ok) return { error: `The companion answered ${response.status}.` };
   storeToken(trimmed);

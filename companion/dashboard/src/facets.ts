@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type AnnotationFacets, DASHBOARD_ROUTES } from '../../../shared/dashboard.ts';
+import { API } from '../../../shared/api/index.ts';
+import type { AnnotationFacets } from '../../../shared/dashboard.ts';
 import { api } from './api.ts';
 
 const EMPTY: AnnotationFacets = { sites: [], models: [], annotators: [], tags: [] };
@@ -17,7 +18,7 @@ export function useFacets(): AnnotationFacets {
   useEffect(() => {
     let live = true;
     const load = () => {
-      cached ??= api<AnnotationFacets>(DASHBOARD_ROUTES.annotationFacets);
+      cached ??= api(API.annotations.facets, {});
       cached.then(
         (value) => live && setFacets(value),
         () => {

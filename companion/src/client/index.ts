@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import {
+  API,
   type ApiError,
   apiErrorSchema,
   type FeedbackRequestInput,
   type FeedbackResult,
-  feedbackResultSchema,
+  type JsonRoute,
   type LogRequestInput,
   type LogResponse,
-  logResponseSchema,
+  parseRouteResult,
   REVIEW_LIMITS,
   type Review,
   type ReviewCounts,
@@ -18,10 +19,9 @@ import {
   type ReviewListResponse,
   type ReviewRequestInput,
   type ReviewStatus,
-  reviewCountsSchema,
-  reviewCreatedSchema,
-  reviewListResponseSchema,
-  reviewSchema,
+  type RouteCall,
+  type RouteResult,
+  routeUrl,
   toApiIssues,
 } from '../../../shared/index.ts';
 import {
@@ -149,15 +149,12 @@ export class MarginClient {
 
   /** Creates a review, or gets back the one its `key` already names. */
   async createReview(request: ReviewRequestInput): Promise<ReviewCreated> {
-    return reviewCreatedSchema.parse(await this.#call('POST', '/api/v1/reviews', request));
+    return this.#call(API.reviews.create, { body: request });
   }
 
   /** The review now, or (with `wait`) once it is resolved or `wait` seconds have passed. */
   async getReview(id: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<Review> {
-    const query = options.wait ? `?wait=${options.wait}` : '';
-    return reviewSchema.parse(
-      await this.#call('GET', `/api/v1/reviews/${encodeURIComponent(id)}${query}`, undefined, options.signal),
-    );
+    return this.#call(API.reviews.get, { params: { id }, query: { wait: options.wait || undefined } }, options.signal);
   }
 
   /**
@@ -220,41 +217,42 @@ export class MarginClient {
 
   /** Approves or rejects (what the dashboard does; useful for tests and scripted reviewers). */
   async decideReview(id: string, decision: ReviewDecisionInput): Promise<Review> {
-    return reviewSchema.parse(await this.#call('POST', `/api/v1/reviews/${encodeURIComponent(id)}/decision`, decision));
+    return this.#call(API.reviews.decide, { params: { id }, body: decision });
   }
 
   async cancelReview(id: string, reason = ''): Promise<Review> {
-    return reviewSchema.parse(await this.#call('POST', `/api/v1/reviews/${encodeURIComponent(id)}/cancel`, { reason }));
+    return this.#call(API.reviews.cancel, { params: { id }, body: { reason } });
   }
 
   async listReviews(
     query: { status?: ReviewStatus | 'all'; limit?: number; offset?: number } = {},
   ): Promise<ReviewListResponse> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const suffix = params.size > 0 ? `?${params}` : '';
-    return reviewListResponseSchema.parse(await this.#call('GET', `/api/v1/reviews${suffix}`));
+    return this.#call(API.reviews.list, { query });
   }
 
   async reviewCounts(): Promise<ReviewCounts> {
-    return reviewCountsSchema.parse(await this.#call('GET', '/api/v1/reviews/counts'));
+    return this.#call(API.reviews.counts, {});
   }
 
   /** Records an LLM call under its trace id (a no-op if the same call is logged again). */
   async log(request: LogRequestInput): Promise<FeedbackResult> {
-    return feedbackResultSchema.parse(await this.#call('POST', '/api/v1/logs', request));
+    return this.#call(API.feedback.log, { body: request });
   }
 
   /** Attaches feedback to a logged trace; the same trace and source update one annotation. */
   async feedback(request: FeedbackRequestInput): Promise<FeedbackResult> {
-    return feedbackResultSchema.parse(await this.#call('POST', '/api/v1/feedback', request));
+    return this.#call(API.feedback.feedback, { body: request });
   }
 
   async getLog(traceId: string): Promise<LogResponse> {
-    return logResponseSchema.parse(await this.#call('GET', `/api/v1/logs/${encodeURIComponent(traceId)}`));
+    return this.#call(API.feedback.getLog, { params: { traceId } });
   }
 
-  async #call(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** Calls a route of the table (shared/api) and parses the answer with its response schema. */
+  async #call<C extends JsonRoute>(route: C, call: RouteCall<C>, signal?: AbortSignal): Promise<RouteResult<C>> {
+    const path = routeUrl(route, call);
+    const { method } = route;
+    const body: unknown = call.body;
     const response = await this.#fetch(`${this.#url}${path}`, {
       method,
       headers: {
@@ -282,7 +280,9 @@ export class MarginClient {
         : { code: 'http_error', message: `HTTP ${response.status}` };
       throw new MarginApiError(response.status, detail.code, detail.message, detail.issues);
     }
-    return json;
+    const result = parseRouteResult(route, json);
+    if (!result.success) throw result.error;
+    return result.data;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DASHBOARD_ROUTES, type SignInCodeResponse } from '../../../shared/index.ts';
+import { API, parseRouteResult, routePath, type SignInCodeResponse } from '../../../shared/index.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
 import { readToken } from '../support/token.ts';
 import { portOption } from './options.ts';
@@ -8,7 +8,7 @@ import { portOption } from './options.ts';
 export async function dashboardLink(port: number, token: string): Promise<SignInCodeResponse> {
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${port}${DASHBOARD_ROUTES.signInCodes}`, {
+    response = await fetch(`http://127.0.0.1:${port}${routePath(API.dashboard.signInCodes)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{}',
@@ -20,7 +20,9 @@ export async function dashboardLink(port: number, token: string): Promise<SignIn
     throw new Error(`the companion on port ${port} refused this data directory's token: is it another companion?`);
   }
   if (!response.ok) throw new Error(`the companion on port ${port} answered ${response.status}`);
-  return (await response.json()) as SignInCodeResponse;
+  const parsed = parseRouteResult(API.dashboard.signInCodes, await response.json());
+  if (!parsed.success) throw new Error(`the companion on port ${port} answered a sign-in code in an unexpected shape`);
+  return parsed.data;
 }
 
 export function registerDashboardCommand(program: Command): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Annotation,
+  API,
   API_SITE,
   annotationSchema,
   DEFAULT_FEEDBACK_SOURCE,
@@ -8,6 +9,7 @@ import {
   type FeedbackResult,
   type LogRequest,
   type LogResponse,
+  routePath,
   toApiIssues,
   traceKey,
   valueToRating,
@@ -72,7 +74,7 @@ export class FeedbackService {
         id: randomUUID(),
         key,
         site: API_SITE,
-        url: request.url ?? `${origin}/api/v1/logs/${encodeURIComponent(request.trace_id)}`,
+        url: request.url ?? `${origin}${routePath(API.feedback.getLog, { traceId: request.trace_id })}`,
         conversationId: request.trace_id,
         messageId: request.trace_id,
         model: request.model,
@@ -109,7 +111,7 @@ export class FeedbackService {
         throw new HttpError(
           404,
           'trace_not_found',
-          `No call is logged with trace_id "${request.trace_id}"; log it first with POST /api/v1/logs.`,
+          `No call is logged with trace_id "${request.trace_id}"; log it first with ${API.feedback.log.method} ${API.feedback.log.path}.`,
         );
       }
       const now = this.#clock().toISOString();

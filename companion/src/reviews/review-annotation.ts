@@ -1,11 +1,13 @@
 import {
   type Annotation,
+  API,
   annotationKey,
   annotationSchema,
   type Metadata,
   REVIEW_SITE,
   type Review,
   type ReviewInput,
+  routePath,
 } from '../../../shared/index.ts';
 
 export interface DecisionRecord {
@@ -43,7 +45,7 @@ export function reviewAnnotation(review: Review, decision: DecisionRecord): Anno
     id: review.id,
     key: annotationKey(REVIEW_SITE, review.id, review.id),
     site: REVIEW_SITE,
-    url: review.url ?? `${decision.origin}/api/v1/reviews/${review.id}`,
+    url: review.url ?? `${decision.origin}${routePath(API.reviews.get, { id: review.id })}`,
     conversationId: review.id,
     messageId: review.id,
     model: review.model,

@@ -1,22 +1,12 @@
-import { type Response, Router } from 'express';
-import {
-  type AnnotationWriteResponse,
-  annotationDeleteQuerySchema,
-  annotationEditSchema,
-  annotationFiltersSchema,
-  annotationListQuerySchema,
-  DASHBOARD_ROUTES,
-} from '../../../shared/index.ts';
+import { type AnnotationWriteResponse, API } from '../../../shared/index.ts';
 import type { DashboardStore, DashboardWriteResult } from '../storage/dashboard-store.ts';
-import { HttpError, parseOrThrow } from '../support/http-error.ts';
+import { HttpError } from '../support/http-error.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
-function send(res: Response, result: DashboardWriteResult): void {
+function written(result: DashboardWriteResult): AnnotationWriteResponse {
   switch (result.status) {
-    case 'saved': {
-      const body: AnnotationWriteResponse = { annotation: result.annotation, seq: result.seq };
-      res.json(body);
-      return;
-    }
+    case 'saved':
+      return { annotation: result.annotation, seq: result.seq };
     case 'not_found':
       throw new HttpError(404, 'not_found', 'No annotation with this id.');
     case 'conflict':
@@ -33,36 +23,24 @@ function send(res: Response, result: DashboardWriteResult): void {
 }
 
 /** The dashboard's table, detail view and corrections, plus its charts' aggregates. */
-export function annotationsRouter(store: DashboardStore, clock: () => Date): Router {
-  const router = Router();
+export function annotationsRoutes(store: DashboardStore, clock: () => Date): RouteDefinition[] {
+  return [
+    defineRoute(API.annotations.list, ({ query }) => store.list(query)),
 
-  router.get(DASHBOARD_ROUTES.annotations, (req, res) => {
-    res.json(store.list(parseOrThrow(annotationListQuerySchema, req.query, 'query')));
-  });
+    defineRoute(API.annotations.facets, () => store.facets()),
 
-  router.get(DASHBOARD_ROUTES.annotationFacets, (_req, res) => {
-    res.json(store.facets());
-  });
+    defineRoute(API.annotations.insights, ({ query }) => store.insights(query)),
 
-  router.get(DASHBOARD_ROUTES.insights, (req, res) => {
-    res.json(store.insights(parseOrThrow(annotationFiltersSchema, req.query, 'query')));
-  });
+    defineRoute(API.annotations.get, ({ params: { id } }) => {
+      const annotation = store.get(id);
+      if (annotation === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
+      return annotation;
+    }),
 
-  router.get(DASHBOARD_ROUTES.annotation, (req, res) => {
-    const annotation = store.get(String(req.params.id));
-    if (annotation === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
-    res.json(annotation);
-  });
+    defineRoute(API.annotations.edit, ({ params: { id }, body }) => written(store.edit(id, body, clock()))),
 
-  router.patch(DASHBOARD_ROUTES.annotation, (req, res) => {
-    const edit = parseOrThrow(annotationEditSchema, req.body ?? {}, 'edit');
-    send(res, store.edit(String(req.params.id), edit, clock()));
-  });
-
-  router.delete(DASHBOARD_ROUTES.annotation, (req, res) => {
-    const { baseRevision } = parseOrThrow(annotationDeleteQuerySchema, req.query, 'query');
-    send(res, store.remove(String(req.params.id), baseRevision, clock()));
-  });
-
-  return router;
+    defineRoute(API.annotations.remove, ({ params: { id }, query: { baseRevision } }) =>
+      written(store.remove(id, baseRevision, clock())),
+    ),
+  ];
 }

@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import { Router } from 'express';
-import { DASHBOARD_ROUTES, type RestoreResponse, restoreChunkSchema } from '../../../shared/index.ts';
+import { API, type RestoreResponse } from '../../../shared/index.ts';
 import { importAnnotationLines } from '../dataset/import-annotations.ts';
 import type { SyncStore } from '../storage/store.ts';
-import { parseOrThrow } from '../support/http-error.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** Device id recorded with versions restored from a backup. */
 export const RESTORE_DEVICE_ID = 'restore';
@@ -15,48 +14,46 @@ const MAX_PROBLEMS = 100;
  * of lines (bodies are JSON only, see middleware/json-body.ts) and runs `margin import`'s own code on
  * each, so a restore is idempotent and follows the sync conflict rule.
  */
-export function backupRouter(store: SyncStore, clock: () => Date): Router {
-  const router = Router();
-
-  router.get(DASHBOARD_ROUTES.backup, async (_req, res) => {
-    const date = clock().toISOString().slice(0, 10);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/jsonl; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="margin-backup-${date}.jsonl"`);
-    let closed = false;
-    res.once('close', () => {
-      closed = true;
-    });
-    const annotations = store.iterateAnnotations({ includeDeleted: true });
-    try {
-      for (const annotation of annotations) {
-        if (closed) break;
-        if (!res.write(`${JSON.stringify(annotation)}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefinition[] {
+  return [
+    defineRoute(API.dashboard.backup, async ({ res }) => {
+      const date = clock().toISOString().slice(0, 10);
+      res.status(200);
+      res.setHeader('Content-Type', 'application/jsonl; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="margin-backup-${date}.jsonl"`);
+      let closed = false;
+      res.once('close', () => {
+        closed = true;
+      });
+      const annotations = store.iterateAnnotations({ includeDeleted: true });
+      try {
+        for (const annotation of annotations) {
+          if (closed) break;
+          if (!res.write(`${JSON.stringify(annotation)}\n`))
+            await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+      } catch (error) {
+        res.destroy(error as Error); // never let a cut-off backup look complete
+        return;
+      } finally {
+        annotations.return?.();
       }
-    } catch (error) {
-      res.destroy(error as Error); // never let a cut-off backup look complete
-      return;
-    } finally {
-      annotations.return?.();
-    }
-    if (!closed) res.end();
-  });
+      if (!closed) res.end();
+    }),
 
-  router.post(DASHBOARD_ROUTES.restore, async (req, res) => {
-    const chunk = parseOrThrow(restoreChunkSchema, req.body, 'restore chunk');
-    const problems: string[] = [];
-    const summary = await importAnnotationLines(
-      store,
-      chunk.lines,
-      RESTORE_DEVICE_ID,
-      (problem) => {
-        if (problems.length < MAX_PROBLEMS) problems.push(problem);
-      },
-      chunk.firstLine,
-    );
-    const body: RestoreResponse = { ...summary, problems };
-    res.json(body);
-  });
-
-  return router;
+    defineRoute(API.dashboard.restore, async ({ body: chunk }) => {
+      const problems: string[] = [];
+      const summary = await importAnnotationLines(
+        store,
+        chunk.lines,
+        RESTORE_DEVICE_ID,
+        (problem) => {
+          if (problems.length < MAX_PROBLEMS) problems.push(problem);
+        },
+        chunk.firstLine,
+      );
+      const body: RestoreResponse = { ...summary, problems };
+      return body;
+    }),
+  ];
 }

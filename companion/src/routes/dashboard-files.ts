@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
+import { API } from '../../../shared/index.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** Where `npm run build:dashboard` writes the dashboard (git-ignored). */
 export const DASHBOARD_DIST_DIR = fileURLToPath(new URL('../../dashboard-dist', import.meta.url));
@@ -27,7 +29,7 @@ export const DASHBOARD_CSP = [
  * the token). Only GET and HEAD outside /api/; anything not found falls through to the token check,
  * so unknown paths still tell a caller without the token nothing.
  */
-export function dashboardFiles(distDir: string = DASHBOARD_DIST_DIR): RequestHandler {
+export function dashboardFileRoutes(distDir: string = DASHBOARD_DIST_DIR): RouteDefinition[] {
   const serve = express.static(distDir, {
     index: 'index.html',
     dotfiles: 'ignore',
@@ -41,15 +43,17 @@ export function dashboardFiles(distDir: string = DASHBOARD_DIST_DIR): RequestHan
     },
   });
   const built = () => existsSync(join(distDir, 'index.html'));
-  return (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/')) return next();
-    if (req.path === '/' && !built()) {
-      res
-        .status(503)
-        .type('text/plain')
-        .send('The dashboard is not built. Run "npm run build:dashboard" (or "npm run build"), then reload.\n');
-      return;
-    }
-    serve(req, res, next);
-  };
+  return [
+    defineRoute(API.dashboard.files, async ({ req, res, next }) => {
+      if (req.path.startsWith('/api/')) return next();
+      if (req.path === '/' && !built()) {
+        res
+          .status(503)
+          .type('text/plain')
+          .send('The dashboard is not built. Run "npm run build:dashboard" (or "npm run build"), then reload.\n');
+        return;
+      }
+      serve(req, res, next);
+    }),
+  ];
 }

@@ -1,14 +1,14 @@
-import { Router } from 'express';
-import { DASHBOARD_ROUTES, type SettingsResponse } from '../../../shared/index.ts';
+import { API, type SettingsResponse } from '../../../shared/index.ts';
 import type { DashboardStore } from '../storage/dashboard-store.ts';
 import type { SyncStore } from '../storage/store.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
-import { annotationsRouter } from './annotations.ts';
-import { backupRouter } from './backup.ts';
-import { exportPreviewRouter } from './export-preview.ts';
-import { signInRouter } from './sign-in.ts';
+import { annotationsRoutes } from './annotations.ts';
+import { backupRoutes } from './backup.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
+import { exportPreviewRoutes } from './export-preview.ts';
+import { signInRoutes } from './sign-in.ts';
 
-export { dashboardFiles } from './dashboard-files.ts';
+export { dashboardFileRoutes } from './dashboard-files.ts';
 
 /** What the dashboard's routes need besides the sync store. */
 export interface DashboardDeps {
@@ -26,25 +26,23 @@ export interface DashboardDeps {
 }
 
 /** Every dashboard API route (all behind the token but `POST /api/v1/sign-in`). */
-export function dashboardApi(
+export function dashboardRoutes(
   deps: DashboardDeps,
   context: { syncStore: SyncStore; version: string; clock: () => Date },
-): Router {
-  const router = Router();
-  router.use(signInRouter(deps.signInCodes, deps.currentToken));
-  router.use(annotationsRouter(deps.store, context.clock));
-  router.use(exportPreviewRouter(context.syncStore));
-  router.use(backupRouter(context.syncStore, context.clock));
-  router.get(DASHBOARD_ROUTES.settings, (_req, res) => {
-    const body: SettingsResponse = {
-      version: context.version,
-      dataDir: deps.dataDir,
-      databaseFile: deps.databaseFile,
-    };
-    res.json(body);
-  });
-  router.post(DASHBOARD_ROUTES.rotateToken, (_req, res) => {
-    res.json({ token: deps.rotateToken() });
-  });
-  return router;
+): RouteDefinition[] {
+  return [
+    ...signInRoutes(deps.signInCodes, deps.currentToken),
+    ...annotationsRoutes(deps.store, context.clock),
+    ...exportPreviewRoutes(context.syncStore),
+    ...backupRoutes(context.syncStore, context.clock),
+    defineRoute(API.dashboard.settings, () => {
+      const body: SettingsResponse = {
+        version: context.version,
+        dataDir: deps.dataDir,
+        databaseFile: deps.databaseFile,
+      };
+      return body;
+    }),
+    defineRoute(API.dashboard.rotateToken, () => ({ token: deps.rotateToken() })),
+  ];
 }

@@ -1,11 +1,7 @@
-import { Router } from 'express';
-import { SYNC_ROUTES } from '../../../shared/index.ts';
+import { API } from '../../../shared/index.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
-/** The one route without a token: it says the companion is up and nothing about its data. */
-export function healthRouter(version: string): Router {
-  const router = Router();
-  router.get(SYNC_ROUTES.health.path, (_req, res) => {
-    res.json({ ok: true, version });
-  });
-  return router;
+/** The one data-free route without a token: it says the companion is up and nothing about its data. */
+export function healthRoutes(version: string): RouteDefinition[] {
+  return [defineRoute(API.sync.health, () => ({ ok: true as const, version }))];
 }

@@ -1,21 +1,13 @@
-import { type Request, Router } from 'express';
-import {
-  REVIEW_ROUTES,
-  type ReviewCreated,
-  reviewCancelSchema,
-  reviewDecisionSchema,
-  reviewIdSchema,
-  reviewListQuerySchema,
-  reviewRequestSchema,
-  reviewWaitQuerySchema,
-} from '../../../shared/index.ts';
+import { API, type ReviewCreated, reviewIdSchema } from '../../../shared/index.ts';
 import type { ReviewService } from '../reviews/review-service.ts';
-import { HttpError, parseOrThrow } from '../support/http-error.ts';
+import { HttpError } from '../support/http-error.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
-function reviewId(req: Request): string {
-  const result = reviewIdSchema.safeParse(req.params.id);
+/** Checked before the query and body: an id that cannot exist is a 404 whatever else is wrong. */
+function reviewParams(params: { id: string }): { id: string } {
+  const result = reviewIdSchema.safeParse(params.id);
   if (!result.success) throw new HttpError(404, 'review_not_found', 'There is no such review (ids are UUIDs).');
-  return result.data;
+  return { id: result.data };
 }
 
 /**
@@ -23,49 +15,42 @@ function reviewId(req: Request): string {
  * it from the dashboard or the extension; the pipeline may cancel it. Behind the same boundary as
  * every data route (Host, Origin, token, JSON body).
  */
-export function reviewsRouter(reviews: ReviewService): Router {
-  const router = Router();
+export function reviewsRoutes(reviews: ReviewService): RouteDefinition[] {
+  return [
+    defineRoute(API.reviews.create, ({ body, res }) => {
+      const result: ReviewCreated = reviews.create(body);
+      res.status(result.created ? 201 : 200);
+      return result;
+    }),
 
-  router.post(REVIEW_ROUTES.create.path, (req, res) => {
-    const request = parseOrThrow(reviewRequestSchema, req.body, 'review request');
-    const result: ReviewCreated = reviews.create(request);
-    res.status(result.created ? 201 : 200).json(result);
-  });
+    defineRoute(API.reviews.list, ({ query }) => reviews.list(query)),
 
-  router.get(REVIEW_ROUTES.list.path, (req, res) => {
-    const query = parseOrThrow(reviewListQuerySchema, req.query, 'query');
-    res.json(reviews.list(query));
-  });
+    // Before `/:id`, which would otherwise take "counts" for an id.
+    defineRoute(API.reviews.counts, () => reviews.counts()),
 
-  // Before `/:id`, which would otherwise take "counts" for an id.
-  router.get(REVIEW_ROUTES.counts.path, (_req, res) => {
-    res.json(reviews.counts());
-  });
+    defineRoute(
+      API.reviews.get,
+      async ({ params: { id }, query: { wait }, res }) => {
+        // The client hanging up ends its wait at once, so a dropped long poll leaves no listener behind.
+        const gone = new AbortController();
+        res.once('close', () => gone.abort());
+        const review = await reviews.wait(id, wait * 1000, gone.signal);
+        if (gone.signal.aborted) return undefined;
+        if (review === undefined) throw new HttpError(404, 'review_not_found', `There is no review ${id}.`);
+        return review;
+      },
+      { params: reviewParams },
+    ),
 
-  router.get(REVIEW_ROUTES.get.path, async (req, res) => {
-    const id = reviewId(req);
-    const { wait } = parseOrThrow(reviewWaitQuerySchema, req.query, 'query');
-    // The client hanging up ends its wait at once, so a dropped long poll leaves no listener behind.
-    const gone = new AbortController();
-    res.once('close', () => gone.abort());
-    const review = await reviews.wait(id, wait * 1000, gone.signal);
-    if (gone.signal.aborted) return;
-    if (review === undefined) throw new HttpError(404, 'review_not_found', `There is no review ${id}.`);
-    res.json(review);
-  });
+    defineRoute(
+      API.reviews.decide,
+      // The Host check has already pinned this to a loopback name and our port.
+      ({ params: { id }, body, req }) => reviews.decide(id, body, `http://${req.headers.host}`),
+      { params: reviewParams },
+    ),
 
-  router.post(REVIEW_ROUTES.decide.path, (req, res) => {
-    const id = reviewId(req);
-    const decision = parseOrThrow(reviewDecisionSchema, req.body, 'decision');
-    // The Host check has already pinned this to a loopback name and our port.
-    res.json(reviews.decide(id, decision, `http://${req.headers.host}`));
-  });
-
-  router.post(REVIEW_ROUTES.cancel.path, (req, res) => {
-    const id = reviewId(req);
-    const { reason } = parseOrThrow(reviewCancelSchema, req.body ?? {}, 'cancellation');
-    res.json(reviews.cancel(id, reason));
-  });
-
-  return router;
+    defineRoute(API.reviews.cancel, ({ params: { id }, body }) => reviews.cancel(id, body.reason), {
+      params: reviewParams,
+    }),
+  ];
 }

@@ -1,12 +1,8 @@
-import { Router } from 'express';
-import { SYNC_ROUTES } from '../../../shared/index.ts';
+import { API } from '../../../shared/index.ts';
 import type { SyncStore } from '../storage/store.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** Counts for the extension's "Test connection" and the dashboard; needs the token like every data route. */
-export function statsRouter(store: SyncStore): Router {
-  const router = Router();
-  router.get(SYNC_ROUTES.stats.path, (_req, res) => {
-    res.json(store.stats());
-  });
-  return router;
+export function statsRoutes(store: SyncStore): RouteDefinition[] {
+  return [defineRoute(API.sync.stats, () => store.stats())];
 }

@@ -1,22 +1,19 @@
-import { Router } from 'express';
 import type { z } from 'zod';
 import {
   type Annotation,
   type AnnotationPushResult,
+  API,
   type ApiIssue,
   annotationSchema,
   type Comparison,
   type ComparisonPushResult,
   comparisonSchema,
-  SYNC_ROUTES,
   type SyncPullResponse,
   type SyncPushResponse,
-  syncPullQuerySchema,
-  syncPushRequestSchema,
 } from '../../../shared/index.ts';
 import type { SyncStore, WriteResult } from '../storage/store.ts';
-import { parseOrThrow } from '../support/http-error.ts';
 import { type CheckedRecord, checkRecord } from '../sync/check-record.ts';
+import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 interface SyncDeps {
   store: SyncStore;
@@ -42,33 +39,26 @@ function mergeResults<T extends { id: string }>(
   });
 }
 
-export function syncRouter({ store, clock }: SyncDeps): Router {
-  const router = Router();
+export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
+  return [
+    defineRoute(API.sync.push, ({ body: push }) => {
+      const annotations = checkAll<Annotation>(annotationSchema, push.annotations);
+      const comparisons = checkAll<Comparison>(comparisonSchema, push.comparisons);
+      // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
+      const applied = store.applyChanges({
+        deviceId: push.deviceId,
+        receivedAt: clock().toISOString(),
+        annotations: annotations.valid,
+        comparisons: comparisons.valid,
+      });
+      const body: SyncPushResponse = {
+        annotations: mergeResults(annotations.checked, applied.annotations) as AnnotationPushResult[],
+        comparisons: mergeResults(comparisons.checked, applied.comparisons) as ComparisonPushResult[],
+        checkpoint: applied.checkpoint,
+      };
+      return body;
+    }),
 
-  router.post(SYNC_ROUTES.push.path, (req, res) => {
-    const push = parseOrThrow(syncPushRequestSchema, req.body, 'push');
-    const annotations = checkAll<Annotation>(annotationSchema, push.annotations);
-    const comparisons = checkAll<Comparison>(comparisonSchema, push.comparisons);
-    // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
-    const applied = store.applyChanges({
-      deviceId: push.deviceId,
-      receivedAt: clock().toISOString(),
-      annotations: annotations.valid,
-      comparisons: comparisons.valid,
-    });
-    const body: SyncPushResponse = {
-      annotations: mergeResults(annotations.checked, applied.annotations) as AnnotationPushResult[],
-      comparisons: mergeResults(comparisons.checked, applied.comparisons) as ComparisonPushResult[],
-      checkpoint: applied.checkpoint,
-    };
-    res.json(body);
-  });
-
-  router.get(SYNC_ROUTES.pull.path, (req, res) => {
-    const query = parseOrThrow(syncPullQuerySchema, req.query, 'query');
-    const page: SyncPullResponse = store.changesSince(query.since, query.limit);
-    res.json(page);
-  });
-
-  return router;
+    defineRoute(API.sync.pull, ({ query }): SyncPullResponse => store.changesSince(query.since, query.limit)),
+  ];
 }

@@ -1,14 +1,9 @@
-import { z } from 'zod';
 import {
-  DASHBOARD_ROUTES,
-  REVIEW_ROUTES,
+  API,
   type Review,
   type ReviewCounts,
   type ReviewDecisionInput,
   type ReviewListResponse,
-  reviewCountsSchema,
-  reviewListResponseSchema,
-  reviewSchema,
 } from '../../../shared/index.ts';
 import type { AppDB } from '../utils/db/app-db.ts';
 import { type CompanionEndpoint, CompanionError, companionRequest, type FetchLike } from './companion-client.ts';
@@ -25,24 +20,13 @@ export async function pairedCompanion(db: AppDB): Promise<CompanionEndpoint | nu
   return settings ? { url: settings.url, token: settings.token } : null;
 }
 
-const signInCodeResponseSchema = z.strictObject({
-  code: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/),
-  expiresAt: z.iso.datetime({ offset: true }),
-  url: z.string(),
-});
-
 /**
  * A one-time dashboard link (`http://127.0.0.1:8787/#sign-in=<code>`, docs/dashboard.md): the code in
  * its fragment works once, for two minutes, so the long-lived token never goes into a URL. The link
  * must lead to the paired companion itself, or it is refused.
  */
 export async function dashboardSignInLink(endpoint: CompanionEndpoint, fetchImpl?: FetchLike): Promise<string> {
-  const answer = await companionRequest(
-    endpoint,
-    DASHBOARD_ROUTES.signInCodes,
-    { method: 'POST', body: {}, schema: signInCodeResponseSchema },
-    fetchImpl,
-  );
+  const answer = await companionRequest(endpoint, API.dashboard.signInCodes, { body: {} }, fetchImpl);
   let link: URL;
   try {
     link = new URL(answer.url);
@@ -60,7 +44,7 @@ export async function dashboardSignInLink(endpoint: CompanionEndpoint, fetchImpl
 }
 
 export function reviewCounts(endpoint: CompanionEndpoint, fetchImpl?: FetchLike): Promise<ReviewCounts> {
-  return companionRequest(endpoint, REVIEW_ROUTES.counts.path, { schema: reviewCountsSchema }, fetchImpl);
+  return companionRequest(endpoint, API.reviews.counts, {}, fetchImpl);
 }
 
 export function pendingReviews(
@@ -68,20 +52,11 @@ export function pendingReviews(
   limit = 50,
   fetchImpl?: FetchLike,
 ): Promise<ReviewListResponse> {
-  return companionRequest(
-    endpoint,
-    REVIEW_ROUTES.list.path,
-    { query: { status: 'pending', limit }, schema: reviewListResponseSchema },
-    fetchImpl,
-  );
-}
-
-function reviewPath(template: string, id: string): string {
-  return template.replace(':id', encodeURIComponent(id));
+  return companionRequest(endpoint, API.reviews.list, { query: { status: 'pending', limit } }, fetchImpl);
 }
 
 export function getReview(endpoint: CompanionEndpoint, id: string, fetchImpl?: FetchLike): Promise<Review> {
-  return companionRequest(endpoint, reviewPath(REVIEW_ROUTES.get.path, id), { schema: reviewSchema }, fetchImpl);
+  return companionRequest(endpoint, API.reviews.get, { params: { id } }, fetchImpl);
 }
 
 /** Approves or rejects; a 400 `invalid_input` comes back as a `refused` CompanionError with the field issues. */
@@ -91,10 +66,5 @@ export function decideReview(
   decision: ReviewDecisionInput,
   fetchImpl?: FetchLike,
 ): Promise<Review> {
-  return companionRequest(
-    endpoint,
-    reviewPath(REVIEW_ROUTES.decide.path, id),
-    { method: 'POST', body: decision, schema: reviewSchema },
-    fetchImpl,
-  );
+  return companionRequest(endpoint, API.reviews.decide, { params: { id }, body: decision }, fetchImpl);
 }

@@ -1,16 +1,17 @@
-import type { z } from 'zod';
 import {
+  API,
   type ApiIssue,
   apiErrorSchema,
-  healthResponseSchema,
+  isPublicRoute,
+  type JsonRoute,
+  parseRouteResult,
+  type RouteCall,
+  type RouteResult,
+  routeUrl,
   type StatsResponse,
-  SYNC_ROUTES,
   type SyncPullResponse,
   type SyncPushRequest,
   type SyncPushResponse,
-  statsResponseSchema,
-  syncPullResponseSchema,
-  syncPushResponseSchema,
 } from '../../../shared/index.ts';
 
 /**
@@ -49,16 +50,8 @@ export interface CompanionEndpoint {
   token: string;
 }
 
-export interface RequestOptions<T> {
-  method?: 'GET' | 'POST';
-  query?: Record<string, string | number>;
-  body?: unknown;
-  /** Every answer is parsed with its shared schema before it is trusted. */
-  schema: z.ZodType<T>;
-  /** Health is the only route without a token. */
-  withToken?: boolean;
-  timeoutMs?: number;
-}
+/** A call of a route of the table (shared/api), with how long to wait for it. */
+export type RequestOptions<C extends JsonRoute> = RouteCall<C> & { timeoutMs?: number };
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -89,22 +82,24 @@ export function normalizeCompanionUrl(raw: string): { ok: true; url: string } | 
   return { ok: true, url: parsed.origin };
 }
 
-/** One request to the companion: token header, timeout, error classification, schema-checked answer. */
-export async function companionRequest<T>(
+/**
+ * One call of a route to the companion: token header (unless the route is public), timeout, error
+ * classification, and the answer parsed with the route's response schema before it is trusted.
+ */
+export async function companionRequest<C extends JsonRoute>(
   endpoint: CompanionEndpoint,
-  path: string,
-  options: RequestOptions<T>,
+  route: C,
+  options: RequestOptions<C>,
   fetchImpl: FetchLike = (input, init) => fetch(input, init),
-): Promise<T> {
-  const url = new URL(path, endpoint.url);
-  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, String(value));
+): Promise<RouteResult<C>> {
+  const url = new URL(routeUrl(route, options), endpoint.url);
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.withToken !== false) headers.Authorization = `Bearer ${endpoint.token}`;
+  if (!isPublicRoute(route)) headers.Authorization = `Bearer ${endpoint.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
     response = await fetchImpl(url.href, {
-      method: options.method ?? 'GET',
+      method: route.method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
@@ -129,7 +124,7 @@ export async function companionRequest<T>(
     body = undefined;
   }
   if (!response.ok) throw errorFor(response, body);
-  const parsed = options.schema.safeParse(body);
+  const parsed = parseRouteResult(route, body);
   if (!parsed.success) {
     throw new CompanionError(
       'invalid-response',
@@ -171,31 +166,16 @@ export function createCompanionClient(endpoint: CompanionEndpoint, fetchImpl?: F
   return {
     endpoint,
     push(request: SyncPushRequest): Promise<SyncPushResponse> {
-      return companionRequest(
-        endpoint,
-        SYNC_ROUTES.push.path,
-        { method: 'POST', body: request, schema: syncPushResponseSchema },
-        fetchImpl,
-      );
+      return companionRequest(endpoint, API.sync.push, { body: request }, fetchImpl);
     },
     pull(since: number, limit: number): Promise<SyncPullResponse> {
-      return companionRequest(
-        endpoint,
-        SYNC_ROUTES.pull.path,
-        { query: { since, limit }, schema: syncPullResponseSchema },
-        fetchImpl,
-      );
+      return companionRequest(endpoint, API.sync.pull, { query: { since, limit } }, fetchImpl);
     },
     stats(): Promise<StatsResponse> {
-      return companionRequest(endpoint, SYNC_ROUTES.stats.path, { schema: statsResponseSchema }, fetchImpl);
+      return companionRequest(endpoint, API.sync.stats, {}, fetchImpl);
     },
     health() {
-      return companionRequest(
-        endpoint,
-        SYNC_ROUTES.health.path,
-        { schema: healthResponseSchema, withToken: false },
-        fetchImpl,
-      );
+      return companionRequest(endpoint, API.sync.health, {}, fetchImpl);
     },
   };
 }

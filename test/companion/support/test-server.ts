@@ -10,6 +10,7 @@ export interface TestServer {
   running: RunningServer;
   port: number;
   host: string;
+  /** The token `send` presents; a test that rotates it stores the new one here. */
   token: string;
   dataDir: string;
   logs: string[];
@@ -44,7 +45,7 @@ export async function startTestServer(
     logs,
     send({ token: presented, ...request }) {
       const headers: Record<string, string> = { host, ...request.headers };
-      const bearer = presented === undefined ? token : presented;
+      const bearer = presented === undefined ? server.token : presented;
       if (bearer !== null && headers.authorization === undefined) headers.authorization = `Bearer ${bearer}`;
       return rawRequest(running.port, { ...request, headers });
     },

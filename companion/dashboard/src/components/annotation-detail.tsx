@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Annotation } from '../../../../shared/annotation.ts';
-import { type AnnotationEdit, type AnnotationWriteResponse, DASHBOARD_ROUTES } from '../../../../shared/dashboard.ts';
+import { API } from '../../../../shared/api/index.ts';
+import type { AnnotationEdit } from '../../../../shared/dashboard.ts';
 import { ApiError, api, errorText } from '../api.ts';
 import { invalidateFacets } from '../facets.ts';
 import { formatDate } from '../format.ts';
@@ -67,9 +68,7 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
   useEffect(() => {
     const controller = new AbortController();
     setAnnotation(null);
-    api<Annotation>(DASHBOARD_ROUTES.annotation.replace(':id', encodeURIComponent(id)), {
-      signal: controller.signal,
-    }).then(
+    api(API.annotations.get, { params: { id } }, controller.signal).then(
       (value) => {
         setAnnotation(value);
         setDraft(draftOf(value));
@@ -94,7 +93,7 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
     );
   }
 
-  const path = DASHBOARD_ROUTES.annotation.replace(':id', encodeURIComponent(annotation.id));
+  const params = { id: annotation.id };
   const edit = changes(annotation, draft);
   const dirty = typeof edit === 'object' && Object.keys(edit).length > 0;
   const update = (patch: Partial<Draft>) => {
@@ -112,10 +111,7 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
     if (typeof edit === 'string') return setStatus({ kind: 'error', text: edit });
     setStatus({ kind: 'busy', text: 'Saving…' });
     try {
-      const saved = await api<AnnotationWriteResponse>(path, {
-        method: 'PATCH',
-        body: { baseRevision: annotation.revision, ...edit },
-      });
+      const saved = await api(API.annotations.edit, { params, body: { baseRevision: annotation.revision, ...edit } });
       setAnnotation(saved.annotation);
       setDraft(draftOf(saved.annotation));
       setStatus({ kind: 'saved', text: `Saved (revision ${saved.annotation.revision}).` });
@@ -130,7 +126,7 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
     if (!window.confirm('Delete this annotation? It is removed everywhere on the next sync, and cannot be undone.'))
       return;
     try {
-      await api<AnnotationWriteResponse>(path, { method: 'DELETE', query: { baseRevision: annotation.revision } });
+      await api(API.annotations.remove, { params, query: { baseRevision: annotation.revision } });
       invalidateFacets();
       onChanged();
       onClose();

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { type AnnotationListResponse, type AnnotationRow, DASHBOARD_ROUTES } from '../../../../shared/dashboard.ts';
+import { API } from '../../../../shared/api/index.ts';
+import type { AnnotationRow } from '../../../../shared/dashboard.ts';
 import { api, errorText, isAbort } from '../api.ts';
 import { AnnotationDetail } from '../components/annotation-detail.tsx';
 import { Filters, filterQuery } from '../components/filters.tsx';
@@ -85,10 +86,11 @@ export function AnnotationsPage({ route }: PageProps) {
 
   const fetchPage = useCallback(
     (page: number, forKey: string, signal: AbortSignal) =>
-      api<AnnotationListResponse>(DASHBOARD_ROUTES.annotations, {
-        query: { ...(JSON.parse(forKey) as Record<string, string>), offset: page * PAGE_ROWS, limit: PAGE_ROWS },
+      api(
+        API.annotations.list,
+        { query: { ...(JSON.parse(forKey) as Record<string, string>), offset: page * PAGE_ROWS, limit: PAGE_ROWS } },
         signal,
-      }),
+      ),
     [],
   );
 

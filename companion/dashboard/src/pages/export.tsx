@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { DASHBOARD_ROUTES } from '../../../../shared/dashboard.ts';
+import { API, type ExportPreviewResponse } from '../../../../shared/api/index.ts';
 import { EXPORT_FORMAT_KIND, EXPORT_FORMATS, exportOptionsSchema } from '../../../../shared/export-options.ts';
-import { download, errorText, isAbort, type Query, request } from '../api.ts';
+import { api, download, errorText, isAbort, type Query } from '../api.ts';
 import { Filters } from '../components/filters.tsx';
 import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
@@ -19,18 +19,6 @@ const KIND_TEXT = {
   raw: 'every annotation as stored',
 } as const;
 
-interface Summary {
-  annotationsRead: number;
-  comparisonsRead: number;
-  examplesWritten: number;
-  lines: { train: number; validation: number };
-  pairs: number;
-  labels: { desirable: number; undesirable: number };
-  skipped: Record<string, number>;
-  redactions: { total: number };
-  warnings: string[];
-}
-
 function exportQuery(params: URLSearchParams): Query {
   const query: Query = { format: params.get('format') ?? 'openai-sft' };
   for (const key of EXPORT_KEYS) {
@@ -47,7 +35,7 @@ export function ExportPage({ route }: PageProps) {
   const key = JSON.stringify(query);
   const format = String(query.format);
   const split = params.get('split') ?? '';
-  const [preview, setPreview] = useState<{ key: string; lines: string[]; summary: Summary } | null>(null);
+  const [preview, setPreview] = useState<({ key: string } & ExportPreviewResponse) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [downloaded, setDownloaded] = useState<string | null>(null);
@@ -56,23 +44,22 @@ export function ExportPage({ route }: PageProps) {
     const controller = new AbortController();
     setBusy(true);
     const timer = setTimeout(() => {
-      request(DASHBOARD_ROUTES.exportPreview, {
-        query: { ...(JSON.parse(key) as Query), lines: PREVIEW_LINES },
-        signal: controller.signal,
-      })
-        .then((response) => response.json() as Promise<{ lines: string[]; summary: Summary }>)
-        .then(
-          (body) => {
-            setPreview({ key, ...body });
-            setError(null);
-            setBusy(false);
-          },
-          (reason: unknown) => {
-            if (isAbort(reason)) return;
-            setError(errorText(reason));
-            setBusy(false);
-          },
-        );
+      api(
+        API.export.preview,
+        { query: { ...(JSON.parse(key) as Query), lines: PREVIEW_LINES } },
+        controller.signal,
+      ).then(
+        (body) => {
+          setPreview({ key, ...body });
+          setError(null);
+          setBusy(false);
+        },
+        (reason: unknown) => {
+          if (isAbort(reason)) return;
+          setError(errorText(reason));
+          setBusy(false);
+        },
+      );
     }, PREVIEW_DELAY_MS);
     return () => {
       clearTimeout(timer);
@@ -107,7 +94,11 @@ export function ExportPage({ route }: PageProps) {
     try {
       const part = params.get('part') ?? 'train';
       const fallback = `margin-${format}${split ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
-      const bytes = await download('/api/v1/export', { ...query, ...(sidecar ? { sidecar: '1' } : {}) }, fallback);
+      const bytes = await download(
+        API.export.download,
+        { query: { ...query, ...(sidecar ? { sidecar: '1' } : {}) } },
+        fallback,
+      );
       setDownloaded(`Downloaded ${fallback} (${formatCount(bytes)} bytes).`);
     } catch (reason) {
       setError(errorText(reason));

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { API } from '../../../../shared/api/index.ts';
 import type {
   Review,
   ReviewCounts,
@@ -98,10 +99,11 @@ function ReviewDetail({ id, onDecided }: { id: string; onDecided(): void }) {
     setComment('');
     (async () => {
       for (;;) {
-        const current = await api<Review>(`/api/v1/reviews/${encodeURIComponent(id)}`, {
-          query: { wait: first ? undefined : 30 },
-          signal: controller.signal,
-        });
+        const current = await api(
+          API.reviews.get,
+          { params: { id }, query: { wait: first ? undefined : 30 } },
+          controller.signal,
+        );
         if (first) setDraft(initialDraft(current.form));
         first = false;
         setReview(current);
@@ -127,8 +129,8 @@ function ReviewDetail({ id, onDecided }: { id: string; onDecided(): void }) {
     localStorage.setItem(REVIEWER_KEY, name);
     setBusy(true);
     try {
-      const decided = await api<Review>(`/api/v1/reviews/${encodeURIComponent(review.id)}/decision`, {
-        method: 'POST',
+      const decided = await api(API.reviews.decide, {
+        params: { id: review.id },
         body: { decision, input: checked.answers, reviewer: name, comment },
       });
       setReview(decided);
@@ -255,8 +257,8 @@ export function InboxPage({ route }: PageProps) {
     const load = async () => {
       try {
         const [nextList, nextCounts] = await Promise.all([
-          api<ReviewListResponse>('/api/v1/reviews', { query: { status, limit: 200 }, signal: controller.signal }),
-          api<ReviewCounts>('/api/v1/reviews/counts', { signal: controller.signal }),
+          api(API.reviews.list, { query: { status, limit: 200 } }, controller.signal),
+          api(API.reviews.counts, {}, controller.signal),
         ]);
         setList(nextList);
         setCounts(nextCounts);

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { DASHBOARD_ROUTES, type InsightGroup, type InsightsResponse } from '../../../../shared/dashboard.ts';
-import { api, errorText, isAbort } from '../api.ts';
+import { API } from '../../../../shared/api/index.ts';
+import type { InsightGroup, InsightsResponse } from '../../../../shared/dashboard.ts';
+import { api, errorText, isAbort, type Query } from '../api.ts';
 import { barSeries, Chart, COLORS, categoryAxis } from '../components/chart.tsx';
 import { Filters, filterQuery } from '../components/filters.tsx';
 import { formatCount } from '../format.ts';
@@ -89,7 +90,7 @@ export function InsightsPage({ route }: PageProps) {
 
   useEffect(() => {
     const controller = new AbortController();
-    api<InsightsResponse>(DASHBOARD_ROUTES.insights, { query: JSON.parse(key), signal: controller.signal }).then(
+    api(API.annotations.insights, { query: JSON.parse(key) as Query }, controller.signal).then(
       (value) => {
         setInsights(value);
         setError(null);

@@ -1,10 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  DASHBOARD_ROUTES,
-  type RestoreResponse,
-  type SettingsResponse,
-  type SignInCodeResponse,
-} from '../../../../shared/dashboard.ts';
+import { API } from '../../../../shared/api/index.ts';
+import type { RestoreResponse, SettingsResponse, SignInCodeResponse } from '../../../../shared/dashboard.ts';
 import { api, download, errorText } from '../api.ts';
 import { signOut, storedToken, storeToken } from '../auth.ts';
 import { invalidateFacets } from '../facets.ts';
@@ -53,9 +49,7 @@ export function SettingsPage(_props: PageProps) {
   const [restore, setRestore] = useState<{ running: boolean; totals: Totals } | null>(null);
 
   useEffect(() => {
-    api<SettingsResponse>(DASHBOARD_ROUTES.settings).then(setSettings, (reason: unknown) =>
-      setError(errorText(reason)),
-    );
+    api(API.dashboard.settings, {}).then(setSettings, (reason: unknown) => setError(errorText(reason)));
   }, []);
 
   const origin = window.location.origin;
@@ -63,7 +57,7 @@ export function SettingsPage(_props: PageProps) {
 
   const newLink = async () => {
     try {
-      setLink(await api<SignInCodeResponse>(DASHBOARD_ROUTES.signInCodes, { method: 'POST', body: {} }));
+      setLink(await api(API.dashboard.signInCodes, { body: {} }));
     } catch (reason) {
       setError(errorText(reason));
     }
@@ -77,7 +71,7 @@ export function SettingsPage(_props: PageProps) {
     )
       return;
     try {
-      const { token: next } = await api<{ token: string }>(DASHBOARD_ROUTES.rotateToken, { method: 'POST', body: {} });
+      const { token: next } = await api(API.dashboard.rotateToken, { body: {} });
       storeToken(next);
       setShowToken(true);
       setNotice('New token made. Paste it into the extension options of every browser that syncs.');
@@ -88,7 +82,7 @@ export function SettingsPage(_props: PageProps) {
 
   const backup = async () => {
     try {
-      const bytes = await download(DASHBOARD_ROUTES.backup, {}, 'margin-backup.jsonl');
+      const bytes = await download(API.dashboard.backup, {}, 'margin-backup.jsonl');
       setNotice(`Backup downloaded (${formatCount(bytes)} bytes).`);
     } catch (reason) {
       setError(errorText(reason));
@@ -102,10 +96,7 @@ export function SettingsPage(_props: PageProps) {
     let firstLine = 1;
     try {
       for await (const lines of lineChunks(file)) {
-        const result = await api<RestoreResponse>(DASHBOARD_ROUTES.restore, {
-          method: 'POST',
-          body: { firstLine, lines },
-        });
+        const result = await api(API.dashboard.restore, { body: { firstLine, lines } });
         firstLine += lines.length;
         totals.lines += result.lines;
         totals.accepted += result.accepted;

@@ -1,0 +1,142 @@
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import {
+  describeIssues,
+  ignoredBodySchema,
+  type RouteBodyOutput,
+  type RouteContract,
+  type RouteParams,
+  type RouteQueryOutput,
+  type RouteReply,
+} from '../../../shared/index.ts';
+import { HttpError, parseOrThrow } from '../support/http-error.ts';
+
+/** What a handler gets: the query and body parsed with the route's schemas, and the path's parameters. */
+export interface RouteInput<C extends RouteContract, P = RouteParams<C>> {
+  query: RouteQueryOutput<C>;
+  body: RouteBodyOutput<C>;
+  params: P;
+  req: Request;
+  res: Response;
+  /** For a route that lets the request go on (the dashboard's files, for a path that is not one). */
+  next: NextFunction;
+}
+
+/**
+ * A JSON route's handler returns the answer (after `res.status(201)` when that is the status), or
+ * undefined when it has nothing to send (the caller hung up). A file route writes to `res` itself,
+ * asynchronously.
+ */
+type Reply<C extends RouteContract> = C['response'] extends { kind: 'json' }
+  ? RouteReply<C> | undefined | Promise<RouteReply<C> | undefined>
+  : Promise<void>;
+export type RouteHandler<C extends RouteContract, P = RouteParams<C>> = (input: RouteInput<C, P>) => Reply<C>;
+
+export interface RouteOptions<C extends RouteContract, P> {
+  /** Runs first, before anything is parsed: a check of the request itself (a 403 for the wrong origin). */
+  guard?: (req: Request) => void;
+  /** Checks the path's parameters (throwing a 404 for an id that cannot exist) before the query and body. */
+  params?: (raw: RouteParams<C>) => P;
+}
+
+interface AnyInput {
+  query: unknown;
+  body: unknown;
+  params: unknown;
+  req: Request;
+  res: Response;
+  next: NextFunction;
+}
+
+/** A contract and its handler, ready for `mountRoutes`. */
+export interface RouteDefinition {
+  readonly route: RouteContract;
+  readonly guard?: ((req: Request) => void) | undefined;
+  readonly params?: ((raw: Record<string, string>) => unknown) | undefined;
+  // A method, so a definition for any one contract fits in a list of all of them.
+  handle(input: AnyInput): unknown;
+}
+
+export function defineRoute<C extends RouteContract, P = RouteParams<C>>(
+  route: C,
+  handler: RouteHandler<C, P>,
+  options: RouteOptions<C, P> = {},
+): RouteDefinition {
+  return {
+    route,
+    guard: options.guard,
+    params: options.params as RouteDefinition['params'],
+    handle: handler as (input: AnyInput) => unknown,
+  };
+}
+
+export interface MountOptions {
+  /**
+   * Parse every JSON answer with its route's response schema (and its status with the route's
+   * statuses): a mismatch is a 500, logged. On in tests and development; it costs a parse per answer.
+   */
+  checkResponses: boolean;
+}
+
+type RouterMethod = 'get' | 'post' | 'patch' | 'delete';
+
+/** The handler `mountRoutes` registered for each contract, so a check can tell them from routes mounted by hand. */
+const mountedContracts = new WeakMap<object, RouteContract>();
+
+/** The contract an Express route handler was mounted from, if `mountRoutes` mounted it. */
+export function contractOf(handler: unknown): RouteContract | undefined {
+  return typeof handler === 'function' ? mountedContracts.get(handler) : undefined;
+}
+
+/**
+ * Mounts each route with its contract's method and path, in the order given. Before the handler:
+ * the access check, the guard, the parameters, then the query and body, each with its schema (a 400
+ * that names every invalid field, as `parseOrThrow` always answered).
+ */
+export function mountRoutes(definitions: readonly RouteDefinition[], options: MountOptions): Router {
+  const router = Router();
+  for (const definition of definitions) {
+    const { route } = definition;
+    const handler: RequestHandler = async (req, res, next) => {
+      authorize(route, res);
+      definition.guard?.(req);
+      const rawParams = req.params as Record<string, string>;
+      const params = definition.params ? definition.params(rawParams) : rawParams;
+      const query = route.query ? parseOrThrow(route.query, req.query, route.names?.query ?? 'query') : undefined;
+      const body =
+        route.body && route.body !== ignoredBodySchema
+          ? parseOrThrow(route.body, route.optionalBody ? (req.body ?? {}) : req.body, route.names?.body ?? 'body')
+          : undefined;
+      const result = await definition.handle({ query, body, params, req, res, next });
+      if (route.response.kind !== 'json' || result === undefined) return;
+      if (options.checkResponses) checkResponse(route, res.statusCode, result);
+      res.json(result);
+    };
+    mountedContracts.set(handler, route);
+    router[route.method.toLowerCase() as RouterMethod](route.path, handler);
+  }
+  return router;
+}
+
+/**
+ * The token check (middleware/auth.ts) already ran for the whole app; this is the same rule per
+ * route, so a route the table calls token-only never answers without one, whatever the order of
+ * the middleware. Roles will be checked here.
+ */
+function authorize(route: RouteContract, res: Response): void {
+  if (route.access.kind === 'token' && res.locals.token === undefined) {
+    res.set('WWW-Authenticate', 'Bearer');
+    throw new HttpError(401, 'unauthorized', 'A valid pairing token is required: Authorization: Bearer <token>.');
+  }
+}
+
+function checkResponse(route: RouteContract, status: number, result: unknown): void {
+  if (route.response.kind !== 'json') return;
+  const statuses = route.response.statuses ?? [200];
+  if (!statuses.includes(status)) {
+    throw new Error(`${route.id} answered ${status}, which its contract does not list (${statuses.join(', ')})`);
+  }
+  const parsed = route.response.schema.safeParse(result);
+  if (!parsed.success) {
+    throw new Error(`${route.id} answered what its contract does not describe: ${describeIssues(parsed.error)}`);
+  }
+}

@@ -1,0 +1,74 @@
+import { annotationSchema } from '../annotation.ts';
+import {
+  annotationDeleteQuerySchema,
+  annotationEditSchema,
+  annotationFacetsSchema,
+  annotationFiltersSchema,
+  annotationListQuerySchema,
+  annotationListResponseSchema,
+  annotationWriteResponseSchema,
+  insightsResponseSchema,
+} from '../dashboard.ts';
+import { jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+
+/**
+ * The dashboard's table, detail view and corrections, and its charts (docs/dashboard.md). `:id` is an
+ * annotation id; an edit or delete names the revision it was made on.
+ */
+export const ANNOTATIONS_API = {
+  list: routeContract({
+    id: 'annotations.list',
+    method: 'GET',
+    path: '/api/v1/annotations',
+    access: TOKEN_ACCESS,
+    summary: 'One page of the table, filtered, searched and sorted on the server.',
+    query: annotationListQuerySchema,
+    response: jsonResponse(annotationListResponseSchema),
+  }),
+  // Listed (and mounted) before `get`, whose `:id` would otherwise take "facets" for an id.
+  facets: routeContract({
+    id: 'annotations.facets',
+    method: 'GET',
+    path: '/api/v1/annotations/facets',
+    access: TOKEN_ACCESS,
+    summary: 'The values the filters offer, with how many live annotations have each.',
+    response: jsonResponse(annotationFacetsSchema),
+  }),
+  insights: routeContract({
+    id: 'annotations.insights',
+    method: 'GET',
+    path: '/api/v1/insights',
+    access: TOKEN_ACCESS,
+    summary: 'Aggregates over the annotations the filters select, for the charts.',
+    query: annotationFiltersSchema,
+    response: jsonResponse(insightsResponseSchema),
+  }),
+  get: routeContract({
+    id: 'annotations.get',
+    method: 'GET',
+    path: '/api/v1/annotations/:id',
+    access: TOKEN_ACCESS,
+    summary: 'One annotation as stored, conversation included.',
+    response: jsonResponse(annotationSchema),
+  }),
+  edit: routeContract({
+    id: 'annotations.edit',
+    method: 'PATCH',
+    path: '/api/v1/annotations/:id',
+    access: TOKEN_ACCESS,
+    summary: 'Saves a correction as a new revision (409 if it changed since `baseRevision`).',
+    body: annotationEditSchema,
+    optionalBody: true,
+    names: { body: 'edit' },
+    response: jsonResponse(annotationWriteResponseSchema),
+  }),
+  remove: routeContract({
+    id: 'annotations.remove',
+    method: 'DELETE',
+    path: '/api/v1/annotations/:id',
+    access: TOKEN_ACCESS,
+    summary: 'Deletes (a tombstone that syncs) the revision `baseRevision` names.',
+    query: annotationDeleteQuerySchema,
+    response: jsonResponse(annotationWriteResponseSchema),
+  }),
+} as const;

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { exportOptionsSchema } from '../export-options.ts';
+import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+
+/** Which file of a split export: the train part unless asked. */
+const partSchema = z.enum(['train', 'validation'], { error: 'part must be "train" or "validation"' }).default('train');
+
+/**
+ * The export's options (shared/export-options.ts), the keys that choose which file to send taken
+ * out first: they would be unknown keys to the options, which refuse any.
+ */
+function withExportOptions<S extends z.ZodObject>(responseKeys: S) {
+  return responseKeys.transform((query, ctx) => {
+    const rest: Record<string, unknown> = { ...query };
+    for (const key of Object.keys(responseKeys.shape)) delete rest[key];
+    const parsed = exportOptionsSchema.safeParse(rest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: rest });
+      }
+      return z.NEVER;
+    }
+    return { ...(query as z.output<S>), options: parsed.data };
+  });
+}
+
+/**
+ * `GET /api/v1/export?format=…&site=…`: the export options, plus `part` (train or validation, with
+ * `split`) and `sidecar=1|true` (the sidecar file, ending in the summary, instead of the dataset).
+ */
+export const exportQuerySchema = withExportOptions(
+  z.looseObject({
+    part: partSchema,
+    // Anything but 1 or true is the dataset itself, as it always was.
+    sidecar: z
+      .unknown()
+      .optional()
+      .transform((value) => value === '1' || value === 'true'),
+  }),
+).refine((query) => query.part === 'train' || query.options.split !== undefined, {
+  message: 'part=validation needs split (the fraction of conversations for train)',
+  path: ['part'],
+});
+
+export const EXPORT_PREVIEW_LINES = { default: 20, max: 200 } as const;
+const linesMessage = `lines must be a whole number from 0 to ${EXPORT_PREVIEW_LINES.max}`;
+
+/** `GET /api/v1/export/preview?format=…&lines=20&part=train`: the same options as the export. */
+export const exportPreviewQuerySchema = withExportOptions(
+  z.looseObject({
+    lines: z.preprocess(
+      (value) => (value === undefined ? EXPORT_PREVIEW_LINES.default : Number(value)),
+      z.int({ error: linesMessage }).min(0, linesMessage).max(EXPORT_PREVIEW_LINES.max, linesMessage),
+    ),
+    part: partSchema,
+  }),
+);
+
+const count = z.int().min(0);
+
+/** The summary of a whole export run (shared/export's `ExportSummary`), as the preview sends it. */
+export const exportSummarySchema = z.strictObject({
+  format: z.string(),
+  annotationsRead: count,
+  comparisonsRead: count,
+  /** Lines written, in all files. */
+  examplesWritten: count,
+  lines: z.strictObject({ train: count, validation: count }),
+  /** Lines that are preference pairs (pair formats only). */
+  pairs: count,
+  /** KTO lines by label. */
+  labels: z.strictObject({ desirable: count, undesirable: count }),
+  /** Why annotations, candidate pairs or examples produced no line; reason → count. */
+  skipped: z.record(z.string(), count),
+  redactions: z.strictObject({ email: count, phone: count, apiKey: count, total: count }),
+  warnings: z.array(z.string()),
+});
+export type ExportSummaryResponse = z.infer<typeof exportSummarySchema>;
+
+export const exportPreviewResponseSchema = z.strictObject({
+  /** The first lines of the file (train, or validation with `part`), each without its newline. */
+  lines: z.array(z.string()),
+  /** The whole run's summary: lines written, pairs, skips by reason, warnings. */
+  summary: exportSummarySchema,
+});
+export type ExportPreviewResponse = z.infer<typeof exportPreviewResponseSchema>;
+
+/** The dataset itself, and a preview of it: the same engine as `margin export`, so the same bytes. */
+export const EXPORT_API = {
+  download: routeContract({
+    id: 'export.download',
+    method: 'GET',
+    path: '/api/v1/export',
+    access: TOKEN_ACCESS,
+    summary: 'Streams the dataset file (or its sidecar) for the options, as an attachment.',
+    query: exportQuerySchema,
+    names: { query: 'export query' },
+    response: fileResponse('application/jsonl; charset=utf-8', 'the dataset, one JSON line per example'),
+  }),
+  preview: routeContract({
+    id: 'export.preview',
+    method: 'GET',
+    path: '/api/v1/export/preview',
+    access: TOKEN_ACCESS,
+    summary: 'The first lines of exactly what the export would write, and the whole run’s counts.',
+    query: exportPreviewQuerySchema,
+    names: { query: 'export query' },
+    response: jsonResponse(exportPreviewResponseSchema),
+  }),
+} as const;

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Annotation,
+  API,
+  queryString,
+  type RouteContract,
+  reviewCreatedSchema,
+  routePath,
+  signInCodeResponseSchema,
+} from '../../../shared/index.ts';
+import { makeAnnotation } from '../../support/annotation-factory.ts';
+import { pushBody, type TestServer } from './test-server.ts';
+
+type Api = typeof API;
+/** `sync.push`, `reviews.get`, …: the id of every route of the table. */
+export type RouteId = {
+  [G in keyof Api]: { [R in keyof Api[G]]: Api[G][R] extends { id: infer I } ? I : never }[keyof Api[G]];
+}[keyof Api];
+
+/** What exists on the server before the samples run, so a sample can name it. */
+export interface RouteFixtures {
+  server: TestServer;
+  /** Annotations to read, edit and delete (revision 1 each). */
+  annotations: { read: Annotation; edit: Annotation; remove: Annotation };
+  /** Pending reviews to read, decide and cancel. */
+  reviews: { read: string; decide: string; cancel: string };
+  /** A logged call. */
+  traceId: string;
+}
+
+export interface Sample {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** For a route whose path is a pattern (the dashboard's files): the path to ask for. */
+  path?: string;
+  /** The statuses a right request gets with the token; `[200]` unless given. */
+  expect?: number[];
+}
+
+/**
+ * For every route of the table, a request that succeeds given a right Host, Origin and token: the
+ * boundary matrices (boundary.test.ts, dashboard-api.test.ts) send each of them wrong in every way.
+ * A route without one here fails the type check and route-table.test.ts.
+ */
+export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample | Promise<Sample>> = {
+  'sync.health': () => ({}),
+  'sync.stats': () => ({}),
+  'sync.push': () => ({ body: pushBody([makeAnnotation()]) }),
+  'sync.pull': () => ({ query: { since: '0', limit: '10' } }),
+  'reviews.create': () => ({ body: { title: 'A boundary review', output: 'Fine?' }, expect: [201] }),
+  'reviews.list': () => ({ query: { status: 'all' } }),
+  'reviews.counts': () => ({}),
+  'reviews.get': ({ reviews }) => ({ params: { id: reviews.read }, query: { wait: '0' } }),
+  'reviews.decide': ({ reviews }) => ({
+    params: { id: reviews.decide },
+    body: { decision: 'approve', reviewer: 'ada' },
+  }),
+  'reviews.cancel': ({ reviews }) => ({ params: { id: reviews.cancel }, body: { reason: 'not needed' } }),
+  'feedback.log': () => ({
+    body: { trace_id: `boundary-${randomUUID()}`, messages: [{ role: 'user', content: 'Hi' }], response: 'Hello' },
+    expect: [201],
+  }),
+  'feedback.getLog': ({ traceId }) => ({ params: { traceId } }),
+  'feedback.feedback': ({ traceId }) => ({
+    body: { trace_id: traceId, value: 5, source: `boundary-${randomUUID()}` },
+    expect: [201],
+  }),
+  'annotations.list': () => ({ query: { q: 'reset', sort: 'score' } }),
+  'annotations.facets': () => ({}),
+  'annotations.insights': () => ({ query: { site: 'chatgpt' } }),
+  'annotations.get': ({ annotations }) => ({ params: { id: annotations.read.id } }),
+  'annotations.edit': ({ annotations }) => ({
+    params: { id: annotations.edit.id },
+    body: { baseRevision: 1, comment: 'edited by the matrix' },
+  }),
+  'annotations.remove': ({ annotations }) => ({ params: { id: annotations.remove.id }, query: { baseRevision: '1' } }),
+  'export.download': () => ({ query: { format: 'raw' } }),
+  'export.preview': () => ({ query: { format: 'raw', lines: '3' } }),
+  // The real server serves the built dashboard: 200 once `npm run build:dashboard` ran, 503 (and how to
+  // build it) before. Either way without the token and without data; dashboard-api.test.ts builds its own.
+  'dashboard.files': () => ({ path: '/', expect: [200, 503] }),
+  'dashboard.signInCodes': () => ({ body: {} }),
+  'dashboard.signIn': async ({ server }) => {
+    const issued = await server.send({
+      method: 'POST',
+      path: routePath(API.dashboard.signInCodes),
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { code } = signInCodeResponseSchema.parse(issued.json());
+    return { body: { code }, headers: { origin: `http://${server.host}` } };
+  },
+  'dashboard.settings': () => ({}),
+  'dashboard.rotateToken': () => ({ body: {} }),
+  'dashboard.backup': () => ({}),
+  'dashboard.restore': () => ({ body: { firstLine: 1, lines: [] } }),
+};
+
+/** The routes of a table that have no sample here: a new route must get one before the matrices pass. */
+export function routesWithoutSample(routes: readonly RouteContract[]): string[] {
+  return routes.filter((route) => !Object.hasOwn(ROUTE_SAMPLES, route.id)).map((route) => route.id);
+}
+
+export interface SampleRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** The statuses it gets with a right Host, Origin and token. */
+  expect: number[];
+}
+
+/** The sample of a route as a raw request (headers given by the sample; the caller adds Host and token). */
+export async function sampleRequest(route: RouteContract, fixtures: RouteFixtures): Promise<SampleRequest> {
+  const make = ROUTE_SAMPLES[route.id as RouteId];
+  if (make === undefined)
+    throw new Error(`${route.id} has no sample request in test/companion/support/route-samples.ts`);
+  const sample = await make(fixtures);
+  const path = sample.path ?? routePath(route, sample.params as never);
+  const headers: Record<string, string> = { ...sample.headers };
+  if (sample.body !== undefined) headers['content-type'] = 'application/json';
+  return {
+    method: route.method,
+    path: `${path}${queryString(sample.query)}`,
+    headers,
+    ...(sample.body === undefined ? {} : { body: JSON.stringify(sample.body) }),
+    expect: sample.expect ?? [200],
+  };
+}
+
+/** Creates what the samples name: three annotations, three pending reviews, one logged call. */
+export async function prepareFixtures(server: TestServer): Promise<RouteFixtures> {
+  const annotations = { read: makeAnnotation(), edit: makeAnnotation(), remove: makeAnnotation() };
+  const pushed = await server.push(pushBody(Object.values(annotations)));
+  if (pushed.status !== 200) throw new Error(`fixtures: push failed: ${pushed.text}`);
+  const json = (path: string, body: unknown) =>
+    server.send({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const review = async (title: string) => {
+    const response = await json(routePath(API.reviews.create), { title });
+    return reviewCreatedSchema.parse(response.json()).review.id;
+  };
+  const reviews = {
+    read: await review('read me'),
+    decide: await review('decide me'),
+    cancel: await review('cancel me'),
+  };
+  const traceId = `fixture-${randomUUID()}`;
+  const logged = await json(routePath(API.feedback.log), { trace_id: traceId, messages: [], response: 'Logged.' });
+  if (logged.status !== 201) throw new Error(`fixtures: log failed: ${logged.text}`);
+  return { server, annotations, reviews, traceId };
+}
