@@ -6,6 +6,8 @@ export * from './dashboard.ts';
 export * from './export-options.ts';
 export * from './feedback.ts';
 export * from './fields.ts';
+export * from './history.ts';
+export * from './item.ts';
 export * from './limits.ts';
 export * from './message.ts';
 export * from './review.ts';

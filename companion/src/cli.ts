@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerImportHistoryCommand } from './commands/import-history.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
@@ -16,6 +17,7 @@ registerServeCommand(program);
 registerTokenCommand(program);
 registerStatsCommand(program);
 registerImportCommand(program);
+registerImportHistoryCommand(program);
 registerExportCommand(program);
 registerDashboardCommand(program);
 

@@ -169,6 +169,68 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'items (responses waiting for judgement, from history imports) and import runs',
+    up(db) {
+      // An item's context is stored as a list of hashes into `item_texts`, each message once: the items
+      // of a 200-turn conversation share their turns instead of storing the whole conversation 200
+      // times. `body` is the item's JSON without `context`; the other columns are what the Rate view
+      // filters and orders on. `history_conversations` remembers each imported conversation's
+      // fingerprint, so importing the same export again skips it.
+      db.exec(`
+        CREATE TABLE item_texts (
+          hash TEXT PRIMARY KEY,
+          role TEXT NOT NULL,
+          content TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE items (
+          id TEXT PRIMARY KEY,
+          key TEXT NOT NULL UNIQUE,
+          source TEXT NOT NULL,
+          site TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          model TEXT,
+          created_ms INTEGER NOT NULL,
+          turns INTEGER NOT NULL,
+          has_code INTEGER NOT NULL,
+          run_id TEXT,
+          context TEXT NOT NULL,
+          body TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX items_created ON items (created_ms DESC, id);
+        CREATE INDEX items_site ON items (site, created_ms DESC);
+        CREATE INDEX items_model ON items (model, created_ms DESC);
+        CREATE TABLE item_skips (
+          item_id TEXT NOT NULL,
+          annotator TEXT NOT NULL,
+          skipped_at TEXT NOT NULL,
+          PRIMARY KEY (item_id, annotator)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE history_conversations (
+          site TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          run_id TEXT,
+          imported_at TEXT NOT NULL,
+          PRIMARY KEY (site, conversation_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE import_runs (
+          id TEXT PRIMARY KEY,
+          source TEXT NOT NULL,
+          file TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+          dry_run INTEGER NOT NULL,
+          started_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          finished_at TEXT,
+          summary TEXT NOT NULL,
+          error TEXT
+        ) STRICT;
+        CREATE INDEX import_runs_started ON import_runs (started_at DESC);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

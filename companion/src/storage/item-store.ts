@@ -1,0 +1,54 @@
+import type { ImportRun, ImportSummary, Item, ItemFacets, ItemFilters } from '../../../shared/index.ts';
+
+/** A conversation of an export as last imported: recognized again by its fingerprint. */
+export interface ImportedConversationMark {
+  site: string;
+  conversationId: string;
+  fingerprint: string;
+}
+
+/** Items and conversation marks written together after a batch's annotations. */
+export interface ItemBatch {
+  runId: string | null;
+  items: readonly Item[];
+  conversations: readonly ImportedConversationMark[];
+}
+
+/**
+ * Items (responses waiting for judgement) and import runs. Every method is async: SQLite implements
+ * them over better-sqlite3, another database the same. The Rate view's queries are per annotator:
+ * an item is unrated for a person until they have a live annotation of its key (or skipped it).
+ */
+export interface ItemStore {
+  /** Stores the batch's new items (an existing key is left as it is) and its conversation marks. */
+  writeBatch(batch: ItemBatch, now: Date): Promise<{ added: number; present: number }>;
+  /** The stored fingerprint of each of these conversations (`site:conversationId` → fingerprint). */
+  fingerprints(conversations: readonly { site: string; conversationId: string }[]): Promise<Map<string, string>>;
+  /** Which of these annotation (or comparison) ids exist in any version, tombstones included. */
+  existingRecordIds(kind: 'annotation' | 'comparison', ids: readonly string[]): Promise<Set<string>>;
+  /** Which of these item keys are stored. */
+  existingItemKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** The id of each key's live annotation by `annotator`, if it has one. */
+  liveAnnotationIds(keys: readonly string[], annotator: string): Promise<Map<string, string>>;
+  /** Whose ratings the extension syncs: the annotator of the latest captured annotation, if any. */
+  captureAnnotator(): Promise<string | null>;
+
+  get(id: string): Promise<Item | undefined>;
+  /** The newest unrated, unskipped item matching the filters, and how many such items there are. */
+  next(filters: ItemFilters, annotator: string): Promise<{ item: Item | null; remaining: number }>;
+  facets(annotator: string): Promise<ItemFacets>;
+  skip(id: string, annotator: string, now: Date): Promise<boolean>;
+  unskip(id: string, annotator: string): Promise<boolean>;
+  count(): Promise<number>;
+
+  startRun(run: ImportRun): Promise<void>;
+  updateRun(
+    id: string,
+    update: { status: ImportRun['status']; summary: ImportSummary; error?: string | null; now: Date },
+  ): Promise<void>;
+  getRun(id: string): Promise<ImportRun | undefined>;
+  listRuns(limit: number): Promise<ImportRun[]>;
+}
+
+/** `site:conversationId`: how fingerprints are keyed. */
+export const conversationMarkKey = (site: string, conversationId: string) => `${site}\u0000${conversationId}`;
