@@ -22,7 +22,16 @@ import {
   isRecord,
   type SourceEvent,
 } from './records.ts';
-import { byShardNumber, entryElements, findEntries, fingerprint, type ReadOptions } from './source-files.ts';
+import {
+  byShardNumber,
+  entryElements,
+  findEntries,
+  fingerprint,
+  listOrObject,
+  type ReadOptions,
+  totalOf,
+  unwrapped,
+} from './source-files.ts';
 
 const SHARD = /(^|\/)conversations(-\d+)?\.json$/i;
 const FEEDBACK = /(^|\/)message_feedback\.json$/i;
@@ -43,6 +52,13 @@ interface ChatGptState {
 export async function* readChatGptExport(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
   const state: ChatGptState = { assetNames: new Map(), feedback: new Map(), comparisons: new Map() };
   const skipped: Record<string, number> = {};
+  // One JSON file given by name (a conversation saved by another tool) is read whatever it is called.
+  const named = findEntries(input, SHARD).sort(byShardNumber);
+  const shards = named.length === 0 && input.kind === 'file' ? input.entries : named;
+  if (shards.length === 0) {
+    throw new ImportError(input.path, 'no conversations.json (or conversations-000.json, …) in this ChatGPT export');
+  }
+  yield totalOf([...shards, ...[FEEDBACK, COMPARISONS, ASSET_NAMES].flatMap((pattern) => findEntries(input, pattern))]);
   for (const entry of findEntries(input, FEEDBACK)) {
     yield { kind: 'file', name: entry.name };
     for await (const raw of entryElements(input, entry, '$.feedback.*', options)) {
@@ -70,16 +86,14 @@ export async function* readChatGptExport(input: ExportInput, options: ReadOption
       }
     }
   }
-  const shards = findEntries(input, SHARD).sort(byShardNumber);
-  if (shards.length === 0) {
-    throw new ImportError(input.path, 'no conversations.json (or conversations-000.json, …) in this ChatGPT export');
-  }
   for (const shard of shards) {
     yield { kind: 'file', name: shard.name };
-    for await (const raw of entryElements(input, shard, '$.conversations.*', options)) {
-      const converted = convertChatGptConversation(raw, state);
-      if ('skip' in converted) yield { kind: 'skipped', reason: converted.skip, count: 1 };
-      else yield { kind: 'conversation', conversation: converted };
+    for await (const element of entryElements(input, shard, listOrObject('conversations'), options)) {
+      for (const raw of unwrapped(element, 'conversations')) {
+        const converted = convertChatGptConversation(raw, state);
+        if ('skip' in converted) yield { kind: 'skipped', reason: converted.skip, count: 1 };
+        else yield { kind: 'conversation', conversation: converted };
+      }
     }
   }
   addCount(skipped, 'feedback for a message not in the export', state.feedback.size);

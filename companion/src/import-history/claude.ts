@@ -15,7 +15,15 @@ import {
   paragraphs,
   type SourceEvent,
 } from './records.ts';
-import { entryElements, findEntries, fingerprint, type ReadOptions } from './source-files.ts';
+import {
+  entryElements,
+  findEntries,
+  fingerprint,
+  listOrObject,
+  type ReadOptions,
+  totalOf,
+  unwrapped,
+} from './source-files.ts';
 import { synthesizedMessageId } from './synthesized-id.ts';
 
 const CONVERSATIONS = /(^|\/)conversations\.json$/i;
@@ -28,14 +36,18 @@ type ClaudeMessage = Record<string, unknown>;
 
 /** Reads Claude's `conversations.json` (docs/history-import.md, "Claude"). */
 export async function* readClaudeExport(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
-  const entries = findEntries(input, CONVERSATIONS);
+  const named = findEntries(input, CONVERSATIONS);
+  const entries = named.length === 0 && input.kind === 'file' ? input.entries : named;
   if (entries.length === 0) throw new ImportError(input.path, 'no conversations.json in this Claude export');
+  yield totalOf(entries);
   for (const entry of entries) {
     yield { kind: 'file', name: entry.name };
-    for await (const raw of entryElements(input, entry, '$.conversations.*', options)) {
-      const converted = convertClaudeConversation(raw);
-      if ('skip' in converted) yield { kind: 'skipped', reason: converted.skip, count: 1 };
-      else yield { kind: 'conversation', conversation: converted };
+    for await (const element of entryElements(input, entry, listOrObject('conversations'), options)) {
+      for (const raw of unwrapped(element, 'conversations')) {
+        const converted = convertClaudeConversation(raw);
+        if ('skip' in converted) yield { kind: 'skipped', reason: converted.skip, count: 1 };
+        else yield { kind: 'conversation', conversation: converted };
+      }
     }
   }
 }

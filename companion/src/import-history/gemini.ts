@@ -15,7 +15,7 @@ import {
   paragraphs,
   type SourceEvent,
 } from './records.ts';
-import { entryElements, fingerprint, type ReadOptions } from './source-files.ts';
+import { entryElements, fingerprint, type ReadOptions, totalOf } from './source-files.ts';
 
 /** Prompts closer together than this (and with the same Gem) are one conversation. */
 export const GEMINI_CONVERSATION_GAP_MS = 30 * 60 * 1000;
@@ -95,11 +95,13 @@ function parseActivity(raw: unknown, skipped: Record<string, number>): Activity 
  */
 export async function* readGeminiTakeout(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
   const skipped: Record<string, number> = {};
-  for (const entry of activityEntries(input)) {
+  const entries = activityEntries(input);
+  yield totalOf(entries);
+  for (const entry of entries) {
     yield { kind: 'file', name: entry.name };
     let group: Activity[] = [];
     let gem: string | null | undefined;
-    for await (const raw of entryElements(input, entry, '$.activities.*', options)) {
+    for await (const raw of entryElements(input, entry, '$', options)) {
       const activity = parseActivity(raw, skipped);
       if (!activity) continue;
       const last = group.at(-1);

@@ -82,7 +82,7 @@ function list(node: Tag, depth: number): string {
   for (const child of node.children) {
     if (!isTag(child) || child.name !== 'li') continue;
     const marker = ordered ? `${number++}.` : '-';
-    const body = blocks(child.children, depth + 1).replace(/\n/g, `\n${' '.repeat(marker.length + 1)}`);
+    const body = blocks(child.children, depth + 1).replace(/\n(?=.)/g, `\n${' '.repeat(marker.length + 1)}`);
     items.push(`${marker} ${body}`);
   }
   return items.join('\n');

@@ -7,10 +7,11 @@ export interface JsonStreamOptions {
   file: string;
   entry: string;
   /**
-   * Where the elements are when the document is an object rather than an array: `$.conversations.*`
-   * for `{ "conversations": [...] }`, `$` for a document that is itself one element.
+   * Where the elements are when the document is an object rather than an array, given the object's
+   * first key: `$.conversations.*` for `{ "conversations": [...] }`, `$` for a document that is itself
+   * one element.
    */
-  objectPath: string;
+  objectPath: string | ((firstKey: string | null) => string);
   /** Called with the size of each chunk read (progress). */
   onBytes?: (bytes: number) => void;
 }
@@ -73,10 +74,18 @@ export async function* streamJsonElements(stream: Readable, options: JsonStreamO
   let parser: TokenParser | undefined;
   let lastTokenOffset = 0;
 
-  function start(first: number, offset: number): Tokenizer {
-    if (first !== 0x5b && first !== 0x7b)
+  function start(chunk: Uint8Array, at: number, offset: number): Tokenizer {
+    const first = chunk[at];
+    if (first !== 0x5b && first !== 0x7b) {
       fail('not JSON of the expected shape: expected an array or an object', offset);
-    const tokens = new TokenParser({ paths: [first === 0x5b ? '$.*' : options.objectPath], keepStack: false });
+    }
+    let path = '$.*';
+    if (first === 0x7b) {
+      const head = Buffer.from(chunk.subarray(at, at + 4096)).toString('utf8');
+      const key = /^\{\s*"((?:[^"\\]|\\.)*)"/.exec(head)?.[1] ?? null;
+      path = typeof options.objectPath === 'string' ? options.objectPath : options.objectPath(key);
+    }
+    const tokens = new TokenParser({ paths: [path], keepStack: false });
     tokens.onValue = ({ value }) => {
       ready.push(value);
     };
@@ -103,17 +112,21 @@ export async function* streamJsonElements(stream: Readable, options: JsonStreamO
       if (!tokenizer) {
         let i = 0;
         while (i < chunk.length && WHITESPACE.has(chunk[i] as number)) i += 1;
-        if (i < chunk.length) tokenizer = start(chunk[i] as number, places.bytes - chunk.length + i);
+        if (i < chunk.length) tokenizer = start(chunk, i, places.bytes - chunk.length + i);
       }
+      let problem: ImportError | undefined;
       if (tokenizer) {
         try {
           tokenizer.write(chunk);
         } catch (error) {
-          fail(syntaxProblem(error), positionIn(error) ?? lastTokenOffset);
+          const offset = positionIn(error) ?? lastTokenOffset;
+          problem = new ImportError(options.file, syntaxProblem(error), options.entry, places.at(offset));
         }
       }
-      places.end();
+      // The elements completed before a syntax error are whole: hand them out first.
       while (ready.length > 0) yield ready.shift();
+      if (problem) throw problem;
+      places.end();
     }
   } catch (error) {
     if (error instanceof ImportError) throw error;

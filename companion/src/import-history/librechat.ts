@@ -15,7 +15,7 @@ import {
   paragraphs,
   type SourceEvent,
 } from './records.ts';
-import { entryElements, fingerprint, type ReadOptions } from './source-files.ts';
+import { entryElements, fingerprint, type ReadOptions, totalOf } from './source-files.ts';
 
 /** LibreChat's documented default address; the export does not say where the server ran. */
 export const LIBRECHAT_ORIGIN = 'http://localhost:3080';
@@ -27,6 +27,7 @@ type LibreChatMessage = Record<string, unknown>;
 /** Reads LibreChat conversation exports (JSON, docs/history-import.md, "LibreChat"): every JSON file given. */
 export async function* readLibreChatExport(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
   const entries = input.kind === 'file' ? input.entries : input.entries.filter((entry) => /\.json$/i.test(entry.name));
+  yield totalOf(entries);
   for (const entry of entries) {
     yield { kind: 'file', name: entry.name };
     for await (const raw of entryElements(input, entry, '$', options)) {

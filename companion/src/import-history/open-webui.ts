@@ -14,7 +14,7 @@ import {
   paragraphs,
   type SourceEvent,
 } from './records.ts';
-import { entryElements, fingerprint, type ReadOptions } from './source-files.ts';
+import { entryElements, fingerprint, type ReadOptions, totalOf } from './source-files.ts';
 
 /** Open WebUI's documented default address; the export does not say where the server ran. */
 export const OPEN_WEBUI_ORIGIN = 'http://localhost:3000';
@@ -25,6 +25,7 @@ type OpenWebUiMessage = Record<string, unknown>;
 /** Reads Open WebUI chat exports (docs/history-import.md, "Open WebUI"): every JSON file given. */
 export async function* readOpenWebUiExport(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
   const entries = input.kind === 'file' ? input.entries : input.entries.filter((entry) => /\.json$/i.test(entry.name));
+  yield totalOf(entries);
   for (const entry of entries) {
     yield { kind: 'file', name: entry.name };
     for await (const raw of entryElements(input, entry, '$', options)) {

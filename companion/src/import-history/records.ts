@@ -58,7 +58,9 @@ export interface ImportedConversation {
 export type SourceEvent =
   | { kind: 'conversation'; conversation: ImportedConversation }
   | { kind: 'skipped'; reason: string; count: number }
-  | { kind: 'file'; name: string };
+  | { kind: 'file'; name: string }
+  /** The bytes of every entry the reader will read (the progress bar's 100%), yielded first. */
+  | { kind: 'total'; bytes: number };
 
 export function addCount(counts: Record<string, number>, reason: string, count = 1): void {
   if (count > 0) counts[reason] = (counts[reason] ?? 0) + count;

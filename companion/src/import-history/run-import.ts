@@ -14,6 +14,7 @@ import { conversationMarkKey, type ItemStore } from '../storage/item-store.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { buildAnnotation, buildComparison, buildItem, importedAnnotationId } from './build-records.ts';
 import { openExportInput } from './export-input.ts';
+import { ImportError } from './import-error.ts';
 import { addCount, type ImportedConversation, type ImportedResponse } from './records.ts';
 import { detectSource, HISTORY_SOURCES, type HistorySource } from './sources.ts';
 
@@ -119,15 +120,13 @@ export async function importHistory(
   try {
     source = HISTORY_SOURCES[options.source === 'auto' ? await detectSource(input) : options.source];
     summary.source = source.id;
-    summary.bytes.total = input.entries
-      .filter((entry) => input.kind === 'file' || /\.json$/i.test(entry.name))
-      .reduce((sum, entry) => sum + entry.size, 0);
     const onBytes = (bytes: number) => {
       summary.bytes.read += bytes;
       options.onProgress?.(summary);
     };
     for await (const event of source.read(input, { onBytes })) {
-      if (event.kind === 'file') summary.files.push(event.name);
+      if (event.kind === 'total') summary.bytes.total = event.bytes;
+      else if (event.kind === 'file') summary.files.push(event.name);
       else if (event.kind === 'skipped') addCount(summary.skipped, event.reason, event.count);
       else {
         pending.conversations.push(event.conversation);
@@ -139,6 +138,14 @@ export async function importHistory(
       }
     }
     await flush();
+    const reasons = Object.keys(summary.skipped);
+    if (summary.conversations.read === 0 && reasons.length > 0 && !options.signal?.aborted) {
+      throw new ImportError(
+        input.path,
+        `no ${source.label} conversation in it (${reasons.join(', ')}): is it a ${source.label} export? ` +
+          'Without --source, Margin recognizes the export itself',
+      );
+    }
     const status = options.signal?.aborted ? 'interrupted' : 'done';
     await saveRun(status, null, true);
     return { run: { ...run, summary: structuredClone(summary) }, summary, annotator };

@@ -13,11 +13,16 @@ export function findEntries(input: ExportInput, pattern: RegExp): ExportEntry[] 
   return inside.length > 0 ? inside : input.siblings.filter((entry) => pattern.test(entry.name));
 }
 
+/** The total size of some entries: a reader's `total` event. */
+export function totalOf(entries: readonly ExportEntry[]): { kind: 'total'; bytes: number } {
+  return { kind: 'total', bytes: entries.reduce((sum, entry) => sum + entry.size, 0) };
+}
+
 /** Streams the elements of one JSON entry (see json-stream.ts). */
 export async function* entryElements(
   input: ExportInput,
   entry: ExportEntry,
-  objectPath: string,
+  objectPath: string | ((firstKey: string | null) => string),
   options: ReadOptions,
 ): AsyncGenerator<unknown> {
   const stream = await entry.open();
@@ -31,6 +36,18 @@ export async function* entryElements(
   } finally {
     stream.destroy();
   }
+}
+
+/**
+ * For an export that may be one object, or `{ "<key>": [...] }`: stream the list's elements when it
+ * starts with that key, else take the object whole (see `unwrapped`).
+ */
+export const listOrObject = (key: string) => (firstKey: string | null) => (firstKey === key ? `$.${key}.*` : '$');
+
+/** The elements of a value read whole: its `<key>` list when it has one, else the value itself. */
+export function unwrapped(value: unknown, key: string): unknown[] {
+  const list = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(list) ? list : [value];
 }
 
 /** A short, stable digest of some JSON values: how a conversation's content is recognized again. */
