@@ -13,6 +13,7 @@ import { mountRoutes } from './routes/define-route.ts';
 import { exportRoutes } from './routes/export.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { type HistoryDeps, historyRoutes } from './routes/history.ts';
 import { reviewsRoutes } from './routes/reviews.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   reviews?: ReviewService;
   /** Logged calls and feedback (/api/v1/logs, /api/v1/feedback); left out, those routes are 404s. */
   feedback?: FeedbackService;
+  /** Importing chat history and rating it (/api/v1/history); left out, those routes are 404s. */
+  history?: HistoryDeps;
   /** The dashboard: its files (served without the token: they hold no data) and its API routes. */
   dashboard?: DashboardDeps;
   /** Constant-time check of a presented pairing token. */
@@ -88,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
         ...exportRoutes(deps.store),
         ...(deps.reviews ? reviewsRoutes(deps.reviews) : []),
         ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
+        ...(deps.history ? historyRoutes(deps.history, { store: deps.store, clock }) : []),
         ...(deps.dashboard
           ? dashboardRoutes(deps.dashboard, { syncStore: deps.store, version: deps.version, clock })
           : []),

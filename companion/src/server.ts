@@ -2,10 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
+import { HistoryImports } from './import-history/uploads.ts';
 import { ReviewService } from './reviews/review-service.ts';
 import { SqliteFeedbackStore } from './storage/feedback-store.ts';
 import { SqliteReviewStore } from './storage/review-store.ts';
 import { SqliteDashboard } from './storage/sqlite-dashboard.ts';
+import { SqliteItemStore } from './storage/sqlite-item-store.ts';
 import { databasePath, ensureDataDir, openStore } from './support/data-dir.ts';
 import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
@@ -55,12 +57,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: options.logger });
   const feedback = new FeedbackService({ store: new SqliteFeedbackStore(store) });
   const dashboard = new SqliteDashboard(store);
+  const items = new SqliteItemStore(store);
+  const imports = new HistoryImports({ store, items, dataDir: options.dataDir, logger: options.logger });
   let closing = false;
   const app = createApp({
     version,
     store,
     reviews,
     feedback,
+    history: { items, imports },
     dashboard: {
       store: dashboard,
       signInCodes: new SignInCodes(),
@@ -130,9 +135,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       deadline.unref();
       server.close(() => {
         clearTimeout(deadline);
-        // Only now: a request still running would otherwise find its database gone.
-        store.close();
-        resolve();
+        // Imports in progress stop after their batch (a rerun completes them); only then the database goes.
+        void imports.close().finally(() => {
+          // Only now: a request still running would otherwise find its database gone.
+          store.close();
+          resolve();
+        });
       });
       server.closeIdleConnections();
     });

@@ -3,6 +3,7 @@ import type { RouteContract } from './contract.ts';
 import { DASHBOARD_API } from './dashboard.ts';
 import { EXPORT_API } from './export.ts';
 import { FEEDBACK_API } from './feedback.ts';
+import { HISTORY_API } from './history.ts';
 import { REVIEWS_API } from './reviews.ts';
 import { SYNC_API } from './sync.ts';
 
@@ -11,6 +12,7 @@ export * from './contract.ts';
 export * from './dashboard.ts';
 export * from './export.ts';
 export * from './feedback.ts';
+export * from './history.ts';
 export * from './path.ts';
 export * from './reviews.ts';
 export * from './sync.ts';
@@ -26,6 +28,7 @@ export const API = {
   annotations: ANNOTATIONS_API,
   export: EXPORT_API,
   dashboard: DASHBOARD_API,
+  history: HISTORY_API,
 } as const;
 
 /** The whole table as one list, in mounting order within each group. */

@@ -63,6 +63,9 @@ async function routes(fixtures: RouteFixtures): Promise<MatrixRoute[]> {
   return [...table, ...UNROUTED];
 }
 
+/** The matrices send every route of the table many times: they grow with it, on two shared cores. */
+const MATRIX_TIMEOUT_MS = 60_000;
+
 function expectError(response: RawResponse, status: number, code: string) {
   expect(response.status, response.text).toBe(status);
   const body = apiErrorSchema.parse(response.json());
@@ -116,33 +119,37 @@ describe('companion boundary', () => {
       `127.0.0.1:${port}@evil.test`,
     ];
 
-    it('refuses every route, method and token state with a bad or missing Host, before reading the token or body', async () => {
-      const before = server.countRows('annotations');
-      for (const route of await routes(fixtures)) {
-        for (const host of [...badHosts(server.port), undefined]) {
-          for (const token of [server.token, null]) {
-            const headers: Record<string, string> = { 'content-type': 'application/json', ...route.headers };
-            if (host !== undefined) headers.host = host;
-            const response = await rawRequest(server.port, {
-              method: route.method,
-              path: route.path,
-              headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
-              ...(route.body ? { body: route.body } : {}),
-            });
-            expectError(response, 403, 'forbidden_host');
-            expectInert(response);
+    it(
+      'refuses every route, method and token state with a bad or missing Host, before reading the token or body',
+      async () => {
+        const before = server.countRows('annotations');
+        for (const route of await routes(fixtures)) {
+          for (const host of [...badHosts(server.port), undefined]) {
+            for (const token of [server.token, null]) {
+              const headers: Record<string, string> = { 'content-type': 'application/json', ...route.headers };
+              if (host !== undefined) headers.host = host;
+              const response = await rawRequest(server.port, {
+                method: route.method,
+                path: route.path,
+                headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+                ...(route.body ? { body: route.body } : {}),
+              });
+              expectError(response, 403, 'forbidden_host');
+              expectInert(response);
+            }
           }
         }
-      }
-      // A preflight with a bad Host is refused too.
-      const preflight = await rawRequest(server.port, {
-        method: 'OPTIONS',
-        path: '/api/v1/sync/push',
-        headers: { host: `evil.test:${server.port}`, origin: CHROME_ORIGIN, 'access-control-request-method': 'POST' },
-      });
-      expectError(preflight, 403, 'forbidden_host');
-      expect(server.countRows('annotations')).toBe(before);
-    });
+        // A preflight with a bad Host is refused too.
+        const preflight = await rawRequest(server.port, {
+          method: 'OPTIONS',
+          path: '/api/v1/sync/push',
+          headers: { host: `evil.test:${server.port}`, origin: CHROME_ORIGIN, 'access-control-request-method': 'POST' },
+        });
+        expectError(preflight, 403, 'forbidden_host');
+        expect(server.countRows('annotations')).toBe(before);
+      },
+      MATRIX_TIMEOUT_MS,
+    );
 
     it('accepts the three loopback names with the right port', async () => {
       for (const name of ['127.0.0.1', 'localhost', '[::1]']) {
@@ -174,23 +181,27 @@ describe('companion boundary', () => {
       '',
     ];
 
-    it('refuses any other origin on every route, even with a valid token, and changes nothing', async () => {
-      const before = server.countRows('annotations');
-      for (const route of await routes(fixtures)) {
-        for (const origin of badOrigins(server.port)) {
-          const response = await server.send({
-            method: route.method,
-            path: route.path,
-            headers: { 'content-type': 'application/json', ...route.headers, origin },
-            ...(route.body ? { body: route.body } : {}),
-          });
-          expectError(response, 403, 'forbidden_origin');
-          expectInert(response);
-          expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    it(
+      'refuses any other origin on every route, even with a valid token, and changes nothing',
+      async () => {
+        const before = server.countRows('annotations');
+        for (const route of await routes(fixtures)) {
+          for (const origin of badOrigins(server.port)) {
+            const response = await server.send({
+              method: route.method,
+              path: route.path,
+              headers: { 'content-type': 'application/json', ...route.headers, origin },
+              ...(route.body ? { body: route.body } : {}),
+            });
+            expectError(response, 403, 'forbidden_origin');
+            expectInert(response);
+            expect(response.headers['access-control-allow-origin']).toBeUndefined();
+          }
         }
-      }
-      expect(server.countRows('annotations')).toBe(before);
-    });
+        expect(server.countRows('annotations')).toBe(before);
+      },
+      MATRIX_TIMEOUT_MS,
+    );
 
     it('allows extension origins with CORS for exactly that origin, and the companion’s own origin without CORS', async () => {
       for (const origin of [CHROME_ORIGIN, FIREFOX_ORIGIN]) {
@@ -230,54 +241,58 @@ describe('companion boundary', () => {
   });
 
   describe('token', () => {
-    it('is required on every route but the public ones, which return no data', async () => {
-      const wrong = [
-        null,
-        'x'.repeat(43),
-        server.token.slice(0, -1),
-        `${server.token}x`,
-        server.token.toUpperCase(),
-        '',
-      ];
-      const publicRoutes = API_ROUTES.filter(isPublicRoute);
-      expect(publicRoutes.map((route) => route.id).sort()).toEqual([
-        'dashboard.files',
-        'dashboard.signIn',
-        'sync.health',
-      ]);
-      for (const token of wrong) {
-        // Fresh requests each time: the sign-in exchange spends its one-time code.
-        for (const route of await routes(fixtures)) {
-          const response = await server.send({
-            method: route.method,
-            path: route.path,
-            token,
-            headers: { 'content-type': 'application/json', ...route.headers },
-            ...(route.body ? { body: route.body } : {}),
-          });
-          if (route.public && route.contract) {
-            expect(route.expect, route.name).toContain(response.status);
-            if (isJsonRoute(route.contract)) {
-              // Health answers `{ ok, version }` and nothing else (its schema is strict); sign-in, the token for a valid code.
-              expect(parseRouteResult(route.contract, response.json()).success, route.name).toBe(true);
+    it(
+      'is required on every route but the public ones, which return no data',
+      async () => {
+        const wrong = [
+          null,
+          'x'.repeat(43),
+          server.token.slice(0, -1),
+          `${server.token}x`,
+          server.token.toUpperCase(),
+          '',
+        ];
+        const publicRoutes = API_ROUTES.filter(isPublicRoute);
+        expect(publicRoutes.map((route) => route.id).sort()).toEqual([
+          'dashboard.files',
+          'dashboard.signIn',
+          'sync.health',
+        ]);
+        for (const token of wrong) {
+          // Fresh requests each time: the sign-in exchange spends its one-time code.
+          for (const route of await routes(fixtures)) {
+            const response = await server.send({
+              method: route.method,
+              path: route.path,
+              token,
+              headers: { 'content-type': 'application/json', ...route.headers },
+              ...(route.body ? { body: route.body } : {}),
+            });
+            if (route.public && route.contract) {
+              expect(route.expect, route.name).toContain(response.status);
+              if (isJsonRoute(route.contract)) {
+                // Health answers `{ ok, version }` and nothing else (its schema is strict); sign-in, the token for a valid code.
+                expect(parseRouteResult(route.contract, response.json()).success, route.name).toBe(true);
+              }
+            } else {
+              expectError(response, 401, 'unauthorized');
+              expect(response.headers['www-authenticate']).toBe('Bearer');
             }
-          } else {
-            expectError(response, 401, 'unauthorized');
-            expect(response.headers['www-authenticate']).toBe('Bearer');
+            expectInert(response, route.contract?.response.kind === 'file');
           }
-          expectInert(response, route.contract?.response.kind === 'file');
         }
-      }
-      for (const authorization of [
-        `bearer ${server.token}`,
-        `Basic ${server.token}`,
-        `Bearer  ${server.token}`,
-        server.token,
-      ]) {
-        const response = await server.send({ path: '/api/v1/stats', headers: { authorization } });
-        expectError(response, 401, 'unauthorized');
-      }
-    });
+        for (const authorization of [
+          `bearer ${server.token}`,
+          `Basic ${server.token}`,
+          `Bearer  ${server.token}`,
+          server.token,
+        ]) {
+          const response = await server.send({ path: '/api/v1/stats', headers: { authorization } });
+          expectError(response, 401, 'unauthorized');
+        }
+      },
+      MATRIX_TIMEOUT_MS,
+    );
 
     it('with the token, every route of the table answers as its contract says, and unknown routes are 404', async () => {
       const all = await routes(fixtures);

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type AppDeps, createApp } from '../../companion/src/app.ts';
 import { FeedbackService } from '../../companion/src/feedback/feedback-service.ts';
+import { HistoryImports } from '../../companion/src/import-history/uploads.ts';
 import { errorHandler } from '../../companion/src/middleware/error-handler.ts';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
 import { defineRoute, mountRoutes } from '../../companion/src/routes/define-route.ts';
 import { SqliteFeedbackStore } from '../../companion/src/storage/feedback-store.ts';
 import { SqliteReviewStore } from '../../companion/src/storage/review-store.ts';
 import { SqliteDashboard } from '../../companion/src/storage/sqlite-dashboard.ts';
+import { SqliteItemStore } from '../../companion/src/storage/sqlite-item-store.ts';
 import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
 import { silentLogger } from '../../companion/src/support/logger.ts';
 import { SignInCodes } from '../../companion/src/support/sign-in-codes.ts';
@@ -38,6 +40,10 @@ function fullDeps(): AppDeps {
     store,
     reviews,
     feedback: new FeedbackService({ store: new SqliteFeedbackStore(store) }),
+    history: (() => {
+      const items = new SqliteItemStore(store);
+      return { items, imports: new HistoryImports({ store, items, dataDir: dir.path }) };
+    })(),
     dashboard: {
       store: new SqliteDashboard(store),
       signInCodes: new SignInCodes(),

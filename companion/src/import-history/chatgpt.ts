@@ -56,7 +56,7 @@ export async function* readChatGptExport(input: ExportInput, options: ReadOption
   const named = findEntries(input, SHARD).sort(byShardNumber);
   const shards = named.length === 0 && input.kind === 'file' ? input.entries : named;
   if (shards.length === 0) {
-    throw new ImportError(input.path, 'no conversations.json (or conversations-000.json, …) in this ChatGPT export');
+    throw new ImportError(input.label, 'no conversations.json (or conversations-000.json, …) in this ChatGPT export');
   }
   yield totalOf([...shards, ...[FEEDBACK, COMPARISONS, ASSET_NAMES].flatMap((pattern) => findEntries(input, pattern))]);
   for (const entry of findEntries(input, FEEDBACK)) {

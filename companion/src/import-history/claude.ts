@@ -38,7 +38,7 @@ type ClaudeMessage = Record<string, unknown>;
 export async function* readClaudeExport(input: ExportInput, options: ReadOptions): AsyncGenerator<SourceEvent> {
   const named = findEntries(input, CONVERSATIONS);
   const entries = named.length === 0 && input.kind === 'file' ? input.entries : named;
-  if (entries.length === 0) throw new ImportError(input.path, 'no conversations.json in this Claude export');
+  if (entries.length === 0) throw new ImportError(input.label, 'no conversations.json in this Claude export');
   yield totalOf(entries);
   for (const entry of entries) {
     yield { kind: 'file', name: entry.name };

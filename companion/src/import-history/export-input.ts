@@ -21,6 +21,8 @@ export interface ExportEntry {
  */
 export interface ExportInput {
   path: string;
+  /** What messages call the file: its path, or the name an upload came with. */
+  label: string;
   kind: 'zip' | 'directory' | 'file';
   entries: ExportEntry[];
   siblings: ExportEntry[];
@@ -29,20 +31,21 @@ export interface ExportInput {
   close(): Promise<void>;
 }
 
-export async function openExportInput(path: string): Promise<ExportInput> {
+export async function openExportInput(path: string, label = path): Promise<ExportInput> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch (error) {
-    throw new ImportError(path, `cannot read it (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`);
+    throw new ImportError(label, `cannot read it (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`);
   }
-  if (info.isDirectory()) return openDirectory(path);
-  if (info.size === 0) throw new ImportError(path, 'the file is empty');
-  if (await looksLikeZip(path)) return openZip(path, info.size);
+  if (info.isDirectory()) return openDirectory(path, label);
+  if (info.size === 0) throw new ImportError(label, 'the file is empty');
+  if (await looksLikeZip(path)) return openZip(path, label, info.size);
   const folder = dirname(path);
   const siblings = (await listFiles(folder, false)).filter((entry) => entry.name !== basename(path));
   return {
     path,
+    label,
     kind: 'file',
     entries: [fileEntry(path, basename(path), info.size)],
     siblings,
@@ -76,10 +79,11 @@ async function listFiles(folder: string, recursive: boolean): Promise<ExportEntr
   return entries.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function openDirectory(path: string): Promise<ExportInput> {
+async function openDirectory(path: string, label: string): Promise<ExportInput> {
   const entries = await listFiles(path, true);
   return {
     path,
+    label,
     kind: 'directory',
     entries,
     siblings: [],
@@ -88,13 +92,13 @@ async function openDirectory(path: string): Promise<ExportInput> {
   };
 }
 
-async function openZip(path: string, bytes: number): Promise<ExportInput> {
+async function openZip(path: string, label: string, bytes: number): Promise<ExportInput> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, opened) => {
       if (error || !opened) {
         reject(
           new ImportError(
-            path,
+            label,
             `not a readable ZIP (${messageOf(error)}); the download may be incomplete: download the export again`,
           ),
         );
@@ -104,12 +108,12 @@ async function openZip(path: string, bytes: number): Promise<ExportInput> {
   const entries = await new Promise<ExportEntry[]>((resolve, reject) => {
     const found: ExportEntry[] = [];
     zip.on('entry', (entry: yauzl.Entry) => {
-      if (!entry.fileName.endsWith('/')) found.push(zipEntry(path, zip, entry));
+      if (!entry.fileName.endsWith('/')) found.push(zipEntry(label, zip, entry));
       zip.readEntry();
     });
     zip.once('end', () => resolve(found));
     zip.once('error', (error: unknown) =>
-      reject(new ImportError(path, `the archive is damaged (${messageOf(error)})`)),
+      reject(new ImportError(label, `the archive is damaged (${messageOf(error)})`)),
     );
     zip.readEntry();
   }).catch((error: unknown) => {
@@ -118,6 +122,7 @@ async function openZip(path: string, bytes: number): Promise<ExportInput> {
   });
   return {
     path,
+    label,
     kind: 'zip',
     entries: entries.sort((a, b) => a.name.localeCompare(b.name)),
     siblings: [],
@@ -126,19 +131,19 @@ async function openZip(path: string, bytes: number): Promise<ExportInput> {
   };
 }
 
-function zipEntry(path: string, zip: yauzl.ZipFile, entry: yauzl.Entry): ExportEntry {
+function zipEntry(label: string, zip: yauzl.ZipFile, entry: yauzl.Entry): ExportEntry {
   return {
     name: entry.fileName,
     size: entry.uncompressedSize,
     open: () =>
       new Promise<Readable>((resolve, reject) => {
         if (entry.isEncrypted()) {
-          reject(new ImportError(path, 'the entry is encrypted; export it again without a password', entry.fileName));
+          reject(new ImportError(label, 'the entry is encrypted; export it again without a password', entry.fileName));
           return;
         }
         zip.openReadStream(entry, (error, stream) => {
           if (error || !stream) {
-            reject(new ImportError(path, `the archive is damaged (${messageOf(error)})`, entry.fileName));
+            reject(new ImportError(label, `the archive is damaged (${messageOf(error)})`, entry.fileName));
           } else resolve(stream);
         });
       }),

@@ -40,11 +40,11 @@ function activityEntries(input: ExportInput): ExportEntry[] {
   if (json.length > 0) return json;
   if (input.entries.some((entry) => /gemini|bard/i.test(entry.name) && /\.html$/i.test(entry.name))) {
     throw new ImportError(
-      input.path,
+      input.label,
       'this Takeout holds Gemini activity as HTML only; export "My Activity" again with the JSON format',
     );
   }
-  throw new ImportError(input.path, 'no Gemini Apps activity (My Activity.json) in this Takeout');
+  throw new ImportError(input.label, 'no Gemini Apps activity (My Activity.json) in this Takeout');
 }
 
 function parseActivity(raw: unknown, skipped: Record<string, number>): Activity | null {

@@ -113,7 +113,7 @@ export async function importHistory(
     options.onProgress?.(summary);
     await saveRun('running');
   };
-  const input = await openExportInput(options.file).catch(async (error: unknown) => {
+  const input = await openExportInput(options.file, options.fileName ?? options.file).catch(async (error: unknown) => {
     await saveRun('failed', (error as Error).message, true);
     throw error;
   });
@@ -141,7 +141,7 @@ export async function importHistory(
     const reasons = Object.keys(summary.skipped);
     if (summary.conversations.read === 0 && reasons.length > 0 && !options.signal?.aborted) {
       throw new ImportError(
-        input.path,
+        input.label,
         `no ${source.label} conversation in it (${reasons.join(', ')}): is it a ${source.label} export? ` +
           'Without --source, Margin recognizes the export itself',
       );

@@ -28,7 +28,7 @@ export async function* entryElements(
   const stream = await entry.open();
   try {
     yield* streamJsonElements(stream, {
-      file: input.path,
+      file: input.label,
       entry: input.kind === 'file' && input.entries[0] === entry ? '' : entry.name,
       objectPath,
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),

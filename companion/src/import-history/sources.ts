@@ -105,9 +105,9 @@ export async function detectSource(input: ExportInput): Promise<HistorySourceId>
   }
   if (input.kind === 'file' && CHATGPT_FILES.test(input.entries[0]?.name ?? '')) {
     throw new ImportError(
-      input.path,
+      input.label,
       `${NOT_AN_EXPORT}; this is a side file of a ChatGPT export: give the ZIP or conversations.json`,
     );
   }
-  throw new ImportError(input.path, NOT_AN_EXPORT);
+  throw new ImportError(input.label, NOT_AN_EXPORT);
 }

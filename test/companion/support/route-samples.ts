@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   type Annotation,
   API,
+  importRunSchema,
+  nextItemSchema,
   queryString,
   type RouteContract,
   reviewCreatedSchema,
   routePath,
   signInCodeResponseSchema,
+  uploadSchema,
 } from '../../../shared/index.ts';
 import { makeAnnotation } from '../../support/annotation-factory.ts';
+import { historyFixture } from './history-store.ts';
 import { pushBody, type TestServer } from './test-server.ts';
 
 type Api = typeof API;
@@ -26,6 +31,9 @@ export interface RouteFixtures {
   reviews: { read: string; decide: string; cancel: string };
   /** A logged call. */
   traceId: string;
+  /** A finished history import (the ChatGPT fixture export, uploaded in chunks) and one of its items. */
+  historyRun: string;
+  historyItem: string;
 }
 
 export interface Sample {
@@ -96,7 +104,92 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   'dashboard.rotateToken': () => ({ body: {} }),
   'dashboard.backup': () => ({}),
   'dashboard.restore': () => ({ body: { firstLine: 1, lines: [] } }),
+  'history.createUpload': () => ({ body: { fileName: 'export.zip', size: 1024 }, expect: [201] }),
+  'history.appendChunk': async ({ server }) => {
+    const upload = await createUpload(server, 'conversations.json', 2);
+    return { params: { id: upload.id }, body: { offset: 0, data: Buffer.from('[]').toString('base64') } };
+  },
+  'history.startImport': async ({ server }) => {
+    const upload = await uploadFile(server, 'librechat.json', Buffer.from(JSON.stringify(TINY_LIBRECHAT_EXPORT)));
+    return { params: { id: upload.id }, body: { source: 'librechat' }, expect: [202] };
+  },
+  'history.runs': () => ({}),
+  'history.run': ({ historyRun }) => ({ params: { id: historyRun } }),
+  'history.next': () => ({ query: { site: 'chatgpt', minTurns: '1', hasCode: 'false' } }),
+  'history.facets': () => ({}),
+  'history.rate': async ({ server }) => ({
+    params: { id: await nextItemId(server) },
+    body: { thumb: 'up', tags: ['boundary'] },
+    expect: [201],
+  }),
+  'history.skip': async ({ server }) => ({ params: { id: await nextItemId(server) }, body: {} }),
+  'history.unskip': ({ historyItem }) => ({ params: { id: historyItem } }),
 };
+
+/** A LibreChat export of one short conversation, for import samples. */
+const TINY_LIBRECHAT_EXPORT = {
+  conversationId: 'b0a1c2d3-0000-4000-8000-00000000cafe',
+  messages: [
+    {
+      messageId: 'tiny-q',
+      parentMessageId: '00000000-0000-0000-0000-000000000000',
+      text: 'Hi?',
+      isCreatedByUser: true,
+    },
+    { messageId: 'tiny-a', parentMessageId: 'tiny-q', text: 'Hello.', isCreatedByUser: false, model: 'gpt-4o' },
+  ],
+};
+
+async function json(server: TestServer, method: string, path: string, body?: unknown) {
+  const response = await server.send({
+    method,
+    path,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  if (response.status >= 300)
+    throw new Error(`fixtures: ${method} ${path} answered ${response.status}: ${response.text}`);
+  return response.json();
+}
+
+async function createUpload(server: TestServer, fileName: string, size: number) {
+  return uploadSchema.parse(await json(server, 'POST', routePath(API.history.createUpload), { fileName, size }));
+}
+
+/** Uploads a whole file as the dashboard does: announced, then sent in chunks. */
+async function uploadFile(server: TestServer, fileName: string, bytes: Buffer) {
+  const upload = await createUpload(server, fileName, bytes.length);
+  const chunk = 4096;
+  for (let offset = 0; offset < bytes.length; offset += chunk) {
+    await json(server, 'POST', routePath(API.history.appendChunk, { id: upload.id }), {
+      offset,
+      data: bytes.subarray(offset, offset + chunk).toString('base64'),
+    });
+  }
+  return upload;
+}
+
+async function nextItemId(server: TestServer): Promise<string> {
+  const next = nextItemSchema.parse(await json(server, 'GET', routePath(API.history.next)));
+  if (!next.item) throw new Error('fixtures: no unrated item left');
+  return next.item.id;
+}
+
+/** Imports the ChatGPT fixture export through the dashboard's routes and waits for the run to end. */
+async function importHistoryFixture(server: TestServer): Promise<{ run: string; item: string }> {
+  const upload = await uploadFile(server, 'export.zip', readFileSync(historyFixture('chatgpt', 'export.zip')));
+  const started = importRunSchema.parse(
+    await json(server, 'POST', routePath(API.history.startImport, { id: upload.id }), { source: 'auto' }),
+  );
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const run = importRunSchema.parse(await json(server, 'GET', routePath(API.history.run, { id: started.id })));
+    if (run.status !== 'running') {
+      if (run.status !== 'done') throw new Error(`fixtures: the history import ended ${run.status}: ${run.error}`);
+      return { run: run.id, item: await nextItemId(server) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('fixtures: the history import did not end within 10 s');
+}
 
 /** The routes of a table that have no sample here: a new route must get one before the matrices pass. */
 export function routesWithoutSample(routes: readonly RouteContract[]): string[] {
@@ -149,5 +242,6 @@ export async function prepareFixtures(server: TestServer): Promise<RouteFixtures
   const traceId = `fixture-${randomUUID()}`;
   const logged = await json(routePath(API.feedback.log), { trace_id: traceId, messages: [], response: 'Logged.' });
   if (logged.status !== 201) throw new Error(`fixtures: log failed: ${logged.text}`);
-  return { server, annotations, reviews, traceId };
+  const imported = await importHistoryFixture(server);
+  return { server, annotations, reviews, traceId, historyRun: imported.run, historyItem: imported.item };
 }
