@@ -1,8 +1,10 @@
 import type { PageDefinition } from '../page.ts';
 import { AnnotationsPage } from './annotations.tsx';
 import { ExportPage } from './export.tsx';
+import { ImportPage } from './import.tsx';
 import { InboxPage } from './inbox.tsx';
 import { InsightsPage } from './insights.tsx';
+import { RateHistoryPage } from './rate-history.tsx';
 import { SettingsPage } from './settings.tsx';
 
 /**
@@ -13,6 +15,8 @@ export const PAGES: readonly PageDefinition[] = [
   { id: 'annotations', title: 'Annotations', component: AnnotationsPage },
   { id: 'inbox', title: 'Inbox', component: InboxPage },
   { id: 'insights', title: 'Insights', component: InsightsPage },
+  { id: 'rate-history', title: 'Rate history', component: RateHistoryPage },
+  { id: 'import', title: 'Import', component: ImportPage },
   { id: 'export', title: 'Export', component: ExportPage },
   { id: 'settings', title: 'Settings', component: SettingsPage },
 ];
