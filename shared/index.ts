@@ -3,6 +3,7 @@ export * from './api/index.ts';
 export * from './api-error.ts';
 export * from './comparison.ts';
 export * from './dashboard.ts';
+export * from './did-you-mean.ts';
 export * from './export-options.ts';
 export * from './feedback.ts';
 export * from './fields.ts';
