@@ -1,10 +1,9 @@
 import type { Annotation } from '../annotation.ts';
 import type { Comparison } from '../comparison.ts';
-import { orList } from '../did-you-mean.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
 import type { Candidate, CandidateSink } from './example.ts';
-import { FilterValueCheck } from './filter-values.ts';
+import { FilterValueCheck, unknownValueWarning } from './filter-values.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
@@ -239,11 +238,7 @@ export function exportDataset(
     }
     summary.redactions.total = summary.redactions.email + summary.redactions.phone + summary.redactions.apiKey;
     summary.unknownValues = filterValues.unknown();
-    for (const { option, value, suggestions } of summary.unknownValues) {
-      summary.warnings.push(
-        `no annotation has ${option} "${value}"${suggestions.length > 0 ? ` (did you mean ${orList(suggestions)}?)` : ''}`,
-      );
-    }
+    summary.warnings.push(...summary.unknownValues.map(unknownValueWarning));
   }
 
   let done = false;

@@ -1,5 +1,5 @@
 import type { Annotation } from '../annotation.ts';
-import { suggestSimilar } from '../did-you-mean.ts';
+import { orList, suggestSimilar } from '../did-you-mean.ts';
 import type { ExportOptions } from '../export-options.ts';
 
 /** The filters whose values name something in the data, so a value nothing has is a typo. */
@@ -50,4 +50,9 @@ export class FilterValueCheck {
     }
     return unknown;
   }
+}
+
+/** The summary warning for an unknown value (people read `warnings`; programs read `unknownValues`). */
+export function unknownValueWarning({ option, value, suggestions }: UnknownFilterValue): string {
+  return `no annotation has ${option} "${value}"${suggestions.length > 0 ? ` (did you mean ${orList(suggestions)}?)` : ''}`;
 }

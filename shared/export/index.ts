@@ -1,6 +1,7 @@
 export * from './engine.ts';
 export * from './example.ts';
 export * from './explain.ts';
+export * from './filter-values.ts';
 export * from './formats/index.ts';
 export * from './hash.ts';
 export * from './redact.ts';

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../storage/sqlite-store.ts';
 
@@ -11,7 +11,24 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
 }
 
+/**
+ * The database holds every captured chat: user-only (0600), like the token, whatever the umask. It is
+ * created empty with that mode before SQLite opens it (SQLite gives its -wal and -shm files the mode
+ * of the database), and an older, looser file is tightened.
+ */
+export function restrictDatabaseFile(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch {
+      // no such file (yet)
+    }
+  }
+}
+
 export function openStore(dataDir: string): SqliteStore {
   ensureDataDir(dataDir);
+  restrictDatabaseFile(databasePath(dataDir));
   return openSqliteStore(databasePath(dataDir));
 }
