@@ -5,7 +5,6 @@ import { diagnose, NO_TURNS_GRACE_MS, STUCK_STREAMING_MS } from '../../extension
 import { isTyping } from '../../extension/src/annotate/keyboard.ts';
 import type { AnnotatorCounts } from '../../extension/src/annotate/page-annotator.tsx';
 import { PageObserver } from '../../extension/src/annotate/page-observer.ts';
-import { DEFAULT_SHORTCUTS, shortcutProblems, withDefaults } from '../../extension/src/annotate/shortcut-keys.ts';
 import {
   ANNOTATE_SELECTION_MENU,
   OPEN_LATEST_COMMAND,
@@ -20,6 +19,7 @@ import {
 import { createTabHealth } from '../../extension/src/entrypoints/background/tab-health.ts';
 import type { ResponseCaptureInput } from '../../extension/src/utils/annotation-input.ts';
 import { originPattern } from '../../extension/src/utils/origin-pattern.ts';
+import { DEFAULT_SHORTCUTS, shortcutProblems, withDefaults } from '../../extension/src/utils/shortcuts.ts';
 
 function counts(overrides: Partial<AnnotatorCounts> = {}): AnnotatorCounts {
   return {

@@ -1,6 +1,6 @@
+import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from '../utils/shortcuts.ts';
 import type { ControlsCommand } from './controls.tsx';
 import type { Mounted, PageAnnotator } from './page-annotator.tsx';
-import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from './shortcut-keys.ts';
 
 /** The score each 1–5 key stores (0–100 scale). */
 const SCORE_OF: Partial<Record<ShortcutAction, number>> = {

@@ -4,11 +4,11 @@ import { startHealthReports } from '../../annotate/health-reports.ts';
 import { KeyboardShortcuts } from '../../annotate/keyboard.ts';
 import { type AnnotatorApi, PageAnnotator } from '../../annotate/page-annotator.tsx';
 import { SelectionAnnotator } from '../../annotate/selection.tsx';
-import { DEFAULT_SHORTCUTS } from '../../annotate/shortcut-keys.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
 import { allSiteMatches, detectSelfHostedAdapter, siteAdapters } from '../../sites/index.ts';
 import type { PageSettings } from '../../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../../utils/messaging.ts';
+import { DEFAULT_SHORTCUTS } from '../../utils/shortcuts.ts';
 
 /** How long a self-hosted app's page may take to render something its adapter recognises. */
 const DETECT_TIMEOUT_MS = 15_000;
