@@ -415,7 +415,7 @@ export class PageAnnotator {
     const key = responseKey(this.adapter.id, conversationId, messageId);
 
     const current = this.mountedByTurn.get(turn.element);
-    if (current?.key === key && current.host.isConnected && current.anchor === anchor.element) {
+    if (current?.key === key && current.host.isConnected && current.anchor === anchor) {
       if (current.anchor.nextElementSibling === current.host) return 'done';
     }
     if (current) this.unmount(current);
@@ -426,16 +426,16 @@ export class PageAnnotator {
       key,
       conversationId,
       messageId,
-      anchor: anchor.element,
+      anchor,
       turn: turn.element,
-      host: placeHost(anchor.element),
+      host: placeHost(anchor),
       view: null,
       handle: { current: null },
     };
     this.mountedByTurn.set(turn.element, mounted);
     this.mountedByKey.set(key, mounted);
-    this.mountedByAnchor.set(anchor.element, mounted);
-    this.visibility?.observe(anchor.element);
+    this.mountedByAnchor.set(anchor, mounted);
+    this.visibility?.observe(anchor);
     return 'done';
   }
 

@@ -31,18 +31,12 @@ export default defineSiteAdapter({
   label: 'DeepSeek',
   matches: ['https://chat.deepseek.com/*'],
   testUrls: ['https://chat.deepseek.com/a/chat/s/040e281f-fd36-41a0-8b5a-85344dc365ed'],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: ITEM,
-  watchedAttributes: [],
 
-  describeTurn(element) {
+  role(element) {
     const own = element.querySelector('.ds-message');
-    const role = own ? (own.querySelector('.ds-markdown') ? 'assistant' : 'user') : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(ITEM)).map((element) => this.describeTurn(element));
+    return own ? (own.querySelector('.ds-markdown') ? 'assistant' : 'user') : null;
   },
 
   content(turn) {
@@ -55,16 +49,9 @@ export default defineSiteAdapter({
     return answers.at(-1) ?? null;
   },
 
-  nativeMessageId: () => null,
-
   isStreaming: (turn) => actionRow(turn) === null,
 
-  model: () => ({ name: null, source: 'unknown' }),
-
-  anchor(turn) {
-    const row = actionRow(turn);
-    return row ? { element: row } : null;
-  },
+  anchor: actionRow,
 
   variant(turn) {
     for (const label of Array.from(actionRow(turn)?.querySelectorAll('span, div') ?? [])) {
