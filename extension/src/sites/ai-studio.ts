@@ -24,13 +24,12 @@ export default defineSiteAdapter({
   },
   turnSelector: TURN,
 
-  role(element) {
-    return element.querySelector('[data-turn-role="Model"], .chat-turn-container.model')
+  role: (element) =>
+    element.querySelector('[data-turn-role="Model"], .chat-turn-container.model')
       ? 'assistant'
       : element.querySelector('[data-turn-role="User"], .chat-turn-container.user')
         ? 'user'
-        : null;
-  },
+        : null,
 
   content: (turn) => turn.element.querySelector('.turn-content'),
 

@@ -37,9 +37,7 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: `${AI}, ${USER}`,
 
-  role(element) {
-    return element.matches(AI) ? 'assistant' : element.matches(USER) ? 'user' : null;
-  },
+  role: (element) => (element.matches(AI) ? 'assistant' : element.matches(USER) ? 'user' : null),
 
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('[data-content="user-message"]');

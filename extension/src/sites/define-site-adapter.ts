@@ -124,11 +124,11 @@ export function defineSiteAdapter(definition: SiteAdapterDefinition): SiteAdapte
   const { conversationPath, role, ...own } = definition;
   const adapter: SiteAdapter = {
     conversationId: (url) => (conversationPath ? (url.pathname.match(conversationPath)?.[1] ?? null) : null),
-    describeTurn: (element) => ({ role: role ? role.call(adapter, element) : null, element, position: null }),
+    describeTurn: (element) => ({ role: role?.call(adapter, element) ?? null, element, position: null }),
     turns: (doc) => Array.from(doc.querySelectorAll(adapter.turnSelector), (element) => adapter.describeTurn(element)),
     watchedAttributes: [],
     nativeMessageId: () => null,
-    model: () => unknownModel(),
+    model: unknownModel,
     variant: () => null,
     ...own,
   };

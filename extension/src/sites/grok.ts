@@ -19,13 +19,8 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: MESSAGE,
 
-  role(element) {
-    return element.classList.contains('items-end')
-      ? 'user'
-      : element.classList.contains('items-start')
-        ? 'assistant'
-        : null;
-  },
+  role: (element) =>
+    element.classList.contains('items-end') ? 'user' : element.classList.contains('items-start') ? 'assistant' : null,
 
   // The thinking summary ("Thought for 6s") sits in `.thinking-container`, outside the markdown.
   content: (turn) => turn.element.querySelector('.response-content-markdown'),

@@ -19,9 +19,7 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: `${ASSISTANT}, ${USER}`,
 
-  role(element) {
-    return element.matches(ASSISTANT) ? 'assistant' : element.matches(USER) ? 'user' : null;
-  },
+  role: (element) => (element.matches(ASSISTANT) ? 'assistant' : element.matches(USER) ? 'user' : null),
 
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('p');

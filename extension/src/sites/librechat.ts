@@ -32,9 +32,8 @@ export default defineSiteAdapter({
       '.message-render [data-testid="message-body"], meta[name="description"][content*="open source chat application with support for multiple AI models"]',
     ) !== null,
 
-  role(element) {
-    return element.querySelector('.agent-turn') ? 'assistant' : element.querySelector('.user-turn') ? 'user' : null;
-  },
+  role: (element) =>
+    element.querySelector('.agent-turn') ? 'assistant' : element.querySelector('.user-turn') ? 'user' : null,
 
   content: (turn) => turn.element.querySelector('[data-testid="message-body"]'),
 

@@ -28,13 +28,8 @@ export default defineSiteAdapter({
       '[id^="message-"] .chat-assistant, .user-message .chat-user, #messages-container, link[href$="/static/custom.css"], script[src$="/static/loader.js"]',
     ) !== null,
 
-  role(element) {
-    return element.classList.contains('user-message')
-      ? 'user'
-      : element.querySelector('.chat-assistant')
-        ? 'assistant'
-        : null;
-  },
+  role: (element) =>
+    element.classList.contains('user-message') ? 'user' : element.querySelector('.chat-assistant') ? 'assistant' : null,
 
   turns(doc) {
     return Array.from(doc.querySelectorAll(MESSAGE))

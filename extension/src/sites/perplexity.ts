@@ -35,9 +35,7 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: `${QUERY}, ${ANSWER}`,
 
-  role(element) {
-    return element.matches(QUERY) ? 'user' : element.matches(ANSWER) ? 'assistant' : null;
-  },
+  role: (element) => (element.matches(QUERY) ? 'user' : element.matches(ANSWER) ? 'assistant' : null),
 
   content(turn) {
     if (turn.role === 'user') {

@@ -32,9 +32,7 @@ export default defineSiteAdapter({
   turnSelector: ROW,
   watchedAttributes: ['data-complete'],
 
-  role(element) {
-    return element.querySelector(BOT) ? 'assistant' : element.querySelector(HUMAN) ? 'user' : null;
-  },
+  role: (element) => (element.querySelector(BOT) ? 'assistant' : element.querySelector(HUMAN) ? 'user' : null),
 
   content(turn) {
     const bubble = turn.element.querySelector(turn.role === 'assistant' ? BOT : HUMAN);
