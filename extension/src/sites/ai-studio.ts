@@ -1,6 +1,6 @@
 import { defineSiteAdapter, hasLater, namedModel, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.11 (confidence: medium-low), with the markup of a
+// Selectors and sources: docs/sites.md, "Google AI Studio" (confidence: medium-low), with the markup of a
 // response as exporters of 2025-26 quote it: `ms-chat-turn > .chat-turn-container.model >
 // [data-turn-role="Model"] > .turn-content > ms-prompt-chunk > ms-text-chunk > ms-cmark-node`, where
 // the Angular renderer wraps nearly every markdown node in another `ms-cmark-node` (read through here

@@ -7,7 +7,7 @@ import {
   textOf,
 } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.1 and §4.1 (2026 fixtures): test ids and data-* first,
+// Selectors and sources: docs/sites.md, "ChatGPT" (2026 saved pages): test ids and data-* first,
 // because class names churn and aria labels are localized.
 const TURN = '[data-testid^="conversation-turn-"]';
 const PLACEHOLDER = '[data-turn-id-container][data-is-intersecting="false"]';

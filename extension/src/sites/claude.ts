@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.2 and §4.2 (fixture 2026-07). Claude puts no message id
+// Selectors and sources: docs/sites.md, "Claude" (saved page of 2026-07). Claude puts no message id
 // in the DOM, so ids are synthesized from the row's `data-index` and the response text.
 const ROW = '[data-rs-index][data-index]';
 const CONVERSATION_PATH = /^\/chat\/([a-z0-9-]+)/i;

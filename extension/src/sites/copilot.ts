@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.4 and the skeleton §4.4, built from revivalstack's saved
+// Selectors and sources: docs/sites.md, "Microsoft Copilot", built from revivalstack's saved
 // page copilot-dom-2question-ans-pairs.html (2026-03-20): data-content and data-testid first. Confidence:
 // high for the DOM, low for "done": no source shows a streaming signal, so a response counts as finished
 // once its reactions bar holds the copy button. No variant navigation was observed (only a Regenerate

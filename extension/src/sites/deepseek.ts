@@ -1,6 +1,6 @@
 import { defineSiteAdapter, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.6 (confidence: medium-low): the thread is a virtual list,
+// Selectors and sources: docs/sites.md, "DeepSeek" (confidence: medium-low): the thread is a virtual list,
 // `.ds-virtual-list [data-virtual-list-item-key]`, each item holding one `.ds-message`; its hashed
 // class names are avoided. An assistant message holds `.ds-markdown` (the answer; the DeepThink reasoning is
 // another `.ds-markdown` inside `.ds-think-content`), a user one doesn't. The action row is

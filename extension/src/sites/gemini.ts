@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.3 and §4.3: custom element names and ids from fixtures
+// Selectors and sources: docs/sites.md, "Gemini": custom element names and ids from saved pages
 // (2025) that gemini-voyager's 2026 code still targets. The draft counter is uncertain after lr26.
 const TURN = 'user-query, model-response';
 const CONVERSATION_PATH = /^(?:\/u\/\d+)?\/(?:app|gem\/[^/]+)\/([a-z0-9_-]+)/i;

@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.7, checked against revivalstack's saved pages
+// Selectors and sources: docs/sites.md, "Grok", checked against revivalstack's saved pages
 // grok-dom-2question-ans-pairs.html and grok-dom-5question-ans-pairs.html (2026-03-23). Confidence: medium.
 // Each message is `div#response-<uuid>`; `items-end` marks the user's, `items-start` Grok's. No source
 // confirms a streaming signal: a response counts as finished once its `.action-buttons` row has buttons

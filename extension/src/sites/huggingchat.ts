@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.10, read from the app's own source (huggingface/chat-ui
+// Selectors and sources: docs/sites.md, "HuggingChat", read from the app's own source (huggingface/chat-ui
 // HEAD c100c16, 2026-08-21: src/lib/components/chat/ChatMessage.svelte, Alternatives.svelte,
 // ChatWindow.svelte). Confidence: high. Messages are `[data-message-id]` with `data-message-role=
 // "assistant"` or `data-message-type="user"`. The row under a reply gets its Copy and Retry buttons only

@@ -1,7 +1,7 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (LibreChat's documented Docker
-// setup serves it on http://localhost:3080). Selectors from ../shared/handbook/sites.md §3.13, read from the
+// setup serves it on http://localhost:3080). Selectors and sources: docs/sites.md, "LibreChat", read from the
 // app's own source (danny-avila/LibreChat client/src/components/Chat/Messages/ui/MessageRow.tsx,
 // HeaderLabel.tsx, SiblingSwitch.tsx, HoverButtons.tsx, Messages/Content/CodeBlock.tsx). Confidence: high.
 // Each message is `.message-render[id=<messageId>][role="group"]` holding `.user-turn` or `.agent-turn`;

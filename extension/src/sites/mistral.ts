@@ -1,6 +1,6 @@
 import { defineSiteAdapter, hasLater, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.8 (confidence: medium-low, no saved page): messages are
+// Selectors and sources: docs/sites.md, "Mistral Le Chat" (confidence: medium-low, no saved page): messages are
 // `[data-message-author-role][data-message-id]`; the answer is `[data-message-part-type="answer"]`
 // (reasoning is a separate `[data-message-part-type="reasoning"]` part), the user's text `.select-text`.
 // The action row (ending in "Copy to clipboard") is the assistant message's last child's last child's

@@ -1,7 +1,7 @@
 import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (Open WebUI's documented Docker
-// setup publishes it on http://localhost:3000). Selectors from ../shared/handbook/sites.md §3.12, read
+// setup publishes it on http://localhost:3000). Selectors and sources: docs/sites.md, "Open WebUI", read
 // from the app's own source (open-webui/open-webui src/lib/components/chat/Messages/ResponseMessage.svelte
 // at d79ba4a, UserMessage.svelte, Name.svelte, CodeBlock.svelte). Confidence: high. Each message is
 // `div#message-<id>` (a user's also has `.user-message`); the reply is `.chat-assistant`, its markdown in

@@ -1,6 +1,6 @@
 import { defineSiteAdapter, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.5 (confidence: medium), the page structure taken from
+// Selectors and sources: docs/sites.md, "Perplexity" (confidence: medium), the page structure taken from
 // sho7650/obsidian-AI-exporter's saved thread test/fixtures/html/perplexity/chat-simple.html
 // (2026-02-27). A query is `[class~="group/query"]` (its text in `span.select-text`); an answer is
 // `div#markdown-content-N` holding `.prose`. Perplexity puts no message id, model name or streaming

@@ -1,6 +1,6 @@
 import { defineSiteAdapter, namedModel, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.9 (confidence: low; sources mostly 2023-24 scripts that
+// Selectors and sources: docs/sites.md, "Poe" (confidence: low; sources mostly 2023-24 scripts that
 // agree on the CSS-module names). Poe's classes carry a build hash (`ChatMessage_messageRow__DHlnq`), so
 // every selector matches the stable prefix only. Each message is a `ChatMessage_messageRow` whose
 // `data-complete` is "false" while it streams; the bot's bubble is `Message_botMessageBubble` (newer
