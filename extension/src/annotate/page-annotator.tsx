@@ -114,10 +114,10 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
 
   /** Called on `wxt:locationchange`, and on mutation batches (at most every LOCATION_CHECK_MS). */
   function checkLocation(): void {
-    const now = doc.location.href;
-    if (now === href) return;
-    href = now;
-    const id = adapter.conversationId(new URL(now));
+    const current = doc.location.href;
+    if (current === href) return;
+    href = current;
+    const id = adapter.conversationId(new URL(current));
     if (id === conversationId) return;
     // A new chat that just got its id keeps what it saw; another conversation starts afresh.
     if (conversationId !== null) memory = new Map();
@@ -212,12 +212,12 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
 
   /** The response of `mounted` as it is now, checked to still be the response the controls belong to. */
   function captureOf(mounted: Mounted): ResponseCaptureInput | string {
-    const now = capture(mounted.turn);
-    if (!now) return 'this response cannot be read right now; try again';
-    if (responseKey(now.site, now.conversationId, now.messageId) !== mounted.key) {
+    const seen = capture(mounted.turn);
+    if (!seen) return 'this response cannot be read right now; try again';
+    if (responseKey(seen.site, seen.conversationId, seen.messageId) !== mounted.key) {
       return 'the response changed since the controls appeared; try again';
     }
-    return now;
+    return seen;
   }
 
   async function save(mounted: Mounted, changes: AnnotationChanges): Promise<SaveResult> {

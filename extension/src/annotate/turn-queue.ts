@@ -23,7 +23,7 @@ export interface TurnQueueHooks {
   removed(element: Element): void;
   /** After each batch of mutation records, before the next flush is scheduled. */
   mutated(): void;
-  /** The content script's context is gone (a flush was due): stop everything. */
+  /** The content script's context is gone: stop everything. */
   stop(): void;
 }
 
@@ -51,7 +51,8 @@ const HOST_NODE_NAME = HOST_TAG.toUpperCase();
  * document: a mutation record only queues the turn it is in (`closest(turnSelector)`) or the turns
  * inside the nodes it adds. Turns that must wait (streaming, no anchor, state loading) stay pending and
  * are handled again with the next flush: within FINISH_SIGNAL_RECHECK_MS of a change outside a
- * streaming response's text, and every WAITING_RECHECK_MS anyway.
+ * streaming response's text, and every WAITING_RECHECK_MS anyway. Once the content script's context
+ * (`ctx`) is gone, a due flush calls `hooks.stop` instead.
  */
 export function createTurnQueue(selector: string, ctx: { readonly isValid: boolean }, hooks: TurnQueueHooks) {
   const queued = new Set<Element>();
