@@ -15,9 +15,14 @@ describe('margin export: what a person gets wrong, and what the files look like'
   beforeAll(async () => {
     dir = await makeTempDir('export-errors');
     data = join(dir.path, 'data');
-    const store = openStore(data);
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
-    store.close();
+    const stores = await openStore(data);
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons,
+    });
+    await stores.close();
   });
   afterAll(() => dir?.remove());
 

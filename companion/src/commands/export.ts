@@ -96,7 +96,8 @@ export function registerExportCommand(program: Command): void {
       const out = resolveExportTarget(flags.out, options.format);
       const allowEmpty = flags.allowEmpty === true;
 
-      const store = openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY
           ? new SingleBar({
@@ -108,7 +109,7 @@ export function registerExportCommand(program: Command): void {
       let read = 0;
       let summary: ExportSummary;
       try {
-        if (progress) progress.start(store.stats().annotations.live, 0, { lines: 0 });
+        if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
         const run = exportFromStore(store, options, () => {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
@@ -134,7 +135,7 @@ export function registerExportCommand(program: Command): void {
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
-        store.close();
+        await stores.close();
       }
       const problem = exportProblem(summary, allowEmpty);
       process.stderr.write(describeSummary(summary, out, problem !== null));

@@ -1,6 +1,8 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE_FILE, openSqliteStore, type SqliteStore } from '../storage/sqlite-store.ts';
+import { openDatabase } from '../storage/open-database.ts';
+import { DATABASE_FILE } from '../storage/sqlite/sqlite-store.ts';
+import type { Stores } from '../storage/stores.ts';
 
 /** Creates the data directory user-only (it holds chat text and the token). */
 export function ensureDataDir(dataDir: string): void {
@@ -27,8 +29,9 @@ export function restrictDatabaseFile(path: string): void {
   }
 }
 
-export function openStore(dataDir: string): SqliteStore {
+/** Opens (creating when needed) the SQLite database in `dataDir`, with every store on it. */
+export function openStore(dataDir: string): Promise<Stores> {
   ensureDataDir(dataDir);
   restrictDatabaseFile(databasePath(dataDir));
-  return openSqliteStore(databasePath(dataDir));
+  return openDatabase({ kind: 'sqlite', path: databasePath(dataDir) });
 }
