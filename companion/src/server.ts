@@ -4,10 +4,6 @@ import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { HistoryImports } from './import-history/uploads.ts';
 import { ReviewService } from './reviews/review-service.ts';
-import { SqliteFeedbackStore } from './storage/feedback-store.ts';
-import { SqliteReviewStore } from './storage/review-store.ts';
-import { SqliteDashboard } from './storage/sqlite-dashboard.ts';
-import { SqliteItemStore } from './storage/sqlite-item-store.ts';
 import { databasePath, ensureDataDir, openStore } from './support/data-dir.ts';
 import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
@@ -53,19 +49,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
-  const store = openStore(options.dataDir);
-  const reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: options.logger });
-  const feedback = new FeedbackService({ store: new SqliteFeedbackStore(store) });
-  const dashboard = new SqliteDashboard(store);
-  const items = new SqliteItemStore(store);
-  const imports = new HistoryImports({ store, items, dataDir: options.dataDir, logger: options.logger });
+  const stores = await openStore(options.dataDir);
+  const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
+  const feedback = new FeedbackService({ store: stores.feedback });
+  const dashboard = stores.dashboard;
+  const imports = new HistoryImports({
+    store: stores.sync,
+    items: stores.items,
+    dataDir: options.dataDir,
+    logger: options.logger,
+  });
   let closing = false;
   const app = createApp({
     version,
-    store,
+    store: stores.sync,
     reviews,
     feedback,
-    history: { items, imports },
+    history: { items: stores.items, imports },
     dashboard: {
       store: dashboard,
       signInCodes: new SignInCodes(),
@@ -118,7 +118,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   } catch (error) {
     reviews.close();
-    store.close();
+    await stores.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -138,8 +138,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         // Imports in progress stop after their batch (a rerun completes them); only then the database goes.
         void imports.close().finally(() => {
           // Only now: a request still running would otherwise find its database gone.
-          store.close();
-          resolve();
+          stores.close().then(resolve, resolve);
         });
       });
       server.closeIdleConnections();

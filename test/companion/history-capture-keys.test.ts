@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { synthesizedMessageId } from '../../companion/src/import-history/synthesized-id.ts';
 import { placeTurns, synthesizeMessageId } from '../../extension/src/capture/capture-response.ts';
+import { saveAnnotation } from '../../extension/src/db/annotations.ts';
+import { AppDB } from '../../extension/src/db/app-db.ts';
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import { applyPulledPage } from '../../extension/src/sync/apply-remote.ts';
-import { saveAnnotation } from '../../extension/src/utils/db/annotations.ts';
-import { AppDB } from '../../extension/src/utils/db/app-db.ts';
 import type { Message } from '../../shared/index.ts';
 import { loadSiteFixtures, parseFixture } from '../extension/site-fixtures.ts';
 import { type HistoryStore, historyFixture, openHistoryStore } from './support/history-store.ts';
@@ -193,10 +193,10 @@ describe('an imported rating and the extension', () => {
 
   it('the extension edits the imported annotation after its next pull: one annotation per response, not two', async () => {
     await history.import({ file: historyFixture('open-webui', 'chat-export.json'), annotator: 'me' });
-    const imported = history.allAnnotations().find((annotation) => annotation.thumb === 'down');
+    const imported = (await history.allAnnotations()).find((annotation) => annotation.thumb === 'down');
     if (!imported) throw new Error('the fixture has a thumbs-down');
     // The extension pulls what the companion has, then the person rates the same response on its page.
-    const page = history.store.changesSince(0, 1000);
+    const page = await history.store.changesSince(0, 1000);
     await applyPulledPage(db, { ...page, annotations: page.annotations, comparisons: page.comparisons });
     const saved = await saveAnnotation(
       db,
@@ -225,20 +225,20 @@ describe('an imported rating and the extension', () => {
     expect(saved.id).toBe(imported.id);
     expect(saved.revision).toBe(2);
     // Its push replaces the imported version on the companion.
-    const applied = history.store.applyChanges({
+    const applied = await history.store.applyChanges({
       deviceId: '5f0e4c2b-9a81-4d3e-8c7f-1e2d3c4b5a69',
       receivedAt: '2026-12-03T00:00:01.000Z',
       annotations: [saved],
       comparisons: [],
     });
     expect(applied.annotations[0]?.status).toBe('accepted');
-    const forKey = history.allAnnotations().filter((annotation) => annotation.key === imported.key);
+    const forKey = (await history.allAnnotations()).filter((annotation) => annotation.key === imported.key);
     expect(forKey).toHaveLength(1);
     expect(forKey[0]).toMatchObject({ id: imported.id, thumb: 'up', revision: 2 });
     // Importing the export again leaves the person's newer judgement alone.
     history.store.database.prepare('DELETE FROM history_conversations').run();
     await history.import({ file: historyFixture('open-webui', 'chat-export.json'), annotator: 'me' });
-    expect(history.allAnnotations().find((annotation) => annotation.id === imported.id)).toMatchObject({
+    expect((await history.allAnnotations()).find((annotation) => annotation.id === imported.id)).toMatchObject({
       thumb: 'up',
       revision: 2,
     });

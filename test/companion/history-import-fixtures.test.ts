@@ -84,8 +84,8 @@ describe('importing each fixture export', () => {
     const actual = {
       summary: { ...summary, files: summary.files.map((name) => name.split('/').at(-1)) },
       items: await history.allItems(),
-      annotations: history.allAnnotations(),
-      comparisons: history.allComparisons(),
+      annotations: await history.allAnnotations(),
+      comparisons: await history.allComparisons(),
     };
     for (const item of actual.items) expect(itemSchema.safeParse(item).success).toBe(true);
     for (const annotation of actual.annotations) expect(annotationSchema.safeParse(annotation).success).toBe(true);

@@ -160,7 +160,7 @@ describe('import-history', () => {
     expect(summary.ratings.added).toBe(3);
     expect(summary.comparisons.added).toBe(3);
     expect(await history.items.count()).toBe(0);
-    expect(history.allAnnotations()).toEqual([]);
+    expect(await history.allAnnotations()).toEqual([]);
     expect(run.dryRun).toBe(true);
   });
 
@@ -195,9 +195,9 @@ describe('import-history', () => {
 
   it('never brings back an imported rating the person deleted, nor undoes their edit of it', async () => {
     await history.import({ file: historyFixture('chatgpt', 'single') });
-    const [deleted, edited] = history.allAnnotations().filter((annotation) => annotation.thumb !== null);
+    const [deleted, edited] = (await history.allAnnotations()).filter((annotation) => annotation.thumb !== null);
     if (!deleted || !edited) throw new Error('fixture has two rated responses');
-    history.store.applyChanges({
+    await history.store.applyChanges({
       deviceId: 'dashboard',
       receivedAt: '2026-12-02T00:00:00.000Z',
       annotations: [
@@ -209,7 +209,7 @@ describe('import-history', () => {
     history.store.database.prepare('DELETE FROM history_conversations').run(); // as if the export changed
     const { summary } = await history.import({ file: historyFixture('chatgpt', 'single') });
     expect(summary.ratings).toMatchObject({ added: 0, present: 3 });
-    const after = history.allAnnotations();
+    const after = await history.allAnnotations();
     expect(after.find((annotation) => annotation.id === deleted.id)?.deletedAt).not.toBeNull();
     expect(after.find((annotation) => annotation.id === edited.id)?.comment).toBe('changed my mind');
   });
@@ -223,7 +223,7 @@ describe('import-history', () => {
       annotator: 'ada',
       thumb: 'down',
     });
-    history.store.applyChanges({
+    await history.store.applyChanges({
       deviceId: 'a7c3e1f0-5b2d-4e6f-9a8b-7c6d5e4f3a21',
       receivedAt: '2026-11-30T00:00:00.000Z',
       annotations: [live],
@@ -232,9 +232,11 @@ describe('import-history', () => {
     const { summary, annotator } = await history.import({ file: historyFixture('chatgpt', 'single') });
     expect(annotator).toBe('ada'); // the extension's annotator: the person whose ratings these are
     expect(summary.ratings.alreadyAnnotated).toBe(1);
-    const forKey = history.allAnnotations().filter((annotation) => annotation.key === chatgptKey(A1C));
+    const forKey = (await history.allAnnotations()).filter((annotation) => annotation.key === chatgptKey(A1C));
     expect(forKey).toEqual([live]);
-    const pick = history.allComparisons().find((comparison) => comparison.b === live.id || comparison.a === live.id);
+    const pick = (await history.allComparisons()).find(
+      (comparison) => comparison.b === live.id || comparison.a === live.id,
+    );
     expect(pick).toBeDefined();
   });
 

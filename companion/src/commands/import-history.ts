@@ -8,7 +8,6 @@ import {
 } from '../../../shared/index.ts';
 import { describeImportSummary } from '../import-history/describe-summary.ts';
 import { importHistory } from '../import-history/run-import.ts';
-import { SqliteItemStore } from '../storage/sqlite-item-store.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { openStore } from '../support/data-dir.ts';
 
@@ -48,8 +47,7 @@ export function registerImportHistoryCommand(program: Command): void {
         const since = exportOptionsSchema.shape.since.safeParse(flags.since);
         if (!since.success) throw new Error(`--since: ${since.error.issues[0]?.message ?? 'not a date'}`);
       }
-      const store = openStore(flags.dataDir ?? defaultDataDir());
-      const items = new SqliteItemStore(store);
+      const stores = await openStore(flags.dataDir ?? defaultDataDir());
       const controller = new AbortController();
       const onSignal = () => {
         if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now (the store stays consistent)
@@ -71,7 +69,7 @@ export function registerImportHistoryCommand(program: Command): void {
       let live: ImportSummary | undefined;
       try {
         const result = await importHistory(
-          { store, items },
+          { store: stores.sync, items: stores.items },
           {
             file,
             source: flags.source,
@@ -112,7 +110,7 @@ export function registerImportHistoryCommand(program: Command): void {
         bar?.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        store.close();
+        await stores.close();
       }
     });
 }

@@ -130,6 +130,8 @@ export function buildAnnotation(
     modelSource: item.model === null ? 'unknown' : modelSource,
     context: item.context,
     response: item.response,
+    // Schema v2: the visible reasoning travels with the rating, kept apart from the response.
+    ...(item.reasoning ? { reasoning: item.reasoning } : {}),
     variant: item.variant,
     thumb: rating?.thumb ?? null,
     score: rating?.score ?? null,

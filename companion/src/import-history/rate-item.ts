@@ -5,8 +5,8 @@ import {
   annotationSchema,
   type ItemRating,
 } from '../../../shared/index.ts';
+import { DASHBOARD_DEVICE_ID } from '../storage/dashboard-store.ts';
 import type { ItemStore } from '../storage/item-store.ts';
-import { DASHBOARD_DEVICE_ID } from '../storage/sqlite-dashboard.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { DEFAULT_LOCAL_ANNOTATOR } from './run-import.ts';
 
@@ -56,6 +56,8 @@ export async function rateItem(
     modelSource: item.model === null ? 'unknown' : 'message',
     context: item.context,
     response: item.response,
+    // Schema v2: the visible reasoning travels with the rating, kept apart from the response.
+    ...(item.reasoning ? { reasoning: item.reasoning } : {}),
     variant: item.variant,
     thumb: rating.thumb,
     score: rating.score,

@@ -5,9 +5,10 @@ import {
   type HistoryImportResult,
   importHistory,
 } from '../../../companion/src/import-history/run-import.ts';
-import { SqliteItemStore } from '../../../companion/src/storage/sqlite-item-store.ts';
-import { openSqliteStore, type SqliteStore } from '../../../companion/src/storage/sqlite-store.ts';
+import { SqliteItemStore } from '../../../companion/src/storage/sqlite/sqlite-item-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../../companion/src/storage/sqlite/sqlite-store.ts';
 import type { Annotation, Comparison, Item } from '../../../shared/index.ts';
+import { collect } from '../../support/collect.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 
 export const HISTORY_FIXTURES = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
@@ -21,8 +22,8 @@ export interface HistoryStore {
   /** Imports with a fixed clock, as the person `me` unless the options say otherwise. */
   import(options: Partial<HistoryImportOptions> & Pick<HistoryImportOptions, 'file'>): Promise<HistoryImportResult>;
   allItems(): Promise<Item[]>;
-  allAnnotations(): Annotation[];
-  allComparisons(): Comparison[];
+  allAnnotations(): Promise<Annotation[]>;
+  allComparisons(): Promise<Comparison[]>;
   close(): Promise<void>;
 }
 
@@ -42,10 +43,10 @@ export async function openHistoryStore(): Promise<HistoryStore> {
       const found = await Promise.all(ids.map((id) => items.get(id)));
       return found.filter((item): item is Item => item !== undefined);
     },
-    allAnnotations: () =>
-      [...store.iterateAnnotations({ includeDeleted: true })].sort((a, b) => a.key.localeCompare(b.key)),
-    allComparisons: () =>
-      [...store.iterateComparisons({ includeDeleted: true })].sort((a, b) => a.id.localeCompare(b.id)),
+    allAnnotations: async () =>
+      (await collect(store.iterateAnnotations({ includeDeleted: true }))).sort((a, b) => a.key.localeCompare(b.key)),
+    allComparisons: async () =>
+      (await collect(store.iterateComparisons({ includeDeleted: true }))).sort((a, b) => a.id.localeCompare(b.id)),
     async close() {
       store.close();
       await dir.remove();

@@ -1,9 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import {
-  DEFAULT_SHORTCUTS,
-  SHORTCUT_LABELS,
-  type ShortcutAction,
-} from '../../../../extension/src/annotate/shortcut-keys.ts';
+import { DEFAULT_SHORTCUTS, SHORTCUT_LABELS, type ShortcutAction } from '../../../../extension/src/utils/shortcuts.ts';
 import { API } from '../../../../shared/api/index.ts';
 import type { ItemFacets, NextItem } from '../../../../shared/history.ts';
 import type { Item } from '../../../../shared/item.ts';

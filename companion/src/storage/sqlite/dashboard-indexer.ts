@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import type { Annotation } from '../../../../shared/index.ts';
+import type { SqliteStore } from './sqlite-store.ts';
+
+/** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
+const INDEX_CHUNK = 500;
+const EXCERPT_CHARS = 160;
+
+interface StoredRow {
+  seq: number;
+  body: string;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
+}
+
+/**
+ * Fills the dashboard's tables derived from `annotations` (migration 4): one narrow row per annotation,
+ * its excerpts, its tags, and a contentless FTS5 index of response, comment and correction. They are
+ * filled by sequence number: every accepted change gets a higher seq, so "everything above the
+ * watermark" is exactly what changed since the last catch-up, whoever wrote it (sync, `margin import`
+ * in another process, the dashboard). The sync write path is untouched.
+ */
+export class DashboardIndexer {
+  readonly #store: SqliteStore;
+  readonly #db: Database.Database;
+  readonly #statements;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #running = false;
+
+  constructor(store: SqliteStore) {
+    this.#store = store;
+    this.#db = store.database;
+    const db = this.#db;
+    this.#statements = {
+      watermark: db.prepare<[], number>("SELECT value FROM dashboard_state WHERE name = 'indexed_seq'").pluck(),
+      setWatermark: db.prepare<[number]>("UPDATE dashboard_state SET value = ? WHERE name = 'indexed_seq'"),
+      changed: db.prepare<[number, number], StoredRow>(
+        'SELECT seq, body FROM annotations WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      pending: db.prepare<[number], number>('SELECT count(*) FROM annotations WHERE seq > ?').pluck(),
+      ixOf: db.prepare<[string], number>('SELECT ix FROM dashboard_rows WHERE id = ?').pluck(),
+      insertRow: db.prepare(
+        `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_ms, deleted, has_comment, has_correction)
+         VALUES (@id, @site, @model, @annotator, @thumb, @score, @createdMs, @deleted, @hasComment, @hasCorrection)`,
+      ),
+      updateRow: db.prepare(
+        `UPDATE dashboard_rows SET site = @site, model = @model, annotator = @annotator, thumb = @thumb, score = @score,
+           created_ms = @createdMs, deleted = @deleted, has_comment = @hasComment, has_correction = @hasCorrection
+         WHERE ix = @ix`,
+      ),
+      putExcerpt: db.prepare(
+        `INSERT OR REPLACE INTO dashboard_excerpts (ix, created_at, updated_at, comment_excerpt, response_excerpt, tags)
+         VALUES (@ix, @createdAt, @updatedAt, @commentExcerpt, @responseExcerpt, @tags)`,
+      ),
+      deleteTags: db.prepare<[number]>('DELETE FROM dashboard_tags WHERE ix = ?'),
+      insertTag: db.prepare<[string, number]>('INSERT OR IGNORE INTO dashboard_tags (tag, ix) VALUES (?, ?)'),
+      deleteText: db.prepare<[number]>('DELETE FROM dashboard_text WHERE rowid = ?'),
+      insertText: db.prepare<[number, string, string, string]>(
+        'INSERT INTO dashboard_text (rowid, response, comment, correction) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /** The highest seq indexed so far. */
+  watermark(): number {
+    return this.#statements.watermark.get() ?? 0;
+  }
+
+  /** Changes not yet indexed. */
+  pending(): number {
+    return this.#statements.pending.get(this.watermark()) ?? 0;
+  }
+
+  /** Indexes up to `maxRows` changed annotations, in transactions of a few hundred; returns how many. */
+  catchUp(maxRows = Number.POSITIVE_INFINITY): number {
+    let done = 0;
+    while (done < maxRows) {
+      const chunk = Math.min(INDEX_CHUNK, maxRows - done);
+      const indexed = this.#db
+        .transaction(() => {
+          const since = this.watermark();
+          const rows = this.#statements.changed.all(since, chunk);
+          for (const row of rows) this.#index(JSON.parse(row.body) as Annotation);
+          const last = rows.at(-1);
+          if (last) this.#statements.setWatermark.run(last.seq);
+          return rows.length;
+        })
+        .immediate();
+      done += indexed;
+      if (indexed < chunk) break;
+    }
+    return done;
+  }
+
+  #index(annotation: Annotation): void {
+    const s = this.#statements;
+    const values = {
+      id: annotation.id,
+      site: annotation.site,
+      model: annotation.model,
+      annotator: annotation.annotator,
+      thumb: annotation.thumb,
+      score: annotation.score,
+      createdAt: annotation.createdAt,
+      // The export's rules, computed in JS so they match to the letter (JS trim, Date.parse).
+      createdMs: Date.parse(annotation.createdAt),
+      updatedAt: annotation.updatedAt,
+      deleted: annotation.deletedAt === null ? 0 : 1,
+      hasComment: annotation.comment.trim() === '' ? 0 : 1,
+      hasCorrection: annotation.correction === null ? 0 : 1,
+      commentExcerpt: excerpt(annotation.comment),
+      responseExcerpt: excerpt(annotation.response),
+      tags: JSON.stringify(annotation.tags),
+    };
+    let ix = s.ixOf.get(annotation.id);
+    if (ix === undefined) {
+      ix = Number(s.insertRow.run(values).lastInsertRowid);
+    } else {
+      s.updateRow.run({ ...values, ix });
+      s.deleteTags.run(ix);
+      s.deleteText.run(ix);
+    }
+    s.putExcerpt.run({ ...values, ix });
+    if (annotation.deletedAt !== null) return; // a tombstone is listed nowhere and found by no search
+    for (const tag of annotation.tags) s.insertTag.run(tag, ix);
+    s.insertText.run(ix, annotation.response, annotation.comment, annotation.correction ?? '');
+  }
+
+  /**
+   * Keeps the index caught up in the background, a chunk per event-loop turn. While changes keep
+   * arriving (a large sync), it waits for a quiet moment so pushes keep the whole CPU, but never more
+   * than `maxDeferMs` between chunks; a query catches up on small backlogs itself anyway.
+   */
+  start(idleIntervalMs = 250, maxDeferMs = 2_000): void {
+    if (this.#running) return;
+    this.#running = true;
+    let lastSeq = this.#store.checkpointNow();
+    let lastChunkAt = performance.now();
+    const tick = () => {
+      if (!this.#running) return;
+      const seq = this.#store.checkpointNow();
+      const writing = seq !== lastSeq;
+      lastSeq = seq;
+      if (writing && performance.now() - lastChunkAt < maxDeferMs) {
+        this.#timer = setTimeout(tick, idleIntervalMs).unref();
+        return;
+      }
+      let indexed = 0;
+      try {
+        indexed = this.catchUp(INDEX_CHUNK);
+        lastChunkAt = performance.now();
+      } catch {
+        // SQLITE_BUSY from another writer (margin import): try again on the next tick.
+      }
+      if (!this.#running) return;
+      this.#timer = indexed === INDEX_CHUNK ? setImmediate(tick) : setTimeout(tick, idleIntervalMs).unref();
+    };
+    this.#timer = setImmediate(tick);
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer as NodeJS.Timeout);
+    clearImmediate(this.#timer as NodeJS.Immediate);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { Annotation, Comparison } from '../../../shared/index.ts';
+import { outboxMiddleware } from './outbox-middleware.ts';
+import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
+import { queueExistingAnnotations } from './upgrade-to-v2.ts';
+import { upgradeAnnotationsToV2 } from './upgrade-to-v3.ts';
+
+export const DATABASE_NAME = 'margin';
+
+/**
+ * The extension's IndexedDB, opened only in the extension origin (background, popup, options).
+ * Add a version by appending `this.version(N + 1).stores({...}).upgrade(...)`; never edit or remove an
+ * older `version()` call (CONTRIBUTING.md, "Add a database version").
+ */
+export class AppDB extends Dexie {
+  annotations!: EntityTable<Annotation, 'id'>;
+  comparisons!: EntityTable<Comparison, 'id'>;
+  /** Sync (extension/src/sync/): versions waiting for push, export order, the engine's own state. */
+  outbox!: Table<OutboxEntry, [RecordKind, string]>;
+  recordOrder!: Table<RecordOrder, [RecordKind, string]>;
+  syncMeta!: EntityTable<SyncMetaRow, 'key'>;
+  /** Called after a transaction that queued local changes for sync has committed (the background pushes soon). */
+  readonly outboxListeners = new Set<() => void>();
+
+  constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
+    super(name, options);
+    // v1: one row per annotation; `[key+annotator]` is unique (one annotation per response per person).
+    // Large strings (response, context) are not indexed.
+    this.version(1).stores({
+      annotations: 'id, &[key+annotator], key, [site+conversationId], site, createdAt, updatedAt',
+    });
+    // v2: sync. Every write of a record is queued in `outbox` by the middleware below; `recordOrder`
+    // keeps the companion's export order; `comparisons` receives pulled comparisons (and local ones).
+    this.version(2)
+      .stores({
+        comparisons: 'id, a, b, updatedAt',
+        outbox: '[kind+id], [state+queuedAt]',
+        recordOrder: '[kind+id], [kind+site+conversationId+seq]',
+        syncMeta: 'key',
+      })
+      .upgrade(queueExistingAnnotations);
+    // v3: annotation schema v2 (`reasoning`, `capture.*` completeness metadata); no index changes.
+    this.version(3).stores({}).upgrade(upgradeAnnotationsToV2);
+    this.use(
+      outboxMiddleware(() => {
+        for (const listener of this.outboxListeners) listener();
+      }),
+    );
+  }
+}
