@@ -6,3 +6,4 @@ export * from './hash.ts';
 export * from './redact.ts';
 export * from './rules.ts';
 export * from './sidecar.ts';
+export * from './skip-reasons.ts';
