@@ -29,7 +29,7 @@ export function seed() {
       conversationId: `conv-${Math.floor(index / 2)}`,
       context: [
         { role: 'system', content: 'You are terse.' },
-        { role: 'user', content: `Question ${index}: how do I reset the router?` },
+        { role: 'user', content: `Question ${Math.floor(index / 2)}: how do I reset the router?` },
       ],
       thumb: index % 4 === 0 ? 'down' : 'up',
       score: (index * 7) % 101,
