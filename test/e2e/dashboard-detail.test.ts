@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Annotation, SyncPullResponse } from '../../shared/index.ts';
-import { screenshot, seed, useDashboard, XSS_COMMENT } from './dashboard-support.ts';
+import { screenshot, seed, useDashboard, XSS_COMMENT } from './support/dashboard-fixture.ts';
 
 describe('dashboard detail view (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
-import { screenshot, seed, useDashboard } from './dashboard-support.ts';
+import { screenshot, seed, useDashboard } from './support/dashboard-fixture.ts';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAnnotation } from '../support/annotation-factory.ts';
-import { screenshot, seed, seriesInk, total, useDashboard } from './dashboard-support.ts';
+import { screenshot, seed, seriesInk, total, useDashboard } from './support/dashboard-fixture.ts';
 
 describe('dashboard insights (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/index.ts';
-import { screenshot, seed, total, useDashboard } from './dashboard-support.ts';
+import { screenshot, seed, total, useDashboard } from './support/dashboard-fixture.ts';
 
 describe('dashboard settings (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;

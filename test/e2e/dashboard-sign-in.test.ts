@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signInLink } from '../support/dashboard-browser.ts';
-import { seed, total, useDashboard } from './dashboard-support.ts';
+import { seed, total, useDashboard } from './support/dashboard-fixture.ts';
 
 describe('dashboard sign-in (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passesFilters } from '../../shared/export/rules.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
-import { rowIds, screenshot, seed, total, useDashboard } from './dashboard-support.ts';
+import { rowIds, screenshot, seed, total, useDashboard } from './support/dashboard-fixture.ts';
 
 describe('dashboard table (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { Annotation, Comparison } from '../../shared/index.ts';
-import { makeAnnotation } from '../support/annotation-factory.ts';
-import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { type DashboardPage, launchDashboardBrowser, openDashboard } from '../support/dashboard-browser.ts';
-import { repoRoot } from '../support/paths.ts';
+import type { Annotation, Comparison } from '../../../shared/index.ts';
+import { makeAnnotation } from '../../support/annotation-factory.ts';
+import { type CompanionProcess, startCompanion } from '../../support/companion.ts';
+import { type DashboardPage, launchDashboardBrowser, openDashboard } from '../../support/dashboard-browser.ts';
+import { repoRoot } from '../../support/paths.ts';
 
 /** Helpers shared by the dashboard's browser tests (test/e2e/dashboard-*.test.ts), one file per subject. */
 
