@@ -37,6 +37,11 @@ export function annotationsRoutes(store: DashboardStore, clock: () => Date): Rou
       return annotation;
     }),
 
+    defineRoute(API.annotations.comparisons, async ({ params: { id } }) => {
+      if (store.get(id) === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
+      return store.comparisons(id);
+    }),
+
     defineRoute(API.annotations.edit, ({ params: { id }, body }) => written(store.edit(id, body, clock()))),
 
     defineRoute(API.annotations.remove, ({ params: { id }, query: { baseRevision } }) =>

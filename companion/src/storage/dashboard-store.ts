@@ -1,5 +1,6 @@
 import type {
   Annotation,
+  AnnotationComparisons,
   AnnotationEdit,
   AnnotationFacets,
   AnnotationFilters,
@@ -28,6 +29,8 @@ export interface DashboardStore {
   insights(filters: AnnotationFilters): InsightsResponse;
   /** The current version, tombstone included. */
   get(id: string): Annotation | undefined;
+  /** The live comparisons naming the annotation (as a or b), oldest first, each with the other annotation. */
+  comparisons(id: string): Promise<AnnotationComparisons>;
   edit(id: string, edit: AnnotationEdit, now: Date): DashboardWriteResult;
   /** Replaces the annotation with a tombstone (`deletedAt` set): a delete that sync carries everywhere. */
   remove(id: string, baseRevision: number, now: Date): DashboardWriteResult;

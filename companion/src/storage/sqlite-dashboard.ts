@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   type Annotation,
+  type AnnotationComparisons,
   type AnnotationEdit,
   type AnnotationFacets,
   type AnnotationFilters,
@@ -8,6 +9,7 @@ import {
   type AnnotationListResponse,
   type AnnotationRow,
   annotationSchema,
+  type Comparison,
   type FacetCount,
   type InsightGroup,
   type InsightsResponse,
@@ -191,6 +193,12 @@ export class SqliteDashboard implements DashboardStore {
         'SELECT * FROM dashboard_excerpts WHERE ix IN (SELECT value FROM json_each(?))',
       ),
       body: db.prepare<[string], string>('SELECT body FROM annotations WHERE id = ?').pluck(),
+      // Comparisons are few next to annotations (one per side-by-side judgement): a scan is cheap.
+      comparisonsOf: db
+        .prepare<[string, string], string>(
+          'SELECT body FROM comparisons WHERE deleted_at IS NULL AND (a = ? OR b = ?) ORDER BY seq',
+        )
+        .pluck(),
       facets: Object.fromEntries(
         (['site', 'model', 'annotator'] as const).map((column) => [
           column,
@@ -324,6 +332,15 @@ export class SqliteDashboard implements DashboardStore {
   get(id: string): Annotation | undefined {
     const body = this.#statements.body.get(id);
     return body === undefined ? undefined : (JSON.parse(body) as Annotation);
+  }
+
+  async comparisons(id: string): Promise<AnnotationComparisons> {
+    const comparisons = this.#statements.comparisonsOf.all(id, id).map((body) => {
+      const comparison = JSON.parse(body) as Comparison;
+      const other = this.get(comparison.a === id ? comparison.b : comparison.a);
+      return { comparison, other: other ?? null };
+    });
+    return { comparisons };
   }
 
   edit(id: string, edit: AnnotationEdit, now: Date): DashboardWriteResult {
