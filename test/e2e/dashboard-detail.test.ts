@@ -1,6 +1,27 @@
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { Annotation, SyncPullResponse } from '../../shared/index.ts';
+import type { Annotation, Comparison, Message, SyncPullResponse } from '../../shared/index.ts';
+import { makeAnnotation } from '../support/annotation-factory.ts';
 import { screenshot, seed, useDashboard, XSS_COMMENT } from './support/dashboard-fixture.ts';
+
+/** The correction a diff view shows: its text without the struck-out parts. */
+function correctionShown(scope: Locator): Promise<string> {
+  return scope.locator('.diff-text').evaluate((element) =>
+    [...element.childNodes]
+      .filter((node) => node.nodeName !== 'DEL')
+      .map((node) => node.textContent)
+      .join(''),
+  );
+}
+
+function originalShown(scope: Locator): Promise<string> {
+  return scope.locator('.diff-text').evaluate((element) =>
+    [...element.childNodes]
+      .filter((node) => node.nodeName !== 'INS')
+      .map((node) => node.textContent)
+      .join(''),
+  );
+}
 
 describe('dashboard detail view (Chromium, real companion)', () => {
   let data: ReturnType<typeof seed>;
@@ -24,7 +45,8 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     await detail.getByLabel('Correction (markdown)').fill('Update the firmware first, then reset the router.');
     await detail.getByRole('button', { name: 'Save' }).click();
     await detail.getByRole('status').filter({ hasText: 'Saved (revision 2).' }).waitFor();
-    await detail.locator('.bubble.correction').filter({ hasText: 'Update the firmware first' }).waitFor();
+    // Saved, the correction shows as its changes: the original with removals struck and additions marked.
+    await expect.poll(() => correctionShown(detail)).toBe('Update the firmware first, then reset the router.');
     const cells = page.locator(`tr[data-row-id="${target.id}"] td`);
     await expect
       .poll(async () => [await cells.nth(3).textContent(), await cells.nth(4).textContent()])
@@ -89,6 +111,143 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     await code.locator('pre code .hljs-keyword', { hasText: 'def' }).waitFor();
     expect(await code.locator('strong', { hasText: 'wait' }).count()).toBe(1);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(problems).toEqual([]);
+  });
+
+  it('opens on the rated answer with its controls in view; the earlier turns fold above it', async () => {
+    const paragraph = (turn: number) =>
+      Array.from({ length: 12 }, (_, line) => `Turn ${turn}, line ${line}: ${'words that take room '.repeat(6)}`).join(
+        '\n\n',
+      );
+    const context: Message[] = Array.from({ length: 7 }, (_, turn) => ({
+      role: turn % 2 === 0 ? 'user' : 'assistant',
+      content: turn === 6 ? 'And now, which cable do I unplug first?' : paragraph(turn),
+    }));
+    const chat = makeAnnotation({ context, response: 'Unplug the grey power cable first.', thumb: 'up', score: 70 });
+    await fx.push([chat]);
+    const { page, problems } = await fx.open({ width: 1400, height: 900 });
+    await page.goto(`${fx.companion.url}/#/annotations/${chat.id}`);
+    const detail = page.locator(`.detail[data-annotation-id="${chat.id}"]`);
+    await detail.waitFor();
+    const earlier = detail.locator('details.earlier');
+    expect(await earlier.locator('summary').textContent()).toBe('6 earlier turns');
+    expect(await earlier.evaluate((element: HTMLDetailsElement) => element.open)).toBe(false);
+    expect(await detail.locator('.bubble.prompt').textContent()).toContain('which cable do I unplug first?');
+    // Without scrolling: the response near the top, the thumbs, the score and Save on screen.
+    expect(await detail.evaluate((element) => element.scrollTop)).toBe(0);
+    const top = (await detail.boundingBox())?.y ?? 0;
+    const response = await detail.locator('.bubble.response').boundingBox();
+    expect(response && response.y - top).toBeLessThan(300);
+    for (const control of [
+      detail.getByLabel('▲ up'),
+      detail.getByLabel('Score (0–100)'),
+      detail.getByRole('button', { name: 'Save' }),
+    ]) {
+      const box = await control.boundingBox();
+      expect(box && box.y + box.height).toBeLessThanOrEqual(900);
+    }
+    await screenshot(page, 'detail-long-chat');
+    await earlier.locator('summary').click();
+    expect(await earlier.locator('.bubble').count()).toBe(6);
+    expect(await earlier.locator('.bubble').first().textContent()).toContain('Turn 0, line 0');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a correction as changes against the original, and edits it in place', async () => {
+    const corrected = makeAnnotation({
+      response: 'Hold the reset pin for 10 seconds.\n\nThen plug it back in.',
+      correction: 'Hold the reset pin for 30 seconds.\n\nThen plug it back in and wait for the amber light.',
+      thumb: 'down',
+    });
+    await fx.push([corrected]);
+    const { page, problems } = await fx.open();
+    await page.goto(`${fx.companion.url}/#/annotations/${corrected.id}`);
+    const detail = page.locator(`.detail[data-annotation-id="${corrected.id}"]`);
+    const diff = detail.locator('figure.diff');
+    await diff.waitFor();
+    expect(await diff.locator('del').allTextContents()).toContain('10');
+    expect(await diff.locator('ins').allTextContents()).toEqual(expect.arrayContaining(['30']));
+    expect((await diff.locator('ins').allTextContents()).join('')).toContain('amber light');
+    expect(await correctionShown(detail)).toBe(corrected.correction);
+    expect(await originalShown(detail)).toBe(corrected.response);
+    await screenshot(page, 'detail-correction');
+    // Edit: the markdown source; the changes follow the draft.
+    await detail.getByRole('button', { name: 'Edit', exact: true }).click();
+    await detail.getByLabel('Correction (markdown)').fill('Hold the reset pin for 30 seconds.');
+    await detail.getByRole('button', { name: 'Changes', exact: true }).click();
+    expect(await correctionShown(detail)).toBe('Hold the reset pin for 30 seconds.');
+    expect(await detail.getByRole('button', { name: 'Save' }).isEnabled()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the rubric answers and the comparisons the annotation is part of', async () => {
+    const context: Message[] = [{ role: 'user', content: 'Name a router brand.' }];
+    const variant = (index: number) => ({ index, count: 3, group: 'brands' });
+    const [mine, beaten, tied] = [
+      makeAnnotation({
+        conversationId: 'brands',
+        context,
+        response: 'Netgear.',
+        variant: variant(1),
+        rubric: { version: 2, answers: { hallucination: false, tone: 'formal', 'needs-citation': true, clarity: 4 } },
+      }),
+      makeAnnotation({
+        conversationId: 'brands',
+        context,
+        response: 'Cisco, maybe.',
+        variant: variant(2),
+        model: 'gpt-4o',
+      }),
+      makeAnnotation({ conversationId: 'brands', context, response: 'TP-Link.', variant: variant(3) }),
+    ] as [Annotation, Annotation, Annotation];
+    const comparison = (id: string, a: string, b: string, winner: Comparison['winner']): Comparison => ({
+      schemaVersion: 1,
+      id,
+      a,
+      b,
+      winner,
+      annotator: 'grace',
+      createdAt: '2026-11-02T10:00:00.000Z',
+      updatedAt: '2026-11-02T10:00:00.000Z',
+      deletedAt: null,
+      revision: 1,
+    });
+    await fx.push(
+      [mine, beaten, tied],
+      [comparison('cmp-won', beaten.id, mine.id, 'b'), comparison('cmp-tie', mine.id, tied.id, 'tie')],
+    );
+    const { page, problems } = await fx.open();
+    await page.goto(`${fx.companion.url}/#/annotations/${mine.id}`);
+    const detail = page.locator(`.detail[data-annotation-id="${mine.id}"]`);
+    const rubric = detail.getByRole('region', { name: 'Rubric answers' });
+    await rubric.waitFor();
+    expect(await rubric.locator('h3').textContent()).toBe('Rubric (version 2)');
+    expect(await rubric.locator('dt').allTextContents()).toEqual([
+      'Hallucination',
+      'Tone',
+      'Needs citation',
+      'Clarity',
+    ]);
+    expect(await rubric.locator('dd').allTextContents()).toEqual(['no', 'formal', 'yes', '4']);
+
+    const compared = detail.getByRole('region', { name: 'Comparisons' });
+    await compared.locator('article.comparison').nth(1).waitFor();
+    const outcomes = await compared
+      .locator('article.comparison')
+      .evaluateAll((items) => items.map((item) => [item.getAttribute('data-outcome'), item.textContent]));
+    expect(outcomes.map(([outcome]) => outcome)).toEqual(['this', 'tie']);
+    expect(outcomes[0]?.[1]).toContain('this answer won');
+    expect(outcomes[0]?.[1]).toContain('judged by grace');
+    expect(outcomes[0]?.[1]).toContain('Cisco, maybe.');
+    expect(outcomes[1]?.[1]).toContain('TP-Link.');
+    await screenshot(page, 'detail-rubric-comparisons');
+    // The other answer opens in the detail.
+    await compared.getByRole('link', { name: /The other answer · gpt-4o/ }).click();
+    await page.locator(`.detail[data-annotation-id="${beaten.id}"]`).waitFor();
+    const back = page
+      .locator(`.detail[data-annotation-id="${beaten.id}"]`)
+      .getByRole('region', { name: 'Comparisons' });
+    expect(await back.locator('article.comparison').getAttribute('data-outcome')).toBe('other');
     expect(problems).toEqual([]);
   });
 });
