@@ -123,7 +123,14 @@ describe('dashboard detail view (Chromium, real companion)', () => {
       role: turn % 2 === 0 ? 'user' : 'assistant',
       content: turn === 6 ? 'And now, which cable do I unplug first?' : paragraph(turn),
     }));
-    const chat = makeAnnotation({ context, response: 'Unplug the grey power cable first.', thumb: 'up', score: 70 });
+    const chat = makeAnnotation({
+      context,
+      response: 'Unplug the grey power cable first.',
+      reasoning: 'The user asked about cables; power goes first.',
+      metadata: { 'capture.partial': true, 'capture.images': 2, 'capture.unrenderedTurns': 1 },
+      thumb: 'up',
+      score: 70,
+    });
     await fx.push([chat]);
     const { page, problems } = await fx.open({ width: 1400, height: 900 });
     await page.goto(`${fx.companion.url}/#/annotations/${chat.id}`);
@@ -146,6 +153,15 @@ describe('dashboard detail view (Chromium, real companion)', () => {
       const box = await control.boundingBox();
       expect(box && box.y + box.height).toBeLessThanOrEqual(900);
     }
+    // What the capture missed, and the model's reasoning (folded), are said before the response.
+    expect(await detail.locator('[data-capture="partial"]').textContent()).toContain(
+      'Partly captured: 1 earlier turn not captured, 2 images',
+    );
+    const reasoning = detail.locator('details.reasoning');
+    expect(await reasoning.evaluate((element: HTMLDetailsElement) => element.open)).toBe(false);
+    await reasoning.locator('summary').click();
+    expect(await reasoning.locator('.bubble.reasoning').textContent()).toContain('power goes first');
+    await reasoning.locator('summary').click();
     await screenshot(page, 'detail-long-chat');
     await earlier.locator('summary').click();
     expect(await earlier.locator('.bubble').count()).toBe(6);

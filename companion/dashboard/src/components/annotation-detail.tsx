@@ -5,6 +5,7 @@ import { api, errorText } from '../api.ts';
 import { formatDate } from '../format.ts';
 import { AnnotationComparisons } from './annotation-comparisons.tsx';
 import { AnnotationEditForm } from './annotation-edit-form.tsx';
+import { CaptureNote } from './capture-note.tsx';
 import { RubricAnswers } from './rubric-answers.tsx';
 import { Bubble, Context } from './transcript.tsx';
 import './annotation-detail.css';
@@ -71,7 +72,14 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
         {close}
       </header>
       {deleted && <p class="error">Deleted on {formatDate(annotation.deletedAt ?? '')}.</p>}
+      <CaptureNote metadata={annotation.metadata} />
       <Context context={annotation.context} />
+      {annotation.reasoning !== undefined && (
+        <details class="reasoning">
+          <summary>The model's reasoning, as the page showed it</summary>
+          <Bubble speaker="assistant" kind="reasoning" label="Reasoning" text={annotation.reasoning} />
+        </details>
+      )}
       <Bubble
         speaker="assistant"
         kind="response"
