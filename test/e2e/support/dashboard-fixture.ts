@@ -99,7 +99,7 @@ export interface DashboardFixture {
   readonly browser: Browser;
   /** The sync checkpoint after the seed push. */
   readonly seeded: number;
-  /** Calls the companion with the token and expects a 200. */
+  /** Calls the companion with the token and expects a success (200 or 201). */
   api<T>(path: string, init?: RequestInit): Promise<T>;
   /** Pushes annotations (and comparisons) as a browser's sync would. */
   push(annotations: Annotation[], comparisons?: Comparison[]): Promise<number>;
@@ -131,7 +131,7 @@ export function useDashboard(annotations: () => Annotation[] = () => []): Dashbo
         ...init,
         headers: { authorization: `Bearer ${fixture.companion.token}`, 'content-type': 'application/json' },
       });
-      expect(response.status, await response.clone().text()).toBe(200);
+      expect([200, 201], await response.clone().text()).toContain(response.status);
       return (await response.json()) as T;
     },
     async push(pushed, comparisons = []) {
@@ -156,4 +156,63 @@ export function useDashboard(annotations: () => Annotation[] = () => []): Dashbo
     companion = undefined;
   });
   return fixture;
+}
+
+/** What sticks out of the viewport: the document's own scroll, and visible elements past an edge that no scroller clips. */
+export interface Overflow {
+  viewport: { width: number; height: number };
+  document: { width: number; height: number };
+  offenders: string[];
+}
+
+/**
+ * Boxes meant to scroll sideways: the data table (its columns are wider than a narrow window by design),
+ * code and data blocks. Anything else that scrolls sideways (the page's main area, a panel) hides content.
+ */
+const SIDEWAYS_SCROLLERS = ['.vtable', 'pre', '.review-rows', '.markdown table'];
+
+export function overflow(page: Page): Promise<Overflow> {
+  return page.evaluate((allowed) => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const height = root.clientHeight;
+    const name = (element: Element) => {
+      const id = element.id ? `#${element.id}` : '';
+      const classes = [...element.classList].map((item) => `.${item}`).join('');
+      const label = element.getAttribute('aria-label') ?? element.getAttribute('name') ?? '';
+      return `${element.tagName.toLowerCase()}${id}${classes}${label ? `[${label}]` : ''}`;
+    };
+    /** A scrolling or clipping ancestor that is itself inside the viewport hides what sticks out of it. */
+    const clipped = (element: Element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+          const box = parent.getBoundingClientRect();
+          if (box.left >= -1 && box.right <= width + 1) return true;
+        }
+      }
+      return false;
+    };
+    const offenders: string[] = [];
+    for (const element of document.querySelectorAll('body *')) {
+      const style = getComputedStyle(element);
+      if (
+        (style.overflowX === 'auto' || style.overflowX === 'scroll') &&
+        element.scrollWidth > element.clientWidth + 1 &&
+        !allowed.some((selector) => element.matches(selector))
+      ) {
+        offenders.push(`${name(element)} scrolls sideways (${element.scrollWidth} > ${element.clientWidth})`);
+      }
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || getComputedStyle(element).visibility === 'hidden') continue;
+      if (box.left >= -1 && box.right <= width + 1) continue;
+      if (!clipped(element))
+        offenders.push(`${name(element)} spans x ${Math.round(box.left)}–${Math.round(box.right)}`);
+    }
+    return {
+      viewport: { width, height },
+      document: { width: root.scrollWidth, height: root.scrollHeight },
+      offenders: offenders.slice(0, 20),
+    };
+  }, SIDEWAYS_SCROLLERS);
 }
