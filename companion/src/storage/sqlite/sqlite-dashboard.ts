@@ -15,13 +15,11 @@ import {
   type InsightsResponse,
   toApiIssues,
   toEpoch,
-} from '../../../shared/index.ts';
+} from '../../../../shared/index.ts';
+import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
 import { DashboardIndexer } from './dashboard-indexer.ts';
-import type { DashboardStore, DashboardWriteResult } from './dashboard-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
-/** Device id recorded with versions written from the dashboard. */
-export const DASHBOARD_DEVICE_ID = 'dashboard';
 /** A query catches up on at most this many changes itself; a larger backlog is left to the background. */
 const QUERY_CATCH_UP = 2_000;
 const TOP_TAGS = 30;
@@ -215,13 +213,12 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  /** Changes not yet indexed. */
-  pending(): number {
+  async pending(): Promise<number> {
     return this.#indexer.pending();
   }
 
   /** Indexes up to `maxRows` changed annotations, in transactions of a few hundred; returns how many. */
-  catchUp(maxRows?: number): number {
+  async catchUp(maxRows?: number): Promise<number> {
     return this.#indexer.catchUp(maxRows);
   }
 
@@ -236,8 +233,8 @@ export class SqliteDashboard implements DashboardStore {
 
   /** Before a read: catch up with small backlogs at once, leave large ones to the background. */
   #fresh(): number {
-    this.catchUp(QUERY_CATCH_UP);
-    return this.pending();
+    this.#indexer.catchUp(QUERY_CATCH_UP);
+    return this.#indexer.pending();
   }
 
   #query<T>(sql: string): Database.Statement<[Record<string, unknown>], T> {
@@ -250,7 +247,7 @@ export class SqliteDashboard implements DashboardStore {
     return statement as unknown as Database.Statement<[Record<string, unknown>], T>;
   }
 
-  list(query: AnnotationListQuery): AnnotationListResponse {
+  async list(query: AnnotationListQuery): Promise<AnnotationListResponse> {
     const pendingIndex = this.#fresh();
     const { where, params } = filterSql(query);
     const order = SORT_SQL[query.sort](query.order === 'asc' ? 'ASC' : 'DESC');
@@ -273,7 +270,7 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  facets(): AnnotationFacets {
+  async facets(): Promise<AnnotationFacets> {
     this.#fresh();
     // Asked on every page load; the answer only changes when the index does.
     const watermark = this.#indexer.watermark();
@@ -289,7 +286,7 @@ export class SqliteDashboard implements DashboardStore {
     return value;
   }
 
-  insights(filters: AnnotationFilters): InsightsResponse {
+  async insights(filters: AnnotationFilters): Promise<InsightsResponse> {
     const pendingIndex = this.#fresh();
     const { where, params } = filterSql(filters);
     const group = (column: string) =>
@@ -329,7 +326,11 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  get(id: string): Annotation | undefined {
+  async get(id: string): Promise<Annotation | undefined> {
+    return this.#get(id);
+  }
+
+  #get(id: string): Annotation | undefined {
     const body = this.#statements.body.get(id);
     return body === undefined ? undefined : (JSON.parse(body) as Annotation);
   }
@@ -337,13 +338,13 @@ export class SqliteDashboard implements DashboardStore {
   async comparisons(id: string): Promise<AnnotationComparisons> {
     const comparisons = this.#statements.comparisonsOf.all(id, id).map((body) => {
       const comparison = JSON.parse(body) as Comparison;
-      const other = this.get(comparison.a === id ? comparison.b : comparison.a);
+      const other = this.#get(comparison.a === id ? comparison.b : comparison.a);
       return { comparison, other: other ?? null };
     });
     return { comparisons };
   }
 
-  edit(id: string, edit: AnnotationEdit, now: Date): DashboardWriteResult {
+  async edit(id: string, edit: AnnotationEdit, now: Date): Promise<DashboardWriteResult> {
     return this.#write(id, edit.baseRevision, now, (current) => {
       const { baseRevision: _, ...fields } = edit;
       const next: Record<string, unknown> = { ...current };
@@ -352,7 +353,7 @@ export class SqliteDashboard implements DashboardStore {
     });
   }
 
-  remove(id: string, baseRevision: number, now: Date): DashboardWriteResult {
+  async remove(id: string, baseRevision: number, now: Date): Promise<DashboardWriteResult> {
     return this.#write(id, baseRevision, now, (current) => ({ ...current, deletedAt: now.toISOString() }));
   }
 
@@ -368,7 +369,7 @@ export class SqliteDashboard implements DashboardStore {
   ): DashboardWriteResult {
     const result = this.#db
       .transaction((): DashboardWriteResult => {
-        const current = this.get(id);
+        const current = this.#get(id);
         if (current === undefined) return { status: 'not_found' };
         if (current.revision !== baseRevision || current.deletedAt !== null) return { status: 'conflict', current };
         const parsed = annotationSchema.safeParse({
@@ -377,7 +378,7 @@ export class SqliteDashboard implements DashboardStore {
           updatedAt: now.toISOString(),
         });
         if (!parsed.success) return { status: 'invalid', issues: toApiIssues(parsed.error) };
-        const applied = this.#store.applyChanges({
+        const applied = this.#store.applyChangesNow({
           deviceId: DASHBOARD_DEVICE_ID,
           receivedAt: now.toISOString(),
           annotations: [parsed.data],
@@ -388,7 +389,7 @@ export class SqliteDashboard implements DashboardStore {
         return { status: 'saved', annotation: parsed.data, seq: written.seq };
       })
       .immediate();
-    if (result.status === 'saved') this.catchUp();
+    if (result.status === 'saved') this.#indexer.catchUp();
     return result;
   }
 }
