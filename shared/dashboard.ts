@@ -90,9 +90,13 @@ export const annotationRowSchema = z.strictObject({
   /** The first 160 characters of the comment and of the response. */
   commentExcerpt: z.string(),
   responseExcerpt: z.string(),
+  /** The first 160 characters of the last user turn before the response (the prompt it answers). */
+  prompt: z.string(),
   hasCorrection: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The stored revision, which an edit or delete from the table names as its `baseRevision`. */
+  revision: z.int().min(1),
 });
 export type AnnotationRow = z.infer<typeof annotationRowSchema>;
 
