@@ -1,4 +1,5 @@
 import { fieldLabel } from '../field-labels.ts';
+import { DraftInput } from './draft-input.tsx';
 
 const OPTION_KEYS = [
   'dedup',
@@ -24,9 +25,10 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
   const split = value('split');
   const bad = (name: string) => invalid.has(name) || undefined;
   const number = (name: string, placeholder: string) => (
-    <label class="narrow">
+    <label class="narrow" for={`option-${name}`}>
       {fieldLabel(name)}
-      <input
+      <DraftInput
+        id={`option-${name}`}
         type="number"
         name={name}
         min={0}
@@ -34,7 +36,7 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
         placeholder={placeholder}
         value={value(name)}
         aria-invalid={bad(name)}
-        onChange={(event) => set(name, event.currentTarget.value)}
+        onCommit={(committed) => set(name, committed)}
       />
     </label>
   );
@@ -66,9 +68,10 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
             {fieldLabel('redactPii')}
           </span>
         </label>
-        <label class="narrow">
+        <label class="narrow" for="option-split">
           {fieldLabel('split')}
-          <input
+          <DraftInput
+            id="option-split"
             type="number"
             name="split"
             min={0.01}
@@ -77,7 +80,7 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
             placeholder="no split"
             value={split}
             aria-invalid={bad('split')}
-            onChange={(event) => set('split', event.currentTarget.value)}
+            onCommit={(committed) => set('split', committed)}
           />
         </label>
         {split !== '' && (
@@ -97,14 +100,15 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
         {number('pairMinGap', '15')}
         {number('ktoDesirableMin', '70')}
         {number('ktoUndesirableMax', '40')}
-        <label>
+        <label for="option-systemPrompt">
           {fieldLabel('systemPrompt')} (when the conversation has none)
-          <input
+          <DraftInput
+            id="option-systemPrompt"
             type="text"
             name="systemPrompt"
             value={value('systemPrompt')}
             aria-invalid={bad('systemPrompt')}
-            onChange={(event) => set('systemPrompt', event.currentTarget.value)}
+            onCommit={(committed) => set('systemPrompt', committed)}
           />
         </label>
       </form>

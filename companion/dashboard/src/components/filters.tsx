@@ -3,6 +3,7 @@ import { ANNOTATION_FILTER_KEYS, type FacetCount } from '../../../../shared/dash
 import type { Query } from '../api.ts';
 import { useFacets } from '../facets.ts';
 import { fieldLabel } from '../field-labels.ts';
+import { DraftInput } from './draft-input.tsx';
 
 /** The export's filters (and the search) as the API's query: the route's parameters of those names. */
 export function filterQuery(params: URLSearchParams, extra: readonly string[] = []): Query {
@@ -88,15 +89,16 @@ export function Filters({ params, onChange, search, invalid, children }: Props) 
     </label>
   );
   const input = (name: string, type: 'date' | 'number') => (
-    <label class={type === 'number' ? 'narrow' : undefined}>
+    <label class={type === 'number' ? 'narrow' : undefined} for={`filter-${name}`}>
       {fieldLabel(name)}
-      <input
+      <DraftInput
+        id={`filter-${name}`}
         type={type}
         name={name}
         {...(type === 'number' ? { min: 0, max: 100 } : {})}
         value={value(name)}
         aria-invalid={bad(name) || undefined}
-        onChange={(event) => set(name, event.currentTarget.value)}
+        onCommit={(committed) => set(name, committed)}
       />
     </label>
   );
