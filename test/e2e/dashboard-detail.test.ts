@@ -47,9 +47,9 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     await detail.getByRole('status').filter({ hasText: 'Saved (revision 2).' }).waitFor();
     // Saved, the correction shows as its changes: the original with removals struck and additions marked.
     await expect.poll(() => correctionShown(detail)).toBe('Update the firmware first, then reset the router.');
-    const cells = page.locator(`tr[data-row-id="${target.id}"] td`);
+    const cell = (column: string) => page.locator(`tr[data-row-id="${target.id}"] td[data-column="${column}"]`);
     await expect
-      .poll(async () => [await cells.nth(3).textContent(), await cells.nth(4).textContent()])
+      .poll(async () => [await cell('thumb').textContent(), await cell('score').textContent()])
       .toEqual(['▼ down', '33']);
     await screenshot(page, 'detail');
 
