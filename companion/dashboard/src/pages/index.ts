@@ -1,5 +1,6 @@
 import type { PageDefinition } from '../page.ts';
 import { AnnotationsPage } from './annotations.tsx';
+import { DocsPage } from './docs.tsx';
 import { ExportPage } from './export.tsx';
 import { ImportPage } from './import.tsx';
 import { InboxPage } from './inbox.tsx';
@@ -19,4 +20,5 @@ export const PAGES: readonly PageDefinition[] = [
   { id: 'import', title: 'Import', component: ImportPage },
   { id: 'export', title: 'Export', component: ExportPage },
   { id: 'settings', title: 'Settings', component: SettingsPage },
+  { id: 'docs', title: 'Guides', component: DocsPage, hidden: true },
 ];
