@@ -101,12 +101,12 @@ describe('bring your history (Chromium, real companion)', () => {
     await expect.poll(() => page.getByTestId('rate-status').textContent()).toMatch(/Saved: thumbs up/);
     expect(problems).toEqual([]);
 
-    // They are annotations the extension pulls, and they go into a trl-kto export with the imported thumbs.
+    // They are annotations the extension pulls; a trl-kto export that opts the imported source in has them and the imported thumbs.
     const pulled = syncPullResponseSchema.parse(await (await get('/api/v1/sync/pull?since=0&limit=1000')).json());
     const mine = pulled.annotations.filter((annotation) => annotation.metadata['item.source'] === 'import');
     expect(mine.map((annotation) => itemIdFor(annotation.key))).toEqual(rated.map((entry) => entry.id));
     expect(mine.map((annotation) => annotation.thumb)).toEqual(['up', 'down', 'up']);
-    const rows = (await (await get('/api/v1/export?format=trl-kto')).text())
+    const rows = (await (await get('/api/v1/export?format=trl-kto&source=capture,import')).text())
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as { completion: Array<{ content: string }>; label: boolean });
