@@ -139,8 +139,12 @@ export class HistoryImports {
         },
       )
       .finally(async () => {
-        this.#jobs.delete(job.run.id);
-        await rm(dirname(upload.path), { recursive: true, force: true });
+        // The run reads as running until its upload is gone: "done" means nothing is left behind.
+        try {
+          await rm(dirname(upload.path), { recursive: true, force: true });
+        } finally {
+          this.#jobs.delete(job.run.id);
+        }
       });
     this.#jobs.set(job.run.id, job);
     return { run: job.run };
