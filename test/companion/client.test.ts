@@ -1,4 +1,3 @@
-import { createMarginClient as fromPackage } from 'margin/client';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -47,10 +46,6 @@ describe('TypeScript client against a real companion', () => {
     );
     return reviewer.getReview(found as string);
   }
-
-  it('is what the package exports as margin/client', () => {
-    expect(fromPackage).toBe(createMarginClient);
-  });
 
   it('requestReview resolves with the answers typed and parsed by the zod form', async () => {
     const asked = pipeline.requestReview({

@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startServer } from '../server.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
 import { createConsoleLogger } from '../support/logger.ts';
+import { packagePath } from '../support/package-root.ts';
 import { readOrCreateToken } from '../support/token.ts';
 import { version } from '../support/version.ts';
 import { portOption } from './options.ts';
@@ -54,13 +55,17 @@ export function registerServeCommand(program: Command): void {
       console.log(`Data directory: ${dataDir}`);
       console.log(`Dashboard: ${running.url}/ (sign in with a link from "margin dashboard", or paste the token)`);
       if (options.showPairing) {
-        const folder = (browser: string) =>
-          fileURLToPath(new URL(`../../../extension/.output/${browser}`, import.meta.url));
-        console.log('Load the extension from:');
-        console.log(`  Chrome / Chromium: ${folder('chrome-mv3')}  (chrome://extensions → Load unpacked)`);
-        console.log(
-          `  Firefox:           ${folder('firefox-mv3')}/manifest.json  (about:debugging → Load Temporary Add-on)`,
-        );
+        const folder = (browser: string) => packagePath('extension', '.output', browser);
+        if (existsSync(folder('chrome-mv3'))) {
+          console.log('Load the extension from:');
+          console.log(`  Chrome / Chromium: ${folder('chrome-mv3')}  (chrome://extensions → Load unpacked)`);
+          console.log(
+            `  Firefox:           ${folder('firefox-mv3')}/manifest.json  (about:debugging → Load Temporary Add-on)`,
+          );
+        } else {
+          // The installed package ships the companion only; the extension comes from the browser's store.
+          console.log('Install the Margin extension from the Chrome Web Store or Firefox Add-ons.');
+        }
         console.log(`Pairing token (paste it into the extension's options): ${readOrCreateToken(dataDir)}`);
       } else {
         console.log('Run "margin token" to print the pairing token for the extension.');
