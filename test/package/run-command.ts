@@ -10,13 +10,15 @@ export interface CommandResult {
 
 /**
  * The environment of a person's shell, not of `npm test`: npm's own variables (npm_config_*,
- * npm_package_*, INIT_CWD) and the repository's node_modules/.bin on PATH would let a packed install
- * lean on this repository without anyone noticing.
+ * npm_package_*, INIT_CWD), Vitest's, and the repository's node_modules/.bin on PATH would let a
+ * packed install lean on this repository, or a build differ from `npm run`'s, without anyone noticing.
  */
 export function outsideEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE_OPTIONS' || key.startsWith('VITEST')) continue;
+    // NODE_ENV=test is Vitest's: a build would take it for a mode, the companion for a test run.
+    if (/^npm_/i.test(key) || ['INIT_CWD', 'NODE_OPTIONS', 'NODE_ENV'].includes(key) || key.startsWith('VITEST'))
+      continue;
     env[key] = value;
   }
   env.PATH = (process.env.PATH ?? '')
