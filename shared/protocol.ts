@@ -39,7 +39,7 @@ export function describeProtocolMismatch(client: number, server: ProtocolRange &
   if (update === 'companion') {
     return (
       `This Margin extension speaks protocol ${client}, newer than the companion (${server.version}, protocol ` +
-      `${server.current}) understands. Update the companion (npm install -g margin@latest) and restart it.`
+      `${server.current}) understands. Update the companion to this extension's release and restart it.`
     );
   }
   if (update === 'extension') {

@@ -19,7 +19,7 @@ describe('which side to update', () => {
     expect(describeProtocolMismatch(2, { ...server, version: '1.4.0' })).toBeNull();
     expect(describeProtocolMismatch(4, { ...server, version: '1.4.0' })).toBe(
       'This Margin extension speaks protocol 4, newer than the companion (1.4.0, protocol 3) understands. ' +
-        'Update the companion (npm install -g margin@latest) and restart it.',
+        "Update the companion to this extension's release and restart it.",
     );
     expect(describeProtocolMismatch(1, { ...server, version: '1.4.0' })).toBe(
       'This Margin extension speaks protocol 1, which the companion (1.4.0) no longer serves (oldest: 2). ' +
