@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMarginClient } from '../../companion/src/client/index.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { ControlsDriver, readStore, readStoredAnnotations } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
-import { evaluateAsContentScript, recordExtensionRequests } from './network-recorder.ts';
-import { companionAnnotations, pairThroughOptions, textOf, thumbUp, waitUntil } from './sync-helpers.ts';
+import { ControlsDriver, readStore, readStoredAnnotations } from './support/annotate-driver.ts';
+import { evaluateAsContentScript, recordExtensionRequests } from './support/network-recorder.ts';
+import { scenarios } from './support/site-scenarios.ts';
+import { companionAnnotations, pairThroughOptions, textOf, thumbUp, waitUntil } from './support/sync-helpers.ts';
 
 /** Opens a site's fixture with the recorder watching the page before it loads; waits for the controls. */
 async function openWatchedFixture(

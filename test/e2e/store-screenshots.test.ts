@@ -9,7 +9,14 @@ import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { signInLink } from '../support/dashboard-browser.ts';
 import { repoRoot } from '../support/paths.ts';
-import { companionAnnotations, openFixture, pairThroughOptions, textOf, thumbUp, waitUntil } from './sync-helpers.ts';
+import {
+  companionAnnotations,
+  openFixture,
+  pairThroughOptions,
+  textOf,
+  thumbUp,
+  waitUntil,
+} from './support/sync-helpers.ts';
 
 /** The size both stores take (Chrome Web Store: 1280×800 or 640×400; Firefox Add-ons scales it). */
 const SIZE = { width: 1280, height: 800 };

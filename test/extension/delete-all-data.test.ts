@@ -2,12 +2,12 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { AppDB } from '../../extension/src/db/app-db.ts';
 import { type DeleteAllDataDeps, deleteAllData } from '../../extension/src/entrypoints/background/delete-all-data.ts';
 import { SELF_HOSTED_SCRIPT_ID } from '../../extension/src/entrypoints/background/self-hosted.ts';
 import type { FetchLike } from '../../extension/src/sync/companion-client.ts';
 import { createSyncEngine, SYNC_ALARM } from '../../extension/src/sync/sync-engine.ts';
 import { readMeta, writeMeta } from '../../extension/src/sync/sync-meta.ts';
-import { AppDB } from '../../extension/src/utils/db/app-db.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 
 /** Browser APIs the deletion touches, recording what was asked of them. */

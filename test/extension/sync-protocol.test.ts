@@ -9,8 +9,8 @@ import {
   type FetchLike,
   testConnection,
 } from '../../extension/src/sync/companion-client.ts';
+import { INITIAL_SYNC_STATE } from '../../extension/src/sync/sync-state.ts';
 import { describeSyncStatus } from '../../extension/src/sync/sync-status.ts';
-import { INITIAL_SYNC_STATE } from '../../extension/src/sync/sync-tables.ts';
 import { PROTOCOL, PROTOCOL_HEADER, type ProtocolRange } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 

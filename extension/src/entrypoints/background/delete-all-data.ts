@@ -1,4 +1,4 @@
-import type { AppDB } from '../../utils/db/app-db.ts';
+import type { AppDB } from '../../db/app-db.ts';
 import type { LocalDataSummary } from '../../utils/messaging.ts';
 import { originPattern } from '../../utils/origin-pattern.ts';
 import { type PermissionsApi, type ScriptingApi, syncSelfHostedScripts } from './self-hosted.ts';

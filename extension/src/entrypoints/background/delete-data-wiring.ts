@@ -1,7 +1,7 @@
 import { browser } from '#imports';
+import type { AppDB } from '../../db/app-db.ts';
 import { isExtensionPage } from '../../sync/sender-check.ts';
 import type { SyncEngine } from '../../sync/sync-engine.ts';
-import type { AppDB } from '../../utils/db/app-db.ts';
 import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { deleteAllData, summarizeLocalData } from './delete-all-data.ts';

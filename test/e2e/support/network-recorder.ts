@@ -1,5 +1,5 @@
 import type { CDPSession, Page, Request } from 'playwright-core';
-import type { ChromiumSession } from '../support/chromium.ts';
+import type { ChromiumSession } from '../../support/chromium.ts';
 
 export type RequestSource = 'service worker' | 'extension page' | 'content script';
 
