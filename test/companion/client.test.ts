@@ -21,6 +21,8 @@ const personForm = z.object({
   newsletter: z.boolean().default(false),
 });
 
+// The same client as the package exports it (`margin/client`, compiled, with its .d.ts) is used from an
+// installed tarball in test/package/packed-install.test.ts.
 describe('TypeScript client against a real companion', () => {
   let companion: CompanionProcess;
   let pipeline: MarginClient;
