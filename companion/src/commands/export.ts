@@ -82,7 +82,8 @@ export function registerExportCommand(program: Command): void {
       if (out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
 
-      const store = openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY
           ? new SingleBar({
@@ -94,7 +95,7 @@ export function registerExportCommand(program: Command): void {
       let read = 0;
       let summary: ExportSummary;
       try {
-        if (progress) progress.start(store.stats().annotations.live, 0, { lines: 0 });
+        if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
         const run = exportFromStore(store, options, () => {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
@@ -108,7 +109,7 @@ export function registerExportCommand(program: Command): void {
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
-        store.close();
+        await stores.close();
       }
       process.stderr.write(describeSummary(summary, out));
     });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { API, parseRouteResult } from '../../../shared/index.ts';
-import { DATABASE_FILE } from '../storage/sqlite-store.ts';
+import { DATABASE_FILE } from '../storage/sqlite/sqlite-store.ts';
 import { readToken, TOKEN_FILE } from './token.ts';
 
 /**
