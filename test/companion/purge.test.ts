@@ -49,6 +49,10 @@ describe('margin purge', { timeout: 90_000 }, () => {
       const run = await margin(['purge', '--yes', '--data-dir', dataDir, '--port', String(companion.port)]);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`a companion is running on this data directory (port ${companion.port})`);
+      // Without --port it asks where the running companion said it listens (companion.json), not 8787.
+      const found = await margin(['purge', '--yes', '--data-dir', dataDir]);
+      expect(found.code).toBe(1);
+      expect(found.stderr).toContain(`a companion is running on this data directory (port ${companion.port})`);
       expect(existsSync(join(dataDir, 'margin.sqlite'))).toBe(true);
     } finally {
       await companion.dispose();
@@ -66,6 +70,15 @@ describe('margin purge', { timeout: 90_000 }, () => {
 
     const empty = join(dir.path, 'only-margin');
     expect((await margin(['token', '--data-dir', empty])).code).toBe(0);
+    // What a killed companion leaves behind is Margin's too.
+    const gone = {
+      url: 'http://127.0.0.1:9',
+      port: 9,
+      pid: 2 ** 22 + 1,
+      started: new Date().toISOString(),
+      version: '0',
+    };
+    writeFileSync(join(empty, 'companion.json'), JSON.stringify(gone));
     const purged = await margin(['purge', '--yes', '--data-dir', empty]);
     expect(purged.stdout).toContain('The data directory was empty afterwards and is gone too.');
     expect(existsSync(empty)).toBe(false);

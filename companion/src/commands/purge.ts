@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
+import { companionAddress } from '../support/companion-file.ts';
+import { DEFAULT_PORT, defaultDataDir } from '../support/config.ts';
 import { carryOutPurge, companionServing, type PurgePlan, planPurge } from '../support/purge.ts';
 import { portOption } from './options.ts';
 
@@ -38,7 +39,7 @@ export function registerPurgeCommand(program: Command): void {
     .option('--data-dir <dir>', 'the data directory to empty (env MARGIN_DATA_DIR)')
     .option(
       '--port <port>',
-      `where a companion using it would answer (env MARGIN_PORT, default ${DEFAULT_PORT})`,
+      `where a companion using it would answer (default: where it said it listens, else env MARGIN_PORT, else ${DEFAULT_PORT})`,
       portOption,
     )
     .option('--yes', 'do not ask (for scripts); needed when not run from a terminal')
@@ -54,7 +55,8 @@ export function registerPurgeCommand(program: Command): void {
         console.log(`Nothing to delete: no Margin data in ${plan.dataDir}.`);
         return;
       }
-      const port = options.port ?? defaultPort();
+      // --port, else where this directory's running companion said it listens, else MARGIN_PORT or the default.
+      const { port } = companionAddress(plan.dataDir, options.port);
       if (await companionServing(plan.dataDir, port)) {
         throw new Error(
           `a companion is running on this data directory (port ${port}): stop it first, then purge ` +

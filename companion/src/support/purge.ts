@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { API, parseRouteResult } from '../../../shared/index.ts';
 import { DATABASE_FILE } from '../storage/sqlite/sqlite-store.ts';
+import { COMPANION_FILE } from './companion-file.ts';
 import { readToken, TOKEN_FILE } from './token.ts';
 
 /**
@@ -15,6 +16,8 @@ export const DATA_DIR_FILES: readonly string[] = [
   `${DATABASE_FILE}-shm`,
   `${DATABASE_FILE}-journal`,
   TOKEN_FILE,
+  // Where a companion said it listens; one left by a killed companion names a process that is gone.
+  COMPANION_FILE,
 ];
 
 export interface PurgePlan {
