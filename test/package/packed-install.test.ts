@@ -130,6 +130,7 @@ describe('the package as a user installs it', { timeout: 900_000 }, () => {
     let url = '';
     let token = '';
     let dataDir = '';
+    let output = '';
 
     beforeAll(async () => {
       dataDir = join(work.path, 'data');
@@ -138,7 +139,6 @@ describe('the package as a user installs it', { timeout: 900_000 }, () => {
         env: outsideEnv(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let output = '';
       url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`margin serve did not start:\n${output}`)), 60_000);
         const read = (chunk: Buffer) => {
@@ -173,6 +173,16 @@ describe('the package as a user installs it', { timeout: 900_000 }, () => {
           ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         },
       });
+
+    it('sends the person to the browser stores for the extension (the package ships none)', async () => {
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('Later, "margin dashboard"') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(output).toContain('Install the Margin extension from the Chrome Web Store or Firefox Add-ons.');
+      expect(output).not.toContain('npm run build');
+      expect(output).toContain(`address: ${url}`);
+    });
 
     it('answers health with its version and protocols, and serves the built dashboard', async () => {
       const health = await fetch(`${url}/api/v1/health`);
