@@ -12,6 +12,7 @@ export * from './history.ts';
 export * from './item.ts';
 export * from './limits.ts';
 export * from './message.ts';
+export * from './protocol.ts';
 export * from './review.ts';
 export * from './review-form.ts';
 export * from './rubric.ts';
