@@ -62,6 +62,8 @@ const count = z.int().min(0);
 export const exportSummarySchema = z.strictObject({
   format: z.string(),
   annotationsRead: count,
+  /** Annotations read whose capture was partial (`capture.partial`), written or skipped. */
+  partialCaptures: count,
   comparisonsRead: count,
   /** Lines written, in all files. */
   examplesWritten: count,

@@ -1,4 +1,5 @@
 import type { Annotation } from '../annotation.ts';
+import { isPartialCapture } from '../capture-completeness.ts';
 import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
@@ -211,6 +212,10 @@ export function exportDataset(
       summary.annotationsRead += 1;
       if (annotation.deletedAt !== null) return skip('tombstoned');
       if (!passesFilters(annotation, options)) return skip('filtered');
+      if (isPartialCapture(annotation.metadata)) {
+        summary.partialCaptures += 1;
+        if (options.skipPartial) return skip('partial-capture');
+      }
       const key = `${annotation.site}\u0000${annotation.conversationId}`;
       if (key !== batchKey) {
         flush();

@@ -1,4 +1,5 @@
 import type { Annotation } from '../annotation.ts';
+import { isPartialCapture } from '../capture-completeness.ts';
 import type { RedactionCounts } from './redact.ts';
 
 export type SplitName = 'train' | 'validation';
@@ -6,6 +7,8 @@ export type SplitName = 'train' | 'validation';
 export interface ExportSummary {
   format: string;
   annotationsRead: number;
+  /** Annotations read (live, past the filters) whose capture was partial, written or skipped (docs/capture.md). */
+  partialCaptures: number;
   comparisonsRead: number;
   /** Lines written, in all files. */
   examplesWritten: number;
@@ -25,6 +28,7 @@ export function emptySummary(format: string): ExportSummary {
   return {
     format,
     annotationsRead: 0,
+    partialCaptures: 0,
     comparisonsRead: 0,
     examplesWritten: 0,
     lines: { train: 0, validation: 0 },
@@ -80,6 +84,8 @@ export function metaLine({ split, lineNo, hash, kind, provenance, label }: Sidec
     scores: sources.map((a) => ({ annotation_id: a.id, thumb: a.thumb, score: a.score })),
     // Only when some source answered a rubric, so lines without rubrics stay as they were.
     ...rubricsOf(sources),
+    // Only when a source's capture was partial, so complete lines stay as they were.
+    ...(sources.some((a) => isPartialCapture(a.metadata)) ? { partial: true } : {}),
     sources: sources.map((a) => ({
       site: a.site,
       conversation_id: a.conversationId,

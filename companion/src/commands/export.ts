@@ -44,6 +44,7 @@ export function registerExportCommand(program: Command): void {
     .option('--no-has-comment', 'only annotations without a comment')
     .option('--has-correction', 'only annotations with a correction')
     .option('--no-has-correction', 'only annotations without a correction')
+    .option('--skip-partial', 'drop annotations whose capture was partial (turns, images, files… not read)')
     .option('--no-dedup', 'keep lines identical to one already written')
     .option(
       '--split <fraction>',
@@ -138,6 +139,11 @@ function describeSummary(summary: ExportSummary, out: string): string {
     ...(summary.redactions.total > 0
       ? [
           `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,
+        ]
+      : []),
+    ...(summary.partialCaptures > 0
+      ? [
+          `partial captures: ${summary.partialCaptures}${summary.skipped['partial-capture'] ? ' (skipped)' : ' (kept; --skip-partial drops them)'}`,
         ]
       : []),
     ...(skipped.length > 0 ? ['skipped:', ...skipped] : []),

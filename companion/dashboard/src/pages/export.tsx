@@ -149,6 +149,17 @@ export function ExportPage({ route }: PageProps) {
               Redact emails, phones, API keys
             </span>
           </label>
+          <label>
+            <span>
+              <input
+                type="checkbox"
+                name="skipPartial"
+                checked={value('skipPartial') === 'true'}
+                onChange={(event) => set('skipPartial', event.currentTarget.checked ? 'true' : '')}
+              />{' '}
+              Skip partial captures
+            </span>
+          </label>
           <label class="narrow">
             Train fraction
             <input
@@ -239,6 +250,12 @@ export function ExportPage({ route }: PageProps) {
                     <td>
                       {formatCount(summary.labels.desirable)} / {formatCount(summary.labels.undesirable)}
                     </td>
+                  </tr>
+                )}
+                {summary.partialCaptures > 0 && (
+                  <tr>
+                    <th scope="row">Partial captures</th>
+                    <td data-count="partialCaptures">{formatCount(summary.partialCaptures)}</td>
                   </tr>
                 )}
                 {summary.redactions.total > 0 && (
