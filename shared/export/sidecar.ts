@@ -1,11 +1,15 @@
 import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
+import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
+import type { AnnotationSource } from './sources.ts';
 
 export type SplitName = 'train' | 'validation';
 
 export interface ExportSummary {
   format: string;
+  /** The sources read (`--source`), and how many live annotations of each other source were left out. */
+  sources: { included: AnnotationSource[]; excluded: Partial<Record<AnnotationSource, number>> };
   annotationsRead: number;
   /** Annotations read (live, past the filters) whose capture was partial, written or skipped (docs/capture.md). */
   partialCaptures: number;
@@ -21,12 +25,15 @@ export interface ExportSummary {
   skipped: Record<string, number>;
   redactions: RedactionCounts & { total: number };
   warnings: string[];
+  /** Filter values (site, model, annotator, tag) that no annotation has: typos, with suggestions. */
+  unknownValues: UnknownFilterValue[];
 }
 
 /** A summary with nothing counted yet. Key order is the sidecar's: keep it. */
-export function emptySummary(format: string): ExportSummary {
+export function emptySummary(format: string, sources: readonly AnnotationSource[] = ['capture']): ExportSummary {
   return {
     format,
+    sources: { included: [...sources], excluded: {} },
     annotationsRead: 0,
     partialCaptures: 0,
     comparisonsRead: 0,
@@ -37,6 +44,7 @@ export function emptySummary(format: string): ExportSummary {
     skipped: {},
     redactions: { email: 0, phone: 0, apiKey: 0, total: 0 },
     warnings: [],
+    unknownValues: [],
   };
 }
 
