@@ -67,7 +67,10 @@ describe('health check, "Report a broken page" and the selection fallback (Firef
     downloads = undefined;
   });
 
-  it('reports a page whose markup no longer matches, saves its snapshot, and "Annotate selection" still stores an annotation', async () => {
+  // A chat page and the popup in one Firefox on two shared cores: 66 s seen, more than the default 90 s at times.
+  it('reports a page whose markup no longer matches, saves its snapshot, and "Annotate selection" still stores an annotation', {
+    timeout: 180_000,
+  }, async () => {
     downloads = await makeTempDir('firefox-downloads');
     session = await launchFirefox({
       window: { width: 1100, height: 1400 },
@@ -160,7 +163,9 @@ describe('health check, "Report a broken page" and the selection fallback (Firef
     expect((await store.annotations())[0]).toMatchObject({ thumb: 'down', revision: 2 });
   });
 
-  it('on a page that matches, says how many responses have controls, and offers no snapshot', async () => {
+  it('on a page that matches, says how many responses have controls, and offers no snapshot', {
+    timeout: 180_000,
+  }, async () => {
     session = await launchFirefox({ window: { width: 1100, height: 1400 } });
     const page = fixture();
     const chat = await session.browser.newPage();

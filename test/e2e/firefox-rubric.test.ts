@@ -35,7 +35,10 @@ describe('rubrics (Firefox)', () => {
     session = undefined;
   });
 
-  it('defines a rubric in the options, blocks a save until the required question is answered, then stores and exports the answers', async () => {
+  // Options page, chat page and popup in one Firefox on two shared cores: 70 s seen, more than the default 90 s at times.
+  it('defines a rubric in the options, blocks a save until the required question is answered, then stores and exports the answers', {
+    timeout: 180_000,
+  }, async () => {
     session = await launchFirefox({ window: { width: 1100, height: 1600 } });
     const options = await session.openExtensionPage('options.html');
     await press(options, 'Add question');
