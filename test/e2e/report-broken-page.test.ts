@@ -38,13 +38,14 @@ describe('"Report a broken page" (Chromium)', () => {
 
     let popup = await popupOver(session, chat);
     const button = popup.getByRole('button', { name: 'Save page snapshot' });
+    // The content script reports "no turns" after a 4 s grace; on the loaded shared cores 15 s once fell short.
     await expect
       .poll(
         async () => {
           await popup.reload();
           return button.count();
         },
-        { timeout: 15_000 },
+        { timeout: 45_000 },
       )
       .toBe(1);
     const downloading = popup.waitForEvent('download', { timeout: 15_000 });
