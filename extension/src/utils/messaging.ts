@@ -11,6 +11,14 @@ import type {
 } from './annotation-input.ts';
 import type { PageHealth, TabHealth } from './page-health.ts';
 
+/** What this browser holds, for the options page's "Delete all Margin data" confirmation. */
+export interface LocalDataSummary {
+  annotations: number;
+  comparisons: number;
+  /** Changes not yet delivered to the companion: deleting them loses them for good. */
+  pending: number;
+}
+
 /**
  * The one protocol between content scripts, extension pages and the background. Every payload that
  * comes from a content script is untrusted (it runs in the chat site's process) and is parsed with the
@@ -43,6 +51,10 @@ export interface ProtocolMap {
   syncNow(): SyncState;
   /** Popup "Report a broken page": a structural snapshot of a tab's page, its content removed (docs/capture.md). */
   snapshotTab(tabId: number): PageSnapshotResult;
+  /** Options: what "Delete all Margin data in this browser" would delete. */
+  localDataSummary(): LocalDataSummary;
+  /** Options, after confirmation: deletes the extension's data (background/delete-all-data.ts); answers what went. */
+  deleteAllData(): LocalDataSummary;
 }
 
 export type PageSnapshotResult =
