@@ -78,7 +78,9 @@ describe('every route of the table, fuzzed', () => {
   const perRoute = Math.max(1, Math.ceil(TOTAL_RUNS / API_ROUTES.length));
 
   for (const route of API_ROUTES) {
-    it(`${route.id}: ${perRoute} generated requests, no 5xx, the error shape on every 4xx`, async () => {
+    it(`${route.id}: ${perRoute} generated requests, no 5xx, the error shape on every 4xx`, {
+      timeout: 30_000 + perRoute * 100,
+    }, async () => {
       const sample = await ROUTE_SAMPLES[route.id as RouteId](fixtures);
       await fc.assert(
         fc.asyncProperty(requestArbitrary(route, sample, PINNED_QUERY[route.id as RouteId]), async (request) => {

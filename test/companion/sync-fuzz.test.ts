@@ -102,7 +102,11 @@ async function pullAll(): Promise<Annotation[]> {
 }
 
 describe('sync push, fuzzed', () => {
-  it(`${RUNS} random histories of batches from three devices: nothing acknowledged is lost or doubled`, async () => {
+  // About 0.4 s a history on a busy machine; the bound grows with the count asked for.
+  const timeout = 30_000 + RUNS * 1_000;
+  it(`${RUNS} random histories of batches from three devices: nothing acknowledged is lost or doubled`, {
+    timeout,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(batchesArbitrary, async (batches) => {
         // Fresh ids each run, so runs do not see each other's versions.
