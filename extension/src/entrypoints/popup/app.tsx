@@ -3,19 +3,19 @@ import { browser } from '#imports';
 import { type AnnotationCounts, countAnnotations } from '../../db/annotations.ts';
 import { getDb } from '../../db/connection.ts';
 import { siteAdapters } from '../../sites/index.ts';
+import { DEFAULT_ANNOTATOR, readSettings } from '../../utils/settings.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
 import { HealthSection } from './health-section.tsx';
 import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
-/** Where the companion listens by default (`margin serve`). */
-export const COMPANION_URL = 'http://127.0.0.1:8787';
-
 export function App() {
   const [counts, setCounts] = useState<AnnotationCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [annotator, setAnnotator] = useState<string | null>(null);
   useEffect(() => {
+    void readSettings().then((settings) => setAnnotator(settings.annotator));
     countAnnotations(getDb(), new Date()).then(setCounts, (reason: unknown) =>
       setError(reason instanceof Error ? reason.message : String(reason)),
     );
@@ -24,6 +24,12 @@ export function App() {
   return (
     <main>
       <h1>Margin</h1>
+      {annotator !== null && (
+        <p class="annotator" data-annotator={annotator}>
+          Annotating as <strong>{annotator}</strong>
+          {annotator === DEFAULT_ANNOTATOR && ' (set your name in Options)'}
+        </p>
+      )}
       {error && <p role="alert">Could not read annotations: {error}</p>}
       {counts && (
         <>
@@ -56,10 +62,6 @@ export function App() {
       <DownloadDatasetSection />
       <DashboardLinkSection />
       <p>
-        <a href={COMPANION_URL} target="_blank" rel="noreferrer">
-          Open the companion
-        </a>{' '}
-        ·{' '}
         <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
           Options
         </button>
