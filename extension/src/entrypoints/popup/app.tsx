@@ -10,6 +10,16 @@ import { HealthSection } from './health-section.tsx';
 import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
+/** Sites with annotations, busiest first ("ChatGPT 3, Claude 1"); sites with none are left out. */
+function siteBreakdown(counts: AnnotationCounts): string {
+  return siteAdapters
+    .map((adapter) => ({ label: adapter.label, count: counts.bySite[adapter.id] ?? 0 }))
+    .filter((site) => site.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .map((site) => `${site.label} ${site.count}`)
+    .join(', ');
+}
+
 export function App() {
   const [counts, setCounts] = useState<AnnotationCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,36 +41,21 @@ export function App() {
         </p>
       )}
       {error && <p role="alert">Could not read annotations: {error}</p>}
-      {counts && (
-        <>
-          <dl class="totals">
-            <div>
-              <dt>Total</dt>
-              <dd data-count="total">{counts.total}</dd>
-            </div>
-            <div>
-              <dt>Today</dt>
-              <dd data-count="today">{counts.today}</dd>
-            </div>
-          </dl>
-          <table>
-            <caption>Annotations per site</caption>
-            <tbody>
-              {siteAdapters.map((adapter) => (
-                <tr key={adapter.id}>
-                  <th scope="row">{adapter.label}</th>
-                  <td data-site={adapter.id}>{counts.bySite[adapter.id] ?? 0}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-      <HealthSection />
       <SyncStatusSection />
+      <DashboardLinkSection />
+      <HealthSection />
+      {counts && (
+        <section aria-labelledby="work-heading">
+          <h2 id="work-heading">Your work</h2>
+          <p class="work" data-work>
+            <strong data-count="today">{counts.today}</strong> today ·{' '}
+            <strong data-count="total">{counts.total}</strong> in all
+            {siteBreakdown(counts) !== '' && <span data-sites> ({siteBreakdown(counts)})</span>}
+          </p>
+        </section>
+      )}
       <ReviewsSection />
       <DownloadDatasetSection />
-      <DashboardLinkSection />
       <p>
         <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
           Options

@@ -49,7 +49,10 @@ export function DashboardLinkSection() {
         onClick={(event) => void openDashboard(event)}
       >
         Open dashboard
-      </a>
+      </a>{' '}
+      <span class="hint" data-paired-url>
+        at {paired.url}
+      </span>
       {error && <span class="error"> {error}</span>}
     </p>
   );
