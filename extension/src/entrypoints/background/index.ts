@@ -5,6 +5,7 @@ import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { wireAnnotatePages } from './annotate-wiring.ts';
 import { createAnnotationHandlers } from './annotation-handlers.ts';
+import { wireDataDeletion } from './delete-data-wiring.ts';
 import { cachedSettings } from './settings-cache.ts';
 import { wireSync } from './sync-wiring.ts';
 
@@ -24,7 +25,7 @@ export default defineBackground(() => {
   );
   onMessage('saveAnnotation', (message) => handlers.saveAnnotation(message.data, message.sender));
   wireAnnotatePages(handlers, settings);
-  wireSync(getDb());
+  wireDataDeletion(getDb(), wireSync(getDb()));
   // A first install opens the welcome page (what Margin does, your name, pairing, keys); updates do not.
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
