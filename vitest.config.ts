@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // One throwaway PostgreSQL cluster per run, started by the first test that needs it.
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
@@ -15,6 +17,7 @@ export default defineConfig({
         // Real browsers: one file at a time (two cores), each test with its own profile.
         test: {
           name: 'e2e',
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           // After the unit project, so browsers do not compete with it for the two cores.
           sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],

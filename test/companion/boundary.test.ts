@@ -117,7 +117,7 @@ describe('companion boundary', () => {
     ];
 
     it('refuses every route, method and token state with a bad or missing Host, before reading the token or body', async () => {
-      const before = server.countRows('annotations');
+      const before = await server.countRows('annotations');
       for (const route of await routes(fixtures)) {
         for (const host of [...badHosts(server.port), undefined]) {
           for (const token of [server.token, null]) {
@@ -141,7 +141,7 @@ describe('companion boundary', () => {
         headers: { host: `evil.test:${server.port}`, origin: CHROME_ORIGIN, 'access-control-request-method': 'POST' },
       });
       expectError(preflight, 403, 'forbidden_host');
-      expect(server.countRows('annotations')).toBe(before);
+      expect(await server.countRows('annotations')).toBe(before);
     });
 
     it('accepts the three loopback names with the right port', async () => {
@@ -175,7 +175,7 @@ describe('companion boundary', () => {
     ];
 
     it('refuses any other origin on every route, even with a valid token, and changes nothing', async () => {
-      const before = server.countRows('annotations');
+      const before = await server.countRows('annotations');
       for (const route of await routes(fixtures)) {
         for (const origin of badOrigins(server.port)) {
           const response = await server.send({
@@ -189,7 +189,7 @@ describe('companion boundary', () => {
           expect(response.headers['access-control-allow-origin']).toBeUndefined();
         }
       }
-      expect(server.countRows('annotations')).toBe(before);
+      expect(await server.countRows('annotations')).toBe(before);
     });
 
     it('allows extension origins with CORS for exactly that origin, and the companion’s own origin without CORS', async () => {
@@ -529,7 +529,7 @@ describe('body size limit', () => {
     const over = sized(64 * 1024 + 1);
     const response = await server.push(over);
     expectError(response, 413, 'payload_too_large');
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 });
 

@@ -97,7 +97,7 @@ describe('dashboard API', () => {
         expect(response.text).not.toContain(server.token);
       }
     }
-    expect(server.countRows('history')).toBe(0); // no edit, no delete happened
+    expect(await server.countRows('history')).toBe(0); // no edit, no delete happened
     await expect(get<Annotation>(`/api/v1/annotations/${annotation.id}`)).resolves.toEqual(annotation);
     expect(server.token).toBe(tokenFile); // no rotation happened
   });

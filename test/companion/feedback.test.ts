@@ -69,7 +69,7 @@ describe('logged calls and feedback', () => {
     const read = await call(server, 'GET', `/api/v1/logs/${encodeURIComponent(TRACE)}`);
     expect(read.json()).toEqual({ log: first.result.annotation, feedback: [] } satisfies LogResponse);
     expect((await call(server, 'GET', '/api/v1/logs/nope')).status).toBe(404);
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 
   it('feedback without a source updates the log itself: value maps to thumb and score, each change a new revision', async () => {
@@ -101,8 +101,8 @@ describe('logged calls and feedback', () => {
     expect(cleared.result.annotation).toMatchObject({ thumb: null, score: null, revision: 5 });
 
     // One current annotation, the superseded versions in history, and sync sees the latest.
-    expect(server.countRows('annotations')).toBe(1);
-    expect(server.countRows('history')).toBe(4);
+    expect(await server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('history')).toBe(4);
     const [synced] = await allAnnotations(server);
     expect(synced).toMatchObject({ id: logged.id, revision: 5 });
   });
@@ -154,7 +154,7 @@ describe('logged calls and feedback', () => {
       ['end-user', 80, 2],
       ['llm-judge', 85, 1],
     ]);
-    expect(server.countRows('annotations')).toBe(3);
+    expect(await server.countRows('annotations')).toBe(3);
   });
 
   it('refuses feedback for an unknown trace and bad values, saying what is wrong', async () => {
@@ -194,7 +194,7 @@ describe('logged calls and feedback', () => {
         .issues?.map((issue) => issue.path)
         .sort(),
     ).toEqual(['messages.0.role', 'response']);
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 
   it('logged calls and their feedback are in a raw export, and approvals reach the training formats', async () => {
@@ -241,7 +241,7 @@ describe('logged calls and feedback', () => {
       body: JSON.stringify(logRequest()),
     });
     expect(response.status).toBe(401);
-    expect(server.countRows('annotations')).toBe(0);
+    expect(await server.countRows('annotations')).toBe(0);
   });
 });
 
