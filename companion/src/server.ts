@@ -33,6 +33,8 @@ export interface RunningServer {
   server: Server;
   url: string;
   port: number;
+  /** Where the data lives, for people (a file path, or a PostgreSQL URL without its password). */
+  database: string;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
   close(): Promise<void>;
 }
@@ -138,5 +140,5 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     return closed;
   };
-  return { server, url: formatUrl(options.host, port), port, close };
+  return { server, url: formatUrl(options.host, port), port, database: stores.location, close };
 }

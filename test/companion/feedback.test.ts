@@ -6,6 +6,7 @@ import {
   type LogResponse,
   valueToRating,
 } from '../../shared/index.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { allAnnotations, call, errorOf } from './reviews-helpers.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -30,10 +31,10 @@ async function write(server: TestServer, path: string, body: unknown) {
   return { status: response.status, response, result: response.json() as FeedbackResult };
 }
 
-describe('logged calls and feedback', () => {
+describe.each(STORE_KINDS)('logged calls and feedback (%s)', (kind) => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterEach(() => server.close());
 

@@ -7,12 +7,13 @@ import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
 import { writeExportFiles } from '../dataset/export-files.ts';
 import { exportFileName, exportFromStore } from '../dataset/export-run.ts';
 import { defaultDataDir } from '../support/config.ts';
-import { openStore } from '../support/data-dir.ts';
+import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
 interface ExportFlags {
   format?: string;
   out?: string;
   dataDir?: string;
+  database?: string;
   explain?: boolean;
   progress?: boolean;
   [option: string]: unknown;
@@ -31,6 +32,7 @@ export function registerExportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'dataset format').choices(EXPORT_FORMATS))
     .option('--out <file>', 'output file, or - for stdout (default margin-<format>.jsonl)')
     .option('--data-dir <dir>', 'where the database lives (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--site <site>', 'only these sites (repeat or comma-separate)', collect)
     .option('--model <model>', 'only these models', collect)
     .option('--annotator <name>', 'only these annotators', collect)
@@ -82,7 +84,7 @@ export function registerExportCommand(program: Command): void {
       if (out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
 
-      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startServer } from '../server.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
+import { chosenDatabase, DATABASE_OPTION_HELP } from '../support/data-dir.ts';
 import { createConsoleLogger } from '../support/logger.ts';
 import { readOrCreateToken } from '../support/token.ts';
 import { version } from '../support/version.ts';
@@ -10,6 +11,7 @@ import { portOption } from './options.ts';
 interface ServeCommandOptions {
   port?: number;
   dataDir?: string;
+  database?: string;
   host: string;
   expose?: boolean;
   showPairing?: boolean;
@@ -25,6 +27,7 @@ export function registerServeCommand(program: Command): void {
       portOption,
     )
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 or ::1 also needs --expose', '127.0.0.1')
     .option('--expose', 'allow a non-loopback --host (exposes your annotations to whoever can reach it)')
     .option('--show-pairing', 'also print the folders to load the extension from and the pairing token')
@@ -37,10 +40,12 @@ export function registerServeCommand(program: Command): void {
       const logger = createConsoleLogger();
       const dataDir = options.dataDir ?? defaultDataDir();
       const port = options.port ?? defaultPort();
+      const database = chosenDatabase(options.database, dataDir);
       const running = await startServer({
         host: options.host,
         port,
         dataDir,
+        database,
         logger,
         allowNonLoopback: options.expose ?? false,
       }).catch((error: NodeJS.ErrnoException) => {
@@ -52,6 +57,7 @@ export function registerServeCommand(program: Command): void {
       // The first line is the one scripts and tests parse: keep its shape.
       console.log(`Margin companion ${version} listening on ${running.url}`);
       console.log(`Data directory: ${dataDir}`);
+      console.log(`Database: ${running.database}`);
       console.log(`Dashboard: ${running.url}/ (sign in with a link from "margin dashboard", or paste the token)`);
       if (options.showPairing) {
         const folder = (browser: string) =>
