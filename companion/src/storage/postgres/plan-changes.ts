@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Annotation, Comparison } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import type { WriteResult } from '../store.ts';
+import { versionHash } from '../version-hash.ts';
 
 export type Kind = 'annotation' | 'comparison';
 
@@ -74,7 +74,7 @@ export function toVersion(incoming: IncomingRecord, seq: number): StoredVersion 
     deletedAt: record.deletedAt,
     annotator: record.annotator,
     deviceId: incoming.deviceId,
-    hash: createHash('sha256').update(body).digest('base64url'),
+    hash: versionHash(body),
     receivedAt: incoming.receivedAt,
     body,
     extra: extraColumns(record),
