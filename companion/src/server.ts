@@ -66,13 +66,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     feedback,
     dashboard: {
       store: dashboard,
-      signInCodes: new SignInCodes(),
+      signInCodes: new SignInCodes(stores.signInCodes),
       currentToken: () => readOrCreateToken(options.dataDir),
       rotateToken: () => rotateToken(options.dataDir),
       dataDir: options.dataDir,
       databaseFile: stores.location,
     },
     verifyToken: (candidate) => verifier.verify(candidate),
+    rateLimits: stores.rateLimits,
     logger: options.logger,
     extraAllowedHosts: loopback
       ? []

@@ -26,25 +26,35 @@ export interface TestDatabase {
 export async function createDatabase(kind: TestStoreKind, prefix = 'store'): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = await makeTempDir(prefix);
-    const path = `${dir.path}/margin.sqlite`;
-    const query = async <T>(sql: string, params: unknown[] = []) => {
-      const db = new Database(path);
-      try {
-        return db.prepare(sql).all(...params) as T[];
-      } finally {
-        db.close();
-      }
-    };
-    return {
-      kind,
-      target: { kind: 'sqlite', path },
-      option: path,
-      open: () => openDatabase({ kind: 'sqlite', path }),
-      query,
-      count: async (table) => (await query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0,
-      remove: dir.remove,
-    };
+    return sqliteDatabaseAt(`${dir.path}/margin.sqlite`, dir.remove);
   }
+  return createPostgresDatabase(prefix);
+}
+
+/** The SQLite file at `path` (created on first open); `remove` deletes what the caller wants gone. */
+export function sqliteDatabaseAt(path: string, remove: () => Promise<void> = async () => {}): TestDatabase {
+  const kind = 'sqlite' as const;
+  const query = async <T>(sql: string, params: unknown[] = []) => {
+    const db = new Database(path);
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    kind,
+    target: { kind: 'sqlite', path },
+    option: path,
+    open: () => openDatabase({ kind: 'sqlite', path }),
+    query,
+    count: async (table) => (await query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0,
+    remove,
+  };
+}
+
+async function createPostgresDatabase(prefix: string): Promise<TestDatabase> {
+  const kind = 'postgres' as const;
   const database = await createTestDatabase(prefix);
   const query = async <T>(sql: string, params: unknown[] = []) => {
     const connection = postgres(database.url, { max: 1, onnotice: false });

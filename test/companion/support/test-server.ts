@@ -2,7 +2,7 @@ import { type RunningServer, type ServeOptions, startServer } from '../../../com
 import type { Logger } from '../../../companion/src/support/logger.ts';
 import { readToken } from '../../../companion/src/support/token.ts';
 import type { Annotation } from '../../../shared/index.ts';
-import { createDatabase, type TestDatabase, type TestStoreKind } from '../../support/stores.ts';
+import { createDatabase, sqliteDatabaseAt, type TestDatabase, type TestStoreKind } from '../../support/stores.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 import { type RawRequest, type RawResponse, rawRequest } from './raw-http.ts';
 
@@ -33,7 +33,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const { store = 'sqlite', ...serve } = options;
   const dir = await makeTempDir('server');
-  const database = await createDatabase(store, 'server');
+  // SQLite where the companion keeps it by default: in the data directory.
+  const database =
+    store === 'sqlite' ? sqliteDatabaseAt(`${dir.path}/margin.sqlite`) : await createDatabase(store, 'server');
   const logs: string[] = [];
   const logger: Logger = {
     info: (message) => logs.push(message),

@@ -16,7 +16,8 @@ export interface PgMigration {
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
-    description: 'the SQLite schema through version 4, plus sign-in codes and rate-limit buckets',
+    description:
+      'the SQLite schema through version 6: annotations, history, reviews, dashboard index, sign-in codes, rate limits',
     async up(tx) {
       await tx.unsafe(`
         -- One counter hands out sequence numbers. A writer takes its row lock for the whole transaction,
@@ -151,13 +152,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         -- Shared by every companion process on this database (sign-in-code-store.ts, rate-limit-store.ts).
         CREATE TABLE sign_in_codes (
           digest text COLLATE "C" PRIMARY KEY,
+          ix bigint GENERATED ALWAYS AS IDENTITY,
           issued_at_ms bigint NOT NULL,
           expires_at_ms bigint NOT NULL
         );
         CREATE TABLE rate_limit_buckets (
           key text COLLATE "C" PRIMARY KEY,
           tokens double precision NOT NULL,
-          at_ms double precision NOT NULL
+          at_ms double precision NOT NULL,
+          allowed boolean NOT NULL
         );
       `);
     },

@@ -3,7 +3,9 @@ import { connectPostgres, describePostgresUrl } from './connect.ts';
 import { migratePostgres } from './migrations.ts';
 import { PostgresDashboard } from './postgres-dashboard.ts';
 import { PostgresFeedbackStore } from './postgres-feedback-store.ts';
+import { PostgresRateLimits } from './postgres-rate-limits.ts';
 import { PostgresReviewStore } from './postgres-review-store.ts';
+import { PostgresSignInCodes } from './postgres-sign-in-codes.ts';
 import { PostgresStore } from './postgres-store.ts';
 
 /** What to tell a person whose database cannot be reached or used, from the error the driver gave. */
@@ -40,6 +42,8 @@ export async function openPostgresStores(url: string): Promise<Stores> {
       dashboard,
       reviews: listening,
       feedback,
+      signInCodes: new PostgresSignInCodes(sql),
+      rateLimits: new PostgresRateLimits(sql),
       async integrityCheck() {
         // PostgreSQL checks its own pages; what can drift is ours: every stored seq at or below the counter.
         const [row] = await sql<{ ok: boolean }[]>`
