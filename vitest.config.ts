@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          // One throwaway PostgreSQL cluster per run, started by the first test that needs it.
+          // One throwaway PostgreSQL cluster per run (both projects share it).
           globalSetup: ['test/support/postgres-global-setup.ts'],
           include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
           environment: 'node',

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,33 +65,12 @@ function info(port: number): ClusterInfo {
 }
 
 /**
- * The run's cluster in `base` (a folder the global setup made), started by the first test that needs
- * it: the other test workers wait for it, so a run that needs no PostgreSQL never starts one. A
- * watchdog stops it and deletes the folder when the Vitest process `ownerPid` is gone, however it ended.
+ * A cluster in `base` (an empty folder): initdb, then the server on a free loopback port with its
+ * socket in the folder. A watchdog stops it and deletes the folder once the process `ownerPid` (the
+ * Vitest run) is gone, however that ended; a normal end calls `stopCluster` first.
  */
 export async function ensureCluster(base: string, ownerPid: number): Promise<ClusterInfo> {
-  const ready = join(base, 'ready.json');
-  const failed = join(base, 'failed.txt');
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    if (existsSync(ready)) return info((JSON.parse(readFileSync(ready, 'utf8')) as { port: number }).port);
-    if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
-    try {
-      mkdirSync(join(base, 'starting'));
-    } catch {
-      if (Date.now() > deadline) throw new Error(`the test PostgreSQL cluster in ${base} did not start in 4 minutes`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      continue;
-    }
-    try {
-      const port = await startCluster(base, ownerPid);
-      writeFileSync(ready, JSON.stringify({ port }));
-      return info(port);
-    } catch (error) {
-      writeFileSync(failed, (error as Error).message);
-      throw error;
-    }
-  }
+  return info(await startCluster(base, ownerPid));
 }
 
 async function startCluster(base: string, ownerPid: number): Promise<number> {
@@ -133,6 +112,7 @@ async function startCluster(base: string, ownerPid: number): Promise<number> {
     '120',
     'start',
   ]);
+  writeFileSync(join(base, 'ready.json'), JSON.stringify({ port }));
   const [file, argv] = command(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
   const stop = [file, ...argv].map((part) => `'${part}'`).join(' ');
   const watchdog = spawn(

@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { type ClusterInfo, ensureCluster } from './postgres-cluster.ts';
 
-let cluster: Promise<ClusterInfo> | undefined;
-
-/** This run's PostgreSQL cluster, started on first use (a missing PostgreSQL fails with the install command). */
-export function testCluster(): Promise<ClusterInfo> {
-  cluster ??= ensureCluster(inject('postgresBase'), inject('vitestPid'));
-  return cluster;
+/** A URL for `database` in this run's cluster (started by test/support/postgres-global-setup.ts). */
+export function clusterUrl(database: string): string {
+  return `postgres://postgres@127.0.0.1:${inject('postgresPort')}/${database}`;
 }
 
 export interface TestPostgresDatabase {
@@ -22,7 +18,7 @@ export interface TestPostgresDatabase {
  * (and ends whatever connections are still open on it).
  */
 export async function createTestDatabase(prefix = 'margin'): Promise<TestPostgresDatabase> {
-  const { url } = await testCluster();
+  const url = clusterUrl;
   const name = `${prefix.replace(/[^a-z0-9_]/g, '_')}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url('postgres'), { max: 1, onnotice: false });
   try {
