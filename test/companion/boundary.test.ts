@@ -13,6 +13,7 @@ import {
   tokenResponseSchema,
 } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
 import { prepareFixtures, type RouteFixtures, sampleRequest } from './support/route-samples.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
@@ -86,12 +87,12 @@ function expectInert(response: RawResponse, file = false, data = false) {
     expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/work\/|\/tmp\/|SQLITE|sqlite|SELECT|INSERT/);
 }
 
-describe('companion boundary', () => {
+describe.each(STORE_KINDS)('companion boundary (%s)', (kind) => {
   let server: TestServer;
   let fixtures: RouteFixtures;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
     fixtures = await prepareFixtures(server);
   });
   afterAll(() => server.close());
@@ -508,10 +509,10 @@ describe('companion boundary', () => {
   });
 });
 
-describe('body size limit', () => {
+describe.each(STORE_KINDS)('body size limit (%s)', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ app: { bodyLimitBytes: 64 * 1024 } });
+    server = await startTestServer({ store: kind, app: { bodyLimitBytes: 64 * 1024 } });
   });
   afterAll(() => server.close());
 
@@ -533,10 +534,10 @@ describe('body size limit', () => {
   });
 });
 
-describe('rate limit per token', () => {
+describe.each(STORE_KINDS)('rate limit per token (%s)', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ app: { rateLimit: { burst: 5, perSecond: 0.01 } } });
+    server = await startTestServer({ store: kind, app: { rateLimit: { burst: 5, perSecond: 0.01 } } });
   });
   afterAll(() => server.close());
 
