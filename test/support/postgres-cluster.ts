@@ -10,20 +10,23 @@ const run = promisify(execFile);
 export const POSTGRES_INSTALL_COMMAND = 'sudo apt-get install -y postgresql';
 const BIN_ROOT = '/usr/lib/postgresql';
 
-/** The newest installed server's bin directory, or an error that says how to install one. */
-export function postgresBinDir(): string {
-  const versions = existsSync(BIN_ROOT)
-    ? readdirSync(BIN_ROOT)
-        .filter((name) => /^\d+$/.test(name) && existsSync(join(BIN_ROOT, name, 'bin', 'initdb')))
+/**
+ * The newest installed server's bin directory under `root` (Debian's layout: 15/bin/initdb), or an
+ * error that says how to install one.
+ */
+export function postgresBinDir(root = BIN_ROOT): string {
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')))
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions.length === 0) {
     throw new Error(
-      `PostgreSQL is not installed: the storage tests run against a real server and found no ${BIN_ROOT}/*/bin/initdb. ` +
+      `PostgreSQL is not installed: the storage tests run against a real server and found no ${root}/*/bin/initdb. ` +
         `Install it with: ${POSTGRES_INSTALL_COMMAND}`,
     );
   }
-  return join(BIN_ROOT, versions[0] as string, 'bin');
+  return join(root, versions[0] as string, 'bin');
 }
 
 /** root may not run the server: as root, the cluster belongs to the `postgres` user the package creates. */
