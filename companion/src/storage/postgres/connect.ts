@@ -41,7 +41,7 @@ export function connectPostgres(url: string, options: ConnectOptions = {}): Sql 
 /**
  * Text for a PostgreSQL column. PostgreSQL text cannot hold U+0000, which SQLite (and JSON) can: in
  * the columns beside a record's body (ids, names, excerpts) it becomes U+FFFD. The body keeps every
- * character, so what sync and exports return is unchanged (docs/storage.md, "Differences").
+ * character, so what sync and exports return is unchanged (docs/postgres.md, "Differences").
  */
 export function pgText<T extends string | null>(value: T): T {
   return (value?.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;

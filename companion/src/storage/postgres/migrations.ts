@@ -22,7 +22,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       await tx.unsafe(`
         -- One counter hands out sequence numbers. A writer takes its row lock for the whole transaction,
         -- so writers commit in sequence order and a pull by checkpoint never misses a change
-        -- (docs/storage.md, "The sequence gap").
+        -- (docs/postgres.md, "The sequence gap").
         CREATE TABLE sync_sequence (
           id boolean PRIMARY KEY DEFAULT true CHECK (id),
           last_seq bigint NOT NULL

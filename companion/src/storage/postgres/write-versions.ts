@@ -111,7 +111,7 @@ export interface WrittenVersions {
  * Stores `incoming` (already in their stored form, see `toVersion`) in the transaction `tx` under the
  * conflict rule, and records `devices` as seen. It first locks the sequence counter: writers then run
  * one at a time and commit in the order of the numbers they hand out, which is what keeps a pull by
- * checkpoint from missing a change (docs/storage.md, "The sequence gap").
+ * checkpoint from missing a change (docs/postgres.md, "The sequence gap").
  */
 export async function writeVersions(
   tx: Tx,
