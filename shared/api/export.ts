@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { exportOptionsSchema } from '../export-options.ts';
+import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
+import { messageSchema } from '../message.ts';
 import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
 
 /** Which file of a split export: the train part unless asked. */
@@ -61,6 +62,11 @@ const count = z.int().min(0);
 /** The summary of a whole export run (shared/export's `ExportSummary`), as the preview sends it. */
 export const exportSummarySchema = z.strictObject({
   format: z.string(),
+  /** The sources read (`source=`), and how many live annotations of each other source were left out. */
+  sources: z.strictObject({
+    included: z.array(z.enum(EXPORT_SOURCES)),
+    excluded: z.partialRecord(z.enum(EXPORT_SOURCES), count),
+  }),
   annotationsRead: count,
   comparisonsRead: count,
   /** Lines written, in all files. */
@@ -74,12 +80,60 @@ export const exportSummarySchema = z.strictObject({
   skipped: z.record(z.string(), count),
   redactions: z.strictObject({ email: count, phone: count, apiKey: count, total: count }),
   warnings: z.array(z.string()),
+  /** Filter values no annotation has (typos), with the values they most likely meant. */
+  unknownValues: z.array(
+    z.strictObject({
+      option: z.enum(['site', 'model', 'annotator', 'tag', 'excludeTag']),
+      value: z.string(),
+      suggestions: z.array(z.string()),
+    }),
+  ),
 });
 export type ExportSummaryResponse = z.infer<typeof exportSummarySchema>;
+
+const previewCommon = {
+  /** The line as written (without its newline). */
+  line: z.string(),
+  /** What made the line: `correction`, `thumb-up`, `score`, `score-gap`, `thumbs`, `comparison`, `stored`, … */
+  basis: z.string(),
+  /** The annotations behind it, chosen side first for pairs. */
+  annotationIds: z.array(z.string()),
+  /** The system prompt the line carries (the conversation's own, or the export's `systemPrompt`). */
+  system: z.string().nullable(),
+  /** The conversation before the answer. */
+  turns: z.array(messageSchema),
+};
+
+/**
+ * One previewed line as what it means rather than its format's JSON: the prompt, then the target
+ * (sft), the chosen and rejected answers (pair), the completion and its label (kto), or the stored
+ * response (raw). Generic over the kind, so a new format of a known kind previews with no change.
+ */
+export const previewExampleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...previewCommon, kind: z.literal('sft'), target: z.string() }),
+  z.strictObject({
+    ...previewCommon,
+    kind: z.literal('pair'),
+    chosen: z.string(),
+    rejected: z.string(),
+    /** Score gap / 100 when both sides have a score. */
+    margin: z.number().nullable(),
+  }),
+  z.strictObject({ ...previewCommon, kind: z.literal('kto'), completion: z.string(), label: z.boolean() }),
+  z.strictObject({
+    ...previewCommon,
+    kind: z.literal('raw'),
+    response: z.string(),
+    correction: z.string().nullable(),
+  }),
+]);
+export type PreviewExample = z.infer<typeof previewExampleSchema>;
 
 export const exportPreviewResponseSchema = z.strictObject({
   /** The first lines of the file (train, or validation with `part`), each without its newline. */
   lines: z.array(z.string()),
+  /** The same lines, each as the example it carries (same order). */
+  examples: z.array(previewExampleSchema),
   /** The whole run's summary: lines written, pairs, skips by reason, warnings. */
   summary: exportSummarySchema,
 });

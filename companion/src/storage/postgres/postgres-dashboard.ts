@@ -1,5 +1,6 @@
 import {
   type Annotation,
+  type AnnotationComparisons,
   type AnnotationEdit,
   type AnnotationFacets,
   type AnnotationFilters,
@@ -7,12 +8,14 @@ import {
   type AnnotationListResponse,
   type AnnotationRow,
   annotationSchema,
+  type Comparison,
   type FacetCount,
   type InsightGroup,
   type InsightsResponse,
   toApiIssues,
 } from '../../../../shared/index.ts';
 import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
+import { excerpt } from '../dashboard-values.ts';
 import { pgText, type Sql } from './connect.ts';
 import { filterSql, SORT_SQL } from './dashboard-sql.ts';
 import { PostgresIndexer } from './postgres-indexer.ts';
@@ -43,6 +46,26 @@ interface ExcerptRow {
   tags: string;
 }
 
+/** What the table shows that the index does not keep: read from the stored annotation, for one page of rows. */
+interface DetailRow {
+  ix: number;
+  revision: number;
+  body: string;
+}
+
+/**
+ * The prompt the table shows: the last user turn of the context, its first 2,000 characters (as
+ * SQLite's `substr` counts them), read in JS because `jsonb` refuses a body holding U+0000.
+ */
+function promptOf(body: string): string {
+  const { context } = JSON.parse(body) as Annotation;
+  for (let turn = context.length - 1; turn >= 0; turn--) {
+    const message = context[turn];
+    if (message?.role === 'user') return Array.from(message.content.slice(0, 4_000)).slice(0, 2_000).join('');
+  }
+  return '';
+}
+
 interface GroupRow {
   key: string | null;
   count: number;
@@ -51,7 +74,7 @@ interface GroupRow {
   mean: number | null;
 }
 
-function toRow(row: IndexRow, excerpt: ExcerptRow | undefined): AnnotationRow {
+function toRow(row: IndexRow, text: ExcerptRow | undefined, detail: DetailRow | undefined): AnnotationRow {
   return {
     id: row.id,
     site: row.site,
@@ -59,12 +82,14 @@ function toRow(row: IndexRow, excerpt: ExcerptRow | undefined): AnnotationRow {
     annotator: row.annotator,
     thumb: row.thumb,
     score: row.score,
-    tags: excerpt ? (JSON.parse(excerpt.tags) as string[]) : [],
-    commentExcerpt: excerpt?.comment_excerpt ?? '',
-    responseExcerpt: excerpt?.response_excerpt ?? '',
+    tags: text ? (JSON.parse(text.tags) as string[]) : [],
+    commentExcerpt: text?.comment_excerpt ?? '',
+    responseExcerpt: text?.response_excerpt ?? '',
+    prompt: excerpt(detail === undefined ? '' : promptOf(detail.body)),
     hasCorrection: row.has_correction,
-    createdAt: excerpt?.created_at ?? '',
-    updatedAt: excerpt?.updated_at ?? '',
+    createdAt: text?.created_at ?? '',
+    updatedAt: text?.updated_at ?? '',
+    revision: detail?.revision ?? 1,
   };
 }
 
@@ -145,10 +170,14 @@ export class PostgresDashboard implements DashboardStore {
     const excerpts = await this.#sql<ExcerptRow[]>`
       SELECT * FROM dashboard_excerpts WHERE ix = ANY(${rows.map((row) => row.ix)}::bigint[])`;
     const byIx = new Map(excerpts.map((row) => [row.ix, row]));
+    const details = await this.#sql<DetailRow[]>`
+      SELECT r.ix, a.revision, a.body FROM dashboard_rows r JOIN annotations a ON a.id = r.id
+      WHERE r.ix = ANY(${rows.map((row) => row.ix)}::bigint[])`;
+    const detailByIx = new Map(details.map((row) => [row.ix, row]));
     return {
       total: total?.total ?? 0,
       offset: query.offset,
-      rows: rows.map((row) => toRow(row, byIx.get(row.ix))),
+      rows: rows.map((row) => toRow(row, byIx.get(row.ix), detailByIx.get(row.ix))),
       pendingIndex,
     };
   }
@@ -229,6 +258,19 @@ export class PostgresDashboard implements DashboardStore {
   async get(id: string): Promise<Annotation | undefined> {
     const [row] = await this.#sql<{ body: string }[]>`SELECT body FROM annotations WHERE id = ${pgText(id)}`;
     return row === undefined ? undefined : (JSON.parse(row.body) as Annotation);
+  }
+
+  async comparisons(id: string): Promise<AnnotationComparisons> {
+    // Comparisons are few next to annotations (one per side-by-side judgement): a scan is cheap.
+    const rows = await this.#sql<{ body: string }[]>`
+      SELECT body FROM comparisons WHERE deleted_at IS NULL AND (a = ${pgText(id)} OR b = ${pgText(id)}) ORDER BY seq`;
+    const comparisons: AnnotationComparisons['comparisons'] = [];
+    for (const row of rows) {
+      const comparison = JSON.parse(row.body) as Comparison;
+      const other = await this.get(comparison.a === id ? comparison.b : comparison.a);
+      comparisons.push({ comparison, other: other ?? null });
+    }
+    return { comparisons };
   }
 
   edit(id: string, edit: AnnotationEdit, now: Date): Promise<DashboardWriteResult> {
