@@ -174,7 +174,7 @@ describe('dashboard export (Chromium, real companion)', () => {
     const { page, problems } = await fx.open();
     await page.goto(`${fx.companion.url}/#/export?format=openai-sft`);
     await previewOf(page, { format: 'openai-sft' });
-    const rejected = page.locator('[data-skip="rejected"]');
+    const rejected = page.locator('[data-skip="rated-bad"]');
     expect(await rejected.locator('.skip-words').textContent()).toBe('Rated bad, and not corrected');
     expect(await rejected.locator('.skip-rule').textContent()).toContain('a score ≤ 40');
     const counted = data.all.filter((a) => a.correction === null && (a.thumb === 'down' || (a.score ?? 100) <= 40));
@@ -189,7 +189,7 @@ describe('dashboard export (Chromium, real companion)', () => {
     await page.locator('input[name="ktoUndesirableMax"]').fill('30');
     await page.locator('input[name="ktoUndesirableMax"]').press('Tab');
     await previewOf(page, { format: 'openai-sft', ktoUndesirableMax: '30' });
-    expect(await page.locator('[data-skip="rejected"] .skip-rule').textContent()).toContain('a score ≤ 30');
+    expect(await page.locator('[data-skip="rated-bad"] .skip-rule').textContent()).toContain('a score ≤ 30');
     expect(problems).toEqual([]);
   });
 
