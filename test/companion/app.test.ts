@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
 import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
 import type { Stores } from '../../companion/src/storage/stores.ts';
+import { PROTOCOL } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
 
@@ -35,7 +36,7 @@ describe('createApp', () => {
   it('answers the health check with its version and no data, without a token', async () => {
     const response = await rawRequest(port, { path: '/api/v1/health', headers: { host: `localhost:${port}` } });
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ ok: true, version: '9.9.9' });
+    expect(response.json()).toEqual({ ok: true, version: '9.9.9', protocol: PROTOCOL });
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
