@@ -43,7 +43,7 @@ function fullDeps(): AppDeps {
     },
     dashboard: {
       store: stores.dashboard,
-      signInCodes: new SignInCodes(),
+      signInCodes: new SignInCodes(stores.signInCodes),
       currentToken: () => 'secret',
       rotateToken: () => 'secret',
       dataDir: dir.path,
@@ -51,6 +51,7 @@ function fullDeps(): AppDeps {
       distDir: `${dir.path}/dist`,
     },
     verifyToken: (token) => token === 'secret',
+    rateLimits: stores.rateLimits,
   };
 }
 
