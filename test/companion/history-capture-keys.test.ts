@@ -236,7 +236,7 @@ describe('an imported rating and the extension', () => {
     expect(forKey).toHaveLength(1);
     expect(forKey[0]).toMatchObject({ id: imported.id, thumb: 'up', revision: 2 });
     // Importing the export again leaves the person's newer judgement alone.
-    history.store.database.prepare('DELETE FROM history_conversations').run();
+    await history.query('DELETE FROM history_conversations RETURNING site');
     await history.import({ file: historyFixture('open-webui', 'chat-export.json'), annotator: 'me' });
     expect((await history.allAnnotations()).find((annotation) => annotation.id === imported.id)).toMatchObject({
       thumb: 'up',

@@ -5,6 +5,7 @@ import { ImportError } from '../../companion/src/import-history/import-error.ts'
 import { HISTORY_IMPORT_DEVICE_ID } from '../../companion/src/import-history/run-import.ts';
 import { hashId } from '../../shared/export/hash.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { type HistoryStore, historyFixture, openHistoryStore } from './support/history-store.ts';
 
 const C1 = '6740f2a1-1c4e-8000-9d2b-4f1a2b3c0001';
@@ -12,42 +13,43 @@ const A1C = 'f3b1d2e4-6a7c-4e8f-9a0b-1c2d3e4f5003';
 const chatgptKey = (messageId: string, conversationId = C1) => `chatgpt:${conversationId}:${messageId}`;
 
 /** Every stored row, to prove a second import wrote nothing. */
-function snapshot(history: HistoryStore) {
-  const db = history.store.database;
+async function snapshot(history: HistoryStore) {
+  const count = async (table: string) =>
+    (await history.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`))[0]?.n;
   return {
-    seq: history.store.checkpoint(),
-    items: db.prepare('SELECT id, body, context FROM items ORDER BY id').all(),
-    texts: db.prepare('SELECT count(*) FROM item_texts').pluck().get(),
-    annotations: db.prepare('SELECT id, seq, hash FROM annotations ORDER BY id').all(),
-    comparisons: db.prepare('SELECT id, seq, hash FROM comparisons ORDER BY id').all(),
-    history: db.prepare('SELECT count(*) FROM history').pluck().get(),
+    seq: await history.store.checkpoint(),
+    items: await history.query('SELECT id, body, context FROM items ORDER BY id'),
+    texts: await count('item_texts'),
+    annotations: await history.query('SELECT id, seq, hash FROM annotations ORDER BY id'),
+    comparisons: await history.query('SELECT id, seq, hash FROM comparisons ORDER BY id'),
+    history: await count('history'),
   };
 }
 
-describe('import-history', () => {
+describe.each(STORE_KINDS)('import-history (%s)', (kind) => {
   let history: HistoryStore;
   beforeEach(async () => {
-    history = await openHistoryStore();
+    history = await openHistoryStore(kind);
   });
   afterEach(() => history.close());
 
   it('is idempotent: the same export twice writes nothing the second time', async () => {
     const first = await history.import({ file: historyFixture('chatgpt', 'export.zip') });
     expect(first.summary.responses.added).toBe(12);
-    const before = snapshot(history);
+    const before = await snapshot(history);
     const second = await history.import({ file: historyFixture('chatgpt', 'export.zip') });
-    expect(snapshot(history)).toEqual(before);
+    expect(await snapshot(history)).toEqual(before);
     expect(second.summary.conversations).toEqual({ read: 5, imported: 0, unchanged: 5 });
     expect(second.summary.responses.added + second.summary.ratings.added + second.summary.comparisons.added).toBe(0);
     // The same export extracted: its conversations are recognized as the same.
     const third = await history.import({ file: historyFixture('chatgpt', 'single') });
     expect(third.summary.conversations.unchanged).toBe(5);
-    expect(snapshot(history)).toEqual(before);
+    expect(await snapshot(history)).toEqual(before);
   });
 
   it('imports a newer export as only what is new: a new conversation, a new turn, a new thumb', async () => {
     await history.import({ file: historyFixture('chatgpt', 'single') });
-    const before = snapshot(history);
+    const before = await snapshot(history);
     const newer = join(history.dir, 'newer');
     cpSync(historyFixture('chatgpt', 'single'), newer, { recursive: true });
     const conversations = JSON.parse(readFileSync(join(newer, 'conversations.json'), 'utf8'));
@@ -130,7 +132,7 @@ describe('import-history', () => {
     expect(summary.conversations).toEqual({ read: 6, imported: 2, unchanged: 4 });
     expect(summary.responses).toEqual({ read: 4, added: 2, present: 2 });
     expect(summary.ratings).toEqual({ read: 2, added: 1, present: 1, alreadyAnnotated: 0 });
-    const after = snapshot(history);
+    const after = await snapshot(history);
     expect(after.items).toHaveLength(before.items.length + 2);
     expect(after.annotations).toHaveLength(before.annotations.length + 1);
     // What was stored before is untouched.
@@ -206,7 +208,7 @@ describe('import-history', () => {
       ],
       comparisons: [],
     });
-    history.store.database.prepare('DELETE FROM history_conversations').run(); // as if the export changed
+    await history.query('DELETE FROM history_conversations RETURNING site'); // as if the export changed
     const { summary } = await history.import({ file: historyFixture('chatgpt', 'single') });
     expect(summary.ratings).toMatchObject({ added: 0, present: 3 });
     const after = await history.allAnnotations();
@@ -242,13 +244,13 @@ describe('import-history', () => {
 
   it('stores the annotations it writes under its own device id, and each conversation’s text once', async () => {
     await history.import({ file: historyFixture('chatgpt', 'single') });
-    const devices = history.store.database.prepare('SELECT DISTINCT device_id FROM annotations').pluck().all();
-    expect(devices).toEqual([HISTORY_IMPORT_DEVICE_ID]);
+    const devices = await history.query<{ device_id: string }>('SELECT DISTINCT device_id FROM annotations');
+    expect(devices.map((row) => row.device_id)).toEqual([HISTORY_IMPORT_DEVICE_ID]);
     // 12 responses share their turns: each distinct turn is stored once.
     const contextMessages = (await history.allItems()).reduce((sum, item) => sum + item.context.length, 0);
-    const texts = history.store.database.prepare('SELECT count(*) FROM item_texts').pluck().get() as number;
+    const [texts] = await history.query<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM item_texts');
     expect(contextMessages).toBe(20);
-    expect(texts).toBe(12);
+    expect(texts?.n).toBe(12);
   });
 
   it('gives sibling regenerations the variant group the live capture computes', async () => {

@@ -1,5 +1,15 @@
 import type { ImportRun, ImportSummary, Item, ItemFacets, ItemFilters } from '../../../shared/index.ts';
 
+/** Device ids the companion writes under itself: annotations from them were not captured by a person's browser. */
+export const COMPANION_DEVICE_IDS = [
+  'dashboard',
+  'restore',
+  'import',
+  'companion-api',
+  'companion-reviews',
+  'history-import',
+] as const;
+
 /** A conversation of an export as last imported: recognized again by its fingerprint. */
 export interface ImportedConversationMark {
   site: string;

@@ -5,20 +5,25 @@ import {
   type HistoryImportResult,
   importHistory,
 } from '../../../companion/src/import-history/run-import.ts';
-import { SqliteItemStore } from '../../../companion/src/storage/sqlite/sqlite-item-store.ts';
-import { openSqliteStore, type SqliteStore } from '../../../companion/src/storage/sqlite/sqlite-store.ts';
+import type { ItemStore } from '../../../companion/src/storage/item-store.ts';
+import type { SyncStore } from '../../../companion/src/storage/store.ts';
 import type { Annotation, Comparison, Item } from '../../../shared/index.ts';
 import { collect } from '../../support/collect.ts';
+import { openTestStores, type TestStoreKind } from '../../support/stores.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 
 export const HISTORY_FIXTURES = fileURLToPath(new URL('../../fixtures/history/', import.meta.url));
 export const historyFixture = (...parts: string[]) => join(HISTORY_FIXTURES, ...parts);
 
-/** A fresh companion store with its item store, in a temporary directory. */
+/** A fresh companion database (SQLite or PostgreSQL) with its item store, and a scratch directory. */
 export interface HistoryStore {
-  store: SqliteStore;
-  items: SqliteItemStore;
+  kind: TestStoreKind;
+  store: SyncStore;
+  items: ItemStore;
+  /** A temporary directory for files a test writes (a changed export). */
   dir: string;
+  /** One SQL statement straight on the database: SQL both stores read alike, `?`/`$1` placeholders per kind. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Imports with a fixed clock, as the person `me` unless the options say otherwise. */
   import(options: Partial<HistoryImportOptions> & Pick<HistoryImportOptions, 'file'>): Promise<HistoryImportResult>;
   allItems(): Promise<Item[]>;
@@ -29,18 +34,21 @@ export interface HistoryStore {
 
 export const IMPORT_CLOCK = () => new Date('2026-12-01T12:00:00.000Z');
 
-export async function openHistoryStore(): Promise<HistoryStore> {
+export async function openHistoryStore(kind: TestStoreKind = 'sqlite'): Promise<HistoryStore> {
   const dir = await makeTempDir('history');
-  const store = openSqliteStore(join(dir.path, 'margin.sqlite'));
-  const items = new SqliteItemStore(store);
+  const opened = await openTestStores(kind, 'history');
+  const { sync: store, items } = opened.stores;
+  const query = opened.database.query;
   return {
+    kind,
     store,
     items,
     dir: dir.path,
+    query,
     import: (options) => importHistory({ store, items, clock: IMPORT_CLOCK }, { source: 'auto', ...options }),
     async allItems() {
-      const ids = store.database.prepare<[], string>('SELECT id FROM items ORDER BY key').pluck().all();
-      const found = await Promise.all(ids.map((id) => items.get(id)));
+      const rows = await query<{ id: string }>('SELECT id FROM items ORDER BY key');
+      const found = await Promise.all(rows.map((row) => items.get(row.id)));
       return found.filter((item): item is Item => item !== undefined);
     },
     allAnnotations: async () =>
@@ -48,7 +56,7 @@ export async function openHistoryStore(): Promise<HistoryStore> {
     allComparisons: async () =>
       (await collect(store.iterateComparisons({ includeDeleted: true }))).sort((a, b) => a.id.localeCompare(b.id)),
     async close() {
-      store.close();
+      await opened.remove();
       await dir.remove();
     },
   };

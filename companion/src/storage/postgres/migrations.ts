@@ -165,6 +165,65 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'items (responses waiting for judgement, from history imports) and import runs (SQLite v7)',
+    async up(tx) {
+      // As SQLite's v7 (see there for why the context is a list of hashes into item_texts).
+      // item_texts.content holds the message's text as a JSON string: PostgreSQL text cannot hold U+0000.
+      await tx.unsafe(`
+        CREATE TABLE item_texts (
+          hash text COLLATE "C" PRIMARY KEY,
+          role text COLLATE "C" NOT NULL,
+          content text NOT NULL
+        );
+        CREATE TABLE items (
+          id text COLLATE "C" PRIMARY KEY,
+          key text COLLATE "C" NOT NULL UNIQUE,
+          source text COLLATE "C" NOT NULL,
+          site text COLLATE "C" NOT NULL,
+          conversation_id text COLLATE "C" NOT NULL,
+          model text COLLATE "C",
+          created_ms bigint NOT NULL,
+          turns integer NOT NULL,
+          has_code boolean NOT NULL,
+          run_id text COLLATE "C",
+          context text NOT NULL,
+          body text NOT NULL
+        );
+        CREATE INDEX items_created ON items (created_ms DESC, id);
+        CREATE INDEX items_site ON items (site, created_ms DESC);
+        CREATE INDEX items_model ON items (model, created_ms DESC);
+        CREATE TABLE item_skips (
+          item_id text COLLATE "C" NOT NULL,
+          annotator text COLLATE "C" NOT NULL,
+          skipped_at text COLLATE "C" NOT NULL,
+          PRIMARY KEY (item_id, annotator)
+        );
+        CREATE TABLE history_conversations (
+          site text COLLATE "C" NOT NULL,
+          conversation_id text COLLATE "C" NOT NULL,
+          fingerprint text COLLATE "C" NOT NULL,
+          run_id text COLLATE "C",
+          imported_at text COLLATE "C" NOT NULL,
+          PRIMARY KEY (site, conversation_id)
+        );
+        CREATE TABLE import_runs (
+          id text COLLATE "C" PRIMARY KEY,
+          source text COLLATE "C" NOT NULL,
+          file text NOT NULL,
+          status text COLLATE "C" NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+          dry_run boolean NOT NULL,
+          started_at text COLLATE "C" NOT NULL,
+          updated_at text COLLATE "C" NOT NULL,
+          finished_at text COLLATE "C",
+          summary text NOT NULL,
+          error text
+        );
+        CREATE INDEX import_runs_started ON import_runs (started_at DESC);
+      `);
+    },
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

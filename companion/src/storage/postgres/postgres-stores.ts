@@ -3,6 +3,7 @@ import { connectPostgres, describePostgresUrl } from './connect.ts';
 import { migratePostgres } from './migrations.ts';
 import { PostgresDashboard } from './postgres-dashboard.ts';
 import { PostgresFeedbackStore } from './postgres-feedback-store.ts';
+import { PostgresItemStore } from './postgres-item-store.ts';
 import { PostgresRateLimits } from './postgres-rate-limits.ts';
 import { PostgresReviewStore } from './postgres-review-store.ts';
 import { PostgresSignInCodes } from './postgres-sign-in-codes.ts';
@@ -42,6 +43,7 @@ export async function openPostgresStores(url: string): Promise<Stores> {
       dashboard,
       reviews: listening,
       feedback,
+      items: new PostgresItemStore(sync),
       signInCodes: new PostgresSignInCodes(sql),
       rateLimits: new PostgresRateLimits(sql),
       async integrityCheck() {

@@ -9,18 +9,8 @@ import {
   type Message,
   toEpoch,
 } from '../../../../shared/index.ts';
-import { conversationMarkKey, type ItemBatch, type ItemStore } from '../item-store.ts';
+import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore } from '../item-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-
-/** Device ids the companion writes under itself: annotations from them were not captured by a person's browser. */
-export const COMPANION_DEVICE_IDS = [
-  'dashboard',
-  'restore',
-  'import',
-  'companion-api',
-  'companion-reviews',
-  'history-import',
-] as const;
 
 /** How much of a long list goes into one `IN (…)` lookup. */
 const LOOKUP_CHUNK = 500;
