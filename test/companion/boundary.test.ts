@@ -247,7 +247,7 @@ describe.each(STORE_KINDS)('companion boundary (%s)', (kind) => {
     const header = PROTOCOL_HEADER.toLowerCase();
 
     it('refuses a protocol newer than it serves on every route, before the token, saying to update the companion', async () => {
-      const before = server.countRows('annotations');
+      const before = await server.countRows('annotations');
       for (const route of await routes(fixtures)) {
         for (const token of [server.token, null]) {
           const response = await server.send({
@@ -264,7 +264,7 @@ describe.each(STORE_KINDS)('companion boundary (%s)', (kind) => {
           expectInert(response);
         }
       }
-      expect(server.countRows('annotations')).toBe(before);
+      expect(await server.countRows('annotations')).toBe(before);
     });
 
     it('refuses a header that is not a protocol number, naming what it serves', async () => {
