@@ -70,6 +70,8 @@ export const exportSummarySchema = z.strictObject({
   pairs: count,
   /** KTO lines by label. */
   labels: z.strictObject({ desirable: count, undesirable: count }),
+  /** Lines that carry captured reasoning. */
+  reasoningLines: count,
   /** Why annotations, candidate pairs or examples produced no line; reason → count. */
   skipped: z.record(z.string(), count),
   redactions: z.strictObject({ email: count, phone: count, apiKey: count, total: count }),

@@ -1,11 +1,13 @@
 import type { Annotation } from '../annotation.ts';
 import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
+import { attachReasoning } from './attach-reasoning.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
 import type { Candidate, CandidateSink } from './example.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
+import { type AnnotationWithReasoning, reasoningOf, reasoningWarning } from './reasoning.ts';
 import { redactAnnotation } from './redact.ts';
 import { correctionOf, judge, ktoRows, normalizeWhitespace, passesFilters, preparePrompt, sftTarget } from './rules.ts';
 import { type ExportSummary, emptySummary, metaLine, type Provenance, type SplitName } from './sidecar.ts';
@@ -56,6 +58,9 @@ export function exportDataset(
   const seenConversations = new NumberSet();
   let splitConversations = 0;
   const comparisonPairing = new ComparisonPairing();
+  const reasoningField = options.reasoningField ?? 'reasoning_content';
+  const reasoningProblem = reasoningWarning(format.id, format.reasoning, options.reasoning);
+  if (reasoningProblem !== null) summary.warnings.push(reasoningProblem);
 
   function splitOf(annotation: Annotation): SplitName {
     if (options.split === undefined) return 'train';
@@ -64,8 +69,11 @@ export function exportDataset(
       : 'validation';
   }
 
-  /** Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split. */
-  function write(value: unknown, lineKind: string, provenance: Provenance, label?: boolean): void {
+  /**
+   * Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split.
+   * Dedup and the example id look at the row before `place` fills in its position.
+   */
+  function write(value: unknown, lineKind: string, provenance: Provenance, carriesReasoning: boolean, label?: boolean) {
     const text = JSON.stringify(value);
     const hash = hash53(text);
     if (options.dedup && !written.add(hash)) {
@@ -79,9 +87,13 @@ export function exportDataset(
     summary.examplesWritten += 1;
     if (lineKind === 'pair') summary.pairs += 1;
     if (label !== undefined) summary.labels[label ? 'desirable' : 'undesirable'] += 1;
+    if (carriesReasoning) summary.reasoningLines += 1;
+    const placed = format.place
+      ? JSON.stringify(format.place(value, { split, index: summary.lines[split] - 1 }))
+      : text;
     out.push({
       split,
-      line: `${text}\n`,
+      line: `${placed}\n`,
       meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
     });
   }
@@ -98,12 +110,13 @@ export function exportDataset(
       skip('empty-response');
       return;
     }
-    const built = format.build(example);
+    const attached = attachReasoning(example, candidate.sources, options.reasoning, format.reasoning);
+    const built = format.build(attached.example, { reasoningField, sources: candidate.sources });
     if ('skip' in built) {
       skip(built.skip);
       return;
     }
-    write(built.value, example.kind, candidate, example.kind === 'kto' ? example.label : undefined);
+    write(built.value, example.kind, candidate, attached.carried, example.kind === 'kto' ? example.label : undefined);
   }
   const sink: CandidateSink = { skip, emit };
 
@@ -111,9 +124,15 @@ export function exportDataset(
   function conversationLines(batch: Annotation[]): void {
     if (kind === 'raw') {
       for (const annotation of batch) {
-        const built = format.build(annotation);
+        const built = format.build(annotation, { reasoningField, sources: [annotation] });
         if ('skip' in built) skip(built.skip);
-        else write(built.value, 'raw', { basis: 'stored', sources: [annotation] });
+        else
+          write(
+            built.value,
+            'raw',
+            { basis: 'stored', sources: [annotation] },
+            reasoningOf(annotation as AnnotationWithReasoning) !== null,
+          );
       }
       return;
     }
@@ -240,6 +259,12 @@ export function exportDataset(
       );
     }
     summary.redactions.total = summary.redactions.email + summary.redactions.phone + summary.redactions.apiKey;
+    if (reasoningProblem === null && options.reasoning !== 'none' && summary.examplesWritten > 0) {
+      if (summary.reasoningLines === 0)
+        summary.warnings.push(
+          '--reasoning was asked for, but no exported response had captured reasoning (the extension captures it where the page shows it)',
+        );
+    }
   }
 
   let done = false;

@@ -14,6 +14,8 @@ export interface SftExample {
   target: string;
   /** Per turn of `prompt.turns`: whether an earlier assistant turn was approved (trained) or not. */
   approvedTurns: boolean[];
+  /** The target's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  targetReasoning?: string;
 }
 /** A preference pair over the same prompt. */
 export interface PairExample {
@@ -23,6 +25,9 @@ export interface PairExample {
   rejected: string;
   /** Score gap / 100 when both sides have scores. */
   margin: number | null;
+  /** Each side's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  chosenReasoning?: string;
+  rejectedReasoning?: string;
 }
 /** One labelled completion (KTO). */
 export interface KtoExample {
@@ -30,6 +35,8 @@ export interface KtoExample {
   prompt: Prompt;
   completion: string;
   label: boolean;
+  /** The completion's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  completionReasoning?: string;
 }
 export type Example = SftExample | PairExample | KtoExample;
 

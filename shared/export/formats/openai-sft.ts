@@ -5,6 +5,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'openai-sft',
   kind: 'sft',
+  reasoning: 'inline',
   explain: '{"messages":[system?, …context, assistant target]}; earlier assistant turns carry weight 0 unless approved',
   build(ex) {
     const messages = openaiTurns(ex.prompt);
