@@ -267,8 +267,9 @@ function thinkBlocks(value: Json, where: string, p: string[]): void {
   if (typeof value === 'string') {
     if (value.startsWith('<think>') && !/^<think>\n\S[\s\S]*?\n<\/think>\n\n\S/.test(value))
       p.push(`${where}: <think> block must hold reasoning, close, and be followed by the answer`);
-  } else if (Array.isArray(value)) value.forEach((item, i) => thinkBlocks(item, `${where}[${i}]`, p));
-  else if (isObj(value)) for (const [key, item] of Object.entries(value)) thinkBlocks(item, `${where}.${key}`, p);
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) thinkBlocks(item, `${where}[${i}]`, p);
+  } else if (isObj(value)) for (const [key, item] of Object.entries(value)) thinkBlocks(item, `${where}.${key}`, p);
 }
 
 function sharegpt(row: Obj, mode: 'sft' | 'ranking', p: string[]): void {
