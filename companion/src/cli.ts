@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerPublishCommand } from './commands/publish.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
@@ -17,6 +18,7 @@ registerTokenCommand(program);
 registerStatsCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
+registerPublishCommand(program);
 registerDashboardCommand(program);
 
 program.parseAsync().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import type { Candidate, CandidateSink } from './example.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
+import type { ParquetSchema } from './parquet-schema.ts';
 import { type AnnotationWithReasoning, reasoningOf, reasoningWarning } from './reasoning.ts';
 import { redactAnnotation } from './redact.ts';
 import { correctionOf, judge, ktoRows, normalizeWhitespace, passesFilters, preparePrompt, sftTarget } from './rules.ts';
@@ -296,4 +297,14 @@ export async function collectExport(run: ExportRun): Promise<Record<SplitName, {
     out[record.split].meta += record.meta;
   }
   return out;
+}
+
+/**
+ * The Parquet columns of the export's format (its lines are then Parquet rows), or null for a JSONL
+ * format. The reasoning field is a column only when `--reasoning field` puts it there.
+ */
+export function exportParquetSchema(options: ExportOptions): ParquetSchema | null {
+  const format = exportFormatDefinition(options.format);
+  const reasoningField = options.reasoning === 'field' ? (options.reasoningField ?? 'reasoning_content') : null;
+  return format.parquet ? format.parquet({ reasoningField }) : null;
 }

@@ -6,5 +6,6 @@ export * from './hash.ts';
 export * from './parquet-schema.ts';
 export * from './reasoning.ts';
 export * from './redact.ts';
+export * from './rft-grader.ts';
 export * from './rules.ts';
 export * from './sidecar.ts';

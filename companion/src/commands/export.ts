@@ -1,11 +1,27 @@
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { type ExportSummary, explainExport } from '../../../shared/export/index.ts';
+import {
+  DEFAULT_GRADER_MODEL,
+  type ExportRecord,
+  type ExportSummary,
+  explainExport,
+  exportFileKind,
+  exportFormatDefinition,
+  exportParquetSchema,
+  type ParquetSchema,
+  REASONING_FIELDS,
+  REASONING_MODES,
+  RubricObservations,
+  rftGrader,
+} from '../../../shared/export/index.ts';
 import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
-import { writeExportFiles } from '../dataset/export-files.ts';
+import { writeDatasetDir } from '../dataset/dataset-dir.ts';
+import { exportLayout, writeExportFiles } from '../dataset/export-files.ts';
 import { exportFileName, exportFromStore } from '../dataset/export-run.ts';
+import { ParquetRows } from '../dataset/parquet-rows.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { openStore } from '../support/data-dir.ts';
 
@@ -15,6 +31,10 @@ interface ExportFlags {
   dataDir?: string;
   explain?: boolean;
   progress?: boolean;
+  grader?: string;
+  graderModel?: string;
+  datasetDir?: string;
+  license?: string;
   [option: string]: unknown;
 }
 
@@ -55,6 +75,21 @@ export function registerExportCommand(program: Command): void {
     .option('--pair-min-gap <n>', 'pairs: smallest score gap between variants, δ (default 15)')
     .option('--kto-desirable-min <n>', 'KTO: lowest desirable score (default 70)')
     .option('--kto-undesirable-max <n>', 'KTO: highest undesirable score (default 40)')
+    .addOption(
+      new Option(
+        '--reasoning <mode>',
+        'captured reasoning: none (default), field (on the assistant message) or inline (<think>)',
+      ).choices(REASONING_MODES),
+    )
+    .addOption(
+      new Option('--reasoning-field <name>', 'the field of --reasoning field (default reasoning_content)').choices(
+        REASONING_FIELDS,
+      ),
+    )
+    .option('--grader <file>', 'openai-rft: also write the grader (JSON) for the fine-tuning job')
+    .option('--grader-model <model>', `openai-rft --grader: the score_model grader's model (${DEFAULT_GRADER_MODEL})`)
+    .option('--dataset-dir <dir>', 'write a Hugging Face Hub folder: data/ per split, README.md card, provenance/')
+    .option('--license <id>', "the card's license with --dataset-dir, a Hub license id (default other)")
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--explain', 'print the rules that turn annotations into lines, and exit')
     .action(async (flags: ExportFlags, command: Command) => {
@@ -81,6 +116,15 @@ export function registerExportCommand(program: Command): void {
       const out = flags.out ?? exportFileName(options.format, null, false);
       if (out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
+      if (flags.grader !== undefined && options.format !== 'openai-rft')
+        throw new Error('--grader writes the grader of an openai-rft export: add --format openai-rft');
+      if (flags.graderModel !== undefined && flags.grader === undefined)
+        throw new Error('--grader-model is the model of the grader that --grader FILE writes: add --grader');
+      if (flags.datasetDir !== undefined && flags.out !== undefined)
+        throw new Error('--dataset-dir writes its own files (data/, README.md): leave out --out');
+      if (flags.license !== undefined && flags.datasetDir === undefined)
+        throw new Error('--license goes on the dataset card that --dataset-dir writes: add --dataset-dir');
+      const parquet = exportParquetSchema(options);
 
       const store = openStore(flags.dataDir ?? defaultDataDir());
       const progress =
@@ -99,28 +143,70 @@ export function registerExportCommand(program: Command): void {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
         });
-        summary =
-          out === '-'
-            ? await toStdout(run.batches, run.summary)
-            : await writeExportFiles(resolve(out), options.split !== undefined, run.batches, run.summary, (lines) =>
-                progress?.update(read, { lines }),
-              );
+        const rubrics = flags.grader === undefined ? null : new RubricObservations();
+        const batches = rubrics ? observeLines(run.batches, (line) => rubrics.observe(line)) : run.batches;
+        const onLines = (lines: number) => progress?.update(read, { lines });
+        const extension = exportFileKind(exportFormatDefinition(options.format));
+        if (flags.datasetDir !== undefined) {
+          const dir = resolve(flags.datasetDir);
+          const written = await writeDatasetDir(dir, options, batches, run.summary, {
+            license: flags.license ?? 'other',
+            onLines,
+          });
+          summary = written.summary;
+          process.stderr.write(`dataset folder ${dir}: ${written.files.join(', ')}\n`);
+        } else {
+          summary =
+            out === '-'
+              ? await toStdout(batches, run.summary, parquet)
+              : await writeExportFiles(
+                  exportLayout(resolve(out), options.split !== undefined, extension),
+                  parquet,
+                  batches,
+                  run.summary,
+                  onLines,
+                );
+        }
+        if (rubrics && flags.grader !== undefined) {
+          const grader = rftGrader(rubrics, flags.graderModel);
+          await writeFile(resolve(flags.grader), `${JSON.stringify(grader, null, 2)}\n`);
+          process.stderr.write(`grader (${grader.type}) -> ${flags.grader}\n`);
+        }
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
         store.close();
       }
-      process.stderr.write(describeSummary(summary, out));
+      process.stderr.write(describeSummary(summary, flags.datasetDir ?? out));
     });
+}
+
+/** The batches as they are, each line shown to `observe` on the way (the grader's rubric survey). */
+async function* observeLines(
+  batches: AsyncIterable<ExportRecord[]>,
+  observe: (line: string) => void,
+): AsyncGenerator<ExportRecord[]> {
+  for await (const batch of batches) {
+    for (const record of batch) observe(record.line);
+    yield batch;
+  }
 }
 
 async function toStdout(
   batches: AsyncIterable<{ line: string }[]>,
   summary: () => ExportSummary,
+  parquet: ParquetSchema | null,
 ): Promise<ExportSummary> {
+  const write = async (chunk: string | Uint8Array) => {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  };
+  // Parquet goes out as bytes, a row group at a time: `margin export --format verl-rl --out - > x.parquet`.
+  const rows = parquet === null ? null : new ParquetRows(parquet, write);
   for await (const batch of batches) {
-    if (!process.stdout.write(batch.map((record) => record.line).join(''))) await once(process.stdout, 'drain');
+    if (rows) for (const record of batch) await rows.add(record.line);
+    else await write(batch.map((record) => record.line).join(''));
   }
+  await rows?.finish();
   return summary();
 }
 
@@ -135,6 +221,7 @@ function describeSummary(summary: ExportSummary, out: string): string {
     ...(summary.labels.desirable + summary.labels.undesirable > 0
       ? [`labels: ${summary.labels.desirable} desirable, ${summary.labels.undesirable} undesirable`]
       : []),
+    ...(summary.reasoningLines > 0 ? [`reasoning: ${summary.reasoningLines} lines carry it`] : []),
     ...(summary.redactions.total > 0
       ? [
           `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,

@@ -1,5 +1,11 @@
-import { type ExportRun, exportDataset, type SplitName } from '../../../shared/export/index.ts';
-import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
+import {
+  type ExportRun,
+  exportDataset,
+  exportFileKind,
+  exportFormatDefinition,
+  type SplitName,
+} from '../../../shared/export/index.ts';
+import type { Annotation, Comparison, ExportFormat, ExportOptions } from '../../../shared/index.ts';
 
 /**
  * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,
@@ -28,7 +34,11 @@ function* counting<T>(items: Iterable<T>, onItem: () => void): Generator<T> {
   }
 }
 
-/** `margin-trl-dpo.jsonl`, `margin-trl-dpo.validation.meta.jsonl`, …: the CLI's default names too. */
-export function exportFileName(format: string, part: SplitName | null, sidecar: boolean): string {
-  return `margin-${format}${part ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
+/**
+ * `margin-trl-dpo.jsonl`, `margin-verl-rl.validation.parquet`, `margin-trl-dpo.validation.meta.jsonl`,
+ * …: the CLI's default names too. Sidecars are JSONL whatever the format.
+ */
+export function exportFileName(format: ExportFormat, part: SplitName | null, sidecar: boolean): string {
+  const extension = sidecar ? 'meta.jsonl' : exportFileKind(exportFormatDefinition(format));
+  return `margin-${format}${part ? `.${part}` : ''}.${extension}`;
 }
