@@ -21,7 +21,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { ControlsDriver } from '../test/e2e/annotate-driver.ts';
+import { ControlsDriver } from '../test/e2e/support/annotate-driver.ts';
 import { findBrowser, installHint } from '../test/support/browser-paths.js';
 import { CHROMIUM_FLAGS, launchChromium, serveFixturePage } from '../test/support/chromium.ts';
 import { chromeExtensionDir, repoRoot } from '../test/support/paths.ts';

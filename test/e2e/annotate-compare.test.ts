@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations, readStoredComparisons } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
+import { ControlsDriver, readStoredAnnotations, readStoredComparisons } from './support/annotate-driver.ts';
+import { scenarios } from './support/site-scenarios.ts';
 
 const SHAKSHUKA = 'Try a *shakshuka*: eggs poached in spiced tomato sauce.';
 const PASTA = 'Make *pasta aglio e olio*: spaghetti, garlic, olive oil and chili flakes.';

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
-import { scenarios } from './annotate-sites.ts';
+import { scenarios } from './support/site-scenarios.ts';
 
 /** A picture of controls host #n: the page cannot read a closed shadow root, and neither can BiDi. */
 async function shotOfHost(page: Page, index: number): Promise<Buffer> {

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
+import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { scenarios } from './support/site-scenarios.ts';
 
 const chatgpt = () => {
   const scenario = scenarios.find((candidate) => candidate.site === 'chatgpt');

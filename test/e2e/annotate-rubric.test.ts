@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
+import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { scenarios } from './support/site-scenarios.ts';
 
 describe('rubrics (Chromium)', () => {
   let session: ChromiumSession | undefined;

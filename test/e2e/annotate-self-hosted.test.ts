@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { loadSiteFixtures } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations } from './annotate-driver.ts';
+import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
 
 /** What expected.json says capture returns, as an annotation stores it (the missing-turn count goes to metadata). */
 function storedFields(fixture: SiteFixture) {

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { repoRoot } from '../support/paths.ts';
-import { readStoredAnnotations } from './annotate-driver.ts';
-import { companionAnnotations, openFixture, pairThroughOptions, thumbUp, waitUntil } from './sync-helpers.ts';
+import { readStoredAnnotations } from './support/annotate-driver.ts';
+import { companionAnnotations, openFixture, pairThroughOptions, thumbUp, waitUntil } from './support/sync-helpers.ts';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
+import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { scenarios } from './support/site-scenarios.ts';
 
 function scenario(site: string) {
   const found = scenarios.find((candidate) => candidate.site === site);

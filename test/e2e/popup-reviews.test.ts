@@ -8,8 +8,8 @@ import { DASHBOARD_DIST_DIR } from '../../companion/src/routes/dashboard-files.t
 import type { Annotation } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { readStore } from './annotate-driver.ts';
-import { pairThroughOptions, textOf, waitUntil } from './sync-helpers.ts';
+import { readStore } from './support/annotate-driver.ts';
+import { pairThroughOptions, textOf, waitUntil } from './support/sync-helpers.ts';
 
 // The pipeline's form: a choice, two texts, a bounded number and a switch.
 const personForm = z.object({

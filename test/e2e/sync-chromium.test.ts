@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
-import { readStore, readStoredAnnotations } from './annotate-driver.ts';
+import { readStore, readStoredAnnotations } from './support/annotate-driver.ts';
 import {
   companionAnnotations,
   companionNote,
@@ -13,7 +13,7 @@ import {
   thumbUp,
   waitUntil,
   watchServiceWorker,
-} from './sync-helpers.ts';
+} from './support/sync-helpers.ts';
 
 /** The sync interval for these tests: a setting a person can choose too (Chrome allows 1 s when unpacked). */
 const INTERVAL_SECONDS = 1;

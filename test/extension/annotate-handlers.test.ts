@@ -1,15 +1,15 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SHORTCUTS } from '../../extension/src/annotate/shortcut-keys.ts';
+import { AppDB } from '../../extension/src/db/app-db.ts';
 import {
   createAnnotationHandlers,
   type Sender,
 } from '../../extension/src/entrypoints/background/annotation-handlers.ts';
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import type { ComparisonInput, ResponseCaptureInput } from '../../extension/src/utils/annotation-input.ts';
-import { AppDB } from '../../extension/src/utils/db/app-db.ts';
 import type { Settings } from '../../extension/src/utils/settings.ts';
+import { DEFAULT_SHORTCUTS } from '../../extension/src/utils/shortcuts.ts';
 import { type Rubric, rubricAnswerIssues, rubricQuestionId, rubricSchema } from '../../shared/index.ts';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';

@@ -54,9 +54,14 @@ export function loadSiteFixtures(site: string): SiteFixture[] {
     }));
 }
 
+/** Parses `html` into a happy-dom document at `url` (no scripts run). */
+export function parsePage(url: string, html: string): { document: Document; close: () => Promise<void> } {
+  const window = new Window({ url, settings: { disableJavaScriptEvaluation: true } });
+  const document = new window.DOMParser().parseFromString(html, 'text/html') as unknown as Document;
+  return { document, close: () => window.happyDOM.close() };
+}
+
 /** Parses a fixture page into a happy-dom document at the fixture's URL (no scripts run). */
 export function parseFixture(fixture: SiteFixture): { document: Document; close: () => Promise<void> } {
-  const window = new Window({ url: fixture.expected.url, settings: { disableJavaScriptEvaluation: true } });
-  const document = new window.DOMParser().parseFromString(fixture.html, 'text/html') as unknown as Document;
-  return { document, close: () => window.happyDOM.close() };
+  return parsePage(fixture.expected.url, fixture.html);
 }

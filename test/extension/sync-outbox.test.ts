@@ -1,15 +1,15 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { saveAnnotation } from '../../extension/src/db/annotations.ts';
+import { AppDB } from '../../extension/src/db/app-db.ts';
+import type { OutboxEntry } from '../../extension/src/db/sync-tables.ts';
 import { applyPulledPage, applyRemoteVersion, syncTables } from '../../extension/src/sync/apply-remote.ts';
 import { backoffDelayMs, MAX_BACKOFF_MS } from '../../extension/src/sync/backoff.ts';
 import { chooseVersion } from '../../extension/src/sync/choose-version.ts';
 import { countPending, queueEverything, readBatch, settlePush } from '../../extension/src/sync/outbox.ts';
 import { readMeta } from '../../extension/src/sync/sync-meta.ts';
-import type { OutboxEntry } from '../../extension/src/sync/sync-tables.ts';
 import type { AnnotationInput } from '../../extension/src/utils/annotation-input.ts';
-import { saveAnnotation } from '../../extension/src/utils/db/annotations.ts';
-import { AppDB } from '../../extension/src/utils/db/app-db.ts';
 import type { Annotation, SyncPushResponse } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { V1_ANNOTATIONS, V1_SCHEMA } from './sync-fixtures/dexie-v1.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { INITIAL_SYNC_STATE } from '../../extension/src/sync/sync-state.ts';
 import { describeSyncStatus, type SyncStatus } from '../../extension/src/sync/sync-status.ts';
-import { INITIAL_SYNC_STATE } from '../../extension/src/sync/sync-tables.ts';
 
 const now = Date.parse('2026-09-01T10:00:00');
 function status(overrides: Partial<SyncStatus> = {}): SyncStatus {

@@ -1,6 +1,6 @@
 import { render } from 'preact';
+import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from '../utils/shortcuts.ts';
 import type { CheatSheet } from './keyboard.ts';
-import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from './shortcut-keys.ts';
 import { pageTheme } from './theme.ts';
 
 /** The cheat sheet's host tag (apart from the controls' hosts, which are one per response). */

@@ -8,7 +8,12 @@ import type {
   SaveResult,
 } from '../utils/annotation-input.ts';
 import type { CompareCandidate, Winner } from './compare-candidates.ts';
-import { answersOf, type RubricDraft, RubricFields, type RubricView } from './rubric-form.tsx';
+import { CommentPanel } from './panels/comment-panel.tsx';
+import { ComparePanel, VERDICTS } from './panels/compare-panel.tsx';
+import { CorrectionPanel } from './panels/correction-panel.tsx';
+import { ScorePanel } from './panels/score-panel.tsx';
+import { TagsPanel } from './panels/tags-panel.tsx';
+import { answersOf, type RubricDraft, type RubricView } from './rubric-form.tsx';
 
 /** What a keyboard shortcut asks of one response's controls. */
 export type ControlsCommand =
@@ -41,16 +46,11 @@ export interface ControlsProps {
 type Panel = 'score' | 'comment' | 'tags' | 'correction' | 'compare' | null;
 type Status = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
 
-/** 1–5 on the keyboard maps onto the stored 0–100 scale. */
-export const QUICK_SCORES: Record<string, number> = { '1': 0, '2': 25, '3': 50, '4': 75, '5': 100 };
-
-const VERDICTS: Record<Winner, string> = { a: 'A is better', b: 'B is better', tie: 'Tie' };
-
-function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((tag) => tag.trim()))].filter((tag) => tag.length > 0);
-}
-
-/** Thumbs, score, comment (with the rubric), tags, a better-response editor and compare mode for one response. */
+/**
+ * Thumbs, score, comment (with the rubric), tags, a better-response editor and compare mode for one
+ * response: the bar, and the one panel open below it (panels/). The drafts live here, not in the panels,
+ * so closing a panel keeps what was typed in it.
+ */
 export function Controls(props: ControlsProps) {
   const { initial, rubric, variant, readResponse, save } = props;
   const [saved, setSaved] = useState<AnnotationState | null>(initial);
@@ -186,7 +186,6 @@ export function Controls(props: ControlsProps) {
     };
   });
 
-  const chosen = candidates.find((candidate) => candidate.messageId === other) ?? null;
   return (
     <div ref={container}>
       <div class="bar">
@@ -245,176 +244,33 @@ export function Controls(props: ControlsProps) {
         </span>
       </div>
 
-      {panel === 'score' && (
-        <form
-          class="panel"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void commit({ score: Number(scoreDraft) }, true);
-          }}
-        >
-          <label>
-            Score from 0 to 100 (keys 1–5 pick 0, 25, 50, 75, 100)
-            <div class="row">
-              <input
-                type="range"
-                min={0}
-                max={100}
-                step={1}
-                aria-label="Score value"
-                value={scoreDraft}
-                onInput={(event) => setScoreDraft(event.currentTarget.value)}
-                onKeyDown={(event) => {
-                  const quick = QUICK_SCORES[event.key];
-                  if (quick !== undefined) {
-                    event.preventDefault();
-                    setScoreDraft(String(quick));
-                  }
-                }}
-              />
-              <output>{scoreDraft}</output>
-            </div>
-          </label>
-          <div class="row">
-            <button type="submit" class="primary">
-              Save score
-            </button>
-            {score !== null && (
-              <button type="button" onClick={() => commit({ score: null }, true)}>
-                Clear score
-              </button>
-            )}
-          </div>
-        </form>
-      )}
-
+      {panel === 'score' && <ScorePanel draft={scoreDraft} setDraft={setScoreDraft} score={score} commit={commit} />}
       {panel === 'comment' && (
-        <form
-          class="panel"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            saveComment();
-          }}
-        >
-          {rubric && rubric.questions.length > 0 && (
-            <RubricFields
-              rubric={rubric}
-              draft={rubricDraft}
-              errors={rubricErrors}
-              onChange={(id, value) => {
-                setRubricDraft((draft) => ({ ...draft, [id]: value }));
-                setRubricErrors(({ [id]: _answered, ...rest }) => rest);
-              }}
-            />
-          )}
-          <label>
-            Comment
-            <textarea
-              aria-label="Comment text"
-              value={commentDraft}
-              onInput={(event) => setCommentDraft(event.currentTarget.value)}
-            />
-          </label>
-          <div class="row">
-            <button type="submit" class="primary">
-              Save comment
-            </button>
-          </div>
-        </form>
+        <CommentPanel
+          draft={commentDraft}
+          setDraft={setCommentDraft}
+          rubric={
+            rubric?.questions.length
+              ? {
+                  rubric,
+                  draft: rubricDraft,
+                  errors: rubricErrors,
+                  onChange: (id, value) => {
+                    setRubricDraft((draft) => ({ ...draft, [id]: value }));
+                    setRubricErrors(({ [id]: _answered, ...rest }) => rest);
+                  },
+                }
+              : null
+          }
+          onSave={saveComment}
+        />
       )}
-
-      {panel === 'tags' && (
-        <form
-          class="panel"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void commit({ tags: parseTags(tagsDraft) }, true);
-          }}
-        >
-          <label>
-            Tags, separated by commas
-            <input
-              type="text"
-              aria-label="Tags text"
-              value={tagsDraft}
-              onInput={(event) => setTagsDraft(event.currentTarget.value)}
-            />
-          </label>
-          <div class="row">
-            <button type="submit" class="primary">
-              Save tags
-            </button>
-          </div>
-        </form>
-      )}
-
+      {panel === 'tags' && <TagsPanel draft={tagsDraft} setDraft={setTagsDraft} commit={commit} />}
       {panel === 'correction' && (
-        <form
-          class="panel"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void commit({ correction: correctionDraft ?? '' }, true);
-          }}
-        >
-          <label>
-            A better response (markdown)
-            <textarea
-              class="correction"
-              aria-label="Better response text"
-              value={correctionDraft ?? ''}
-              onInput={(event) => setCorrectionDraft(event.currentTarget.value)}
-            />
-          </label>
-          <div class="row">
-            <button type="submit" class="primary">
-              Save better response
-            </button>
-          </div>
-        </form>
+        <CorrectionPanel draft={correctionDraft} setDraft={setCorrectionDraft} commit={commit} />
       )}
-
       {panel === 'compare' && variant && (
-        <section class="panel compare" aria-label="Compare variants">
-          {candidates.length === 0 ? (
-            <p>
-              This is variant {variant.index} of {variant.count}. Show another variant of this prompt with the site's
-              arrows, then compare it with this one here.
-            </p>
-          ) : (
-            <>
-              <p>
-                A: this response (variant {variant.index} of {variant.count})
-              </p>
-              <label>
-                B:
-                <select
-                  aria-label="Variant B"
-                  value={other ?? ''}
-                  onChange={(event) => setOther(event.currentTarget.value)}
-                >
-                  {candidates.map((candidate) => (
-                    <option key={candidate.messageId} value={candidate.messageId}>
-                      {candidate.label}: {candidate.preview}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {chosen?.previous && <p>Your verdict: {VERDICTS[chosen.previous]}</p>}
-              <div class="row">
-                <button type="button" aria-label="A is better" aria-keyshortcuts="a" onClick={() => pick('a')}>
-                  A is better (a)
-                </button>
-                <button type="button" aria-label="B is better" aria-keyshortcuts="b" onClick={() => pick('b')}>
-                  B is better (b)
-                </button>
-                <button type="button" aria-label="Tie" aria-keyshortcuts="e" onClick={() => pick('tie')}>
-                  Tie (e)
-                </button>
-              </div>
-            </>
-          )}
-        </section>
+        <ComparePanel variant={variant} candidates={candidates} other={other} setOther={setOther} pick={pick} />
       )}
     </div>
   );

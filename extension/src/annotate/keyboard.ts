@@ -1,14 +1,22 @@
+import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from '../utils/shortcuts.ts';
 import type { ControlsCommand } from './controls.tsx';
-import type { Mounted, PageAnnotator } from './page-annotator.tsx';
-import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from './shortcut-keys.ts';
+import type { Mounted, ResponseControls } from './response-controls.ts';
 
-/** The score each 1–5 key stores (0–100 scale). */
-const SCORE_OF: Partial<Record<ShortcutAction, number>> = {
-  score1: 0,
-  score2: 25,
-  score3: 50,
-  score4: 75,
-  score5: 100,
+/** What each action asks of the response's controls; the 1–5 keys store 0–100. */
+const COMMANDS: Partial<Record<ShortcutAction, ControlsCommand>> = {
+  thumbsUp: { type: 'thumb', thumb: 'up' },
+  thumbsDown: { type: 'thumb', thumb: 'down' },
+  score1: { type: 'score', score: 0 },
+  score2: { type: 'score', score: 25 },
+  score3: { type: 'score', score: 50 },
+  score4: { type: 'score', score: 75 },
+  score5: { type: 'score', score: 100 },
+  comment: { type: 'open', panel: 'comment' },
+  correction: { type: 'open', panel: 'correction' },
+  compare: { type: 'open', panel: 'compare' },
+  pickA: { type: 'pick', winner: 'a' },
+  pickB: { type: 'pick', winner: 'b' },
+  pickTie: { type: 'pick', winner: 'tie' },
 };
 
 /** What the cheat sheet needs from keyboard handling. */
@@ -53,7 +61,7 @@ export class KeyboardShortcuts {
   private byKey = new Map<string, ShortcutAction>();
 
   constructor(
-    private readonly annotator: PageAnnotator,
+    private readonly controls: ResponseControls,
     private readonly doc: Document,
     private readonly sheet: CheatSheet,
     private shortcuts: Shortcuts,
@@ -76,9 +84,9 @@ export class KeyboardShortcuts {
     }
     const action = this.actionOf(event);
     if (!action) return;
-    const focused = this.annotator.focusedResponse();
+    const focused = this.controls.focusedResponse();
     if (focused) {
-      if (isTyping(this.annotator.focusedInside(focused))) return;
+      if (isTyping(this.controls.focusedInside(focused))) return;
     } else {
       const target = event.composedPath()[0];
       if (isTyping(deepActiveElement(this.doc)) || (target instanceof Element && isTyping(target))) return;
@@ -101,7 +109,7 @@ export class KeyboardShortcuts {
 
   /** Does what `action` says; false when it does not apply here (the key then goes on to the page). */
   private act(action: ShortcutAction, focused: Mounted | null): boolean {
-    const responses = this.annotator.responses();
+    const responses = this.controls.responses();
     if (responses.length === 0) return false;
     if (action === 'help') {
       this.sheet.toggle(this.shortcuts);
@@ -113,12 +121,12 @@ export class KeyboardShortcuts {
       const next =
         action === 'next' ? responses[Math.min(responses.length - 1, index + 1)] : responses[Math.max(0, index - 1)];
       if (!next) return false;
-      return this.annotator.run(next, { type: 'focus' });
+      return this.controls.run(next, { type: 'focus' });
     }
     if (!current) return false;
-    const command = commandOf(action);
+    const command = COMMANDS[action];
     if (!command) return false;
-    return this.annotator.run(current, command);
+    return this.controls.run(current, command);
   }
 
   /** The response whose turn takes up most of the viewport. */
@@ -135,30 +143,5 @@ export class KeyboardShortcuts {
       }
     }
     return best;
-  }
-}
-
-function commandOf(action: ShortcutAction): ControlsCommand | null {
-  const score = SCORE_OF[action];
-  if (score !== undefined) return { type: 'score', score };
-  switch (action) {
-    case 'thumbsUp':
-      return { type: 'thumb', thumb: 'up' };
-    case 'thumbsDown':
-      return { type: 'thumb', thumb: 'down' };
-    case 'comment':
-      return { type: 'open', panel: 'comment' };
-    case 'correction':
-      return { type: 'open', panel: 'correction' };
-    case 'compare':
-      return { type: 'open', panel: 'compare' };
-    case 'pickA':
-      return { type: 'pick', winner: 'a' };
-    case 'pickB':
-      return { type: 'pick', winner: 'b' };
-    case 'pickTie':
-      return { type: 'pick', winner: 'tie' };
-    default:
-      return null;
   }
 }

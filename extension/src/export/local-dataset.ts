@@ -1,14 +1,14 @@
 import type { Table } from 'dexie';
 import { type ExportRecord, type ExportSummary, exportDataset, summaryLine } from '../../../shared/export/index.ts';
 import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
 
 /** Records read per IndexedDB round trip. */
 const PAGE = 500;
 
 /**
  * The live annotations in the order the companion's export reads them: by site, conversation id, then
- * sequence number (`recordOrder` mirrors the companion's numbering, see sync/sync-tables.ts). The
+ * sequence number (`recordOrder` mirrors the companion's numbering, see db/sync-tables.ts). The
  * same order gives the same bytes as `margin export` and `GET /api/v1/export` for the same data.
  * IndexedDB compares strings by UTF-16 code unit and SQLite by UTF-8 byte: the two orders differ only
  * for ids mixing characters above U+FFFF with ones in U+E000–U+FFFF, which site and conversation ids

@@ -1,6 +1,6 @@
-import { defineSiteAdapter, hasLater, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, hasLater, namedModel, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.11 (confidence: medium-low), with the markup of a
+// Selectors and sources: docs/sites.md, "Google AI Studio" (confidence: medium-low), with the markup of a
 // response as exporters of 2025-26 quote it: `ms-chat-turn > .chat-turn-container.model >
 // [data-turn-role="Model"] > .turn-content > ms-prompt-chunk > ms-text-chunk > ms-cmark-node`, where
 // the Angular renderer wraps nearly every markdown node in another `ms-cmark-node` (read through here
@@ -23,24 +23,15 @@ export default defineSiteAdapter({
     return id && !id.startsWith('new_') ? id : null;
   },
   turnSelector: TURN,
-  watchedAttributes: [],
 
-  describeTurn(element) {
-    const role = element.querySelector('[data-turn-role="Model"], .chat-turn-container.model')
+  role: (element) =>
+    element.querySelector('[data-turn-role="Model"], .chat-turn-container.model')
       ? 'assistant'
       : element.querySelector('[data-turn-role="User"], .chat-turn-container.user')
         ? 'user'
-        : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(TURN)).map((element) => this.describeTurn(element));
-  },
+        : null,
 
   content: (turn) => turn.element.querySelector('.turn-content'),
-
-  nativeMessageId: () => null,
 
   isStreaming(turn, doc) {
     // Only the last turn can still be generating; the turn options may be rendered on hover only.
@@ -51,18 +42,13 @@ export default defineSiteAdapter({
   model(_turn, doc) {
     const selector = doc.querySelector('ms-model-selector-v3 button, ms-model-selector button');
     const name = textOf(selector?.querySelector('[class*="title"]') ?? selector);
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const bar =
-      turn.element.querySelector('ms-chat-turn-options')?.closest('.actions') ??
-      turn.element.querySelector('.actions-container') ??
-      turn.element.querySelector('.turn-content');
-    return bar ? { element: bar } : null;
-  },
-
-  variant: () => null,
+  anchor: (turn) =>
+    turn.element.querySelector('ms-chat-turn-options')?.closest('.actions') ??
+    turn.element.querySelector('.actions-container') ??
+    turn.element.querySelector('.turn-content'),
 
   codeLanguage: (pre) => textOf(pre.closest('ms-code-block')?.querySelector('footer .language')),
   // Thinking, and a code block's footer (copy, download, "Use code with caution", language).

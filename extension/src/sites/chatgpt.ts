@@ -1,6 +1,13 @@
-import { defineSiteAdapter, hasLater, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import {
+  defineSiteAdapter,
+  hasLater,
+  namedModel,
+  type PageTurn,
+  parseVariantCounter,
+  textOf,
+} from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.1 and §4.1 (2026 fixtures): test ids and data-* first,
+// Selectors and sources: docs/sites.md, "ChatGPT" (2026 saved pages): test ids and data-* first,
 // because class names churn and aria labels are localized.
 const TURN = '[data-testid^="conversation-turn-"]';
 const PLACEHOLDER = '[data-turn-id-container][data-is-intersecting="false"]';
@@ -20,7 +27,7 @@ export default defineSiteAdapter({
     'https://chatgpt.com/g/g-p-abc123-project/c/6740f2a1-0000-8000-8000-000000000002',
     'https://chat.openai.com/c/6740f2a1-0000-8000-8000-000000000003',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: `${TURN}, ${PLACEHOLDER}`,
   watchedAttributes: ['data-is-intersecting', 'data-message-id'],
 
@@ -70,13 +77,10 @@ export default defineSiteAdapter({
     const slug = messages(turn).at(-1)?.getAttribute('data-message-model-slug');
     if (slug) return { name: slug, source: 'message' };
     const picker = textOf(doc.querySelector('[data-testid="model-switcher-dropdown-button"]'));
-    return picker ? { name: picker, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(picker, 'model-picker');
   },
 
-  anchor(turn) {
-    const bar = turn.element.querySelector(COPY_BUTTON)?.closest('[role="group"]');
-    return bar ? { element: bar } : null;
-  },
+  anchor: (turn) => turn.element.querySelector(COPY_BUTTON)?.closest('[role="group"]') ?? null,
 
   variant(turn) {
     for (const counter of Array.from(turn.element.querySelectorAll('.tabular-nums'))) {

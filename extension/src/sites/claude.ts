@@ -1,6 +1,6 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.2 and §4.2 (fixture 2026-07). Claude puts no message id
+// Selectors and sources: docs/sites.md, "Claude" (saved page of 2026-07). Claude puts no message id
 // in the DOM, so ids are synthesized from the row's `data-index` and the response text.
 const ROW = '[data-rs-index][data-index]';
 const CONVERSATION_PATH = /^\/chat\/([a-z0-9-]+)/i;
@@ -13,7 +13,7 @@ export default defineSiteAdapter({
     'https://claude.ai/chat/0b8c1f7e-0000-4000-8000-000000000001',
     'https://claude.ai/chat/0b8c1f7e-0000-4000-8000-000000000002?project=1',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: ROW,
   watchedAttributes: ['data-is-streaming'],
 
@@ -27,16 +27,10 @@ export default defineSiteAdapter({
     return { role, element, position: Number.isInteger(index) && index >= 0 ? index : null };
   },
 
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(ROW)).map((element) => this.describeTurn(element));
-  },
-
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('[data-testid="user-message"]');
     return turn.element.querySelector('.font-claude-response:not(#markdown-artifact)');
   },
-
-  nativeMessageId: () => null,
 
   isStreaming(turn) {
     const flag = turn.element.querySelector('[data-is-streaming]')?.getAttribute('data-is-streaming');
@@ -52,13 +46,11 @@ export default defineSiteAdapter({
       ?.replace(/^Model:\s*/i, '')
       .trim();
     const name = label || textOf(picker);
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const bar = turn.element.querySelector('[data-is-streaming] [data-message-action-bar], [data-message-action-bar]');
-    return bar ? { element: bar } : null;
-  },
+  anchor: (turn) =>
+    turn.element.querySelector('[data-is-streaming] [data-message-action-bar], [data-message-action-bar]'),
 
   variant(turn) {
     const previous = turn.element.querySelector('[data-message-action-bar] button[aria-label="Previous version"]');

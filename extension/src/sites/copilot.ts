@@ -1,6 +1,6 @@
-import { defineSiteAdapter, type PageTurn, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.4 and the skeleton §4.4, built from revivalstack's saved
+// Selectors and sources: docs/sites.md, "Microsoft Copilot", built from revivalstack's saved
 // page copilot-dom-2question-ans-pairs.html (2026-03-20): data-content and data-testid first. Confidence:
 // high for the DOM, low for "done": no source shows a streaming signal, so a response counts as finished
 // once its reactions bar holds the copy button. No variant navigation was observed (only a Regenerate
@@ -34,18 +34,10 @@ export default defineSiteAdapter({
     'https://www.copilot.com/chats/1wdhbpr2TwPnaJC6YMdbH',
     'https://copilot.microsoft.com/chats/1wdhbpr2TwPnaJC6YMdbH',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: `${AI}, ${USER}`,
-  watchedAttributes: [],
 
-  describeTurn(element) {
-    const role = element.matches(AI) ? 'assistant' : element.matches(USER) ? 'user' : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(`${AI}, ${USER}`)).map((element) => this.describeTurn(element));
-  },
+  role: (element) => (element.matches(AI) ? 'assistant' : element.matches(USER) ? 'user' : null),
 
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('[data-content="user-message"]');
@@ -68,15 +60,10 @@ export default defineSiteAdapter({
   model(_turn, doc) {
     const mode = doc.querySelector('[data-testid^="composer-chat-mode-"]');
     const name = mode?.getAttribute('title')?.trim() || textOf(mode);
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const bar = turn.element.querySelector('[data-testid="message-item-reactions"]');
-    return bar ? { element: bar } : null;
-  },
-
-  variant: () => null,
+  anchor: (turn) => turn.element.querySelector('[data-testid="message-item-reactions"]'),
 
   codeLanguage(pre) {
     const label = textOf(codeLabel(pre));

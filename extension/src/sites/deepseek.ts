@@ -1,6 +1,6 @@
 import { defineSiteAdapter, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.6 (confidence: medium-low): the thread is a virtual list,
+// Selectors and sources: docs/sites.md, "DeepSeek" (confidence: medium-low): the thread is a virtual list,
 // `.ds-virtual-list [data-virtual-list-item-key]`, each item holding one `.ds-message`; its hashed
 // class names are avoided. An assistant message holds `.ds-markdown` (the answer; the DeepThink reasoning is
 // another `.ds-markdown` inside `.ds-think-content`), a user one doesn't. The action row is
@@ -31,18 +31,12 @@ export default defineSiteAdapter({
   label: 'DeepSeek',
   matches: ['https://chat.deepseek.com/*'],
   testUrls: ['https://chat.deepseek.com/a/chat/s/040e281f-fd36-41a0-8b5a-85344dc365ed'],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: ITEM,
-  watchedAttributes: [],
 
-  describeTurn(element) {
+  role(element) {
     const own = element.querySelector('.ds-message');
-    const role = own ? (own.querySelector('.ds-markdown') ? 'assistant' : 'user') : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(ITEM)).map((element) => this.describeTurn(element));
+    return own ? (own.querySelector('.ds-markdown') ? 'assistant' : 'user') : null;
   },
 
   content(turn) {
@@ -55,16 +49,9 @@ export default defineSiteAdapter({
     return answers.at(-1) ?? null;
   },
 
-  nativeMessageId: () => null,
-
   isStreaming: (turn) => actionRow(turn) === null,
 
-  model: () => ({ name: null, source: 'unknown' }),
-
-  anchor(turn) {
-    const row = actionRow(turn);
-    return row ? { element: row } : null;
-  },
+  anchor: actionRow,
 
   variant(turn) {
     for (const label of Array.from(actionRow(turn)?.querySelectorAll('span, div') ?? [])) {

@@ -25,11 +25,6 @@ export interface VariantInfo {
   count: number;
 }
 
-/** Where the controls go: right after `element` (the site's own action bar, or the content when it has none). */
-export interface ControlsAnchor {
-  element: Element;
-}
-
 /**
  * What Margin knows about one chat site. Adapters are data plus pure functions of a `Document`:
  * they never touch `browser.*`, storage or globals, so a fixture page is all a test needs.
@@ -75,8 +70,11 @@ export interface SiteAdapter {
   isStreaming(turn: PageTurn, doc: Document): boolean;
   /** The model name: per message where the page shows it, else the composer's model picker. */
   model(turn: PageTurn, doc: Document): ModelInfo;
-  /** Where our controls go for this assistant turn; null when the turn has no place for them yet. */
-  anchor(turn: PageTurn): ControlsAnchor | null;
+  /**
+   * Where our controls go for this assistant turn: right after this element (the site's own action bar,
+   * or the content when it has none); null when the turn has no place for them yet.
+   */
+  anchor(turn: PageTurn): Element | null;
   /** "2/3" regeneration controls on this response, if shown. */
   variant(turn: PageTurn): VariantInfo | null;
   /** Programming language of a code block (`pre`), when the site shows it outside a `language-*` class. */
@@ -89,9 +87,61 @@ export interface SiteAdapter {
   unwrap?(element: Element): boolean;
 }
 
-/** Identity helper that gives adapter files one declarative shape. */
-export function defineSiteAdapter(adapter: SiteAdapter): SiteAdapter {
+/** The fields `defineSiteAdapter` fills in when an adapter file leaves them out. */
+type Defaulted = 'turns' | 'watchedAttributes' | 'nativeMessageId' | 'model' | 'variant';
+
+/** How the conversation id is read: the first group of a path pattern, or a function of the URL. */
+type ConversationIdRule =
+  | {
+      /** Matched against `url.pathname`; its first group is the conversation id (no match: none). */
+      conversationPath: RegExp;
+      conversationId?: never;
+    }
+  | { conversationId(url: URL): string | null; conversationPath?: never };
+
+/** How a turn element is described: its role alone (no known position), or the whole `PageTurn`. */
+type TurnRule =
+  | {
+      /** Who wrote the turn `element` stands for; its position is then unknown (document order only). */
+      role(element: Element): TurnRole;
+      describeTurn?: never;
+    }
+  | { describeTurn(element: Element): PageTurn; role?: never };
+
+/**
+ * What an adapter file writes: only what differs from most sites. Left out, `turns` is every element
+ * matching `turnSelector` described in document order, `watchedAttributes` is none, and
+ * `nativeMessageId`, `model` and `variant` find nothing. Methods may use `this` for the whole adapter.
+ */
+export type SiteAdapterDefinition = Omit<SiteAdapter, Defaulted | 'conversationId' | 'describeTurn'> &
+  Partial<Pick<SiteAdapter, Defaulted>> &
+  ConversationIdRule &
+  TurnRule &
+  ThisType<SiteAdapter>;
+
+/** Builds a site's adapter from its file's definition, with the shared defaults for what it leaves out. */
+export function defineSiteAdapter(definition: SiteAdapterDefinition): SiteAdapter {
+  const { conversationPath, role, ...own } = definition;
+  const adapter: SiteAdapter = {
+    conversationId: (url) => (conversationPath ? (url.pathname.match(conversationPath)?.[1] ?? null) : null),
+    describeTurn: (element) => ({ role: role?.call(adapter, element) ?? null, element, position: null }),
+    turns: (doc) => Array.from(doc.querySelectorAll(adapter.turnSelector), (element) => adapter.describeTurn(element)),
+    watchedAttributes: [],
+    nativeMessageId: () => null,
+    model: unknownModel,
+    variant: () => null,
+    ...own,
+  };
   return adapter;
+}
+
+/** The model `name` as `source` shows it, or unknown when the page shows none (an empty name included). */
+export function namedModel(name: string | null | undefined, source: ModelSource): ModelInfo {
+  return name ? { name, source } : unknownModel();
+}
+
+function unknownModel(): ModelInfo {
+  return { name: null, source: 'unknown' };
 }
 
 /** Parses "2/3", "2 / 3" or "2 of 3"; null when the text is not a valid counter. */

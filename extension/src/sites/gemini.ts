@@ -1,6 +1,6 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.3 and §4.3: custom element names and ids from fixtures
+// Selectors and sources: docs/sites.md, "Gemini": custom element names and ids from saved pages
 // (2025) that gemini-voyager's 2026 code still targets. The draft counter is uncertain after lr26.
 const TURN = 'user-query, model-response';
 const CONVERSATION_PATH = /^(?:\/u\/\d+)?\/(?:app|gem\/[^/]+)\/([a-z0-9_-]+)/i;
@@ -15,19 +15,12 @@ export default defineSiteAdapter({
     'https://gemini.google.com/u/1/app/1a2b3c4d5e6f7a8b',
     'https://gemini.google.com/gem/coding-partner/1a2b3c4d5e6f7a8b',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: TURN,
   watchedAttributes: ['aria-disabled', 'aria-busy'],
 
-  describeTurn(element) {
-    const role =
-      element.localName === 'user-query' ? 'user' : element.localName === 'model-response' ? 'assistant' : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(TURN)).map((element) => this.describeTurn(element));
-  },
+  role: (element) =>
+    element.localName === 'user-query' ? 'user' : element.localName === 'model-response' ? 'assistant' : null,
 
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('.query-text');
@@ -57,13 +50,10 @@ export default defineSiteAdapter({
     const pill = doc.querySelector('[data-test-id="bard-mode-menu-button"]');
     // The 2026 pill may show the mode on two lines ("Pro" / "2.5"); keep the first.
     const name = textOf(pill?.querySelector('span, div') ?? pill);
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const actions = turn.element.querySelector('message-actions');
-    return actions ? { element: actions } : null;
-  },
+  anchor: (turn) => turn.element.querySelector('message-actions'),
 
   variant(turn) {
     const previous = turn.element.querySelector('button[aria-label*="Previous draft" i]');

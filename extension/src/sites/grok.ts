@@ -1,6 +1,6 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.7, checked against revivalstack's saved pages
+// Selectors and sources: docs/sites.md, "Grok", checked against revivalstack's saved pages
 // grok-dom-2question-ans-pairs.html and grok-dom-5question-ans-pairs.html (2026-03-23). Confidence: medium.
 // Each message is `div#response-<uuid>`; `items-end` marks the user's, `items-start` Grok's. No source
 // confirms a streaming signal: a response counts as finished once its `.action-buttons` row has buttons
@@ -16,22 +16,11 @@ export default defineSiteAdapter({
     'https://grok.com/c/0d4b3e52-0000-4000-8000-000000000001',
     'https://grok.com/c/0d4b3e52-0000-4000-8000-000000000001?rid=8eb9b53e-8f4f-40b5-94d3-6019ab93ac3f',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: MESSAGE,
-  watchedAttributes: [],
 
-  describeTurn(element) {
-    const role = element.classList.contains('items-end')
-      ? 'user'
-      : element.classList.contains('items-start')
-        ? 'assistant'
-        : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(MESSAGE)).map((element) => this.describeTurn(element));
-  },
+  role: (element) =>
+    element.classList.contains('items-end') ? 'user' : element.classList.contains('items-start') ? 'assistant' : null,
 
   // The thinking summary ("Thought for 6s") sits in `.thinking-container`, outside the markdown.
   content: (turn) => turn.element.querySelector('.response-content-markdown'),
@@ -43,12 +32,12 @@ export default defineSiteAdapter({
   model(_turn, doc) {
     // The composer's mode ("Expert", "Fast"), not a model version: the page shows nothing more precise.
     const name = textOf(doc.querySelector('#model-select-trigger'));
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
   anchor(turn) {
     const bar = turn.element.querySelector('.action-buttons');
-    return bar?.querySelector('button') ? { element: bar } : null;
+    return bar?.querySelector('button') ? bar : null;
   },
 
   variant(turn) {

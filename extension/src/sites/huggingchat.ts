@@ -1,6 +1,6 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.10, read from the app's own source (huggingface/chat-ui
+// Selectors and sources: docs/sites.md, "HuggingChat", read from the app's own source (huggingface/chat-ui
 // HEAD c100c16, 2026-08-21: src/lib/components/chat/ChatMessage.svelte, Alternatives.svelte,
 // ChatWindow.svelte). Confidence: high. Messages are `[data-message-id]` with `data-message-role=
 // "assistant"` or `data-message-type="user"`. The row under a reply gets its Copy and Retry buttons only
@@ -16,18 +16,10 @@ export default defineSiteAdapter({
   label: 'HuggingChat',
   matches: ['https://huggingface.co/chat/*'],
   testUrls: ['https://huggingface.co/chat/conversation/68b2f0c1a9e4d3b2c1f0e9d8'],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: `${ASSISTANT}, ${USER}`,
-  watchedAttributes: [],
 
-  describeTurn(element) {
-    const role = element.matches(ASSISTANT) ? 'assistant' : element.matches(USER) ? 'user' : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(`${ASSISTANT}, ${USER}`)).map((element) => this.describeTurn(element));
-  },
+  role: (element) => (element.matches(ASSISTANT) ? 'assistant' : element.matches(USER) ? 'user' : null),
 
   content(turn) {
     if (turn.role === 'user') return turn.element.querySelector('p');
@@ -48,13 +40,10 @@ export default defineSiteAdapter({
     // The link's target is the model id (`Qwen/Qwen3-…`), more precise than the display name it shows.
     const id = picker?.getAttribute('href')?.split('/settings/')[1];
     const name = id ? decodeURIComponent(id) : textOf(picker?.querySelector('.truncate'));
-    return name ? { name, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const row = turn.element.querySelector('button[title="Retry"]')?.parentElement;
-    return row ? { element: row } : null;
-  },
+  anchor: (turn) => turn.element.querySelector('button[title="Retry"]')?.parentElement ?? null,
 
   variant: (turn) => parseVariantCounter(turn.element.querySelector('[class~="group/navbranch"] span')?.textContent),
 

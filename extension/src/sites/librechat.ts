@@ -1,7 +1,7 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (LibreChat's documented Docker
-// setup serves it on http://localhost:3080). Selectors from ../shared/handbook/sites.md §3.13, read from the
+// setup serves it on http://localhost:3080). Selectors and sources: docs/sites.md, "LibreChat", read from the
 // app's own source (danny-avila/LibreChat client/src/components/Chat/Messages/ui/MessageRow.tsx,
 // HeaderLabel.tsx, SiblingSwitch.tsx, HoverButtons.tsx, Messages/Content/CodeBlock.tsx). Confidence: high.
 // Each message is `.message-render[id=<messageId>][role="group"]` holding `.user-turn` or `.agent-turn`;
@@ -26,25 +26,14 @@ export default defineSiteAdapter({
     return id && id !== 'new' ? id : null;
   },
   turnSelector: MESSAGE,
-  watchedAttributes: [],
 
   detect: (doc) =>
     doc.querySelector(
       '.message-render [data-testid="message-body"], meta[name="description"][content*="open source chat application with support for multiple AI models"]',
     ) !== null,
 
-  describeTurn(element) {
-    const role = element.querySelector('.agent-turn')
-      ? 'assistant'
-      : element.querySelector('.user-turn')
-        ? 'user'
-        : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(MESSAGE)).map((element) => this.describeTurn(element));
-  },
+  role: (element) =>
+    element.querySelector('.agent-turn') ? 'assistant' : element.querySelector('.user-turn') ? 'user' : null,
 
   content: (turn) => turn.element.querySelector('[data-testid="message-body"]'),
 
@@ -57,13 +46,10 @@ export default defineSiteAdapter({
     // With a provider label ("OpenAI"), the model is the hover label that crossfades in.
     const hover = header?.querySelector('[class~="group/label"] > span[aria-hidden="true"]');
     const name = textOf(hover) ?? textOf(header?.querySelector('span.truncate'));
-    return name ? { name, source: 'message' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'message');
   },
 
-  anchor(turn) {
-    const buttons = turn.element.querySelector('button.hover-button')?.parentElement;
-    return buttons ? { element: buttons } : null;
-  },
+  anchor: (turn) => turn.element.querySelector('button.hover-button')?.parentElement ?? null,
 
   variant(turn) {
     const counter = Array.from(turn.element.querySelectorAll('span.tabular-nums')).find(

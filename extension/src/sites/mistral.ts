@@ -1,6 +1,6 @@
 import { defineSiteAdapter, hasLater, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.8 (confidence: medium-low, no saved page): messages are
+// Selectors and sources: docs/sites.md, "Mistral Le Chat" (confidence: medium-low, no saved page): messages are
 // `[data-message-author-role][data-message-id]`; the answer is `[data-message-part-type="answer"]`
 // (reasoning is a separate `[data-message-part-type="reasoning"]` part), the user's text `.select-text`.
 // The action row (ending in "Copy to clipboard") is the assistant message's last child's last child's
@@ -27,17 +27,12 @@ export default defineSiteAdapter({
   label: 'Mistral Le Chat',
   matches: ['https://chat.mistral.ai/*'],
   testUrls: ['https://chat.mistral.ai/chat/8f1c2d3e-0000-4000-8000-000000000001'],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: TURN,
-  watchedAttributes: [],
 
-  describeTurn(element) {
+  role(element) {
     const role = element.getAttribute('data-message-author-role');
-    return { role: role === 'user' || role === 'assistant' ? role : null, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(TURN)).map((element) => this.describeTurn(element));
+    return role === 'user' || role === 'assistant' ? role : null;
   },
 
   content(turn) {
@@ -56,14 +51,7 @@ export default defineSiteAdapter({
     return doc.querySelector('button[aria-label="Stop generating"]') !== null;
   },
 
-  model: () => ({ name: null, source: 'unknown' }),
-
-  anchor(turn) {
-    const row = actionRow(turn);
-    return row ? { element: row } : null;
-  },
-
-  variant: () => null,
+  anchor: actionRow,
 
   codeLanguage: (pre) => textOf(pre.closest(CODE_BLOCK)?.querySelector('span.text-xs')),
   skip: (element) => element.matches('span.text-xs') && element.closest(CODE_BLOCK) !== null && !element.closest('pre'),

@@ -1,7 +1,7 @@
-import { defineSiteAdapter, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (Open WebUI's documented Docker
-// setup publishes it on http://localhost:3000). Selectors from ../shared/handbook/sites.md §3.12, read
+// setup publishes it on http://localhost:3000). Selectors and sources: docs/sites.md, "Open WebUI", read
 // from the app's own source (open-webui/open-webui src/lib/components/chat/Messages/ResponseMessage.svelte
 // at d79ba4a, UserMessage.svelte, Name.svelte, CodeBlock.svelte). Confidence: high. Each message is
 // `div#message-<id>` (a user's also has `.user-message`); the reply is `.chat-assistant`, its markdown in
@@ -20,23 +20,16 @@ export default defineSiteAdapter({
     'http://localhost:3000/c/3f2a1b0c-0000-4000-8000-000000000001',
     'https://chat.example.org/c/3f2a1b0c-0000-4000-8000-000000000002',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: MESSAGE,
-  watchedAttributes: [],
 
   detect: (doc) =>
     doc.querySelector(
       '[id^="message-"] .chat-assistant, .user-message .chat-user, #messages-container, link[href$="/static/custom.css"], script[src$="/static/loader.js"]',
     ) !== null,
 
-  describeTurn(element) {
-    const role = element.classList.contains('user-message')
-      ? 'user'
-      : element.querySelector('.chat-assistant')
-        ? 'assistant'
-        : null;
-    return { role, element, position: null };
-  },
+  role: (element) =>
+    element.classList.contains('user-message') ? 'user' : element.querySelector('.chat-assistant') ? 'assistant' : null,
 
   turns(doc) {
     return Array.from(doc.querySelectorAll(MESSAGE))
@@ -60,13 +53,10 @@ export default defineSiteAdapter({
     const name = textOf(
       turn.element.querySelector('.chat-assistant')?.parentElement?.previousElementSibling?.querySelector('span'),
     );
-    return name ? { name, source: 'message' } : { name: null, source: 'unknown' };
+    return namedModel(name, 'message');
   },
 
-  anchor(turn) {
-    const row = turn.element.querySelector('.copy-response-button')?.closest('.buttons');
-    return row ? { element: row } : null;
-  },
+  anchor: (turn) => turn.element.querySelector('.copy-response-button')?.closest('.buttons') ?? null,
 
   variant(turn) {
     const previous = turn.element.querySelector('.buttons button[aria-label="Previous message"]');

@@ -1,6 +1,6 @@
 import { defineSiteAdapter, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.5 (confidence: medium), the page structure taken from
+// Selectors and sources: docs/sites.md, "Perplexity" (confidence: medium), the page structure taken from
 // sho7650/obsidian-AI-exporter's saved thread test/fixtures/html/perplexity/chat-simple.html
 // (2026-02-27). A query is `[class~="group/query"]` (its text in `span.select-text`); an answer is
 // `div#markdown-content-N` holding `.prose`. Perplexity puts no message id, model name or streaming
@@ -32,18 +32,10 @@ export default defineSiteAdapter({
     'https://www.perplexity.ai/search/saco-es-la-capital-6uwt5.otQN2tlcAuCSk5KA',
     'https://perplexity.ai/search/how-tall-is-everest-Qm2x8.d9Rk3L1pW7vZc0Ta',
   ],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: `${QUERY}, ${ANSWER}`,
-  watchedAttributes: [],
 
-  describeTurn(element) {
-    const role = element.matches(QUERY) ? 'user' : element.matches(ANSWER) ? 'assistant' : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(`${QUERY}, ${ANSWER}`)).map((element) => this.describeTurn(element));
-  },
+  role: (element) => (element.matches(QUERY) ? 'user' : element.matches(ANSWER) ? 'assistant' : null),
 
   content(turn) {
     if (turn.role === 'user') {
@@ -56,18 +48,9 @@ export default defineSiteAdapter({
     return turn.element.parentElement?.querySelector('.prose.inline') ?? prose;
   },
 
-  nativeMessageId: () => null,
-
   isStreaming: (turn) => toolbar(turn) === null,
 
-  model: () => ({ name: null, source: 'unknown' }),
-
-  anchor(turn) {
-    const bar = toolbar(turn);
-    return bar ? { element: bar } : null;
-  },
-
-  variant: () => null,
+  anchor: toolbar,
 
   // A code block's `pre` wraps its toolbar, its language label and the `code`, which has no language class.
   codeLanguage: (pre) => textOf(pre.querySelector('[data-testid="code-language-indicator"]')),

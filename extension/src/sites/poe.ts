@@ -1,6 +1,6 @@
-import { defineSiteAdapter, type PageTurn, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, textOf } from './define-site-adapter.ts';
 
-// Selectors from ../shared/handbook/sites.md §3.9 (confidence: low; sources mostly 2023-24 scripts that
+// Selectors and sources: docs/sites.md, "Poe" (confidence: low; sources mostly 2023-24 scripts that
 // agree on the CSS-module names). Poe's classes carry a build hash (`ChatMessage_messageRow__DHlnq`), so
 // every selector matches the stable prefix only. Each message is a `ChatMessage_messageRow` whose
 // `data-complete` is "false" while it streams; the bot's bubble is `Message_botMessageBubble` (newer
@@ -28,25 +28,16 @@ export default defineSiteAdapter({
   label: 'Poe',
   matches: ['https://poe.com/*'],
   testUrls: ['https://poe.com/chat/2abc3def4ghi5jkl6mn'],
-  conversationId: (url) => url.pathname.match(CONVERSATION_PATH)?.[1] ?? null,
+  conversationPath: CONVERSATION_PATH,
   turnSelector: ROW,
   watchedAttributes: ['data-complete'],
 
-  describeTurn(element) {
-    const role = element.querySelector(BOT) ? 'assistant' : element.querySelector(HUMAN) ? 'user' : null;
-    return { role, element, position: null };
-  },
-
-  turns(doc) {
-    return Array.from(doc.querySelectorAll(ROW)).map((element) => this.describeTurn(element));
-  },
+  role: (element) => (element.querySelector(BOT) ? 'assistant' : element.querySelector(HUMAN) ? 'user' : null),
 
   content(turn) {
     const bubble = turn.element.querySelector(turn.role === 'assistant' ? BOT : HUMAN);
     return bubble?.querySelector('[class*="Markdown_markdownContainer"]') ?? bubble ?? null;
   },
-
-  nativeMessageId: () => null,
 
   isStreaming: (turn) => turn.element.getAttribute('data-complete') === 'false',
 
@@ -54,17 +45,14 @@ export default defineSiteAdapter({
     const own = textOf(pairChild(turn).querySelector('[class*="BotHeader_textContainer"]'));
     if (own) return { name: own, source: 'message' };
     const header = textOf(doc.querySelector('[class*="ChatHeader_"] [class*="BotHeader_textContainer"]'));
-    return header ? { name: header, source: 'model-picker' } : { name: null, source: 'unknown' };
+    return namedModel(header, 'model-picker');
   },
 
   anchor(turn) {
     const next = pairChild(turn).nextElementSibling;
-    if (next?.matches(ACTION_BAR)) return { element: next };
-    const bubble = turn.element.querySelector('[class*="Message_messageBubbleWrapper"]');
-    return bubble ? { element: bubble } : null;
+    if (next?.matches(ACTION_BAR)) return next;
+    return turn.element.querySelector('[class*="Message_messageBubbleWrapper"]');
   },
-
-  variant: () => null,
 
   // A code block's header (language name and copy button) is chrome; the `code` carries `language-*`.
   skip: (element) => /\bMarkdownCodeBlock_codeHeader/.test(element.getAttribute('class') ?? ''),

@@ -1,9 +1,9 @@
 import type { Table } from 'dexie';
 import type { Annotation, SyncPullResponse } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
+import { orderOf, type RecordKind, type SyncedRecord } from '../db/sync-tables.ts';
 import { type Choice, canonicalJson, chooseVersion } from './choose-version.ts';
 import { nextOrderSeq, writeMeta } from './sync-meta.ts';
-import { orderOf, type RecordKind, type SyncedRecord } from './sync-tables.ts';
 
 /** Every table a sync transaction touches. Naming `outbox` keeps the outbox middleware out of it. */
 export function syncTables(db: AppDB) {

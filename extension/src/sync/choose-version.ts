@@ -1,5 +1,5 @@
 import { compareVersions, type VersionKey } from '../../../shared/conflict-rule.ts';
-import type { SyncedRecord } from './sync-tables.ts';
+import type { SyncedRecord } from '../db/sync-tables.ts';
 
 /** What to keep when a version arrives from the companion for a record the extension may hold. */
 export type Choice = 'same' | 'local' | 'remote';

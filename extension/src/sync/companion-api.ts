@@ -5,7 +5,7 @@ import {
   type ReviewDecisionInput,
   type ReviewListResponse,
 } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
 import { type CompanionEndpoint, CompanionError, companionRequest, type FetchLike } from './companion-client.ts';
 import { readMeta } from './sync-meta.ts';
 

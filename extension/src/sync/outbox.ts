@@ -7,11 +7,11 @@ import {
   SYNC_LIMITS,
   type SyncPushResponse,
 } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
+import { type OutboxEntry, orderOf } from '../db/sync-tables.ts';
 import { applyRemoteVersion, syncTables } from './apply-remote.ts';
 import { sameVersion } from './choose-version.ts';
 import { nextOrderSeq } from './sync-meta.ts';
-import { type OutboxEntry, orderOf } from './sync-tables.ts';
 
 export const PUSH_BATCH = {
   /** Records per push (the companion takes up to SYNC_LIMITS.maxRecordsPerPush). */

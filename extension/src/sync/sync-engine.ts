@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { describeIssues } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
 import { backoffDelayMs } from './backoff.ts';
 import {
   type CompanionClient,
@@ -14,11 +13,13 @@ import { getDeviceId, readMeta, writeMeta } from './sync-meta.ts';
 import { type SyncReport, syncOnce } from './sync-once.ts';
 import {
   type CompanionSettings,
+  type ConfigureResult,
   companionSettingsSchema,
+  configureInputSchema,
   INITIAL_SYNC_STATE,
   type SyncFailure,
   type SyncState,
-} from './sync-tables.ts';
+} from './sync-state.ts';
 
 export const SYNC_ALARM = 'margin-sync';
 
@@ -40,16 +41,6 @@ export interface SyncEngineDeps {
   /** After a run that pushed and pulled everything (e.g. refresh the pending-reviews badge). */
   afterSuccess?: (client: CompanionClient) => Promise<void>;
 }
-
-export type ConfigureResult = { ok: true } | { ok: false; error: string };
-
-/** What the options page sends to pair; checked again here, since a message is only as good as its sender. */
-export const configureInputSchema = z.strictObject({
-  url: z.string().max(2_000),
-  token: z.string().max(1_000),
-  intervalSeconds: z.number(),
-});
-export type ConfigureInput = z.infer<typeof configureInputSchema>;
 
 /**
  * Schedules and runs sync in the background. Triggers: a local change (soon after, debounced), the

@@ -1,5 +1,5 @@
-import type { AppDB } from '../utils/db/app-db.ts';
-import { type SyncMetaKey, type SyncMetaValue, syncMetaSchemas } from './sync-tables.ts';
+import type { AppDB } from '../db/app-db.ts';
+import { type SyncMetaKey, type SyncMetaValue, syncMetaSchemas } from './sync-state.ts';
 
 /** Reads one sync state row; a missing or malformed value reads as undefined. */
 export async function readMeta<K extends SyncMetaKey>(db: AppDB, key: K): Promise<SyncMetaValue<K> | undefined> {

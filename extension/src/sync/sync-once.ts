@@ -1,6 +1,6 @@
 import type { Annotation, Comparison } from '../../../shared/index.ts';
 import { SYNC_LIMITS } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
 import { applyPulledPage } from './apply-remote.ts';
 import { type CompanionClient, CompanionError } from './companion-client.ts';
 import { PUSH_BATCH, PushResultMismatch, readBatch, settlePush } from './outbox.ts';

@@ -1,8 +1,8 @@
 import type { ApiIssue } from '../../../shared/index.ts';
-import type { AppDB } from '../utils/db/app-db.ts';
+import type { AppDB } from '../db/app-db.ts';
 import { countPending } from './outbox.ts';
 import { readMeta } from './sync-meta.ts';
-import { INITIAL_SYNC_STATE, type SyncState } from './sync-tables.ts';
+import { INITIAL_SYNC_STATE, type SyncState } from './sync-state.ts';
 
 export interface SyncStatus {
   paired: boolean;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { annotationSchema, type Rubric, thumbSchema, winnerSchema } from '../../../shared/index.ts';
-import type { Shortcuts } from '../annotate/shortcut-keys.ts';
+import type { Shortcuts } from './shortcuts.ts';
 
 /**
  * What a content script may send to save an annotation: the response as captured from the page and

@@ -1,6 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { ConfigureInput, ConfigureResult } from '../sync/sync-engine.ts';
-import type { SyncState } from '../sync/sync-tables.ts';
+import type { ConfigureInput, ConfigureResult, SyncState } from '../sync/sync-state.ts';
 import type {
   AnnotationInput,
   ComparisonInput,

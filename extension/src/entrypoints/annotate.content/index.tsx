@@ -2,13 +2,13 @@ import { browser, defineContentScript } from '#imports';
 import { ShortcutSheet } from '../../annotate/cheat-sheet.tsx';
 import { startHealthReports } from '../../annotate/health-reports.ts';
 import { KeyboardShortcuts } from '../../annotate/keyboard.ts';
-import { type AnnotatorApi, PageAnnotator } from '../../annotate/page-annotator.tsx';
+import { type AnnotatorApi, createPageAnnotator } from '../../annotate/page-annotator.tsx';
 import { SelectionAnnotator } from '../../annotate/selection.tsx';
-import { DEFAULT_SHORTCUTS } from '../../annotate/shortcut-keys.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
 import { allSiteMatches, detectSelfHostedAdapter, siteAdapters } from '../../sites/index.ts';
 import type { PageSettings } from '../../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../../utils/messaging.ts';
+import { DEFAULT_SHORTCUTS } from '../../utils/shortcuts.ts';
 
 /** How long a self-hosted app's page may take to render something its adapter recognises. */
 const DETECT_TIMEOUT_MS = 15_000;
@@ -32,9 +32,9 @@ export default defineContentScript({
       rubric: () => settings.rubric,
     };
 
-    const annotator = new PageAnnotator(adapter, document, ctx, api);
+    const annotator = createPageAnnotator(adapter, document, ctx, api);
     const sheet = new ShortcutSheet(document);
-    const keyboard = new KeyboardShortcuts(annotator, document, sheet, settings.shortcuts);
+    const keyboard = new KeyboardShortcuts(annotator.controls, document, sheet, settings.shortcuts);
     const selection = new SelectionAnnotator(annotator, document, api);
 
     const loadSettings = () =>
@@ -64,8 +64,8 @@ export default defineContentScript({
     ctx.onInvalidated(onMessage('annotateSelection', (message) => selection.annotate(message.data.text)));
     ctx.onInvalidated(
       onMessage('openLatestControls', () => {
-        const latest = annotator.responses().at(-1);
-        return { ok: latest ? annotator.run(latest, { type: 'focus' }) : false };
+        const latest = annotator.controls.responses().at(-1);
+        return { ok: latest ? annotator.controls.run(latest, { type: 'focus' }) : false };
       }),
     );
 

@@ -1,5 +1,8 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { describeIssues, type Rubric, rubricAnswerIssues } from '../../../../shared/index.ts';
+import { listConversationAnnotations, SaveError, saveAnnotation, toState } from '../../db/annotations.ts';
+import type { AppDB } from '../../db/app-db.ts';
+import { listConversationComparisons, saveComparison } from '../../db/comparisons.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
 import {
   type AnnotationChanges,
@@ -11,9 +14,6 @@ import {
   type SaveComparisonResult,
   type SaveResult,
 } from '../../utils/annotation-input.ts';
-import { listConversationAnnotations, SaveError, saveAnnotation, toState } from '../../utils/db/annotations.ts';
-import type { AppDB } from '../../utils/db/app-db.ts';
-import { listConversationComparisons, saveComparison } from '../../utils/db/comparisons.ts';
 import { type PageHealth, pageHealthSchema } from '../../utils/page-health.ts';
 import type { EnabledSites, Settings } from '../../utils/settings.ts';
 

@@ -1,6 +1,6 @@
 import { browser, defineBackground } from '#imports';
+import { getDb } from '../../db/connection.ts';
 import { siteAdapters } from '../../sites/index.ts';
-import { getDb } from '../../utils/db/db.ts';
 import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { wireAnnotatePages } from './annotate-wiring.ts';

@@ -1,8 +1,8 @@
 import { browser } from '#imports';
+import type { AppDB } from '../../db/app-db.ts';
 import { reviewCounts } from '../../sync/companion-api.ts';
 import { isExtensionPage, type PageSender } from '../../sync/sender-check.ts';
 import { createSyncEngine, type SyncEngine } from '../../sync/sync-engine.ts';
-import type { AppDB } from '../../utils/db/app-db.ts';
 import { onMessage } from '../../utils/messaging.ts';
 
 /**

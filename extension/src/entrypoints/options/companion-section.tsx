@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import { getDb } from '../../db/connection.ts';
 import { DEFAULT_COMPANION_URL, testConnection } from '../../sync/companion-client.ts';
 import { readMeta } from '../../sync/sync-meta.ts';
-import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../../sync/sync-tables.ts';
-import { getDb } from '../../utils/db/db.ts';
+import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../../sync/sync-state.ts';
 import { sendMessage } from '../../utils/messaging.ts';
 import './companion-section.css';
 

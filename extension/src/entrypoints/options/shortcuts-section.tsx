@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import { readSettings, shortcutsItem } from '../../utils/settings.ts';
 import {
   DEFAULT_SHORTCUTS,
   SHORTCUT_ACTIONS,
   SHORTCUT_LABELS,
   type Shortcuts,
   shortcutProblems,
-} from '../../annotate/shortcut-keys.ts';
-import { readSettings, shortcutsItem } from '../../utils/settings.ts';
+} from '../../utils/shortcuts.ts';
 import './annotate-sections.css';
 
 type Note = { error: boolean; lines: string[] } | null;

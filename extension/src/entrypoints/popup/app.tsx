@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
+import { type AnnotationCounts, countAnnotations } from '../../db/annotations.ts';
+import { getDb } from '../../db/connection.ts';
 import { siteAdapters } from '../../sites/index.ts';
-import { type AnnotationCounts, countAnnotations } from '../../utils/db/annotations.ts';
-import { getDb } from '../../utils/db/db.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
 import { HealthSection } from './health-section.tsx';

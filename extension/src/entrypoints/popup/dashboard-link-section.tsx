@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
+import { getDb } from '../../db/connection.ts';
 import { dashboardSignInLink, pairedCompanion } from '../../sync/companion-api.ts';
 import { CompanionError } from '../../sync/companion-client.ts';
-import { getDb } from '../../utils/db/db.ts';
 
 /**
  * "Open dashboard": asks the paired companion for a one-time sign-in link and opens it in a tab. The

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { describeIssues, EXPORT_FORMATS, type ExportFormat, exportOptionsSchema } from '../../../../shared/index.ts';
+import { getDb } from '../../db/connection.ts';
 import { buildLocalDataset, datasetFileName } from '../../export/local-dataset.ts';
 import { siteAdapters } from '../../sites/index.ts';
-import { getDb } from '../../utils/db/db.ts';
 
 /** Hands a file to the browser's downloads, from this page (no `downloads` permission needed). */
 function saveFile(name: string, parts: string[]): void {

@@ -8,10 +8,10 @@ import {
   issuesToErrors,
   validateDraft,
 } from '../../../../shared/review-draft.ts';
+import { getDb } from '../../db/connection.ts';
 import { decideReview, getReview, pairedCompanion, pendingReviews } from '../../sync/companion-api.ts';
 import type { CompanionEndpoint } from '../../sync/companion-client.ts';
 import { CompanionError } from '../../sync/companion-client.ts';
-import { getDb } from '../../utils/db/db.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { ReviewFields } from './review-fields.tsx';
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
+import { getDb } from '../../db/connection.ts';
 import { describeSyncStatus, readSyncStatus } from '../../sync/sync-status.ts';
-import { getDb } from '../../utils/db/db.ts';
 import { sendMessage } from '../../utils/messaging.ts';
 import { useLiveQuery } from './use-live-query.ts';
 import './sections.css';

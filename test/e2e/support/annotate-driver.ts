@@ -1,5 +1,5 @@
 import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
-import type { Annotation, Comparison } from '../../shared/index.ts';
+import type { Annotation, Comparison } from '../../../shared/index.ts';
 
 /**
  * Drives the controls inside their CLOSED shadow roots the way a person (or a screen reader) finds

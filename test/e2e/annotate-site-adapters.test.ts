@@ -2,10 +2,10 @@ import type { Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
-import { ControlsDriver, readStoredAnnotations } from './annotate-driver.ts';
-import { moreSiteScenarios } from './more-site-scenarios.ts';
+import { adapterScenarios } from './support/adapter-scenarios.ts';
+import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
 
-// The sites added after ChatGPT, Claude and Gemini, each fixture served at the site's real URL. One
+// Every built-in site but ChatGPT, Claude and Gemini, each fixture served at the site's real URL. One
 // browser per site (each test resets what it touched), so the file stays within a few minutes. The
 // full set of controls (score, comment, tags, better response, reload) is site-independent and covered
 // by annotate-chromium.test.ts; here each site must get exactly one set of controls per finished reply,
@@ -50,7 +50,7 @@ async function clearStoredAnnotations(serviceWorker: Worker): Promise<void> {
   );
 }
 
-describe.each(moreSiteScenarios.map((scenario) => [scenario.site, scenario] as const))(
+describe.each(adapterScenarios.map((scenario) => [scenario.site, scenario] as const))(
   'annotating on %s (Chromium)',
   (site, scenario) => {
     let session: ChromiumSession;

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { Annotation, ApiIssue, Comparison } from '../../../shared/index.ts';
 
 /**
  * The rows sync keeps in the extension's IndexedDB (tables added by `AppDB` version 2). Nothing the
  * sync engine needs lives only in memory: the service worker may be stopped between any two awaits.
+ * Only the shapes live here, beside the database; what sync does with them is in `sync/`.
  */
 
 /** The kinds of record that sync carries; each has a Dexie table of the same plural name. */
@@ -45,70 +45,14 @@ export interface RecordOrder {
   seq: number;
 }
 
-/** Key/value rows for the sync engine's own state; each value is parsed with its schema when read. */
+/**
+ * Key/value rows for the sync engine's own state. The keys and the schema of each value belong to sync
+ * (`sync/sync-state.ts`), which parses a value whenever it reads one (`sync/sync-meta.ts`).
+ */
 export interface SyncMetaRow {
-  key: SyncMetaKey;
+  key: string;
   value: unknown;
 }
-
-/** How the companion is reached. Written by the options page (through the background). */
-export const companionSettingsSchema = z.strictObject({
-  /** e.g. http://127.0.0.1:8787, no path. */
-  url: z.string(),
-  /** The pairing token (`margin token`). Kept here, in the extension origin, never in storage.local. */
-  token: z.string(),
-  /** How often to sync when all is well, and the first retry delay when the companion is down. */
-  intervalSeconds: z.int().min(1).max(86_400),
-});
-export type CompanionSettings = z.infer<typeof companionSettingsSchema>;
-
-export const DEFAULT_SYNC_INTERVAL_SECONDS = 60;
-
-/** Why the last sync run did not finish, or null when it did. */
-export const syncFailureSchema = z.strictObject({
-  kind: z.enum([
-    'not-paired',
-    'unreachable',
-    'unauthorized',
-    'rate-limited',
-    'server-error',
-    'invalid-response',
-    'not-margin',
-    'refused',
-    'local-error',
-  ]),
-  message: z.string(),
-  /** When this kind of failure started (kept across retries that fail the same way). */
-  since: z.int(),
-});
-export type SyncFailure = z.infer<typeof syncFailureSchema>;
-
-/** The persisted schedule and outcome; the popup reads it, the engine writes it after every run. */
-export const syncStateSchema = z.strictObject({
-  /** Last run that pushed and pulled everything, ms since the epoch. */
-  lastSuccessAt: z.int().nullable(),
-  failure: syncFailureSchema.nullable(),
-  /** Consecutive failed runs: the exponent of the backoff. */
-  attempt: z.int().min(0),
-  /** When the alarm should fire next (ms since the epoch); null when nothing is scheduled. */
-  nextAttemptAt: z.int().nullable(),
-});
-export type SyncState = z.infer<typeof syncStateSchema>;
-
-export const INITIAL_SYNC_STATE: SyncState = { lastSuccessAt: null, failure: null, attempt: 0, nextAttemptAt: null };
-
-export const syncMetaSchemas = {
-  /** Names this browser profile to the companion (the last tie-break of the conflict rule). */
-  deviceId: z.string(),
-  /** The highest companion sequence number applied locally (pull `since`). */
-  checkpoint: z.int().min(0),
-  /** The last value of the local order counter (RecordOrder.seq). */
-  orderCounter: z.int().min(0),
-  companion: companionSettingsSchema,
-  state: syncStateSchema,
-} as const;
-export type SyncMetaKey = keyof typeof syncMetaSchemas;
-export type SyncMetaValue<K extends SyncMetaKey> = z.infer<(typeof syncMetaSchemas)[K]>;
 
 export function recordKind(record: SyncedRecord): RecordKind {
   return 'key' in record ? 'annotation' : 'comparison';

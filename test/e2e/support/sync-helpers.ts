@@ -4,11 +4,11 @@ import {
   type StatsResponse,
   statsResponseSchema,
   syncPullResponseSchema,
-} from '../../shared/index.ts';
-import { type ChromiumSession, serveFixturePage } from '../support/chromium.ts';
-import type { CompanionProcess } from '../support/companion.ts';
+} from '../../../shared/index.ts';
+import { type ChromiumSession, serveFixturePage } from '../../support/chromium.ts';
+import type { CompanionProcess } from '../../support/companion.ts';
 import { ControlsDriver } from './annotate-driver.ts';
-import { scenarios } from './annotate-sites.ts';
+import { scenarios } from './site-scenarios.ts';
 
 /** Polls `read` until `accept` holds; the error names what was awaited and the last value seen. */
 export async function waitUntil<T>(

@@ -1,8 +1,8 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { Annotation, Comparison } from '../../../../shared/index.ts';
-import { outboxMiddleware } from '../../sync/outbox-middleware.ts';
-import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from '../../sync/sync-tables.ts';
-import { queueExistingAnnotations } from '../../sync/upgrade-to-v2.ts';
+import type { Annotation, Comparison } from '../../../shared/index.ts';
+import { outboxMiddleware } from './outbox-middleware.ts';
+import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
+import { queueExistingAnnotations } from './upgrade-to-v2.ts';
 
 export const DATABASE_NAME = 'margin';
 

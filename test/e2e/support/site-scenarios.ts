@@ -1,7 +1,10 @@
 import type { Page } from 'playwright-core';
-import { loadSiteFixtures, type SiteFixture } from '../extension/site-fixtures.ts';
+import { loadSiteFixtures, type SiteFixture } from '../../extension/site-fixtures.ts';
 
-/** What the browser tests need to know per site, beyond its fixtures. */
+/**
+ * What the browser tests of the controls need to know per site, beyond its fixtures. They run on
+ * ChatGPT, Claude and Gemini; every other site's adapter has its own scenario (adapter-scenarios.ts).
+ */
 export interface SiteScenario {
   site: string;
   fixture(name: string): SiteFixture;

@@ -4,8 +4,8 @@ import {
   type Comparison,
   comparisonSchema,
   describeIssues,
-} from '../../../../shared/index.ts';
-import type { ComparisonInput, ComparisonState, ResponseCaptureInput } from '../annotation-input.ts';
+} from '../../../shared/index.ts';
+import type { ComparisonInput, ComparisonState, ResponseCaptureInput } from '../utils/annotation-input.ts';
 import {
   listConversationAnnotations,
   type SaveContext,

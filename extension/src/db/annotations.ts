@@ -5,8 +5,8 @@ import {
   annotationSchema,
   describeIssues,
   LIMITS,
-} from '../../../../shared/index.ts';
-import type { AnnotationInput, AnnotationState } from '../annotation-input.ts';
+} from '../../../shared/index.ts';
+import type { AnnotationInput, AnnotationState } from '../utils/annotation-input.ts';
 import type { AppDB } from './app-db.ts';
 
 export interface SaveContext {

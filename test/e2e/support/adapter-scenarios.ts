@@ -1,11 +1,14 @@
-import { loadSiteFixtures, type SiteFixture } from '../extension/site-fixtures.ts';
+import { loadSiteFixtures, type SiteFixture } from '../../extension/site-fixtures.ts';
 
 /**
- * What the browser tests need to know about each site added after the first three, beyond its fixtures.
+ * What the adapter tests need to know about each built-in site, beyond its fixtures: every site but
+ * ChatGPT, Claude and Gemini (site-scenarios.ts, for the tests of the controls) and the self-hosted
+ * apps (annotate-self-hosted.test.ts). annotate-site-adapters.test.ts runs them in Chromium.
  * `finishStreaming` is a pure edit of a Document (no closures: it is serialized into the page), so the
- * unit tests can check on happy-dom that it really turns the streaming fixture into a finished reply.
+ * unit tests (site-capture.test.ts) can check on happy-dom that it really turns the streaming fixture
+ * into a finished reply.
  */
-export interface MoreSiteScenario {
+export interface AdapterScenario {
   site: string;
   fixtures: SiteFixture[];
   fixture(name: string): SiteFixture;
@@ -19,7 +22,7 @@ export interface MoreSiteScenario {
   finishedResponse: string;
 }
 
-function scenario(site: string, rest: Omit<MoreSiteScenario, 'site' | 'fixtures' | 'fixture'>): MoreSiteScenario {
+function scenario(site: string, rest: Omit<AdapterScenario, 'site' | 'fixtures' | 'fixture'>): AdapterScenario {
   const fixtures = loadSiteFixtures(site);
   return {
     site,
@@ -35,7 +38,7 @@ function scenario(site: string, rest: Omit<MoreSiteScenario, 'site' | 'fixtures'
 
 const PRIMES = 'Here are three more: 11, 13, 17.';
 
-export const moreSiteScenarios: MoreSiteScenario[] = [
+export const adapterScenarios: AdapterScenario[] = [
   scenario('copilot', {
     newChatTarget: 'https://copilot.microsoft.com/chats/Nw5Yq8Rt2Lp6Vx3Zb9Kc4',
     firstResponseTurn: '[data-content="ai-message"][aria-labelledby^="2yp9JesX5upgUDm1YT9U9-"]',
