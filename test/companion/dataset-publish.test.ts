@@ -50,19 +50,19 @@ const filesUnder = (dir: string): string[] =>
     .sort();
 
 describe('the data files a card names', () => {
-  it('reads every form data_files takes: a path, a list, split entries with a path or a list', () => {
+  it('reads every form data_files takes: a path, a list, split entries with a path or a list', async () => {
     const card = (yaml: string) => `---\n${yaml}\n---\n# card\n`;
     expect(cardDataFiles(card('configs:\n- config_name: default\n  data_files: data/all.jsonl'))).toEqual([
       'data/all.jsonl',
     ]);
     expect(
-      cardDataFiles(
+      await cardDataFiles(
         card(
           'configs:\n- config_name: a\n  data_files:\n  - split: train\n    path: [data/t1.jsonl, data/t2.jsonl]\n- config_name: b\n  data_files: [data/b.jsonl, data/t1.jsonl]',
         ),
       ),
     ).toEqual(['data/t1.jsonl', 'data/t2.jsonl', 'data/b.jsonl']);
-    expect(() => cardDataFiles(card('license: mit'))).toThrow('names no data files');
+    await expect(cardDataFiles(card('license: mit'))).rejects.toThrow('names no data files');
   });
 });
 

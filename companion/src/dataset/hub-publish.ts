@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRepo, uploadFiles } from '@huggingface/hub';
-import { parse } from 'yaml';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -28,9 +26,11 @@ export interface PublishResult {
 }
 
 /** The data files a dataset card's `configs` name, in order, without duplicates. */
-export function cardDataFiles(card: string): string[] {
+export async function cardDataFiles(card: string): Promise<string[]> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(card);
   if (!match) throw new Error('README.md has no YAML front matter (--- … ---) naming the data files');
+  // Loaded here, not at start-up: every other margin command would pay for it.
+  const { parse } = await import('yaml');
   const front = parse(match[1] ?? '') as { configs?: { data_files?: unknown }[] } | null;
   const paths: string[] = [];
   const collect = (value: unknown): void => {
@@ -77,7 +77,7 @@ export async function publishDatasetDir(folder: string, settings: PublishSetting
   if (!existsSync(cardPath))
     throw new Error(`${dir} has no README.md: write the folder with \`margin export … --dataset-dir ${dir}\``);
   const card = readFileSync(cardPath, 'utf8');
-  const dataFiles = cardDataFiles(card);
+  const dataFiles = await cardDataFiles(card);
   for (const path of dataFiles) {
     const full = resolve(dir, path);
     if (path.includes('*')) throw new Error(`README.md names "${path}": publish uploads named files, not patterns`);
@@ -85,6 +85,7 @@ export async function publishDatasetDir(folder: string, settings: PublishSetting
     if (!existsSync(full) || !statSync(full).isFile())
       throw new Error(`README.md names ${path}, which is not in ${dir}`);
   }
+  const { createRepo, uploadFiles } = await import('@huggingface/hub');
   const repo = { type: 'dataset' as const, name: settings.repo };
   const credentials = { accessToken: settings.token, hubUrl: settings.hubUrl };
   let created = true;

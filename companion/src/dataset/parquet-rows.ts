@@ -1,4 +1,4 @@
-import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
+import type { ByteWriter, ParquetWriter, SchemaElement } from 'hyparquet-writer';
 import type { ParquetField, ParquetSchema } from '../../../shared/export/index.ts';
 
 /** A row group is written when either bound is reached: memory stays near this much row text. */
@@ -37,6 +37,30 @@ export function parquetSchemaElements(schema: ParquetSchema): SchemaElement[] {
   return elements;
 }
 
+/**
+ * hyparquet-writer 0.17 gives an empty thrift list no struct element type, so a file with no row
+ * groups declares `row_groups` as a list of something else. Readers built on Apache Arrow's Rust
+ * crate (parquet-wasm, Polars, DataFusion) check the type and reject the file ("Expected list
+ * element type of Struct"). In FileMetaData the bytes are `16 00` (num_rows: i64 0) then `19 0t`
+ * (row_groups: a list of 0 elements of type t): mark the list as one of structs (`0C`), which it is.
+ */
+function fixEmptyRowGroups(footerBlock: Uint8Array): Uint8Array {
+  const at: number[] = [];
+  for (let i = 0; i + 3 < footerBlock.length; i++) {
+    if (
+      footerBlock[i] === 0x16 &&
+      footerBlock[i + 1] === 0x00 &&
+      footerBlock[i + 2] === 0x19 &&
+      (footerBlock[i + 3] ?? 0xff) <= 0x03
+    )
+      at.push(i + 3);
+  }
+  if (at.length !== 1) throw new Error('unexpected Parquet footer for an empty file: not written');
+  const fixed = footerBlock.slice();
+  fixed[at[0] as number] = 0x0c;
+  return fixed;
+}
+
 /** A row's value for one field, as the writer takes it (INT64 as bigint, absent optionals as null). */
 function columnValue(value: unknown, field: ParquetField, where: string): unknown {
   switch (field.type) {
@@ -70,25 +94,37 @@ function columnValue(value: unknown, field: ParquetField, where: string): unknow
  * held in memory, plus a few bytes of metadata per row group for the footer.
  */
 export class ParquetRows {
-  private readonly writer: ParquetWriter;
-  private readonly bytes: ByteWriter;
+  private output: { writer: ParquetWriter; bytes: ByteWriter } | null = null;
   private rows: unknown[] = [];
   private chars = 0;
+  private groups = 0;
+  private finishing = false;
 
   constructor(
     private readonly schema: ParquetSchema,
     private readonly sink: (bytes: Uint8Array) => void | Promise<void>,
     private readonly limits = { rows: ROW_GROUP_ROWS, chars: ROW_GROUP_CHARS },
-  ) {
-    this.bytes = new ByteWriter();
+  ) {}
+
+  /** The writer, loaded on first use: commands that write no Parquet do not pay for loading it. */
+  private async open(): Promise<ParquetWriter> {
+    if (this.output) return this.output.writer;
+    const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
+    const bytes = new ByteWriter();
     // The writer calls flush after each row group and finish at the end: hand the bytes on and reuse the buffer.
     const flush = () => {
-      const block = new Uint8Array(this.bytes.buffer, 0, this.bytes.index).slice();
-      this.bytes.index = 0;
-      return this.sink(block);
+      const block = new Uint8Array(bytes.buffer, 0, bytes.index).slice();
+      bytes.index = 0;
+      return this.sink(this.finishing && this.groups === 0 ? fixEmptyRowGroups(block) : block);
     };
-    Object.assign(this.bytes, { flush, finish: flush });
-    this.writer = new ParquetWriter({ writer: this.bytes, schema: parquetSchemaElements(schema), createdBy: 'margin' });
+    Object.assign(bytes, { flush, finish: flush });
+    const writer = new ParquetWriter({
+      writer: bytes,
+      schema: parquetSchemaElements(this.schema),
+      createdBy: 'margin',
+    });
+    this.output = { writer, bytes };
+    return writer;
   }
 
   /** Adds one row (a JSON line); writes a row group when enough have gathered. */
@@ -101,7 +137,9 @@ export class ParquetRows {
   /** Writes what is left and the footer. A file with no rows is still a valid Parquet file with the schema. */
   async finish(): Promise<void> {
     await this.writeGroup();
-    await this.writer.finish();
+    const writer = await this.open();
+    this.finishing = true;
+    await writer.finish();
   }
 
   private async writeGroup(): Promise<void> {
@@ -112,6 +150,7 @@ export class ParquetRows {
     const whole: ParquetField = { type: 'struct', fields: this.schema };
     const values = rows.map((row, i) => columnValue(row, whole, `row ${i + 1}`) as Record<string, unknown>);
     const columnData = Object.keys(this.schema).map((name) => ({ name, data: values.map((row) => row[name]) }));
-    await this.writer.write({ columnData, rowGroupSize: rows.length });
+    await (await this.open()).write({ columnData, rowGroupSize: rows.length });
+    this.groups += 1;
   }
 }
