@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ParquetRows } from '../../companion/src/dataset/parquet-rows.ts';
-import {
-  collectExport,
-  exportDataset,
-  exportParquetSchema,
-  type ParquetField,
-  type ParquetSchema,
-} from '../../shared/export/index.ts';
+import { collectExport, exportDataset, exportParquetSchema } from '../../shared/export/index.ts';
 import { type Annotation, type ExportOptionsInput, exportOptionsSchema } from '../../shared/index.ts';
 import { annotations, comparisons } from '../shared/export/fixture.ts';
 import { reasoningAnnotations } from '../shared/export/reasoning-fixture.ts';
 import { validateExport } from '../shared/export/validators.ts';
-import { readParquetFile } from '../support/parquet-reader.ts';
+import { readParquetFile, withNulls } from '../support/parquet-reader.ts';
 
 /** The engine's rows for `input` (JSON lines of the train part), and the Parquet file of them. */
 async function exportBoth(input: ExportOptionsInput, data: Annotation[] = annotations, rowGroupRows = 4) {
@@ -25,16 +19,6 @@ async function exportBoth(input: ExportOptionsInput, data: Annotation[] = annota
   for (const line of lines) await writer.add(line);
   await writer.finish();
   return { schema, lines, bytes: Buffer.concat(chunks) };
-}
-
-/** A JSON row as Parquet gives it back: every field of the schema present, absent optionals null. */
-function asParquetRow(value: unknown, field: ParquetField): unknown {
-  if (field.type === 'list') return (value as unknown[]).map((item) => asParquetRow(item, field.element));
-  if (field.type === 'struct') return withNulls(value as Record<string, unknown>, field.fields);
-  return value === undefined ? null : value;
-}
-function withNulls(row: Record<string, unknown>, schema: ParquetSchema): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema).map(([name, field]) => [name, asParquetRow(row[name], field)]));
 }
 
 const CASES: { input: ExportOptionsInput; data?: Annotation[] }[] = [

@@ -53,3 +53,13 @@ export async function readParquetFile(bytes: Uint8Array): Promise<ParquetContent
     .map((group) => group.numRows());
   return { schema, rows, rowGroups };
 }
+
+/** A JSON row as Parquet gives it back: every field of the schema present, absent optionals null. */
+function asParquetRow(value: unknown, field: ParquetField): unknown {
+  if (field.type === 'list') return (value as unknown[]).map((item) => asParquetRow(item, field.element));
+  if (field.type === 'struct') return withNulls(value as Record<string, unknown>, field.fields);
+  return value === undefined ? null : value;
+}
+export function withNulls(row: Record<string, unknown>, schema: ParquetSchema): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema).map(([name, field]) => [name, asParquetRow(row[name], field)]));
+}

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API, type ExportPreviewResponse } from '../../../../shared/api/index.ts';
+import { exportFileKind, exportFormatDefinitions } from '../../../../shared/export/formats/index.ts';
+import { REASONING_FIELDS, REASONING_MODES } from '../../../../shared/export/reasoning.ts';
 import { EXPORT_FORMAT_KIND, EXPORT_FORMATS, exportOptionsSchema } from '../../../../shared/export-options.ts';
 import { api, download, errorText, isAbort, type Query } from '../api.ts';
 import { Filters } from '../components/filters.tsx';
@@ -93,7 +95,9 @@ export function ExportPage({ route }: PageProps) {
     setDownloaded(null);
     try {
       const part = params.get('part') ?? 'train';
-      const fallback = `margin-${format}${split ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
+      const definition = exportFormatDefinitions.find((candidate) => candidate.id === format);
+      const extension = sidecar ? 'meta.jsonl' : definition ? exportFileKind(definition) : 'jsonl';
+      const fallback = `margin-${format}${split ? `.${part}` : ''}.${extension}`;
       const bytes = await download(
         API.export.download,
         { query: { ...query, ...(sidecar ? { sidecar: '1' } : {}) } },
@@ -172,6 +176,43 @@ export function ExportPage({ route }: PageProps) {
               >
                 <option value="train">train</option>
                 <option value="validation">validation</option>
+              </select>
+            </label>
+          )}
+          <label>
+            Reasoning
+            <select
+              name="reasoning"
+              value={value('reasoning')}
+              onChange={(event) => {
+                // The field name goes with field mode only: the options refuse it otherwise.
+                const next = new URLSearchParams(params);
+                next.delete('reasoningField');
+                if (event.currentTarget.value === '') next.delete('reasoning');
+                else next.set('reasoning', event.currentTarget.value);
+                navigate(routeHref('export', [], next), { replace: true });
+              }}
+            >
+              {REASONING_MODES.map((mode) => (
+                <option key={mode} value={mode === 'none' ? '' : mode}>
+                  {mode === 'none' ? 'left out' : mode === 'field' ? 'as a field' : 'inline <think>'}
+                </option>
+              ))}
+            </select>
+          </label>
+          {value('reasoning') === 'field' && (
+            <label>
+              Reasoning field
+              <select
+                name="reasoningField"
+                value={value('reasoningField')}
+                onChange={(event) => set('reasoningField', event.currentTarget.value)}
+              >
+                {REASONING_FIELDS.map((field) => (
+                  <option key={field} value={field === 'reasoning_content' ? '' : field}>
+                    {field}
+                  </option>
+                ))}
               </select>
             </label>
           )}
