@@ -46,7 +46,7 @@ function conversation(c: number): Annotation[] {
   const make = (i: number, messageId: string, context: Message[], fields: Partial<Annotation>): Annotation => {
     const time = new Date(Date.UTC(2026, 0, 1) + (c * 4 + i) * 1000).toISOString();
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: `${conversationId}-${i}`,
       key: `${site}:${conversationId}:${messageId}`,
       site,

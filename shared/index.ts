@@ -1,6 +1,7 @@
 export * from './annotation.ts';
 export * from './api/index.ts';
 export * from './api-error.ts';
+export * from './capture-completeness.ts';
 export * from './comparison.ts';
 export * from './dashboard.ts';
 export * from './export-options.ts';

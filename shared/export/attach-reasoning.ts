@@ -1,12 +1,6 @@
 import type { Annotation } from '../annotation.ts';
 import type { Example } from './example.ts';
-import {
-  type AnnotationWithReasoning,
-  inlineReasoning,
-  type ReasoningMode,
-  type ReasoningSupport,
-  reasoningOf,
-} from './reasoning.ts';
+import { inlineReasoning, type ReasoningMode, type ReasoningSupport, reasoningOf } from './reasoning.ts';
 
 /**
  * The example with its answers' captured reasoning attached as `--reasoning` asks: inline in the
@@ -24,7 +18,7 @@ export function attachReasoning(
   if (mode === 'field' && support !== 'field') return { example, carried: false };
   let carried = false;
   const reasoningFor = (text: string): string | undefined => {
-    for (const source of sources as readonly AnnotationWithReasoning[]) {
+    for (const source of sources) {
       const reasoning = source.response === text ? reasoningOf(source) : null;
       if (reasoning !== null) {
         carried = true;

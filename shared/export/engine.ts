@@ -8,7 +8,7 @@ import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
 import type { ParquetSchema } from './parquet-schema.ts';
-import { type AnnotationWithReasoning, reasoningOf, reasoningWarning } from './reasoning.ts';
+import { reasoningOf, reasoningWarning } from './reasoning.ts';
 import { redactAnnotation } from './redact.ts';
 import { correctionOf, judge, ktoRows, normalizeWhitespace, passesFilters, preparePrompt, sftTarget } from './rules.ts';
 import { type ExportSummary, emptySummary, metaLine, type Provenance, type SplitName } from './sidecar.ts';
@@ -127,13 +127,7 @@ export function exportDataset(
       for (const annotation of batch) {
         const built = format.build(annotation, { reasoningField, sources: [annotation] });
         if ('skip' in built) skip(built.skip);
-        else
-          write(
-            built.value,
-            'raw',
-            { basis: 'stored', sources: [annotation] },
-            reasoningOf(annotation as AnnotationWithReasoning) !== null,
-          );
+        else write(built.value, 'raw', { basis: 'stored', sources: [annotation] }, reasoningOf(annotation) !== null);
       }
       return;
     }

@@ -19,16 +19,13 @@ export type ReasoningField = (typeof REASONING_FIELDS)[number];
  */
 export type ReasoningSupport = 'field' | 'inline' | 'none' | 'stored';
 
-/** An annotation that may carry reasoning: the shape of annotation schema v2 (`reasoning?: string`). */
-export type AnnotationWithReasoning = Annotation & { reasoning?: string };
-
 /**
- * The model's visible reasoning captured with the response, or null when the page showed none. The
- * one place exports read it, so schema v2's field is read the same way everywhere.
+ * The model's visible reasoning captured with the response (annotation schema v2), or null when the
+ * page showed none or only whitespace.
  */
-export function reasoningOf(annotation: AnnotationWithReasoning): string | null {
+export function reasoningOf(annotation: Pick<Annotation, 'reasoning'>): string | null {
   const { reasoning } = annotation;
-  return typeof reasoning === 'string' && reasoning.trim() !== '' ? reasoning : null;
+  return reasoning !== undefined && reasoning.trim() !== '' ? reasoning : null;
 }
 
 /**

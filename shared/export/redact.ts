@@ -1,5 +1,4 @@
 import type { Annotation } from '../annotation.ts';
-import type { AnnotationWithReasoning } from './reasoning.ts';
 
 /** What PII redaction replaced, by kind. */
 export interface RedactionCounts {
@@ -61,7 +60,7 @@ export function redactPii(text: string, counts: RedactionCounts): string {
  * An annotation with every free text redacted (context, response, reasoning, correction, comment,
  * rubric text answers).
  */
-export function redactAnnotation(annotation: AnnotationWithReasoning, counts: RedactionCounts): Annotation {
+export function redactAnnotation(annotation: Annotation, counts: RedactionCounts): Annotation {
   return {
     ...annotation,
     context: annotation.context.map((turn) => ({ ...turn, content: redactPii(turn.content, counts) })),

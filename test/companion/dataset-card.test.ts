@@ -56,7 +56,10 @@ describe('the dataset card', () => {
 
   it('states the reasoning mode and its count', async () => {
     const { text } = await card({ format: 'trl-sft', reasoning: 'field', reasoningField: 'thinking' });
-    expect(text).toContain('- Reasoning: field (thinking), on 0 rows.');
-    expect(text).toContain('## Warnings');
+    // The fixture has one approved response with captured reasoning.
+    expect(text).toContain('- Reasoning: field (thinking), on 1 rows.');
+    const { text: none } = await card({ format: 'openai-rft', reasoning: 'inline' });
+    expect(none).toContain('## Warnings');
+    expect(none).toContain('openai-rft has no place for reasoning');
   });
 });

@@ -83,6 +83,10 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
       `attachment; filename="margin-${format}.${parquet ? 'parquet' : 'jsonl'}"`,
     );
     expect(Buffer.from(await response.arrayBuffer()).equals(fromCli)).toBe(true);
+    // The fixture's one response with captured reasoning (schema v2) carries it where asked.
+    if (query.reasoning === 'field' && !parquet)
+      expect(fromCli.toString()).toContain('"thinking":"They want runnable code.');
+    if (query.reasoning === 'inline') expect(fromCli.toString()).toContain('<think>\\nThey want runnable code.');
 
     // The engine in memory, over a store that yields the same order.
     const options = exportOptionsSchema.parse(Object.fromEntries(params));

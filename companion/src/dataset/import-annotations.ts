@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Annotation, annotationSchema } from '../../../shared/index.ts';
+import type { Annotation } from '../../../shared/index.ts';
 import type { SyncStore } from '../storage/store.ts';
-import { checkRecord } from '../sync/check-record.ts';
+import { checkAnnotation } from '../sync/check-record.ts';
 
 const BATCH_SIZE = 500;
 
@@ -66,7 +66,7 @@ export async function importAnnotationLines(
       report(`line ${lineNumber}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    const checked = checkRecord(annotationSchema, raw);
+    const checked = checkAnnotation(raw);
     if (!checked.ok) {
       summary.rejected += 1;
       const problems = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ANNOTATION_SCHEMA_VERSION,
   type Annotation,
   API,
   API_SITE,
@@ -70,7 +71,7 @@ export class FeedbackService {
       }
       const now = this.#clock().toISOString();
       const annotation = checked({
-        schemaVersion: 1,
+        schemaVersion: ANNOTATION_SCHEMA_VERSION,
         id: randomUUID(),
         key,
         site: API_SITE,

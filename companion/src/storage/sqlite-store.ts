@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Annotation, Comparison, StatsResponse } from '../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../sync/conflict-rule.ts';
@@ -11,6 +10,7 @@ import type {
   SyncStore,
   WriteResult,
 } from './store.ts';
+import { versionHash } from './version-hash.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -158,7 +158,7 @@ export class SqliteStore implements SyncStore {
   ): WriteResult<T> {
     const statements = this.#statements[kind];
     const body = JSON.stringify(record);
-    const hash = createHash('sha256').update(body).digest('base64url');
+    const hash = versionHash(body);
     const incoming: VersionKey = {
       deleted: record.deletedAt !== null,
       revision: record.revision,

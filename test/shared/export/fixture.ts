@@ -16,7 +16,7 @@ function annotation(conversationId: string, messageId: string, fields: Partial<A
   const site = fields.site ?? 'chatgpt';
   const minute = String(sequence).padStart(2, '0');
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: `ann-${String(sequence).padStart(2, '0')}`,
     key: `${site}:${conversationId}:${messageId}`,
     site,
@@ -27,6 +27,8 @@ function annotation(conversationId: string, messageId: string, fields: Partial<A
     modelSource: 'model-picker',
     context: [SYSTEM, Q_RESET],
     response: GOOD,
+    // In schema order (`fields` below keeps a key where it is), as a stored annotation has it.
+    ...(fields.reasoning !== undefined && { reasoning: fields.reasoning }),
     variant: null,
     thumb: null,
     score: null,
@@ -109,6 +111,8 @@ export const annotations: Annotation[] = [
       { role: 'user', content: 'Show me the code, with quotes in the output.' },
     ],
     response: CODE_ANSWER,
+    // Schema v2: the model's visible reasoning, kept apart from the response (only `raw` carries it).
+    reasoning: 'They want runnable code.\n\nA for loop over range(3) with an f-string shows the "quotes".',
     score: 75,
   }),
   // c-unicode: emoji, RTL, U+2028/U+2029, tabs, quotes and backslashes survive every format.
@@ -212,10 +216,12 @@ export const annotations: Annotation[] = [
     response: 'It is resetting.',
     thumb: 'up',
   }),
+  // A partial capture: the page had not rendered the first two turns (docs/capture.md, "Fields").
   annotation('c-more', 'm2', {
     context: [{ role: 'user', content: 'And green?' }],
     response: 'It is online.',
     score: 80,
+    metadata: { 'capture.unrenderedTurns': 2, 'capture.partial': true },
   }),
 ];
 

@@ -1,5 +1,4 @@
-import type { AnnotationWithReasoning } from '../../../shared/export/index.ts';
-import type { Message } from '../../../shared/index.ts';
+import type { Annotation, Message } from '../../../shared/index.ts';
 
 /**
  * Annotations with captured reasoning (annotation schema v2's `reasoning`), for the reasoning goldens:
@@ -10,12 +9,12 @@ import type { Message } from '../../../shared/index.ts';
 const SYSTEM: Message = { role: 'system', content: 'You are a terse support bot for the Acme router.' };
 const ASK: Message = { role: 'user', content: 'How do I reset the router?' };
 
-function annotation(n: number, fields: Partial<AnnotationWithReasoning>): AnnotationWithReasoning {
+function annotation(n: number, fields: Partial<Annotation>): Annotation {
   const conversationId = fields.conversationId ?? `r-${n}`;
   const messageId = fields.messageId ?? 'm1';
   const time = `2026-11-05T09:${String(n).padStart(2, '0')}:00.000Z`;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: `ann-r${n}`,
     key: `chatgpt:${conversationId}:${messageId}`,
     site: 'chatgpt',
@@ -42,7 +41,7 @@ function annotation(n: number, fields: Partial<AnnotationWithReasoning>): Annota
   };
 }
 
-export const reasoningAnnotations: AnnotationWithReasoning[] = [
+export const reasoningAnnotations: Annotation[] = [
   annotation(1, {
     thumb: 'up',
     reasoning: 'The user wants a factory reset. The Acme manual says: hold the pin for 10 seconds.',

@@ -106,6 +106,16 @@ describe('reasoning left out or out of place', () => {
     expect(pairs.summary.reasoningLines).toBe(2);
   });
 
+  it('raw writes reasoning as stored whatever the mode, and counts it', async () => {
+    for (const mode of ['none', 'field', 'inline'] as const) {
+      const out = await runExport({ format: 'raw', reasoning: mode }, reasoningAnnotations, []);
+      expect(parseJsonl(out.train).map((row) => row.reasoning)).toEqual(reasoningAnnotations.map((a) => a.reasoning));
+      expect(out.summary.reasoningLines).toBe(4);
+      expect(out.summary.warnings).toEqual([]);
+      expect(validateExport('raw', out.train)).toEqual([]);
+    }
+  });
+
   it('warns when reasoning was asked for and no response had any', async () => {
     const plain = reasoningAnnotations.map(({ reasoning: _, ...rest }) => rest);
     const out = await runExport({ format: 'trl-sft', reasoning: 'field' }, plain, []);
