@@ -53,7 +53,7 @@ const filesUnder = (dir: string): string[] =>
 describe('the data files a card names', () => {
   it('reads every form data_files takes: a path, a list, split entries with a path or a list', async () => {
     const card = (yaml: string) => `---\n${yaml}\n---\n# card\n`;
-    expect(cardDataFiles(card('configs:\n- config_name: default\n  data_files: data/all.jsonl'))).toEqual([
+    expect(await cardDataFiles(card('configs:\n- config_name: default\n  data_files: data/all.jsonl'))).toEqual([
       'data/all.jsonl',
     ]);
     expect(
