@@ -57,12 +57,12 @@ default); --split F puts a fraction F of conversations (by a hash of site + conv
 variants never straddle) in the train file and the rest in validation; --redact-pii replaces emails,
 phone numbers and API-key-like strings with [EMAIL], [PHONE], [API_KEY] and counts them.
 
-Reasoning (--reasoning none|field|inline, default none): field puts the response's captured reasoning
-on the assistant message as reasoning_content (or --reasoning-field thinking), where the format has such
-a field (${reasoningFormats('field')}; bedrock-sft as a reasoningContent block); inline writes
-"<think>\n…\n</think>\n\n" before the answer in any format with an answer. Only a response carries
-its own reasoning: a correction never does. The summary counts the lines that carry it and warns when
-the format cannot.
+Reasoning (--reasoning none|field|inline, default none): field puts the response's captured
+reasoning on the assistant message as reasoning_content (--reasoning-field thinking renames it), in
+  ${reasoningFormats('field')}
+(bedrock-sft as a reasoningContent block); inline writes it before the answer as
+<think>\\n…\\n</think>\\n\\n in any format with an answer. Only a response carries its own reasoning:
+a correction never does. The summary counts the lines that carry it and warns when the format cannot.
 
 Every line has a sidecar line (<file>.meta.jsonl) with the annotation ids, annotators, tags, comments
 and scores behind it; the sidecar ends with a summary: lines written, pairs, each skip reason with
