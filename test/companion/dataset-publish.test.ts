@@ -74,9 +74,14 @@ describe('dataset folder for the Hub, and margin publish', { timeout: 60_000 }, 
 
   beforeAll(async () => {
     dir = await makeTempDir('hub');
-    const store = openStore(dataDir());
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
-    store.close();
+    const stores = await openStore(dataDir());
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons,
+    });
+    await stores.close();
     hub = await startMockHub({ token: TOKEN, existing: ['ada/taken'] });
   }, 60_000);
   afterAll(async () => {

@@ -30,9 +30,14 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
 
   beforeAll(async () => {
     dir = await makeTempDir('export-formats');
-    const store = openStore(join(dir.path, 'data'));
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
-    store.close();
+    const stores = await openStore(join(dir.path, 'data'));
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons,
+    });
+    await stores.close();
     companion = await startCompanion({ dataDir: join(dir.path, 'data') });
   }, 60_000);
   afterAll(async () => {

@@ -23,9 +23,14 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('export');
-    const store = openStore(join(dir.path, 'data'));
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
-    store.close();
+    const stores = await openStore(join(dir.path, 'data'));
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons,
+    });
+    await stores.close();
     companion = await startCompanion({ dataDir: join(dir.path, 'data') });
   }, 60_000);
   afterAll(async () => {

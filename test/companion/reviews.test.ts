@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
-import { SqliteReviewStore } from '../../companion/src/storage/review-store.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { SqliteReviewStore } from '../../companion/src/storage/sqlite/sqlite-review-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { type Review, type ReviewListResponse, reviewRequestSchema } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import {
@@ -483,14 +483,17 @@ describe('lazy expiry', () => {
     let now = Date.parse('2026-11-01T10:00:00.000Z');
     const reviews = new ReviewService({ store: new SqliteReviewStore(store), clock: () => new Date(now) });
     try {
-      const { review } = reviews.create(reviewRequestSchema.parse(reviewRequest({ timeout: 3600 })));
+      const { review } = await reviews.create(reviewRequestSchema.parse(reviewRequest({ timeout: 3600 })));
       now += 3_599_000;
-      expect(reviews.get(review.id)?.status).toBe('pending');
+      expect((await reviews.get(review.id))?.status).toBe('pending');
       now += 1_000;
-      expect(reviews.get(review.id)).toMatchObject({ status: 'expired', resolvedAt: '2026-11-01T11:00:00.000Z' });
-      expect(() =>
+      expect(await reviews.get(review.id)).toMatchObject({
+        status: 'expired',
+        resolvedAt: '2026-11-01T11:00:00.000Z',
+      });
+      await expect(
         reviews.decide(review.id, { decision: 'approve', reviewer: 'r', comment: '' }, 'http://127.0.0.1:1'),
-      ).toThrow(/already expired/);
+      ).rejects.toThrow(/already expired/);
       // A wait on it returns at once.
       expect((await reviews.wait(review.id, 30_000))?.status).toBe('expired');
       expect(reviews.waiters).toBe(0);

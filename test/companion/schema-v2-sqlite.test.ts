@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importAnnotationLines } from '../../companion/src/dataset/import-annotations.ts';
 import { type RunningServer, startServer } from '../../companion/src/server.ts';
-import { upgradeStoredAnnotation } from '../../companion/src/storage/annotation-v2-upgrade.ts';
-import { LATEST_VERSION } from '../../companion/src/storage/migrations.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { upgradeStoredAnnotation } from '../../companion/src/storage/sqlite/annotation-v2-upgrade.ts';
+import { LATEST_VERSION } from '../../companion/src/storage/sqlite/migrations.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { versionHash } from '../../companion/src/storage/version-hash.ts';
 import { readToken } from '../../companion/src/support/token.ts';
 import {
@@ -36,7 +36,7 @@ beforeEach(async () => {
 afterEach(() => dir.remove());
 
 describe('SQLite migration 5 (annotation schema v2)', () => {
-  it('rewrites every version-1 body, current and in history, with its new hash; sequence numbers and comparisons stay', () => {
+  it('rewrites every version-1 body, current and in history, with its new hash; sequence numbers and comparisons stay', async () => {
     const before = new Database(path, { readonly: true });
     const seqsBefore = before.prepare('SELECT id, seq, revision, deleted_at FROM annotations ORDER BY seq').all();
     before.close();
@@ -76,7 +76,7 @@ describe('SQLite migration 5 (annotation schema v2)', () => {
 
       const comparison = db.prepare('SELECT hash, body FROM comparisons').get();
       expect(comparison).toEqual({ hash: v4Hash(V4_COMPARISON_BODY), body: V4_COMPARISON_BODY });
-      expect(store.stats()).toMatchObject({
+      expect(await store.stats()).toMatchObject({
         annotations: { live: 2, deleted: 1 },
         comparisons: { live: 1, deleted: 0 },
         history: 2,
@@ -129,7 +129,7 @@ describe('SQLite migration 5 (annotation schema v2)', () => {
       await server.close();
     }
     const store = openSqliteStore(path);
-    expect(store.stats().history).toBe(2);
+    expect((await store.stats()).history).toBe(2);
     store.close();
   });
 
@@ -141,7 +141,7 @@ describe('SQLite migration 5 (annotation schema v2)', () => {
       const summary = await importAnnotationLines(store, lines, 'import', (problem) => problems.push(problem));
       expect(problems).toEqual([]);
       expect(summary).toEqual({ lines: 6, accepted: 0, unchanged: 3, superseded: 3, rejected: 0 });
-      expect(store.stats().history).toBe(2);
+      expect((await store.stats()).history).toBe(2);
     } finally {
       store.close();
     }

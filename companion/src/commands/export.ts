@@ -126,7 +126,8 @@ export function registerExportCommand(program: Command): void {
         throw new Error('--license goes on the dataset card that --dataset-dir writes: add --dataset-dir');
       const parquet = exportParquetSchema(options);
 
-      const store = openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY
           ? new SingleBar({
@@ -138,7 +139,7 @@ export function registerExportCommand(program: Command): void {
       let read = 0;
       let summary: ExportSummary;
       try {
-        if (progress) progress.start(store.stats().annotations.live, 0, { lines: 0 });
+        if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
         const run = exportFromStore(store, options, () => {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
@@ -175,7 +176,7 @@ export function registerExportCommand(program: Command): void {
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
-        store.close();
+        await stores.close();
       }
       process.stderr.write(describeSummary(summary, flags.datasetDir ?? out));
     });

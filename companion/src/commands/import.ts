@@ -16,16 +16,18 @@ export function registerImportCommand(program: Command): void {
         'The exit code is 1 when any line was rejected.',
     )
     .action(async (file: string, options: { dataDir?: string; deviceId: string }) => {
-      const store = openStore(options.dataDir ?? defaultDataDir());
+      const stores = await openStore(options.dataDir ?? defaultDataDir());
       try {
-        const summary = await importAnnotations(store, file, options.deviceId, (problem) => console.error(problem));
+        const summary = await importAnnotations(stores.sync, file, options.deviceId, (problem) =>
+          console.error(problem),
+        );
         console.log(
           `Imported ${file}: ${summary.accepted} stored, ${summary.unchanged} already present, ` +
             `${summary.superseded} older than the stored version (kept in history), ${summary.rejected} rejected.`,
         );
         if (summary.rejected > 0) process.exitCode = 1;
       } finally {
-        store.close();
+        await stores.close();
       }
     });
 }

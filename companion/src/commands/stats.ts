@@ -9,14 +9,12 @@ export function registerStatsCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--json', 'print the figures as JSON')
     .option('--check', 'also run PRAGMA integrity_check on the database')
-    .action((options: { dataDir?: string; json?: boolean; check?: boolean }) => {
+    .action(async (options: { dataDir?: string; json?: boolean; check?: boolean }) => {
       const dataDir = options.dataDir ?? defaultDataDir();
-      const store = openStore(dataDir);
+      const stores = await openStore(dataDir);
       try {
-        const stats = store.stats();
-        const integrity = options.check
-          ? (store.database.pragma('integrity_check', { simple: true }) as string)
-          : undefined;
+        const stats = await stores.sync.stats();
+        const integrity = options.check ? await stores.integrityCheck() : undefined;
         if (options.json) {
           console.log(JSON.stringify({ ...stats, ...(integrity === undefined ? {} : { integrity }) }));
         } else {
@@ -30,7 +28,7 @@ export function registerStatsCommand(program: Command): void {
         }
         if (integrity !== undefined && integrity !== 'ok') process.exitCode = 1;
       } finally {
-        store.close();
+        await stores.close();
       }
     });
 }

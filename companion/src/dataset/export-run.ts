@@ -1,4 +1,5 @@
 import {
+  type AnyIterable,
   type ExportRun,
   exportDataset,
   exportFileKind,
@@ -13,8 +14,11 @@ import type { Annotation, Comparison, ExportFormat, ExportOptions } from '../../
  * and the summary then warns about conversations that arrived in pieces.
  */
 export interface ExportSource {
-  iterateAnnotations(options?: { includeDeleted?: boolean; order?: 'sequence' | 'conversation' }): Iterable<Annotation>;
-  iterateComparisons(options?: { includeDeleted?: boolean }): Iterable<Comparison>;
+  iterateAnnotations(options?: {
+    includeDeleted?: boolean;
+    order?: 'sequence' | 'conversation';
+  }): AnyIterable<Annotation>;
+  iterateComparisons(options?: { includeDeleted?: boolean }): AnyIterable<Comparison>;
 }
 
 /** The one way the CLI and the HTTP route run an export, so both give the same bytes. */
@@ -27,8 +31,8 @@ export function exportFromStore(store: ExportSource, options: ExportOptions, onA
   );
 }
 
-function* counting<T>(items: Iterable<T>, onItem: () => void): Generator<T> {
-  for (const item of items) {
+async function* counting<T>(items: AnyIterable<T>, onItem: () => void): AsyncGenerator<T> {
+  for await (const item of items) {
     onItem();
     yield item;
   }

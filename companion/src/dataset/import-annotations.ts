@@ -42,9 +42,9 @@ export async function importAnnotationLines(
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
   let batch: Annotation[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (batch.length === 0) return;
-    const applied = store.applyChanges({
+    const applied = await store.applyChanges({
       deviceId,
       receivedAt: new Date().toISOString(),
       annotations: batch,
@@ -74,8 +74,8 @@ export async function importAnnotationLines(
       continue;
     }
     batch.push(checked.record);
-    if (batch.length >= BATCH_SIZE) flush();
+    if (batch.length >= BATCH_SIZE) await flush();
   }
-  flush();
+  await flush();
   return summary;
 }

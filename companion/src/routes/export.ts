@@ -6,7 +6,8 @@ import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /**
  * `GET /api/v1/export?format=…&site=…`: streams the dataset (JSONL, or Parquet for the Parquet
- * formats) or, with `sidecar=1`, its sidecar ending in the summary. With `split`, `part=train|validation` picks the file (train by default).
+ * formats) or, with `sidecar=1`, its sidecar ending in the summary. With `split`,
+ * `part=train|validation` picks the file (train by default).
  */
 export function exportRoutes(store: ExportSource): RouteDefinition[] {
   return [

@@ -39,11 +39,11 @@ function mergeResults<T extends { id: string }>(
 
 export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
   return [
-    defineRoute(API.sync.push, ({ body: push }) => {
+    defineRoute(API.sync.push, async ({ body: push }) => {
       const annotations = checkAll<Annotation>(checkAnnotation, push.annotations);
       const comparisons = checkAll<Comparison>((raw) => checkRecord(comparisonSchema, raw), push.comparisons);
       // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
-      const applied = store.applyChanges({
+      const applied = await store.applyChanges({
         deviceId: push.deviceId,
         receivedAt: clock().toISOString(),
         annotations: annotations.valid,
@@ -57,6 +57,6 @@ export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
       return body;
     }),
 
-    defineRoute(API.sync.pull, ({ query }): SyncPullResponse => store.changesSince(query.since, query.limit)),
+    defineRoute(API.sync.pull, ({ query }): Promise<SyncPullResponse> => store.changesSince(query.since, query.limit)),
   ];
 }

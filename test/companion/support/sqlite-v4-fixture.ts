@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../../../companion/src/storage/migrations.ts';
+import { MIGRATIONS } from '../../../companion/src/storage/sqlite/migrations.ts';
 
 /**
  * A frozen companion database at SQLite version 4: annotation schema v1 bodies and the hashes the

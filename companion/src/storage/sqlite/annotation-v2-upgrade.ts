@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { annotationSchema, upgradeAnnotation } from '../../../shared/index.ts';
-import { versionHash } from './version-hash.ts';
+import { annotationSchema, upgradeAnnotation } from '../../../../shared/index.ts';
+import { versionHash } from '../version-hash.ts';
 
 const BATCH = 500;
 
