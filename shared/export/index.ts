@@ -1,6 +1,7 @@
 export * from './engine.ts';
 export * from './example.ts';
 export * from './explain.ts';
+export * from './filter-values.ts';
 export * from './formats/index.ts';
 export * from './hash.ts';
 export * from './parquet-schema.ts';
@@ -9,3 +10,5 @@ export * from './redact.ts';
 export * from './rft-grader.ts';
 export * from './rules.ts';
 export * from './sidecar.ts';
+export * from './skip-reasons.ts';
+export * from './sources.ts';

@@ -44,6 +44,8 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     { format: 'trl-kto', query: { since: '2026-11-01', 'max-score': '95', 'min-score': '0' } },
     { format: 'hh-rlhf', query: { annotator: 'ada', 'redact-pii': 'true' } },
     { format: 'sharegpt-dpo', query: { 'system-prompt': 'Be brief.' } },
+    // Sources beyond chat capture are opted in the same way on both (the review's rows reach trl-sft).
+    { format: 'trl-sft', query: { source: 'capture,review,api,import' } },
   ];
 
   it.each(cases)('$format with $query', async ({ format, query }) => {

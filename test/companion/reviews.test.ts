@@ -346,12 +346,16 @@ describe('review queue', () => {
     expect(annotation?.response.split('\n').map((line) => JSON.parse(line))).toEqual(rows);
   });
 
-  it('decisions reach the datasets: approved outputs are desirable KTO examples, rejected ones undesirable', async () => {
+  it('decisions reach the datasets with source=review: approved outputs are desirable KTO examples, rejected ones undesirable', async () => {
     const good = await createReview(server, { output: 'Ada Lovelace', form: null });
     const bad = await createReview(server, { output: 'Xx_Ada_xX', form: null });
     await decide(server, good.review.id, { decision: 'approve', reviewer: 'grace' });
     await decide(server, bad.review.id, { decision: 'reject', reviewer: 'grace', comment: 'not a name' });
-    const kto = await call(server, 'GET', '/api/v1/export?format=trl-kto&site=review');
+    // Reviews are a source of their own: exports leave them out unless asked (`source=review`).
+    const byDefault = await call(server, 'GET', '/api/v1/export?format=trl-kto');
+    expect(byDefault.status, byDefault.text).toBe(200);
+    expect(byDefault.text).toBe('');
+    const kto = await call(server, 'GET', '/api/v1/export?format=trl-kto&site=review&source=review');
     expect(kto.status, kto.text).toBe(200);
     const lines = kto.text
       .trim()
@@ -362,7 +366,7 @@ describe('review queue', () => {
       ['Xx_Ada_xX', false],
     ]);
     expect(lines[0]?.prompt).toEqual([{ role: 'user', content: 'Invent a customer name.' }]);
-    const sft = await call(server, 'GET', '/api/v1/export?format=openai-sft&site=review');
+    const sft = await call(server, 'GET', '/api/v1/export?format=openai-sft&site=review&source=review');
     expect(sft.text.trim().split('\n')).toHaveLength(1);
     expect(sft.text).toContain('Ada Lovelace');
   });

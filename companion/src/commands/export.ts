@@ -17,10 +17,12 @@ import {
   RubricObservations,
   rftGrader,
 } from '../../../shared/export/index.ts';
-import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
+import { EXPORT_FORMATS, EXPORT_SOURCES, exportOptionsSchema } from '../../../shared/index.ts';
 import { writeDatasetDir } from '../dataset/dataset-dir.ts';
 import { exportLayout, writeExportFiles } from '../dataset/export-files.ts';
-import { exportFileName, exportFromStore } from '../dataset/export-run.ts';
+import { exportFromStore } from '../dataset/export-run.ts';
+import { describeSummary, exportProblem } from '../dataset/export-summary-text.ts';
+import { resolveExportTarget } from '../dataset/export-target.ts';
 import { ParquetRows } from '../dataset/parquet-rows.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { openStore } from '../support/data-dir.ts';
@@ -35,6 +37,7 @@ interface ExportFlags {
   graderModel?: string;
   datasetDir?: string;
   license?: string;
+  allowEmpty?: boolean;
   [option: string]: unknown;
 }
 
@@ -48,9 +51,18 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description('Write the annotations as a fine-tuning or RLHF dataset (JSONL), plus a .meta.jsonl sidecar.')
-    .addOption(new Option('--format <format>', 'dataset format').choices(EXPORT_FORMATS))
-    .option('--out <file>', 'output file, or - for stdout (default margin-<format>.jsonl)')
+    // Checked by the options schema, not commander's choices: a bare "dpo" gets "did you mean trl-dpo…".
+    .option('--format <format>', `dataset format: ${EXPORT_FORMATS.join(', ')}`)
+    .option(
+      '--out <file>',
+      'output file, a folder (the file gets the default name inside it), or - for stdout (default margin-<format>.jsonl)',
+    )
     .option('--data-dir <dir>', 'where the database lives (env MARGIN_DATA_DIR)')
+    .option(
+      '--source <sources>',
+      `read these kinds of annotation: ${EXPORT_SOURCES.join(', ')} (default capture: chat pages only)`,
+      collect,
+    )
     .option('--site <site>', 'only these sites (repeat or comma-separate)', collect)
     .option('--model <model>', 'only these models', collect)
     .option('--annotator <name>', 'only these annotators', collect)
@@ -90,6 +102,7 @@ export function registerExportCommand(program: Command): void {
     .option('--grader-model <model>', `openai-rft --grader: the score_model grader's model (${DEFAULT_GRADER_MODEL})`)
     .option('--dataset-dir <dir>', 'write a Hugging Face Hub folder: data/ per split, README.md card, provenance/')
     .option('--license <id>', "the card's license with --dataset-dir, a Hub license id (default other)")
+    .option('--allow-empty', 'succeed even when no line is written or a filter value matches nothing')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--explain', 'print the rules that turn annotations into lines, and exit')
     .action(async (flags: ExportFlags, command: Command) => {
@@ -113,8 +126,7 @@ export function registerExportCommand(program: Command): void {
         throw new Error(`invalid export options:\n  ${problems.join('\n  ')}`);
       }
       const options = parsed.data;
-      const out = flags.out ?? exportFileName(options.format, null, false);
-      if (out === '-' && options.split !== undefined)
+      if (flags.out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
       if (flags.grader !== undefined && options.format !== 'openai-rft')
         throw new Error('--grader writes the grader of an openai-rft export: add --format openai-rft');
@@ -125,6 +137,9 @@ export function registerExportCommand(program: Command): void {
       if (flags.license !== undefined && flags.datasetDir === undefined)
         throw new Error('--license goes on the dataset card that --dataset-dir writes: add --dataset-dir');
       const parquet = exportParquetSchema(options);
+      // Before reading anything: a wrong --out fails now, not after the whole export.
+      const out = flags.datasetDir === undefined ? resolveExportTarget(flags.out, options.format) : '-';
+      const allowEmpty = flags.allowEmpty === true;
 
       const stores = await openStore(flags.dataDir ?? defaultDataDir());
       const store = stores.sync;
@@ -148,27 +163,37 @@ export function registerExportCommand(program: Command): void {
         const batches = rubrics ? observeLines(run.batches, (line) => rubrics.observe(line)) : run.batches;
         const onLines = (lines: number) => progress?.update(read, { lines });
         const extension = exportFileKind(exportFormatDefinition(options.format));
+        // A file export with a problem (no line, an unknown filter value) keeps every earlier file.
+        const check = (result: ExportSummary) => {
+          if (exportProblem(result, allowEmpty) !== null) throw new EmptyExport(result);
+        };
+        const keepEarlier = (error: unknown) => {
+          if (error instanceof EmptyExport) return error.summary;
+          throw error;
+        };
         if (flags.datasetDir !== undefined) {
           const dir = resolve(flags.datasetDir);
           const written = await writeDatasetDir(dir, options, batches, run.summary, {
             license: flags.license ?? 'other',
             onLines,
-          });
+            beforeCommit: check,
+          }).catch((error: unknown) => ({ summary: keepEarlier(error), files: [] as string[] }));
           summary = written.summary;
-          process.stderr.write(`dataset folder ${dir}: ${written.files.join(', ')}\n`);
+          if (written.files.length > 0) process.stderr.write(`dataset folder ${dir}: ${written.files.join(', ')}\n`);
         } else {
           summary =
             out === '-'
               ? await toStdout(batches, run.summary, parquet)
               : await writeExportFiles(
-                  exportLayout(resolve(out), options.split !== undefined, extension),
+                  exportLayout(out, options.split !== undefined, extension),
                   parquet,
                   batches,
                   run.summary,
                   onLines,
-                );
+                  check,
+                ).catch(keepEarlier);
         }
-        if (rubrics && flags.grader !== undefined) {
+        if (rubrics && flags.grader !== undefined && exportProblem(summary, allowEmpty) === null) {
           const grader = rftGrader(rubrics, flags.graderModel);
           await writeFile(resolve(flags.grader), `${JSON.stringify(grader, null, 2)}\n`);
           process.stderr.write(`grader (${grader.type}) -> ${flags.grader}\n`);
@@ -178,8 +203,17 @@ export function registerExportCommand(program: Command): void {
         progress?.stop();
         await stores.close();
       }
-      process.stderr.write(describeSummary(summary, flags.datasetDir ?? out));
+      const problem = exportProblem(summary, allowEmpty);
+      process.stderr.write(describeSummary(summary, flags.datasetDir ?? out, problem !== null));
+      if (problem !== null) throw new Error(problem);
     });
+}
+
+/** Thrown before the files are put in place, so an export that should not count changes nothing. */
+class EmptyExport extends Error {
+  constructor(readonly summary: ExportSummary) {
+    super('this export should not replace any file');
+  }
 }
 
 /** The batches as they are, each line shown to `observe` on the way (the grader's rubric survey). */
@@ -209,27 +243,4 @@ async function toStdout(
   }
   await rows?.finish();
   return summary();
-}
-
-function describeSummary(summary: ExportSummary, out: string): string {
-  const skipped = Object.entries(summary.skipped)
-    .sort(([, a], [, b]) => b - a)
-    .map(([reason, count]) => `  ${reason}: ${count}`);
-  const lines = [
-    `${summary.format}: ${summary.examplesWritten} lines${summary.pairs ? ` (${summary.pairs} pairs)` : ''} from ${summary.annotationsRead} annotations` +
-      (summary.lines.validation ? ` (train ${summary.lines.train}, validation ${summary.lines.validation})` : '') +
-      (out === '-' ? '' : ` -> ${out}`),
-    ...(summary.labels.desirable + summary.labels.undesirable > 0
-      ? [`labels: ${summary.labels.desirable} desirable, ${summary.labels.undesirable} undesirable`]
-      : []),
-    ...(summary.reasoningLines > 0 ? [`reasoning: ${summary.reasoningLines} lines carry it`] : []),
-    ...(summary.redactions.total > 0
-      ? [
-          `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,
-        ]
-      : []),
-    ...(skipped.length > 0 ? ['skipped:', ...skipped] : []),
-    ...summary.warnings.map((warning) => `warning: ${warning}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -25,7 +25,12 @@ export async function writeDatasetDir(
   options: ExportOptions,
   batches: AsyncIterable<ExportRecord[]>,
   summary: () => ExportSummary,
-  settings: { license: string; onLines: (lines: number) => void },
+  settings: {
+    license: string;
+    onLines: (lines: number) => void;
+    /** As writeExportFiles': throwing keeps every earlier file, the card included. */
+    beforeCommit?: (summary: ExportSummary) => void;
+  },
 ): Promise<{ summary: ExportSummary; files: string[] }> {
   const extension = exportFileKind(exportFormatDefinition(options.format));
   const splits: SplitName[] = options.split === undefined ? ['train'] : ['train', 'validation'];
@@ -38,7 +43,14 @@ export async function writeDatasetDir(
   }
   await mkdir(join(dir, 'data'), { recursive: true });
   await mkdir(join(dir, 'provenance'), { recursive: true });
-  const result = await writeExportFiles(layout, exportParquetSchema(options), batches, summary, settings.onLines);
+  const result = await writeExportFiles(
+    layout,
+    exportParquetSchema(options),
+    batches,
+    summary,
+    settings.onLines,
+    settings.beforeCommit,
+  );
   const files = Object.fromEntries(splits.map((split) => [split, datasetDataFile(split, extension)]));
   const card = new AtomicFile(join(dir, 'README.md'));
   try {

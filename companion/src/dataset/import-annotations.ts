@@ -3,8 +3,11 @@ import { createInterface } from 'node:readline';
 import type { Annotation } from '../../../shared/index.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { checkAnnotation } from '../sync/check-record.ts';
+import { describeForeignRecord } from './foreign-lines.ts';
 
 const BATCH_SIZE = 500;
+/** Lines that are not annotations at all, reported one by one up to this many. */
+const FOREIGN_REPORTS = 3;
 
 export interface ImportSummary {
   lines: number;
@@ -54,6 +57,7 @@ export async function importAnnotationLines(
     batch = [];
   };
   let lineNumber = firstLine - 1;
+  let foreignReported = 0;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
@@ -69,6 +73,14 @@ export async function importAnnotationLines(
     const checked = checkAnnotation(raw);
     if (!checked.ok) {
       summary.rejected += 1;
+      const foreign = describeForeignRecord(raw);
+      if (foreign !== null) {
+        // The same sentence for every line of a dataset file would bury the summary: say it once.
+        if (foreignReported < FOREIGN_REPORTS) report(`line ${lineNumber}: ${foreign}`);
+        else if (foreignReported === FOREIGN_REPORTS) report('… more lines like these are not reported one by one');
+        foreignReported += 1;
+        continue;
+      }
       const problems = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       report(`line ${lineNumber}${checked.id ? ` (id ${checked.id})` : ''}: ${problems}`);
       continue;

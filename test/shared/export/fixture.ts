@@ -177,7 +177,6 @@ export const annotations: Annotation[] = [
   // Shapes some formats cannot carry: a tool turn (openai, alpaca, hh), a greeting first (sharegpt,
   // alpaca, hh), consecutive user turns (merged), an HH separator inside the text.
   annotation('c-tool', 'm1', {
-    site: 'api',
     context: [
       { role: 'user', content: 'What is the status of order 42?' },
       { role: 'tool', content: '{"status": "shipped"}' },
@@ -222,6 +221,32 @@ export const annotations: Annotation[] = [
     response: 'It is online.',
     score: 80,
     metadata: { 'capture.unrenderedTurns': 2, 'capture.partial': true },
+  }),
+  // Other sources than chat capture, exported only with --source: an approved pipeline review (its
+  // response is table rows), a logged API call thumbed up, and a rating imported from a ChatGPT export.
+  annotation('rev-1', 'rev-1', {
+    site: 'review',
+    url: 'http://127.0.0.1:8787/api/v1/reviews/rev-1',
+    context: [{ role: 'user', content: 'Extract the names from the form.' }],
+    response: '{"first_name":"Ada"}\n{"first_name":"Bob"}',
+    thumb: 'up',
+    annotator: 'grace',
+    metadata: { review_id: 'rev-1', review_status: 'approved' },
+  }),
+  annotation('trace-1', 'trace-1', {
+    site: 'api',
+    url: 'http://127.0.0.1:8787/api/v1/logs/trace-1',
+    context: [{ role: 'user', content: 'Summarise ticket 7.' }],
+    response: 'The customer wants a refund.',
+    thumb: 'up',
+    annotator: 'app',
+    metadata: { trace_id: 'trace-1' },
+  }),
+  annotation('c-imported', 'm1', {
+    context: [{ role: 'user', content: 'What is a VLAN?' }],
+    response: 'A virtual LAN: one switch split into separate networks.',
+    thumb: 'up',
+    metadata: { source: 'chatgpt-export' },
   }),
 ];
 
