@@ -3,7 +3,7 @@ import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { attachReasoning } from './attach-reasoning.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
-import type { Candidate, CandidateSink } from './example.ts';
+import type { Candidate, CandidateSink, Example } from './example.ts';
 import { FilterValueCheck, unknownValueWarning } from './filter-values.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
@@ -25,6 +25,9 @@ export interface ExportRecord {
   split: SplitName;
   line: string;
   meta: string;
+  /** What the line was built from, for a preview that shows it in words; null for raw (its source is the annotation). */
+  example: Example | null;
+  provenance: Provenance;
 }
 
 export interface ExportRun {
@@ -77,7 +80,9 @@ export function exportDataset(
    * Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split.
    * Dedup and the example id look at the row before `place` fills in its position.
    */
-  function write(value: unknown, lineKind: string, provenance: Provenance, carriesReasoning: boolean, label?: boolean) {
+  function write(value: unknown, example: Example | null, provenance: Provenance, carriesReasoning: boolean): void {
+    const lineKind = example?.kind ?? 'raw';
+    const label = example?.kind === 'kto' ? example.label : undefined;
     const text = JSON.stringify(value);
     const hash = hash53(text);
     if (options.dedup && !written.add(hash)) {
@@ -99,6 +104,8 @@ export function exportDataset(
       split,
       line: `${placed}\n`,
       meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
+      example,
+      provenance,
     });
   }
 
@@ -120,7 +127,7 @@ export function exportDataset(
       skip(built.skip);
       return;
     }
-    write(built.value, example.kind, candidate, attached.carried, example.kind === 'kto' ? example.label : undefined);
+    write(built.value, attached.example, candidate, attached.carried);
   }
   const sink: CandidateSink = { skip, emit };
 
@@ -130,7 +137,7 @@ export function exportDataset(
       for (const annotation of batch) {
         const built = format.build(annotation, { reasoningField, sources: [annotation] });
         if ('skip' in built) skip(built.skip);
-        else write(built.value, 'raw', { basis: 'stored', sources: [annotation] }, reasoningOf(annotation) !== null);
+        else write(built.value, null, { basis: 'stored', sources: [annotation] }, reasoningOf(annotation) !== null);
       }
       return;
     }
