@@ -2,10 +2,11 @@ import { render } from 'preact';
 import {
   captureResponse,
   type ResponseCapture,
+  readTurn,
   responseKey,
   synthesizeMessageId,
   type TurnMemory,
-  turnText,
+  type TurnReading,
 } from '../capture/capture-response.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
 import type {
@@ -71,7 +72,7 @@ const LOCATION_CHECK_MS = 100;
  * waits, and a change anywhere else (the site's finished signal) re-checks it soon after.
  */
 export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: AnnotatorContext, api: AnnotatorApi) {
-  const textCache = new WeakMap<Element, string>();
+  const textCache = new WeakMap<Element, TurnReading>();
   let memory: TurnMemory = new Map();
   let observer: PageObserver | undefined;
   let locationCheckedAt = 0;
@@ -127,7 +128,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
 
   /** The capture of a response as it is now (for the selection fallback and tests). */
   function capture(turnElement: Element): ResponseCapture | null {
-    return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, readText });
+    return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, read });
   }
 
   /** A turn leaving the DOM (virtualized away) is remembered, so later context can still include it. */
@@ -137,7 +138,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     for (const turnElement of turns) {
       const turn = adapter.describeTurn(turnElement);
       if (turn.role === null || turn.position === null || memory.has(turn.position)) continue;
-      const content = textCache.get(turnElement) ?? turnText(adapter, turn);
+      const content = (textCache.get(turnElement) ?? readTurn(adapter, turn)).text;
       if (content) memory.set(turn.position, { role: turn.role, content });
     }
   }
@@ -154,12 +155,16 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     return { content, since: waiting?.since ?? now, reason: outcome };
   }
 
-  function readText(turn: PageTurn): string {
+  function read(turn: PageTurn): TurnReading {
     const cached = textCache.get(turn.element);
     if (cached !== undefined) return cached;
-    const text = turnText(adapter, turn);
-    textCache.set(turn.element, text);
-    return text;
+    const reading = readTurn(adapter, turn);
+    textCache.set(turn.element, reading);
+    return reading;
+  }
+
+  function readText(turn: PageTurn): string {
+    return read(turn).text;
   }
 
   function messageId(turn: PageTurn, conversation: string): string | null {
