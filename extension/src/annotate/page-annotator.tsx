@@ -222,7 +222,10 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (responseKey(seen.site, seen.conversationId, seen.messageId) !== mounted.key) {
       return 'the response changed since the controls appeared; try again';
     }
-    return seen;
+    // Annotation schema v1 has no place for reasoning or completeness counts: the background would
+    // refuse a capture that carries them.
+    const { reasoning: _reasoning, completeness: _completeness, ...input } = seen;
+    return input;
   }
 
   async function save(mounted: Mounted, changes: AnnotationChanges): Promise<SaveResult> {
