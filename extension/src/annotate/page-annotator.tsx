@@ -131,10 +131,15 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, read });
   }
 
-  /** A turn leaving the DOM (virtualized away) is remembered, so later context can still include it. */
+  /**
+   * A turn leaving the DOM (virtualized away) is remembered, so later context can still include it. If
+   * it had controls, every turn is looked at again: a copy of it the site mounted before removing it
+   * (same response, fresh nodes) may have lost the controls to it and must get them back.
+   */
   function rememberRemoved(element: Element): void {
     const selector = adapter.turnSelector;
     const turns = element.matches(selector) ? [element] : Array.from(element.querySelectorAll(selector));
+    if (turns.some((turn) => controls.placedIn(turn))) queue.queueAll(doc);
     for (const turnElement of turns) {
       const turn = adapter.describeTurn(turnElement);
       if (turn.role === null || turn.position === null || memory.has(turn.position)) continue;
