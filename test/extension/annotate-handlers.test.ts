@@ -70,6 +70,7 @@ beforeEach(() => {
     shortcuts: DEFAULT_SHORTCUTS,
     rubric: { version: 0, questions: [] },
     selfHostedOrigins: [],
+    genericOrigins: [],
   };
 });
 afterEach(async () => {
@@ -255,12 +256,45 @@ describe('self-hosted origins', () => {
   });
 });
 
+describe('origins opted in to the generic adapter', () => {
+  const page = 'http://localhost:8080/chat/7f3c2a1b-0000-4000-8000-000000000009';
+  const fromGeneric: Sender = { id: RUNTIME_ID, url: page, tab: { url: page } };
+  const capture = {
+    ...variant('m-1', 1, 'Hi.'),
+    site: 'generic',
+    url: page,
+    conversationId: '7f3c2a1b-0000-4000-8000-000000000009',
+    variant: null,
+  };
+
+  it('accepts the generic site only on an origin opted in for it, not on a self-hosted app’s', async () => {
+    settings.selfHostedOrigins = ['http://localhost:8080'];
+    const asSelfHosted = await handlers().saveAnnotation({ capture, changes: { thumb: 'up' } }, fromGeneric);
+    expect(asSelfHosted).toEqual({ ok: false, error: 'message for generic from a page that is not generic' });
+    await expect(handlers().getPageSettings(undefined, fromGeneric)).resolves.toMatchObject({ generic: false });
+
+    settings.selfHostedOrigins = [];
+    settings.genericOrigins = ['http://localhost:8080'];
+    const saved = await handlers().saveAnnotation({ capture, changes: { thumb: 'up' } }, fromGeneric);
+    expect(saved).toMatchObject({ ok: true, annotation: { thumb: 'up' } });
+    await expect(handlers().getPageSettings(undefined, fromGeneric)).resolves.toMatchObject({ generic: true });
+
+    // The generic site's origin passes as no other site.
+    const asOpenWebui = await handlers().saveAnnotation(
+      { capture: { ...capture, site: 'open-webui' }, changes: { thumb: 'up' } },
+      fromGeneric,
+    );
+    expect(asOpenWebui.ok).toBe(false);
+  });
+});
+
 describe('page settings and health reports', () => {
   it('gives a chat page its rubric and shortcuts, and nobody else', async () => {
     settings.rubric = RUBRIC;
     await expect(handlers().getPageSettings(undefined, fromChatgpt)).resolves.toEqual({
       rubric: RUBRIC,
       shortcuts: DEFAULT_SHORTCUTS,
+      generic: false,
     });
     const evil = 'https://evil.example/';
     await expect(

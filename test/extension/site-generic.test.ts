@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readTurn } from '../../extension/src/capture/capture-response.ts';
 import type { PageTurn, SiteAdapter } from '../../extension/src/sites/define-site-adapter.ts';
-import { createGenericAdapter, genericConversationId } from '../../extension/src/sites/generic.ts';
+import { createGenericAdapter, genericConversationId } from '../../extension/src/sites/generic/generic-adapter.ts';
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import { loadSiteFixtures, parseFixture } from './site-fixtures.ts';
 import { syncDocTable } from './support/doc-table.ts';
@@ -43,9 +43,20 @@ function counterpart(turns: PageTurn[], site: SiteAdapter, turn: PageTurn): Page
   return inside.sort((a, b) => (b.element.textContent?.length ?? 0) - (a.element.textContent?.length ?? 0))[0];
 }
 
-function measure(site: SiteAdapter): SiteScore {
-  const score: SiteScore = {
-    site: site.id,
+const COUNTS = [
+  'fixtures',
+  'turns',
+  'rolesRight',
+  'finished',
+  'withControls',
+  'sameText',
+  'streaming',
+  'streamingAsFinished',
+] as const;
+
+function emptyScore(site: string): SiteScore {
+  return {
+    site,
     fixtures: 0,
     turns: 0,
     rolesRight: 0,
@@ -55,6 +66,10 @@ function measure(site: SiteAdapter): SiteScore {
     streaming: 0,
     streamingAsFinished: 0,
   };
+}
+
+function measure(site: SiteAdapter): SiteScore {
+  const score = emptyScore(site.id);
   for (const fixture of loadSiteFixtures(site.id)) {
     score.fixtures += 1;
     const { document } = parseFixture(fixture);
@@ -97,30 +112,10 @@ function percent(part: number, whole: number): string {
 }
 
 function table(scores: SiteScore[]): string {
-  const total = scores.reduce(
-    (sum, score) => ({
-      ...sum,
-      fixtures: sum.fixtures + score.fixtures,
-      turns: sum.turns + score.turns,
-      rolesRight: sum.rolesRight + score.rolesRight,
-      finished: sum.finished + score.finished,
-      withControls: sum.withControls + score.withControls,
-      sameText: sum.sameText + score.sameText,
-      streaming: sum.streaming + score.streaming,
-      streamingAsFinished: sum.streamingAsFinished + score.streamingAsFinished,
-    }),
-    {
-      site: '**all**',
-      fixtures: 0,
-      turns: 0,
-      rolesRight: 0,
-      finished: 0,
-      withControls: 0,
-      sameText: 0,
-      streaming: 0,
-      streamingAsFinished: 0,
-    },
-  );
+  const total: SiteScore = { ...emptyScore('**all**') };
+  for (const score of scores) {
+    for (const key of COUNTS) total[key] += score[key];
+  }
   const rows = [...scores, total].map(
     (score) =>
       `| ${score.site} | ${score.fixtures} | ${score.rolesRight}/${score.turns} (${percent(score.rolesRight, score.turns)}) | ${score.withControls}/${score.finished} (${percent(score.withControls, score.finished)}) | ${score.sameText}/${score.finished} (${percent(score.sameText, score.finished)}) | ${score.streamingAsFinished}/${score.streaming} |`,
@@ -138,15 +133,18 @@ describe('the generic adapter on every site fixture, site adapters switched off'
   it(`gets roles right on at least ${MIN_ROLES * 100}% of turns, controls on at least ${MIN_CONTROLS * 100}% of finished responses, and none on a response still streaming`, () => {
     const text = table(scores);
     console.log(`\nGeneric adapter, measured on the site fixtures:\n${text}\n`);
-    const turns = scores.reduce((sum, score) => sum + score.turns, 0);
-    const rolesRight = scores.reduce((sum, score) => sum + score.rolesRight, 0);
-    const finished = scores.reduce((sum, score) => sum + score.finished, 0);
-    const withControls = scores.reduce((sum, score) => sum + score.withControls, 0);
+    const sum = (key: (typeof COUNTS)[number]) => scores.reduce((total, score) => total + score[key], 0);
+    const [turns, rolesRight, finished, withControls] = [
+      sum('turns'),
+      sum('rolesRight'),
+      sum('finished'),
+      sum('withControls'),
+    ];
     expect(turns).toBeGreaterThan(0);
     expect(rolesRight / turns).toBeGreaterThanOrEqual(MIN_ROLES);
     expect(withControls / finished).toBeGreaterThanOrEqual(MIN_CONTROLS);
     // A response taken as finished while it is still written would be captured in part: never.
-    expect(scores.reduce((sum, score) => sum + score.streamingAsFinished, 0)).toBe(0);
+    expect(sum('streamingAsFinished')).toBe(0);
     syncDocTable('generic-adapter', text);
   }, 120_000);
 });

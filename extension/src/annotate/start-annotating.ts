@@ -15,7 +15,7 @@ import { SelectionAnnotator } from './selection.tsx';
  * Shared by the content script of the built-in sites and self-hosted apps, and by the generic one.
  */
 export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAdapter): Promise<void> {
-  let settings: PageSettings = { rubric: null, shortcuts: DEFAULT_SHORTCUTS };
+  let settings: PageSettings = { rubric: null, shortcuts: DEFAULT_SHORTCUTS, generic: false };
   const api: AnnotatorApi = {
     load: (site, conversationId) => sendMessage('getConversationAnnotations', { site, conversationId }),
     save: (capture, changes) => sendMessage('saveAnnotation', { capture, changes }),

@@ -1,7 +1,8 @@
-import { defineSiteAdapter, type PageTurn, type SiteAdapter, type TurnRole } from './define-site-adapter.ts';
-import { assignRoles } from './generic-roles.ts';
-import { descend, findThread, isLabel, type Thread, textChildren, visibleText } from './generic-thread.ts';
-import { CLICKABLE, commonAncestor, follows, variantCounter } from './structure.ts';
+import { defineSiteAdapter, type PageTurn, type SiteAdapter, type TurnRole } from '../define-site-adapter.ts';
+import { CLICKABLE, commonAncestor, follows, variantCounter } from '../structure.ts';
+import { assignRoles } from './roles.ts';
+import { GENERIC_SITE_ID } from './site-id.ts';
+import { descend, findThread, isLabel, type Thread, textChildren, visibleText } from './thread.ts';
 
 /**
  * The adapter for a chat app Margin does not know, on an origin the person opted in for it
@@ -76,7 +77,7 @@ export function createGenericAdapter(doc: Document): SiteAdapter | null {
   }
 
   return defineSiteAdapter({
-    id: 'generic',
+    id: GENERIC_SITE_ID,
     label: 'Other chat app',
     matches: [],
     selfHosted: true,

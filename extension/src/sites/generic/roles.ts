@@ -1,5 +1,5 @@
-import type { TurnRole } from './define-site-adapter.ts';
-import { CLICKABLE } from './structure.ts';
+import type { TurnRole } from '../define-site-adapter.ts';
+import { CLICKABLE } from '../structure.ts';
 
 /**
  * Who wrote each turn of a chat page Margin has no adapter for, in three layers: what the markup says
@@ -116,7 +116,8 @@ export function assignRoles(turns: readonly Element[]): TurnRole[] {
   // Where the evidence is weak, alternate from the closest decided neighbour (the first turn: the user's).
   for (let index = 0; index < roles.length; index++) {
     if (roles[index] !== null) continue;
-    const before = roles.slice(0, index).findLastIndex((role) => role !== null);
+    let before = index - 1;
+    while (before >= 0 && roles[before] === null) before -= 1;
     if (before >= 0) roles[index] = flip(roles[before] ?? null, index - before);
     else {
       const after = roles.findIndex((role, at) => at > index && role !== null);

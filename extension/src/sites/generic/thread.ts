@@ -1,4 +1,4 @@
-import { CLICKABLE } from './structure.ts';
+import { CLICKABLE } from '../structure.ts';
 
 /**
  * Finding a conversation in a chat page Margin has no adapter for, from structure alone
