@@ -8,7 +8,7 @@ import {
   type TurnMemory,
   type TurnReading,
 } from '../capture/capture-response.ts';
-import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
+import { hasLater, type PageTurn, type SiteAdapter } from '../sites/define-site-adapter.ts';
 import type {
   AnnotationChanges,
   ConversationAnnotations,
@@ -49,8 +49,12 @@ export interface AnnotatorCounts {
   withControls: number;
   /** Finished responses the adapter found no place for controls in. */
   withoutAnchor: number;
+  /** Finished responses with a place for controls but no text the adapter can read. */
+  withoutText: number;
   /** Responses waiting for their stream to finish, and how long the oldest has been waiting (ms). */
   streaming: number;
+  /** Of those, the ones with a later turn after them: only the last response can really be streaming. */
+  stuck: number;
   oldestStreamingMs: number;
   /** Time since the page last changed (ms). */
   quietMs: number;
@@ -188,6 +192,8 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (adapter.isStreaming(turn, doc)) return 'streaming';
     const anchor = adapter.anchor(turn);
     if (!anchor) return 'no-anchor';
+    // Controls on a response whose words cannot be read could save nothing: the health check says so.
+    if (!readText(turn)) return 'no-text';
     const state = conversations.get(id);
     if (!state) return 'other';
     if (!state.enabled) return 'done';
@@ -279,25 +285,30 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
       const withControls = controls.connected();
       const now = performance.now();
       let streaming = 0;
+      let stuck = 0;
       let withoutAnchor = 0;
+      let withoutText = 0;
       let oldestStreamingMs = 0;
       for (const [element, waiting] of queue.pending) {
         if (!element.isConnected || waiting.reason === 'other') continue;
-        if (waiting.reason === 'no-anchor') {
-          withoutAnchor += 1;
-          continue;
+        if (waiting.reason === 'no-anchor') withoutAnchor += 1;
+        else if (waiting.reason === 'no-text') withoutText += 1;
+        else {
+          streaming += 1;
+          if (hasLater(element, adapter.turnSelector)) stuck += 1;
+          oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
         }
-        streaming += 1;
-        oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
       }
       return {
         conversationId,
         // One native query; the elements themselves are never touched.
         turns: doc.querySelectorAll(adapter.turnSelector).length,
-        assistantTurns: withControls + streaming + withoutAnchor,
+        assistantTurns: withControls + streaming + withoutAnchor + withoutText,
         withControls,
         withoutAnchor,
+        withoutText,
         streaming,
+        stuck,
         oldestStreamingMs,
         quietMs: now - lastMutationAt,
       };
