@@ -15,6 +15,8 @@ export interface CodeLanguage {
 
 const CLASS_PATTERN = /(?:^|\s)(?:language|lang)-([\w#+.-]+)/;
 const ATTRIBUTE_PATTERN = /^data-(?:code-)?lang(?:uage)?$/;
+/** The answer's own blocks: never a code block's header. */
+const PROSE = 'p, ul, ol, li, table, blockquote, h1, h2, h3, h4, h5, h6';
 /** A block's wrapper is at most this many levels above its `pre`. */
 const BLOCK_DEPTH = 4;
 /** A wrapper whose own text (outside the code) is longer than this is prose, not a code block's chrome. */
@@ -50,8 +52,20 @@ export function codeBlockLanguage(pre: Element, siteRule?: (pre: Element) => str
   }
   const site = siteRule?.(pre)?.trim();
   if (site) return { language: clean(site), label: null };
-  const label = headerLabel(pre, code, block);
+  const label = labelIn(block, code ?? pre) ?? besideLabel(pre);
   return label ? { language: clean(label.text), label: label.element } : { language: '', label: null };
+}
+
+/** A header or footer right beside the `pre` (where the block has no wrapper of its own) naming a language. */
+function besideLabel(pre: Element): { element: Element; text: string } | null {
+  for (const sibling of [pre.previousElementSibling, pre.nextElementSibling]) {
+    // A header is a few words of chrome, never a paragraph of the answer.
+    if (!sibling || sibling.matches(PROSE) || sibling.querySelector('pre')) continue;
+    if ((sibling.textContent?.trim().length ?? 0) > CHROME_CHARS / 2) continue;
+    const found = labelIn(sibling, null);
+    if (found) return found;
+  }
+  return null;
 }
 
 function clean(language: string): string {
@@ -80,11 +94,15 @@ function wrappers(pre: Element, block: Element): Element[] {
   return list;
 }
 
-/** A label beside the code inside its block: a known language name, or a word marked as the language. */
-function headerLabel(pre: Element, code: Element | null, block: Element): { element: Element; text: string } | null {
-  const body = code ?? pre;
-  for (const element of Array.from(block.querySelectorAll('*'))) {
-    if (element === body || body.contains(element) || element.contains(pre)) continue;
+/**
+ * A label in `block` outside the code `body`: a known language name, or a word marked as the language
+ * (an element holding the code is never one).
+ */
+function labelIn(block: Element, body: Element | null): { element: Element; text: string } | null {
+  for (const element of [block, ...Array.from(block.querySelectorAll('*'))]) {
+    if (body && (body.contains(element) || element.contains(body))) continue;
+    // Inline code names a language only as content ("use the `csv` module").
+    if (element.localName === 'code') continue;
     if (element.closest('button, [role="button"]')) continue;
     const text = ownText(element);
     if (!text || text.length > 24) continue;

@@ -39,6 +39,8 @@ export default defineSiteAdapter({
     'data-user-message-bubble',
     'data-is-streaming',
     'data-message-action-bar',
+    // The model picker says the model in full only in its label ("Model: Claude Opus 4.6").
+    'aria-label',
   ],
 
   describeTurn(element) {
@@ -74,7 +76,8 @@ export default defineSiteAdapter({
     const picker = doc.querySelector('[data-testid="model-selector-dropdown"]');
     const label = picker
       ?.getAttribute('aria-label')
-      ?.replace(/^Model:\s*/i, '')
+      // "Model: Claude Opus 4.6", or the word "Model" in the page's language.
+      ?.replace(/^[^:：\d]{1,24}[:：]\s*/, '')
       .trim();
     const name = label || textOf(picker);
     return namedModel(name, 'model-picker');

@@ -1,5 +1,5 @@
 import { defineSiteAdapter, namedModel, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
-import { actionRowAfter, CLICKABLE, textBlock, variantCounter } from './structure.ts';
+import { actionRowAfter, CLICKABLE, follows, textBlock, variantCounter } from './structure.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (Open WebUI's documented Docker
 // setup publishes it on http://localhost:3000). Selectors and sources: docs/sites.md, "Open WebUI", read
@@ -74,10 +74,14 @@ export default defineSiteAdapter({
   isStreaming: (turn) => buttonsRow(turn) === null,
 
   model(turn) {
-    const name = textOf(
-      turn.element.querySelector('.chat-assistant')?.parentElement?.previousElementSibling?.querySelector('span'),
+    // The `Name` header right above the reply; else the first words before the reply (its name comes
+    // before the time).
+    const body = turn.element.querySelector('.chat-assistant');
+    const header = body?.parentElement?.previousElementSibling?.querySelector('span');
+    const before = Array.from(turn.element.querySelectorAll('span')).find(
+      (span) => body !== null && follows(body, span) && textOf(span) !== null,
     );
-    return namedModel(name, 'message');
+    return namedModel(textOf(header ?? before), 'message');
   },
 
   anchor: buttonsRow,
