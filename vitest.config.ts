@@ -9,6 +9,9 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Many tests spawn a companion or the CLI (a tsx start of a second or more): the 5 s default
+          // fails them on a busy machine while nothing is wrong.
+          testTimeout: 30_000,
         },
       },
       {

@@ -52,7 +52,7 @@ function makeAnnotations(count: number): Annotation[] {
     const messageId = `msg-${i}`;
     const time = new Date(Date.UTC(2026, 0, 1) + i * 240_000).toISOString(); // ~9 months
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       key: `${site}:${conversationId}:${messageId}`,
       site,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { DATABASE_FILE } from '../companion/src/storage/sqlite-store.ts';
+import { DATABASE_FILE } from '../companion/src/storage/sqlite/sqlite-store.ts';
 import { openStore } from '../companion/src/support/data-dir.ts';
 import { hashId } from '../shared/export/index.ts';
 import type { Annotation, Message } from '../shared/index.ts';
@@ -46,7 +46,7 @@ function conversation(c: number): Annotation[] {
   const make = (i: number, messageId: string, context: Message[], fields: Partial<Annotation>): Annotation => {
     const time = new Date(Date.UTC(2026, 0, 1) + (c * 4 + i) * 1000).toISOString();
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: `${conversationId}-${i}`,
       key: `${site}:${conversationId}:${messageId}`,
       site,
@@ -93,9 +93,9 @@ function conversation(c: number): Annotation[] {
   ];
 }
 
-function generate(): void {
+async function generate(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
-  openStore(dataDir).close(); // the store's own migrations create the schema
+  await (await openStore(dataDir)).close(); // the store's own migrations create the schema
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
           }
         ).n
       : -1;
-  if (rows !== COUNT) generate();
+  if (rows !== COUNT) await generate();
   else console.log(`reusing ${dbPath} (${rows.toLocaleString()} annotations; BENCH_FRESH=1 rebuilds it)`);
   mkdirSync(outDir, { recursive: true });
 

@@ -47,7 +47,7 @@ function makeAnnotations(count: number): Annotation[] {
     const messageId = `msg-${i}`;
     const time = new Date(Date.UTC(2026, 10, 1) + i * 1_000).toISOString();
     annotations.push({
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       key: `chatgpt:${conversationId}:${messageId}`,
       site: 'chatgpt',

@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { CAPTURE_COUNT_KEYS, CAPTURE_PARTIAL_KEY } from './capture-completeness.ts';
 import { annotatorSchema, isoDateTimeSchema, recordIdSchema } from './fields.ts';
 import { LIMITS } from './limits.ts';
 import { messageSchema } from './message.ts';
 import { rubricAnswersSchema } from './rubric.ts';
 
-export const ANNOTATION_SCHEMA_VERSION = 1;
+/**
+ * The shape of an annotation. Version 2 added `reasoning` and the `capture.*` completeness metadata;
+ * `upgradeAnnotation` turns a version-1 record into version 2 wherever one can still arrive.
+ */
+export const ANNOTATION_SCHEMA_VERSION = 2;
 
 /** A site adapter id (`chatgpt`, `claude`, …) or another source such as `api` for logged LLM calls. */
 export const siteIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a lowercase slug such as "chatgpt"');
@@ -71,6 +76,8 @@ export const annotationSchema = z.strictObject({
   modelSource: modelSourceSchema,
   context: contextSchema,
   response: z.string().max(LIMITS.textChars),
+  /** The model's visible reasoning (thoughts, thinking) as the page showed it; absent when it showed none. */
+  reasoning: z.string().max(LIMITS.textChars).optional(),
   variant: variantSchema.nullable(),
   thumb: thumbSchema.nullable(),
   score: z.int().min(0).max(100).nullable(),
@@ -87,6 +94,46 @@ export const annotationSchema = z.strictObject({
   revision: z.int().min(1),
 });
 export type Annotation = z.infer<typeof annotationSchema>;
+
+/** An annotation as version 1 stored it: no `reasoning`, completeness only as `contextMissingTurns`. */
+export type AnnotationV1 = Omit<Annotation, 'schemaVersion' | 'reasoning'> & { schemaVersion: 1 };
+
+/** The version-1 metadata key that counted context turns the page had not rendered. */
+const V1_MISSING_TURNS_KEY = 'contextMissingTurns';
+
+/**
+ * Turns a version-1 annotation into version 2; anything else (version 2, or not an annotation at all)
+ * comes back as it was, for the schema to accept or reject. Pure and deterministic, so a version-1
+ * record pushed again after the store upgraded it hashes to the same version 2 (docs/sync-protocol.md,
+ * "Schema versions"). Keys keep their order. Version 1 counted unrendered context turns in
+ * `metadata.contextMissingTurns`; version 2 names it `capture.unrenderedTurns` and flags the capture
+ * `capture.partial`, unless the metadata is already at its key limit (the count alone then says it).
+ */
+export function upgradeAnnotation(raw: AnnotationV1 | Annotation): Annotation;
+export function upgradeAnnotation(raw: unknown): unknown;
+export function upgradeAnnotation(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const record = raw as Record<string, unknown>;
+  if (record.schemaVersion !== 1) return raw;
+  const upgraded: Record<string, unknown> = { ...record, schemaVersion: 2 };
+  const metadata = record.metadata;
+  if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) {
+    upgraded.metadata = upgradeMetadata(metadata as Record<string, unknown>);
+  }
+  return upgraded;
+}
+
+function upgradeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  const missing = metadata[V1_MISSING_TURNS_KEY];
+  if (typeof missing !== 'number' || !Number.isInteger(missing) || missing <= 0) return metadata;
+  if (Object.hasOwn(metadata, CAPTURE_COUNT_KEYS.unrenderedTurns)) return metadata;
+  const { [V1_MISSING_TURNS_KEY]: _renamed, ...rest } = metadata;
+  const upgraded: Record<string, unknown> = { ...rest, [CAPTURE_COUNT_KEYS.unrenderedTurns]: missing };
+  if (Object.keys(upgraded).length < LIMITS.metadataKeys && !Object.hasOwn(upgraded, CAPTURE_PARTIAL_KEY)) {
+    upgraded[CAPTURE_PARTIAL_KEY] = true;
+  }
+  return upgraded;
+}
 
 /** The key that names one response: one annotation per key per annotator. */
 export function annotationKey(site: string, conversationId: string, messageId: string): string {

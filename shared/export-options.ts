@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { didYouMean } from './did-you-mean.ts';
 import { EXPORT_FORMAT_IDS, type ExportKind, exportFormatDefinitions } from './export/formats/index.ts';
+import { EXPORT_SOURCES } from './export/sources.ts';
 import { LIMITS } from './limits.ts';
 
 /**
@@ -7,7 +9,13 @@ import { LIMITS } from './limits.ts';
  * shared/export/formats/ (docs/export.md describes them).
  */
 export const EXPORT_FORMATS = EXPORT_FORMAT_IDS;
-export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+export const exportFormatSchema = z.enum(EXPORT_FORMATS, {
+  // A bare "dpo" or a typo gets the registry's nearest ids, not only the full list.
+  error: (issue) =>
+    issue.input === undefined
+      ? `choose a format: ${EXPORT_FORMATS.join(', ')}`
+      : `unknown format "${String(issue.input)}"${didYouMean(String(issue.input), EXPORT_FORMATS)}; the formats are ${EXPORT_FORMATS.join(', ')}`,
+});
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export type { ExportKind };
@@ -35,6 +43,16 @@ const listSchema = z.preprocess(
   z.array(z.string().min(1).max(LIMITS.keyChars)).min(1, 'give at least one value'),
 );
 
+/** `--source capture,review`: which kinds of annotation the export reads (shared/export/sources.ts). */
+const sourceListSchema = listSchema.pipe(
+  z.array(
+    z.enum(EXPORT_SOURCES, {
+      error: (issue) =>
+        `unknown source "${String(issue.input)}"${didYouMean(String(issue.input), EXPORT_SOURCES)}; the sources are ${EXPORT_SOURCES.join(', ')}`,
+    }),
+  ),
+);
+
 const booleanSchema = z.preprocess((value) => {
   if (value === 'true' || value === '1' || value === 'yes') return true;
   if (value === 'false' || value === '0' || value === 'no') return false;
@@ -58,6 +76,11 @@ const instantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()], 
 export const exportOptionsSchema = z
   .strictObject({
     format: exportFormatSchema,
+    /**
+     * Which kinds of annotation to read: `capture` (chat pages), `review`, `api`, `import`. Only
+     * captures by default, so pipeline reviews and logged calls never slip into a chat dataset.
+     */
+    source: z.preprocess(emptyToUndefined, sourceListSchema.default(['capture'])),
     /** Keep annotations from these sites only. */
     site: listSchema.optional(),
     /** Keep annotations of responses by these models only. */
@@ -120,3 +143,5 @@ export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export function toEpoch(instant: string): number {
   return Date.parse(instant.length === 10 ? `${instant}T00:00:00Z` : instant);
 }
+
+export { type AnnotationSource, EXPORT_SOURCE_TEXT, EXPORT_SOURCES } from './export/sources.ts';

@@ -5,7 +5,17 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { commandOptionHint } from './support/cli-hints.ts';
 import { version } from './support/version.ts';
+
+// `margin stats | head`: a reader that stops early closes the pipe; that ends the output, it is not
+// a crash. Every command writes through these two streams, so this covers them all.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 
 // One file per command under commands/; this file only wires them.
 const program = new Command('margin')
@@ -18,6 +28,12 @@ registerStatsCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
 registerDashboardCommand(program);
+
+// After the commands exist (they keep their own output settings): `margin --explain` is an option of
+// `margin export`, so say so.
+program.configureOutput({
+  outputError: (text, write) => write(`${text}${commandOptionHint(program, text)}`),
+});
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`margin: ${error instanceof Error ? error.message : String(error)}`);

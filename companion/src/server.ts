@@ -3,9 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { ReviewService } from './reviews/review-service.ts';
-import { SqliteFeedbackStore } from './storage/feedback-store.ts';
-import { SqliteReviewStore } from './storage/review-store.ts';
-import { SqliteDashboard } from './storage/sqlite-dashboard.ts';
 import { databasePath, ensureDataDir, openStore } from './support/data-dir.ts';
 import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
@@ -51,14 +48,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
-  const store = openStore(options.dataDir);
-  const reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: options.logger });
-  const feedback = new FeedbackService({ store: new SqliteFeedbackStore(store) });
-  const dashboard = new SqliteDashboard(store);
+  const stores = await openStore(options.dataDir);
+  const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
+  const feedback = new FeedbackService({ store: stores.feedback });
+  const dashboard = stores.dashboard;
   let closing = false;
   const app = createApp({
     version,
-    store,
+    store: stores.sync,
     reviews,
     feedback,
     dashboard: {
@@ -113,7 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   } catch (error) {
     reviews.close();
-    store.close();
+    await stores.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -131,8 +128,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       server.close(() => {
         clearTimeout(deadline);
         // Only now: a request still running would otherwise find its database gone.
-        store.close();
-        resolve();
+        stores.close().then(resolve, resolve);
       });
       server.closeIdleConnections();
     });

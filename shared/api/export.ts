@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exportOptionsSchema } from '../export-options.ts';
+import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
 import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
 
 /** Which file of a split export: the train part unless asked. */
@@ -61,6 +61,11 @@ const count = z.int().min(0);
 /** The summary of a whole export run (shared/export's `ExportSummary`), as the preview sends it. */
 export const exportSummarySchema = z.strictObject({
   format: z.string(),
+  /** The sources read (`source=`), and how many live annotations of each other source were left out. */
+  sources: z.strictObject({
+    included: z.array(z.enum(EXPORT_SOURCES)),
+    excluded: z.partialRecord(z.enum(EXPORT_SOURCES), count),
+  }),
   annotationsRead: count,
   comparisonsRead: count,
   /** Lines written, in all files. */
@@ -74,6 +79,14 @@ export const exportSummarySchema = z.strictObject({
   skipped: z.record(z.string(), count),
   redactions: z.strictObject({ email: count, phone: count, apiKey: count, total: count }),
   warnings: z.array(z.string()),
+  /** Filter values no annotation has (typos), with the values they most likely meant. */
+  unknownValues: z.array(
+    z.strictObject({
+      option: z.enum(['site', 'model', 'annotator', 'tag', 'excludeTag']),
+      value: z.string(),
+      suggestions: z.array(z.string()),
+    }),
+  ),
 });
 export type ExportSummaryResponse = z.infer<typeof exportSummarySchema>;
 

@@ -4,6 +4,11 @@ import type { ExportOptions } from '../export-options.ts';
 import type { CandidateSink } from './example.ts';
 import { normalizeWhitespace, preparePrompt } from './rules.ts';
 
+/** Names the two responses of a pair, in either order (whitespace-normalised). */
+export function responsePairKey(a: string, b: string): string {
+  return [normalizeWhitespace(a), normalizeWhitespace(b)].sort().join('\u0000');
+}
+
 /**
  * Explicit comparisons, read before the annotations and kept (one small record each) until both of
  * their annotations have arrived; then each gives a pair, chosen side first.
@@ -27,8 +32,13 @@ export class ComparisonPairing {
     return null;
   }
 
-  /** Emits the pairs this conversation's annotations complete; adds their annotations to `used`. */
-  pairs(batch: readonly Annotation[], options: ExportOptions, sink: CandidateSink, used: Set<Annotation>): void {
+  /**
+   * Emits the pairs this conversation's annotations complete; adds their annotations to `used`.
+   * Returns the two responses of each pair it made (`responsePairKey`), so thumbs and scores of the
+   * same two responses do not make a second pair beside the person's explicit choice.
+   */
+  pairs(batch: readonly Annotation[], options: ExportOptions, sink: CandidateSink, used: Set<Annotation>): Set<string> {
+    const compared = new Set<string>();
     for (const annotation of batch) {
       for (const comparison of this.byAnnotation.get(annotation.id) ?? []) {
         const pending = this.sides.get(comparison.id);
@@ -52,6 +62,7 @@ export class ComparisonPairing {
           continue;
         }
         used.add(chosen).add(rejected);
+        compared.add(responsePairKey(chosen.response, rejected.response));
         const margin =
           chosen.score !== null && rejected.score !== null ? Math.max(0, chosen.score - rejected.score) / 100 : null;
         sink.emit({
@@ -62,6 +73,7 @@ export class ComparisonPairing {
         });
       }
     }
+    return compared;
   }
 
   /** Comparisons still waiting for an annotation (at the end: one never arrived). */

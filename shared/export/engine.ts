@@ -3,12 +3,14 @@ import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
 import type { Candidate, CandidateSink } from './example.ts';
+import { FilterValueCheck, unknownValueWarning } from './filter-values.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
 import { redactAnnotation } from './redact.ts';
-import { correctionOf, judge, ktoRows, normalizeWhitespace, passesFilters, preparePrompt, sftTarget } from './rules.ts';
+import { correctionOf, ktoRows, passesFilters, preparePrompt, sftTarget } from './rules.ts';
 import { type ExportSummary, emptySummary, metaLine, type Provenance, type SplitName } from './sidecar.ts';
+import { annotationSource } from './sources.ts';
 import { variantPairs } from './variant-pairing.ts';
 
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
@@ -47,7 +49,8 @@ export function exportDataset(
 ): ExportRun {
   const format = exportFormatDefinition(options.format);
   const kind = format.kind;
-  const summary = emptySummary(options.format);
+  const summary = emptySummary(options.format, options.source);
+  const filterValues = new FilterValueCheck(options);
   const skip = (reason: string, count = 1) => {
     summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
   };
@@ -117,18 +120,6 @@ export function exportDataset(
       }
       return;
     }
-    // Earlier assistant turns count as approved when this conversation has a positive annotation of
-    // that very response (uncorrected).
-    const approved = new Set<string>();
-    for (const annotation of kind === 'sft' ? batch : []) {
-      if (
-        correctionOf(annotation) !== 'replacement' &&
-        judge(annotation, options.sftMinScore, options.ktoUndesirableMax) === 'positive'
-      ) {
-        approved.add(normalizeWhitespace(annotation.response));
-      }
-    }
-
     const used = new Set<Annotation>();
     for (const annotation of batch) {
       const prompt = preparePrompt(annotation.context, options.systemPrompt);
@@ -143,11 +134,10 @@ export function exportDataset(
           skip(target.skip);
           continue;
         }
-        const approvedTurns = prompt.turns.map(
-          (turn) => turn.role === 'assistant' && approved.has(normalizeWhitespace(turn.content)),
-        );
+        // An assistant turn is trained on the line whose target it is, and nowhere else: as an earlier
+        // turn of later lines it is context only (openai-sft writes weight 0 on it).
         emit({
-          example: { kind: 'sft', prompt, target: target.target, approvedTurns },
+          example: { kind: 'sft', prompt, target: target.target },
           sources: [annotation],
           basis: target.basis,
         });
@@ -181,10 +171,11 @@ export function exportDataset(
     }
     if (kind !== 'pair') return;
 
-    // Variants (different responses to exactly the same context), then explicit comparisons whose
-    // two annotations have now both arrived.
-    variantPairs(batch, options, sink, used);
-    comparisonPairing.pairs(batch, options, sink, used);
+    // Explicit comparisons whose two annotations have now both arrived, then variants (different
+    // responses to exactly the same context). A comparison is the stronger basis: it goes first, so
+    // dedup keeps it, and thumbs or scores of the same two responses add no second pair.
+    const compared = comparisonPairing.pairs(batch, options, sink, used);
+    variantPairs(batch, options, sink, used, compared);
     for (const annotation of batch) if (!used.has(annotation)) skip('annotation-in-no-pair');
   }
 
@@ -210,6 +201,12 @@ export function exportDataset(
     const accept = (annotation: Annotation) => {
       summary.annotationsRead += 1;
       if (annotation.deletedAt !== null) return skip('tombstoned');
+      filterValues.see(annotation);
+      const source = annotationSource(annotation);
+      if (!options.source.includes(source)) {
+        summary.sources.excluded[source] = (summary.sources.excluded[source] ?? 0) + 1;
+        return skip('source-not-selected');
+      }
       if (!passesFilters(annotation, options)) return skip('filtered');
       const key = `${annotation.site}\u0000${annotation.conversationId}`;
       if (key !== batchKey) {
@@ -240,6 +237,8 @@ export function exportDataset(
       );
     }
     summary.redactions.total = summary.redactions.email + summary.redactions.phone + summary.redactions.apiKey;
+    summary.unknownValues = filterValues.unknown();
+    summary.warnings.push(...summary.unknownValues.map(unknownValueWarning));
   }
 
   let done = false;

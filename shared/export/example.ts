@@ -11,9 +11,11 @@ export interface Prompt {
 export interface SftExample {
   kind: 'sft';
   prompt: Prompt;
+  /**
+   * The trained response. Earlier assistant turns in `prompt.turns` are context only: each is the
+   * target of its own annotation's line, so a turn is trained at most once per export.
+   */
   target: string;
-  /** Per turn of `prompt.turns`: whether an earlier assistant turn was approved (trained) or not. */
-  approvedTurns: boolean[];
 }
 /** A preference pair over the same prompt. */
 export interface PairExample {

@@ -10,12 +10,14 @@ const formatsOf = (kind: ExportKind) =>
 
 /** The export rules with the thresholds in force: what `margin export --explain` prints. */
 export function explainExport(
-  options: Pick<ExportOptions, 'sftMinScore' | 'pairMinGap' | 'ktoDesirableMin' | 'ktoUndesirableMax'>,
+  options: Pick<ExportOptions, 'source' | 'sftMinScore' | 'pairMinGap' | 'ktoDesirableMin' | 'ktoUndesirableMax'>,
 ): string {
   const o = options;
   return `How Margin turns annotations into dataset lines (docs/export.md has the long form)
 
 Never exported: tombstoned (deleted) annotations and comparisons; annotations the filters exclude.
+Sources: only ratings captured on chat pages, unless --source adds them by name (this export reads
+${o.source.join(', ')}): review (pipeline review decisions), api (logged LLM calls), import (imported history).
 Every example needs a context that ends with a user (or tool) turn, has a user turn, no empty turn,
 and system messages only at the start (they become the system prompt; --system-prompt fills in
 when a conversation has none). Empty targets are dropped.
@@ -25,12 +27,13 @@ Supervised (${formatsOf('sft')}): one example per annotation
   - otherwise thumbs up, or score >= ${o.sftMinScore}: the response is the target;
   - thumbs down, score <= ${o.ktoUndesirableMax} without a correction, a middle score, no rating: not an example;
   - thumbs and score that disagree (up with score <= ${o.ktoUndesirableMax}, down with >= ${o.sftMinScore}): dropped.
-  Earlier assistant turns stay as context. In openai-sft they carry "weight": 0 unless an annotation in
-  the same conversation approved that very response (then 1); the target has weight 1.
+  Earlier assistant turns are context only: a turn is trained once, on its own annotation's line,
+  where it is the target. In openai-sft they carry "weight": 0 and the target "weight": 1.
 
 Preference pairs (${formatsOf('pair')}), chosen > rejected:
   - correction > original;
   - explicit comparisons (a tie gives no pair; both annotations must share the exact same context);
+    a comparison decides its two responses: thumbs or scores of the same two make no second pair;
   - among variants (responses to exactly the same site, conversation and context):
     a score gap >= ${o.pairMinGap} (higher wins), else thumbs up > thumbs down.
   No pair from: ties, equal scores, both up or both down (without a gap >= ${o.pairMinGap}), thumbs that

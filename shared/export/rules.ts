@@ -68,7 +68,7 @@ export function sftTarget(
     case 'positive':
       return { target: annotation.response, basis: annotation.thumb === 'up' ? 'thumb-up' : 'score' };
     case 'negative':
-      return { skip: 'rejected' };
+      return { skip: 'rated-bad' };
     case 'middle':
       return { skip: 'below-sft-threshold' };
     case 'unrated':

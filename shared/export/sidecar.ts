@@ -1,10 +1,14 @@
 import type { Annotation } from '../annotation.ts';
+import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
+import type { AnnotationSource } from './sources.ts';
 
 export type SplitName = 'train' | 'validation';
 
 export interface ExportSummary {
   format: string;
+  /** The sources read (`--source`), and how many live annotations of each other source were left out. */
+  sources: { included: AnnotationSource[]; excluded: Partial<Record<AnnotationSource, number>> };
   annotationsRead: number;
   comparisonsRead: number;
   /** Lines written, in all files. */
@@ -18,12 +22,15 @@ export interface ExportSummary {
   skipped: Record<string, number>;
   redactions: RedactionCounts & { total: number };
   warnings: string[];
+  /** Filter values (site, model, annotator, tag) that no annotation has: typos, with suggestions. */
+  unknownValues: UnknownFilterValue[];
 }
 
 /** A summary with nothing counted yet. Key order is the sidecar's: keep it. */
-export function emptySummary(format: string): ExportSummary {
+export function emptySummary(format: string, sources: readonly AnnotationSource[] = ['capture']): ExportSummary {
   return {
     format,
+    sources: { included: [...sources], excluded: {} },
     annotationsRead: 0,
     comparisonsRead: 0,
     examplesWritten: 0,
@@ -33,6 +40,7 @@ export function emptySummary(format: string): ExportSummary {
     skipped: {},
     redactions: { email: 0, phone: 0, apiKey: 0, total: 0 },
     warnings: [],
+    unknownValues: [],
   };
 }
 

@@ -1,17 +1,20 @@
 import type { Annotation } from '../annotation.ts';
 import type { ExportOptions } from '../export-options.ts';
+import { responsePairKey } from './comparison-pairing.ts';
 import type { CandidateSink } from './example.ts';
 import { preparePrompt, variantPreference } from './rules.ts';
 
 /**
  * Pairs among variants, annotations of different responses to exactly the same context in one
- * conversation; adds the annotations that made a pair to `used`.
+ * conversation; adds the annotations that made a pair to `used`. Two responses an explicit comparison
+ * already paired (`compared`, from `responsePairKey`) make no second pair: the comparison decides.
  */
 export function variantPairs(
   batch: readonly Annotation[],
   options: ExportOptions,
   sink: CandidateSink,
   used: Set<Annotation>,
+  compared: ReadonlySet<string> = new Set(),
 ): void {
   const groups = new Map<string, Annotation[]>();
   const contextsByVariantGroup = new Map<string, Set<string>>();
@@ -40,6 +43,11 @@ export function variantPairs(
         const a = group[i] as Annotation;
         const b = group[j] as Annotation;
         if (a.messageId === b.messageId) continue; // the same response judged twice: no variant pair
+        if (compared.has(responsePairKey(a.response, b.response))) {
+          sink.skip('pair-decided-by-comparison');
+          used.add(a).add(b);
+          continue;
+        }
         const preference = variantPreference(a, b, options);
         if ('skip' in preference) {
           sink.skip(preference.skip);

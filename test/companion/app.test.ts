@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
 

@@ -85,7 +85,7 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     });
     const missing = await margin(['import', join(dir.path, 'nope.jsonl'), '--data-dir', dir.path]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('margin: ENOENT');
+    expect(missing.stderr).toContain(`margin: cannot read ${join(dir.path, 'nope.jsonl')}: no such file`);
   });
 
   it('every command has --help, and serve refuses a non-loopback host without --expose', async () => {

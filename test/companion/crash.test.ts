@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import type { Annotation } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
@@ -85,7 +85,7 @@ describe('crash safety', () => {
     try {
       expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
       const stored = new Map<string, Annotation>();
-      for (const annotation of store.iterateAnnotations({ includeDeleted: true })) {
+      for await (const annotation of store.iterateAnnotations({ includeDeleted: true })) {
         expect(stored.has(annotation.id), `duplicate ${annotation.id}`).toBe(false);
         stored.set(annotation.id, annotation);
       }

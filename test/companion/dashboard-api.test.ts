@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
 import { DASHBOARD_CSP } from '../../companion/src/routes/dashboard-files.ts';
-import { SqliteDashboard } from '../../companion/src/storage/sqlite-dashboard.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import { SignInCodes } from '../../companion/src/support/sign-in-codes.ts';
 import type {
   Annotation,
@@ -355,7 +355,7 @@ function byId(a: { id: string }, b: { id: string }): number {
 
 describe('dashboard files', () => {
   let server: Server;
-  let store: SqliteStore;
+  let stores: Stores;
   let dir: { path: string; remove: () => Promise<void> };
   let port = 0;
   const send = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
@@ -368,13 +368,13 @@ describe('dashboard files', () => {
     writeFileSync(`${dist}/index.html`, '<!doctype html><title>Margin</title>');
     writeFileSync(`${dist}/assets/app.js`, 'console.log(1)');
     writeFileSync(`${dist}/.env`, 'SECRET=1');
-    store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    stores = openSqliteStores(`${dir.path}/margin.sqlite`);
     const app = createApp({
       version: '1.0.0',
-      store,
+      store: stores.sync,
       verifyToken: (token) => token === 'secret',
       dashboard: {
-        store: new SqliteDashboard(store),
+        store: stores.dashboard,
         signInCodes: new SignInCodes(),
         currentToken: () => 'secret',
         rotateToken: () => 'secret',
@@ -389,7 +389,7 @@ describe('dashboard files', () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    store.close();
+    await stores.close();
     await dir.remove();
   });
 
@@ -422,10 +422,10 @@ describe('dashboard files', () => {
   it('says how to build the dashboard when it is not built', async () => {
     const app = createApp({
       version: '1.0.0',
-      store,
+      store: stores.sync,
       verifyToken: () => false,
       dashboard: {
-        store: new SqliteDashboard(store),
+        store: stores.dashboard,
         signInCodes: new SignInCodes(),
         currentToken: () => '',
         rotateToken: () => '',

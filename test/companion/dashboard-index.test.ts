@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/migrations.ts';
-import { ftsQuery, SqliteDashboard } from '../../companion/src/storage/sqlite-dashboard.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
+import { ftsQuery, SqliteDashboard } from '../../companion/src/storage/sqlite/sqlite-dashboard.ts';
+import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { passesFilters } from '../../shared/export/rules.ts';
 import {
   type Annotation,
@@ -62,10 +62,10 @@ describe('dashboard index (SQLite)', () => {
     store.applyChanges({ deviceId, receivedAt: new Date().toISOString(), annotations, comparisons: [] });
   const list = (query: Record<string, unknown> = {}) =>
     dashboard.list(annotationListQuerySchema.parse(query) as AnnotationListQuery);
-  const all = (query: Record<string, unknown> = {}) => {
+  const all = async (query: Record<string, unknown> = {}) => {
     const rows = [];
     for (let offset = 0; ; offset += 500) {
-      const page = list({ ...query, offset: String(offset), limit: '500' });
+      const page = await list({ ...query, offset: String(offset), limit: '500' });
       rows.push(...page.rows);
       if (page.rows.length < 500) return rows;
     }
@@ -82,9 +82,9 @@ describe('dashboard index (SQLite)', () => {
     await dir.remove();
   });
 
-  it('selects exactly the annotations the export filters select, for every filter and combinations', () => {
+  it('selects exactly the annotations the export filters select, for every filter and combinations', async () => {
     const annotations = variedAnnotations(400);
-    push(annotations);
+    await push(annotations);
     const cases: Record<string, string>[] = [
       {},
       { site: 'claude' },
@@ -111,97 +111,97 @@ describe('dashboard index (SQLite)', () => {
     for (const filters of cases) {
       const options = exportOptionsSchema.parse({ format: 'raw', ...filters });
       const expected = annotations.filter((annotation) => passesFilters(annotation, options)).map((a) => a.id);
-      const rows = all(filters);
+      const rows = await all(filters);
       expect(idsOf(rows), JSON.stringify(filters)).toEqual(expected.sort());
-      expect(list(filters).total, JSON.stringify(filters)).toBe(expected.length);
+      expect((await list(filters)).total, JSON.stringify(filters)).toBe(expected.length);
     }
   });
 
-  it('sorts on the server, with ties and missing values in a stable order, and pages without gaps', () => {
-    push(variedAnnotations(250));
-    const byScore = all({ sort: 'score', order: 'desc' });
+  it('sorts on the server, with ties and missing values in a stable order, and pages without gaps', async () => {
+    await push(variedAnnotations(250));
+    const byScore = await all({ sort: 'score', order: 'desc' });
     const scores = byScore.map((row) => row.score);
     const rated = scores.filter((score) => score !== null) as number[];
     expect(rated).toEqual([...rated].sort((a, b) => b - a));
     expect(scores.slice(rated.length).every((score) => score === null)).toBe(true); // unscored last
-    const byDate = all({ sort: 'created', order: 'asc' }).map((row) => Date.parse(row.createdAt));
+    const byDate = (await all({ sort: 'created', order: 'asc' })).map((row) => Date.parse(row.createdAt));
     expect(byDate).toEqual([...byDate].sort((a, b) => a - b));
     // Pages of 7 put together are the whole list, once each.
     const paged = [];
     for (let offset = 0; offset < 250; offset += 7) {
-      paged.push(...list({ sort: 'site', order: 'asc', offset: String(offset), limit: '7' }).rows);
+      paged.push(...(await list({ sort: 'site', order: 'asc', offset: String(offset), limit: '7' })).rows);
     }
-    expect(paged.map((row) => row.id)).toEqual(all({ sort: 'site', order: 'asc' }).map((row) => row.id));
+    expect(paged.map((row) => row.id)).toEqual((await all({ sort: 'site', order: 'asc' })).map((row) => row.id));
     expect(new Set(paged.map((row) => row.id)).size).toBe(250);
   });
 
-  it('searches response, comment and correction by word prefixes, and treats search syntax as text', () => {
+  it('searches response, comment and correction by word prefixes, and treats search syntax as text', async () => {
     const router = makeAnnotation({ response: 'Unplug the router, then wait.' });
     const comment = makeAnnotation({ comment: 'Cites the wrong RFC' });
     const correction = makeAnnotation({ correction: 'Use `ip route` instead.' });
     const accent = makeAnnotation({ response: 'Un café, s’il vous plaît.' });
     const context = makeAnnotation({ context: [{ role: 'user', content: 'router router router' }] });
-    push([router, comment, correction, accent, context]);
-    const search = (q: string) => idsOf(all({ q }));
-    expect(search('router')).toEqual([router.id]); // the context is not searched
-    expect(search('rout')).toEqual([router.id, correction.id].sort());
-    expect(search('unplug wait')).toEqual([router.id]);
-    expect(search('unplug nothing')).toEqual([]);
-    expect(search('rfc')).toEqual([comment.id]);
-    expect(search('cafe')).toEqual([accent.id]);
+    await push([router, comment, correction, accent, context]);
+    const search = async (q: string) => idsOf(await all({ q }));
+    expect(await search('router')).toEqual([router.id]); // the context is not searched
+    expect(await search('rout')).toEqual([router.id, correction.id].sort());
+    expect(await search('unplug wait')).toEqual([router.id]);
+    expect(await search('unplug nothing')).toEqual([]);
+    expect(await search('rfc')).toEqual([comment.id]);
+    expect(await search('cafe')).toEqual([accent.id]);
     for (const hostile of ['"', 'router OR', 'NEAR(a b)', 'response:router', '*', 'a AND NOT', '(((', '-router']) {
-      expect(() => all({ q: hostile }), hostile).not.toThrow();
+      await expect(all({ q: hostile }), hostile).resolves.toBeDefined();
     }
-    expect(search('!!!')).toEqual([]);
+    expect(await search('!!!')).toEqual([]);
     expect(ftsQuery('say "hi" NEAR(x)')).toBe('"say"* "hi"* "NEAR"* "x"*');
   });
 
-  it('indexes what was synced after the last query, including versions written by another connection', () => {
-    push([makeAnnotation({ score: 10 })]);
-    expect(list().total).toBe(1);
+  it('indexes what was synced after the last query, including versions written by another connection', async () => {
+    await push([makeAnnotation({ score: 10 })]);
+    expect((await list()).total).toBe(1);
     // `margin import` in another process writes the same file through its own connection.
     const other = openSqliteStore(`${dir.path}/margin.sqlite`);
     const imported = makeAnnotation({ score: 99, tags: ['imported'] });
-    other.applyChanges({
+    await other.applyChanges({
       deviceId: 'import',
       receivedAt: new Date().toISOString(),
       annotations: [imported],
       comparisons: [],
     });
     other.close();
-    expect(list({ tag: 'imported' }).rows.map((row) => row.id)).toEqual([imported.id]);
-    expect(dashboard.pending()).toBe(0);
+    expect((await list({ tag: 'imported' })).rows.map((row) => row.id)).toEqual([imported.id]);
+    expect(await dashboard.pending()).toBe(0);
   });
 
-  it('reindexes a changed annotation in place: new values, old tags and words gone, tombstones hidden', () => {
+  it('reindexes a changed annotation in place: new values, old tags and words gone, tombstones hidden', async () => {
     const first = makeAnnotation({ tags: ['old'], response: 'alpha words', score: 10 });
-    push([first]);
-    expect(list({ q: 'alpha' }).total).toBe(1);
-    push([{ ...first, revision: 2, tags: ['new'], response: 'beta words', score: 90 }]);
-    expect(list({ q: 'alpha' }).total).toBe(0);
-    expect(list({ q: 'beta', tag: 'new', minScore: '90' }).total).toBe(1);
-    expect(list({ tag: 'old' }).total).toBe(0);
-    expect(dashboard.facets().tags).toEqual([{ value: 'new', count: 1 }]);
-    push([{ ...first, revision: 3, deletedAt: '2026-11-02T00:00:00.000Z' }]);
-    expect(list().total).toBe(0);
-    expect(list({ q: 'beta' }).total).toBe(0);
-    expect(dashboard.facets()).toEqual({ sites: [], models: [], annotators: [], tags: [] });
-    expect(dashboard.get(first.id)?.deletedAt).toBe('2026-11-02T00:00:00.000Z');
+    await push([first]);
+    expect((await list({ q: 'alpha' })).total).toBe(1);
+    await push([{ ...first, revision: 2, tags: ['new'], response: 'beta words', score: 90 }]);
+    expect((await list({ q: 'alpha' })).total).toBe(0);
+    expect((await list({ q: 'beta', tag: 'new', minScore: '90' })).total).toBe(1);
+    expect((await list({ tag: 'old' })).total).toBe(0);
+    expect((await dashboard.facets()).tags).toEqual([{ value: 'new', count: 1 }]);
+    await push([{ ...first, revision: 3, deletedAt: '2026-11-02T00:00:00.000Z' }]);
+    expect((await list()).total).toBe(0);
+    expect((await list({ q: 'beta' })).total).toBe(0);
+    expect(await dashboard.facets()).toEqual({ sites: [], models: [], annotators: [], tags: [] });
+    expect((await dashboard.get(first.id))?.deletedAt).toBe('2026-11-02T00:00:00.000Z');
   });
 
   it('leaves a large backlog to the background indexer and reports it, then catches up', async () => {
-    push(variedAnnotations(2_600));
-    const first = list();
+    await push(variedAnnotations(2_600));
+    const first = await list();
     expect(first.pendingIndex).toBe(600); // a query indexes 2,000 itself
     expect(first.total).toBe(2_000);
     dashboard.startIndexing(10);
     await expect.poll(() => dashboard.pending(), { timeout: 10_000 }).toBe(0);
-    expect(list().total).toBe(2_600);
+    expect((await list()).total).toBe(2_600);
   });
 
-  it('aggregates insights over the filtered annotations', () => {
+  it('aggregates insights over the filtered annotations', async () => {
     const at = (day: string) => `2026-10-${day}T10:00:00.000Z`;
-    push([
+    await push([
       makeAnnotation({ site: 'chatgpt', model: 'gpt-5', thumb: 'up', score: 95, tags: ['a'], createdAt: at('01') }),
       makeAnnotation({
         site: 'chatgpt',
@@ -214,7 +214,7 @@ describe('dashboard index (SQLite)', () => {
       makeAnnotation({ site: 'chatgpt', model: null, thumb: 'up', score: null, tags: [], createdAt: at('02') }),
       makeAnnotation({ site: 'claude', model: 'claude-4', thumb: null, score: 100, tags: ['b'], createdAt: at('03') }),
     ]);
-    const insights = dashboard.insights(annotationFiltersSchema.parse({}) as AnnotationFilters);
+    const insights = await dashboard.insights(annotationFiltersSchema.parse({}) as AnnotationFilters);
     expect(insights.total).toBe(4);
     expect(insights.days).toEqual([
       { day: '2026-10-01', count: 2, up: 1, down: 1 },
@@ -235,16 +235,20 @@ describe('dashboard index (SQLite)', () => {
       { value: 'a', count: 2 },
       { value: 'b', count: 2 },
     ]);
-    const claude = dashboard.insights(annotationFiltersSchema.parse({ site: 'claude' }) as AnnotationFilters);
+    const claude = await dashboard.insights(annotationFiltersSchema.parse({ site: 'claude' }) as AnnotationFilters);
     expect(claude.total).toBe(1);
     expect(claude.scoreHistogram[9]).toBe(1);
   });
 
-  it('edits as a new version (revision + 1, a new sequence number) and refuses stale or invalid edits', () => {
+  it('edits as a new version (revision + 1, a new sequence number) and refuses stale or invalid edits', async () => {
     const annotation = makeAnnotation({ score: 40, thumb: 'down' });
-    const before = push([annotation]).checkpoint;
+    const before = (await push([annotation])).checkpoint;
     const now = new Date('2026-11-05T12:00:00.000Z');
-    const saved = dashboard.edit(annotation.id, { baseRevision: 1, score: 85, thumb: 'up', tags: ['fixed'] }, now);
+    const saved = await dashboard.edit(
+      annotation.id,
+      { baseRevision: 1, score: 85, thumb: 'up', tags: ['fixed'] },
+      now,
+    );
     expect(saved.status).toBe('saved');
     if (saved.status !== 'saved') return;
     expect(saved.seq).toBe(before + 1);
@@ -256,20 +260,20 @@ describe('dashboard index (SQLite)', () => {
       revision: 2,
       updatedAt: now.toISOString(),
     });
-    expect(store.changesSince(before, 10).annotations).toEqual([saved.annotation]);
-    expect(list({ tag: 'fixed', minScore: '85' }).total).toBe(1);
+    expect((await store.changesSince(before, 10)).annotations).toEqual([saved.annotation]);
+    expect((await list({ tag: 'fixed', minScore: '85' })).total).toBe(1);
 
-    const stale = dashboard.edit(annotation.id, { baseRevision: 1, score: 1 }, now);
+    const stale = await dashboard.edit(annotation.id, { baseRevision: 1, score: 1 }, now);
     expect(stale).toEqual({ status: 'conflict', current: saved.annotation });
-    const invalid = dashboard.edit(annotation.id, { baseRevision: 2, tags: ['x'.repeat(65)] }, now);
+    const invalid = await dashboard.edit(annotation.id, { baseRevision: 2, tags: ['x'.repeat(65)] }, now);
     expect(invalid.status).toBe('invalid');
     expect(invalid.status === 'invalid' && invalid.issues[0]?.path).toBe('tags.0');
-    expect(dashboard.edit('nope', { baseRevision: 1 }, now)).toEqual({ status: 'not_found' });
+    expect(await dashboard.edit('nope', { baseRevision: 1 }, now)).toEqual({ status: 'not_found' });
 
-    const removed = dashboard.remove(annotation.id, 2, now);
+    const removed = await dashboard.remove(annotation.id, 2, now);
     expect(removed.status === 'saved' && removed.annotation.deletedAt).toBe(now.toISOString());
-    expect(dashboard.edit(annotation.id, { baseRevision: 3, score: 5 }, now).status).toBe('conflict');
-    expect(list().total).toBe(0);
+    expect((await dashboard.edit(annotation.id, { baseRevision: 3, score: 5 }, now)).status).toBe('conflict');
+    expect((await list()).total).toBe(0);
   });
 
   it('migration 4 upgrades a version-3 database, and its existing annotations get indexed', async () => {
@@ -307,8 +311,8 @@ describe('dashboard index (SQLite)', () => {
     store = openSqliteStore(path);
     expect(store.database.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     dashboard = new SqliteDashboard(store);
-    expect(dashboard.pending()).toBe(1);
-    expect(list({ q: 'upgrade', tag: 'legacy' }).rows.map((row) => row.id)).toEqual([annotation.id]);
+    expect(await dashboard.pending()).toBe(1);
+    expect((await list({ q: 'upgrade', tag: 'legacy' })).rows.map((row) => row.id)).toEqual([annotation.id]);
   });
 });
 

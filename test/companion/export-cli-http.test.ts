@@ -23,9 +23,14 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('export');
-    const store = openStore(join(dir.path, 'data'));
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons });
-    store.close();
+    const stores = await openStore(join(dir.path, 'data'));
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons,
+    });
+    await stores.close();
     companion = await startCompanion({ dataDir: join(dir.path, 'data') });
   }, 60_000);
   afterAll(async () => {
@@ -39,6 +44,8 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     { format: 'trl-kto', query: { since: '2026-11-01', 'max-score': '95', 'min-score': '0' } },
     { format: 'hh-rlhf', query: { annotator: 'ada', 'redact-pii': 'true' } },
     { format: 'sharegpt-dpo', query: { 'system-prompt': 'Be brief.' } },
+    // Sources beyond chat capture are opted in the same way on both (the review's rows reach trl-sft).
+    { format: 'trl-sft', query: { source: 'capture,review,api,import' } },
   ];
 
   it.each(cases)('$format with $query', async ({ format, query }) => {

@@ -52,9 +52,14 @@ describe('SIGKILL during a large export', () => {
         }),
       );
     }
-    const store = openStore(dataDir);
-    store.applyChanges({ deviceId: 'test', receivedAt: '2026-11-03T00:00:00.000Z', annotations, comparisons: [] });
-    store.close();
+    const stores = await openStore(dataDir);
+    await stores.sync.applyChanges({
+      deviceId: 'test',
+      receivedAt: '2026-11-03T00:00:00.000Z',
+      annotations,
+      comparisons: [],
+    });
+    await stores.close();
   }, 120_000);
   afterAll(() => dir?.remove());
 

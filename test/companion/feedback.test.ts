@@ -197,13 +197,17 @@ describe('logged calls and feedback', () => {
     expect(server.countRows('annotations')).toBe(1);
   });
 
-  it('logged calls and their feedback are in a raw export, and approvals reach the training formats', async () => {
+  it('logged calls and their feedback are in a raw export with source=api, and approvals reach the training formats', async () => {
     await write(server, '/api/v1/logs', logRequest());
     await write(server, '/api/v1/feedback', { trace_id: TRACE, value: 1, comment: 'helpful' });
     await write(server, '/api/v1/logs', logRequest({ trace_id: 'chat-7:msg-5', response: 'Stay home.' }));
     await write(server, '/api/v1/feedback', { trace_id: 'chat-7:msg-5', value: -5, source: 'end-user' });
 
-    const raw = await call(server, 'GET', '/api/v1/export?format=raw&site=api');
+    // Logged calls are a source of their own: exports leave them out unless asked (`source=api`).
+    const byDefault = await call(server, 'GET', '/api/v1/export?format=raw');
+    expect(byDefault.status, byDefault.text).toBe(200);
+    expect(byDefault.text).toBe('');
+    const raw = await call(server, 'GET', '/api/v1/export?format=raw&site=api&source=api');
     expect(raw.status, raw.text).toBe(200);
     const lines = raw.text
       .trim()
@@ -220,7 +224,7 @@ describe('logged calls and feedback', () => {
       ['end-user', 'down', 25],
     ]);
 
-    const sft = await call(server, 'GET', '/api/v1/export?format=trl-sft&site=api');
+    const sft = await call(server, 'GET', '/api/v1/export?format=trl-sft&site=api&source=api');
     const examples = sft.text
       .trim()
       .split('\n')

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from '../../companion/src/storage/migrations.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { collect } from '../support/collect.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 describe('SQLite migrations', () => {
@@ -22,7 +23,7 @@ describe('SQLite migrations', () => {
     );
   });
 
-  it('upgrades a version-0 database (even one holding something else) to the latest, once', () => {
+  it('upgrades a version-0 database (even one holding something else) to the latest, once', async () => {
     const db = new Database(path);
     db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('kept')");
     expect(migrate(db)).toEqual(MIGRATIONS.map((migration) => migration.version));
@@ -31,17 +32,17 @@ describe('SQLite migrations', () => {
     expect(db.prepare('SELECT text FROM notes').pluck().get()).toBe('kept');
     db.close();
     const store = openSqliteStore(path);
-    store.applyChanges({
+    await store.applyChanges({
       deviceId: 'd',
       receivedAt: '2026-11-01T00:00:00.000Z',
       annotations: [makeAnnotation()],
       comparisons: [],
     });
-    expect(store.stats().annotations.live).toBe(1);
+    expect((await store.stats()).annotations.live).toBe(1);
     store.close();
   });
 
-  it('upgrades a database at the previous version, keeping its rows, and records the new version', () => {
+  it('upgrades a database at the previous version, keeping its rows, and records the new version', async () => {
     const next: Migration = {
       version: LATEST_VERSION + 1,
       description: 'test: a column added later',
@@ -49,7 +50,7 @@ describe('SQLite migrations', () => {
     };
     const store = openSqliteStore(path);
     const annotation = makeAnnotation();
-    store.applyChanges({
+    await store.applyChanges({
       deviceId: 'd',
       receivedAt: '2026-11-01T00:00:00.000Z',
       annotations: [annotation],
@@ -64,7 +65,7 @@ describe('SQLite migrations', () => {
     db.close();
   });
 
-  it('upgrades a frozen version-1 database to 2: conversation ids filled in from the stored records', () => {
+  it('upgrades a frozen version-1 database to 2: conversation ids filled in from the stored records', async () => {
     const db = new Database(path);
     migrate(
       db,
@@ -92,9 +93,9 @@ describe('SQLite migrations', () => {
       'conv-b',
       'conv-z',
     ]);
-    const byConversation = [...store.iterateAnnotations({ order: 'conversation' })].map((a) => a.messageId);
+    const byConversation = (await collect(store.iterateAnnotations({ order: 'conversation' }))).map((a) => a.messageId);
     expect(byConversation).toEqual(['m2', 'm1', 'm3']);
-    expect([...store.iterateAnnotations()].map((a) => a.messageId)).toEqual(['m1', 'm2', 'm3']);
+    expect((await collect(store.iterateAnnotations())).map((a) => a.messageId)).toEqual(['m1', 'm2', 'm3']);
     store.close();
   });
 

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
-import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/migrations.ts';
-import { SqliteReviewStore } from '../../companion/src/storage/review-store.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
+import { SqliteReviewStore } from '../../companion/src/storage/sqlite/sqlite-review-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { reviewRequestSchema } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { collect } from '../support/collect.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { reviewRequest } from './reviews-helpers.ts';
 
@@ -18,7 +19,7 @@ describe('migration 3: reviews', () => {
   });
   afterEach(() => dir.remove());
 
-  it('upgrades a frozen version-2 database: annotations kept, an empty review queue that works', () => {
+  it('upgrades a frozen version-2 database: annotations kept, an empty review queue that works', async () => {
     const db = new Database(path);
     migrate(
       db,
@@ -45,18 +46,25 @@ describe('migration 3: reviews', () => {
     try {
       expect(store.database.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(LATEST_VERSION).toBeGreaterThanOrEqual(3);
-      expect([...store.iterateAnnotations()]).toEqual([annotation]);
+      expect(await collect(store.iterateAnnotations())).toEqual([annotation]);
       const reviews = new ReviewService({ store: new SqliteReviewStore(store) });
-      expect(reviews.counts()).toEqual({ pending: 0, approved: 0, rejected: 0, expired: 0, cancelled: 0, waiters: 0 });
-      const { review } = reviews.create(reviewRequestSchema.parse(reviewRequest({ key: 'k' })));
-      const decided = reviews.decide(
+      expect(await reviews.counts()).toEqual({
+        pending: 0,
+        approved: 0,
+        rejected: 0,
+        expired: 0,
+        cancelled: 0,
+        waiters: 0,
+      });
+      const { review } = await reviews.create(reviewRequestSchema.parse(reviewRequest({ key: 'k' })));
+      const decided = await reviews.decide(
         review.id,
         { decision: 'approve', input: { title: 'Dr', first_name: 'A', last_name: 'B' }, reviewer: 'r', comment: '' },
         'http://127.0.0.1:8787',
       );
       expect(decided.status).toBe('approved');
       // The decision's annotation takes the next sequence number after the migrated one.
-      expect(store.checkpoint()).toBe(2);
+      expect(await store.checkpoint()).toBe(2);
       reviews.close();
     } finally {
       store.close();

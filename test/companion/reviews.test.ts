@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
-import { SqliteReviewStore } from '../../companion/src/storage/review-store.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { SqliteReviewStore } from '../../companion/src/storage/sqlite/sqlite-review-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { type Review, type ReviewListResponse, reviewRequestSchema } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import {
@@ -346,12 +346,16 @@ describe('review queue', () => {
     expect(annotation?.response.split('\n').map((line) => JSON.parse(line))).toEqual(rows);
   });
 
-  it('decisions reach the datasets: approved outputs are desirable KTO examples, rejected ones undesirable', async () => {
+  it('decisions reach the datasets with source=review: approved outputs are desirable KTO examples, rejected ones undesirable', async () => {
     const good = await createReview(server, { output: 'Ada Lovelace', form: null });
     const bad = await createReview(server, { output: 'Xx_Ada_xX', form: null });
     await decide(server, good.review.id, { decision: 'approve', reviewer: 'grace' });
     await decide(server, bad.review.id, { decision: 'reject', reviewer: 'grace', comment: 'not a name' });
-    const kto = await call(server, 'GET', '/api/v1/export?format=trl-kto&site=review');
+    // Reviews are a source of their own: exports leave them out unless asked (`source=review`).
+    const byDefault = await call(server, 'GET', '/api/v1/export?format=trl-kto');
+    expect(byDefault.status, byDefault.text).toBe(200);
+    expect(byDefault.text).toBe('');
+    const kto = await call(server, 'GET', '/api/v1/export?format=trl-kto&site=review&source=review');
     expect(kto.status, kto.text).toBe(200);
     const lines = kto.text
       .trim()
@@ -362,7 +366,7 @@ describe('review queue', () => {
       ['Xx_Ada_xX', false],
     ]);
     expect(lines[0]?.prompt).toEqual([{ role: 'user', content: 'Invent a customer name.' }]);
-    const sft = await call(server, 'GET', '/api/v1/export?format=openai-sft&site=review');
+    const sft = await call(server, 'GET', '/api/v1/export?format=openai-sft&site=review&source=review');
     expect(sft.text.trim().split('\n')).toHaveLength(1);
     expect(sft.text).toContain('Ada Lovelace');
   });
@@ -483,14 +487,17 @@ describe('lazy expiry', () => {
     let now = Date.parse('2026-11-01T10:00:00.000Z');
     const reviews = new ReviewService({ store: new SqliteReviewStore(store), clock: () => new Date(now) });
     try {
-      const { review } = reviews.create(reviewRequestSchema.parse(reviewRequest({ timeout: 3600 })));
+      const { review } = await reviews.create(reviewRequestSchema.parse(reviewRequest({ timeout: 3600 })));
       now += 3_599_000;
-      expect(reviews.get(review.id)?.status).toBe('pending');
+      expect((await reviews.get(review.id))?.status).toBe('pending');
       now += 1_000;
-      expect(reviews.get(review.id)).toMatchObject({ status: 'expired', resolvedAt: '2026-11-01T11:00:00.000Z' });
-      expect(() =>
+      expect(await reviews.get(review.id)).toMatchObject({
+        status: 'expired',
+        resolvedAt: '2026-11-01T11:00:00.000Z',
+      });
+      await expect(
         reviews.decide(review.id, { decision: 'approve', reviewer: 'r', comment: '' }, 'http://127.0.0.1:1'),
-      ).toThrow(/already expired/);
+      ).rejects.toThrow(/already expired/);
       // A wait on it returns at once.
       expect((await reviews.wait(review.id, 30_000))?.status).toBe('expired');
       expect(reviews.waiters).toBe(0);

@@ -7,10 +7,8 @@ import { FeedbackService } from '../../companion/src/feedback/feedback-service.t
 import { errorHandler } from '../../companion/src/middleware/error-handler.ts';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
 import { defineRoute, mountRoutes } from '../../companion/src/routes/define-route.ts';
-import { SqliteFeedbackStore } from '../../companion/src/storage/feedback-store.ts';
-import { SqliteReviewStore } from '../../companion/src/storage/review-store.ts';
-import { SqliteDashboard } from '../../companion/src/storage/sqlite-dashboard.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import { silentLogger } from '../../companion/src/support/logger.ts';
 import { SignInCodes } from '../../companion/src/support/sign-in-codes.ts';
 import {
@@ -28,18 +26,18 @@ import { routesWithoutSample } from './support/route-samples.ts';
 import { checkRouteTable, contractProblems, mountedRoutes } from './support/route-table.ts';
 
 let dir: { path: string; remove: () => Promise<void> };
-let store: SqliteStore;
+let stores: Stores;
 let reviews: ReviewService;
 
 /** Every dependency `createApp` takes, the optional ones included, so every route is mounted. */
 function fullDeps(): AppDeps {
   return {
     version: '1.0.0',
-    store,
+    store: stores.sync,
     reviews,
-    feedback: new FeedbackService({ store: new SqliteFeedbackStore(store) }),
+    feedback: new FeedbackService({ store: stores.feedback }),
     dashboard: {
-      store: new SqliteDashboard(store),
+      store: stores.dashboard,
       signInCodes: new SignInCodes(),
       currentToken: () => 'secret',
       rotateToken: () => 'secret',
@@ -55,12 +53,12 @@ const EMPTY_REPORT = { unlisted: [], bypassed: [], unmounted: [], incomplete: []
 
 beforeAll(async () => {
   dir = await makeTempDir('route-table');
-  store = openSqliteStore(`${dir.path}/margin.sqlite`);
-  reviews = new ReviewService({ store: new SqliteReviewStore(store), logger: silentLogger });
+  stores = openSqliteStores(`${dir.path}/margin.sqlite`);
+  reviews = new ReviewService({ store: stores.reviews, logger: silentLogger });
 });
 afterAll(async () => {
   reviews.close();
-  store.close();
+  await stores.close();
   await dir.remove();
 });
 
@@ -197,7 +195,7 @@ describe('defineRoute', () => {
 
   it('refuses a token-only route to a request the token check let through without one', async () => {
     const app = express();
-    app.use(mountRoutes([defineRoute(API.sync.stats, () => store.stats())], { checkResponses: true }));
+    app.use(mountRoutes([defineRoute(API.sync.stats, () => stores.sync.stats())], { checkResponses: true }));
     app.use(errorHandler(silentLogger));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

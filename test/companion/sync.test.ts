@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { compareVersions, type VersionKey } from '../../companion/src/sync/conflict-rule.ts';
 import {
   type Annotation,
@@ -10,6 +10,7 @@ import {
   syncPushResponseSchema,
 } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { collect } from '../support/collect.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -222,28 +223,28 @@ describe('SqliteStore', () => {
     expect(store.database.pragma('synchronous', { simple: true })).toBe(2);
   });
 
-  it('streams current versions in sequence order, tombstones only when asked, while writes go on', () => {
+  it('streams current versions in sequence order, tombstones only when asked, while writes go on', async () => {
     const annotations = Array.from({ length: 5 }, () => makeAnnotation());
-    apply(annotations);
-    apply([{ ...(annotations[1] as Annotation), revision: 2, deletedAt: '2026-11-03T00:00:00.000Z' }]);
+    await apply(annotations);
+    await apply([{ ...(annotations[1] as Annotation), revision: 2, deletedAt: '2026-11-03T00:00:00.000Z' }]);
     const iterator = store.iterateAnnotations();
-    const first = iterator.next();
+    const first = await iterator.next();
     expect(first.value).toEqual(annotations[0]);
     // A write while the export iterates does not fail (separate read connection), nor change its snapshot.
-    apply([makeAnnotation()]);
-    const rest = [...iterator];
+    await apply([makeAnnotation()]);
+    const rest = await collect(iterator);
     expect(rest.map((annotation) => annotation.id)).toEqual(
       [annotations[2], annotations[3], annotations[4]].map((a) => a?.id),
     );
-    expect([...store.iterateAnnotations({ includeDeleted: true })]).toHaveLength(6);
-    expect([...store.iterateComparisons()]).toEqual([]);
+    expect(await collect(store.iterateAnnotations({ includeDeleted: true }))).toHaveLength(6);
+    expect(await collect(store.iterateComparisons())).toEqual([]);
   });
 
-  it('rolls a batch back completely when any write fails', () => {
+  it('rolls a batch back completely when any write fails', async () => {
     const good = makeAnnotation();
     const broken = { ...makeAnnotation(), updatedAt: null } as unknown as Annotation;
-    expect(() => apply([good, broken])).toThrow();
-    expect(store.checkpoint()).toBe(0);
-    expect([...store.iterateAnnotations()]).toEqual([]);
+    await expect(apply([good, broken])).rejects.toThrow();
+    expect(await store.checkpoint()).toBe(0);
+    expect(await collect(store.iterateAnnotations())).toEqual([]);
   });
 });

@@ -99,11 +99,11 @@ describe('saveAnnotation', () => {
     expect(await db.annotations.count()).toBe(1);
   });
 
-  it('records context turns the page had virtualized away in metadata', async () => {
+  it('records context turns the page had virtualized away in metadata, and flags the capture partial', async () => {
     const value = input({ thumb: 'down' });
     value.capture.missingContextTurns = 4;
     const saved = await saveAnnotation(db, value, context());
-    expect(saved.metadata).toEqual({ contextMissingTurns: 4 });
+    expect(saved.metadata).toEqual({ 'capture.unrenderedTurns': 4, 'capture.partial': true });
   });
 
   it('rejects what the shared schema rejects, naming the field, and stores nothing', async () => {

@@ -10,7 +10,7 @@ import { chooseVersion } from '../../extension/src/sync/choose-version.ts';
 import { countPending, queueEverything, readBatch, settlePush } from '../../extension/src/sync/outbox.ts';
 import { readMeta } from '../../extension/src/sync/sync-meta.ts';
 import type { AnnotationInput } from '../../extension/src/utils/annotation-input.ts';
-import type { Annotation, SyncPushResponse } from '../../shared/index.ts';
+import { type Annotation, type SyncPushResponse, upgradeAnnotation } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { V1_ANNOTATIONS, V1_SCHEMA } from './sync-fixtures/dexie-v1.ts';
 
@@ -315,14 +315,16 @@ describe('database version 2', () => {
 
     const upgraded = new AppDB(name);
     try {
-      expect(await upgraded.annotations.toArray()).toEqual([...V1_ANNOTATIONS].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      // Version 3 then rewrites them as annotation schema v2 (test/extension/schema-v2-dexie.test.ts).
+      const current = V1_ANNOTATIONS.map((annotation) => upgradeAnnotation(annotation));
+      expect(await upgraded.annotations.toArray()).toEqual([...current].sort((x, y) => (x.id < y.id ? -1 : 1)));
       const queued = await upgraded.outbox.toArray();
       expect(queued.map((entry) => [entry.kind, entry.id, entry.state])).toEqual(
         V1_ANNOTATIONS.map((annotation) => ['annotation', annotation.id, 'pending']).sort((x, y) =>
           (x[1] ?? '') < (y[1] ?? '') ? -1 : 1,
         ),
       );
-      for (const entry of queued) expect(entry.record).toEqual(V1_ANNOTATIONS.find((a) => a.id === entry.id));
+      for (const entry of queued) expect(entry.record).toEqual(current.find((a) => a.id === entry.id));
       // Export order: the order they were last changed in.
       const order = (await upgraded.recordOrder.toArray()).sort((x, y) => x.seq - y.seq).map((row) => row.id);
       expect(order).toEqual(
@@ -330,7 +332,7 @@ describe('database version 2', () => {
       );
       expect(await readMeta(upgraded, 'orderCounter')).toBe(V1_ANNOTATIONS.length);
       // The next save continues the counter.
-      await upgraded.annotations.put({ ...(V1_ANNOTATIONS[0] as Annotation), revision: 9 });
+      await upgraded.annotations.put({ ...(current[0] as Annotation), revision: 9 });
       expect((await upgraded.recordOrder.get(['annotation', V1_ANNOTATIONS[0]?.id as string]))?.seq).toBe(
         V1_ANNOTATIONS.length + 1,
       );

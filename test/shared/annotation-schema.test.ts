@@ -19,6 +19,7 @@ describe('annotationSchema accepts', () => {
     ['the longest comment', { comment: 'x'.repeat(LIMITS.commentChars) }],
     ['the longest response', { response: 'x'.repeat(LIMITS.textChars) }],
     ['the most tags', { tags: Array.from({ length: LIMITS.tags }, (_, i) => `t${i}`) }],
+    ['visible reasoning', { reasoning: 'First, the pin.\n\nThen the LED.' }],
     ['unicode text', { response: 'مرحبا 👋\u2028line', comment: '"quoted"\nnewline' }],
   ])('%s', (_name, overrides) => {
     const result = annotationSchema.safeParse({ ...base, ...overrides });
@@ -51,7 +52,9 @@ describe('annotationSchema rejects, naming the field', () => {
       { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) },
       'metadata',
     ],
-    ['wrong schema version', { schemaVersion: 2 }, 'schemaVersion'],
+    // Version 1 is upgraded (upgradeAnnotation) before validation, never accepted as it is.
+    ['an older schema version', { schemaVersion: 1 }, 'schemaVersion'],
+    ['a newer schema version', { schemaVersion: 3 }, 'schemaVersion'],
     ['a javascript: url', { url: 'javascript:alert(1)' }, 'url'],
     ['a site that is not a slug', { site: 'Chat GPT' }, 'site'],
     ['an empty annotator', { annotator: ' ' }, 'annotator'],

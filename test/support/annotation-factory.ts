@@ -9,7 +9,7 @@ export function makeAnnotation(overrides: Partial<Annotation> = {}): Annotation 
   const messageId = overrides.messageId ?? `msg-${counter}`;
   const site = overrides.site ?? 'chatgpt';
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
     key: `${site}:${conversationId}:${messageId}`,
     site,

@@ -1,12 +1,12 @@
-import type { Store } from '../../companion/src/storage/store.ts';
+import type { ExportSource } from '../../companion/src/dataset/export-run.ts';
 import type { Annotation, Comparison } from '../../shared/index.ts';
 
 /**
- * A `Store` held in arrays, for export tests that need no database. Insertion order is sequence order;
+ * An export source held in arrays, for export tests that need no database. Insertion order is sequence order;
  * `order: 'conversation'` yields each conversation's annotations together, sorted by site and
  * conversation id, as the SQLite store does with its index.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements ExportSource {
   constructor(
     readonly annotations: Annotation[] = [],
     readonly comparisons: Comparison[] = [],
@@ -36,6 +36,4 @@ export class MemoryStore implements Store {
   *iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {
     yield* this.comparisons.filter((c) => options.includeDeleted || c.deletedAt === null);
   }
-
-  close(): void {}
 }

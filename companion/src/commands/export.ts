@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { type ExportSummary, explainExport } from '../../../shared/export/index.ts';
-import { EXPORT_FORMATS, exportOptionsSchema } from '../../../shared/index.ts';
+import { EXPORT_FORMATS, EXPORT_SOURCES, exportOptionsSchema } from '../../../shared/index.ts';
 import { writeExportFiles } from '../dataset/export-files.ts';
-import { exportFileName, exportFromStore } from '../dataset/export-run.ts';
+import { exportFromStore } from '../dataset/export-run.ts';
+import { describeSummary, exportProblem } from '../dataset/export-summary-text.ts';
+import { resolveExportTarget } from '../dataset/export-target.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { openStore } from '../support/data-dir.ts';
 
@@ -15,6 +16,7 @@ interface ExportFlags {
   dataDir?: string;
   explain?: boolean;
   progress?: boolean;
+  allowEmpty?: boolean;
   [option: string]: unknown;
 }
 
@@ -28,9 +30,18 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description('Write the annotations as a fine-tuning or RLHF dataset (JSONL), plus a .meta.jsonl sidecar.')
-    .addOption(new Option('--format <format>', 'dataset format').choices(EXPORT_FORMATS))
-    .option('--out <file>', 'output file, or - for stdout (default margin-<format>.jsonl)')
+    // Checked by the options schema, not commander's choices: a bare "dpo" gets "did you mean trl-dpo…".
+    .option('--format <format>', `dataset format: ${EXPORT_FORMATS.join(', ')}`)
+    .option(
+      '--out <file>',
+      'output file, a folder (the file gets the default name inside it), or - for stdout (default margin-<format>.jsonl)',
+    )
     .option('--data-dir <dir>', 'where the database lives (env MARGIN_DATA_DIR)')
+    .option(
+      '--source <sources>',
+      `read these kinds of annotation: ${EXPORT_SOURCES.join(', ')} (default capture: chat pages only)`,
+      collect,
+    )
     .option('--site <site>', 'only these sites (repeat or comma-separate)', collect)
     .option('--model <model>', 'only these models', collect)
     .option('--annotator <name>', 'only these annotators', collect)
@@ -55,6 +66,7 @@ export function registerExportCommand(program: Command): void {
     .option('--pair-min-gap <n>', 'pairs: smallest score gap between variants, δ (default 15)')
     .option('--kto-desirable-min <n>', 'KTO: lowest desirable score (default 70)')
     .option('--kto-undesirable-max <n>', 'KTO: highest undesirable score (default 40)')
+    .option('--allow-empty', 'succeed even when no line is written or a filter value matches nothing')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--explain', 'print the rules that turn annotations into lines, and exit')
     .action(async (flags: ExportFlags, command: Command) => {
@@ -78,11 +90,14 @@ export function registerExportCommand(program: Command): void {
         throw new Error(`invalid export options:\n  ${problems.join('\n  ')}`);
       }
       const options = parsed.data;
-      const out = flags.out ?? exportFileName(options.format, null, false);
-      if (out === '-' && options.split !== undefined)
+      if (flags.out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
+      // Before reading anything: a wrong --out fails now, not after the whole export.
+      const out = resolveExportTarget(flags.out, options.format);
+      const allowEmpty = flags.allowEmpty === true;
 
-      const store = openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY
           ? new SingleBar({
@@ -94,24 +109,45 @@ export function registerExportCommand(program: Command): void {
       let read = 0;
       let summary: ExportSummary;
       try {
-        if (progress) progress.start(store.stats().annotations.live, 0, { lines: 0 });
+        if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
         const run = exportFromStore(store, options, () => {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
         });
+        // A file export with a problem (no line, an unknown filter value) keeps every earlier file.
+        const check = (result: ExportSummary) => {
+          if (exportProblem(result, allowEmpty) !== null) throw new EmptyExport(result);
+        };
         summary =
           out === '-'
             ? await toStdout(run.batches, run.summary)
-            : await writeExportFiles(resolve(out), options.split !== undefined, run.batches, run.summary, (lines) =>
-                progress?.update(read, { lines }),
-              );
+            : await writeExportFiles(
+                out,
+                options.split !== undefined,
+                run.batches,
+                run.summary,
+                (lines) => progress?.update(read, { lines }),
+                check,
+              ).catch((error: unknown) => {
+                if (error instanceof EmptyExport) return error.summary;
+                throw error;
+              });
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
-        store.close();
+        await stores.close();
       }
-      process.stderr.write(describeSummary(summary, out));
+      const problem = exportProblem(summary, allowEmpty);
+      process.stderr.write(describeSummary(summary, out, problem !== null));
+      if (problem !== null) throw new Error(problem);
     });
+}
+
+/** Thrown before the files are put in place, so an export that should not count changes nothing. */
+class EmptyExport extends Error {
+  constructor(readonly summary: ExportSummary) {
+    super('this export should not replace any file');
+  }
 }
 
 async function toStdout(
@@ -122,26 +158,4 @@ async function toStdout(
     if (!process.stdout.write(batch.map((record) => record.line).join(''))) await once(process.stdout, 'drain');
   }
   return summary();
-}
-
-function describeSummary(summary: ExportSummary, out: string): string {
-  const skipped = Object.entries(summary.skipped)
-    .sort(([, a], [, b]) => b - a)
-    .map(([reason, count]) => `  ${reason}: ${count}`);
-  const lines = [
-    `${summary.format}: ${summary.examplesWritten} lines${summary.pairs ? ` (${summary.pairs} pairs)` : ''} from ${summary.annotationsRead} annotations` +
-      (summary.lines.validation ? ` (train ${summary.lines.train}, validation ${summary.lines.validation})` : '') +
-      (out === '-' ? '' : ` -> ${out}`),
-    ...(summary.labels.desirable + summary.labels.undesirable > 0
-      ? [`labels: ${summary.labels.desirable} desirable, ${summary.labels.undesirable} undesirable`]
-      : []),
-    ...(summary.redactions.total > 0
-      ? [
-          `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,
-        ]
-      : []),
-    ...(skipped.length > 0 ? ['skipped:', ...skipped] : []),
-    ...summary.warnings.map((warning) => `warning: ${warning}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importAnnotations } from '../dataset/import-annotations.ts';
 import { defaultDataDir } from '../support/config.ts';
@@ -16,16 +17,33 @@ export function registerImportCommand(program: Command): void {
         'The exit code is 1 when any line was rejected.',
     )
     .action(async (file: string, options: { dataDir?: string; deviceId: string }) => {
-      const store = openStore(options.dataDir ?? defaultDataDir());
+      checkReadable(file);
+      const stores = await openStore(options.dataDir ?? defaultDataDir());
       try {
-        const summary = await importAnnotations(store, file, options.deviceId, (problem) => console.error(problem));
+        const summary = await importAnnotations(stores.sync, file, options.deviceId, (problem) =>
+          console.error(problem),
+        );
         console.log(
           `Imported ${file}: ${summary.accepted} stored, ${summary.unchanged} already present, ` +
             `${summary.superseded} older than the stored version (kept in history), ${summary.rejected} rejected.`,
         );
         if (summary.rejected > 0) process.exitCode = 1;
       } finally {
-        store.close();
+        await stores.close();
       }
     });
+}
+
+/** Before opening the store: a missing file is named as given, with the reason in words. */
+function checkReadable(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code}`,
+    );
+  }
+  if (!isFile) throw new Error(`cannot read ${file}: it is a folder, not a JSONL file`);
 }

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startServer } from '../server.ts';
+import { removeCompanionFile, writeCompanionFile } from '../support/companion-file.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
 import { createConsoleLogger } from '../support/logger.ts';
+import { requestSignInLink } from '../support/sign-in-link.ts';
 import { readOrCreateToken } from '../support/token.ts';
 import { version } from '../support/version.ts';
 import { portOption } from './options.ts';
@@ -27,10 +30,12 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 or ::1 also needs --expose', '127.0.0.1')
     .option('--expose', 'allow a non-loopback --host (exposes your annotations to whoever can reach it)')
-    .option('--show-pairing', 'also print the folders to load the extension from and the pairing token')
+    .option('--show-pairing', 'also print the pairing token to paste into the extension')
     .addHelpText(
       'after',
-      '\nPrints "Margin companion <version> listening on <url>" once it accepts requests. ' +
+      '\nPrints "Margin companion <version> listening on <url>" once it accepts requests, then the next ' +
+        'steps in the browser and a one-time sign-in link to the dashboard. Where it listens is written to ' +
+        '<data-dir>/companion.json (removed on a clean stop), so "margin dashboard" finds it on any port. ' +
         'SIGINT or SIGTERM stop it gracefully.',
     )
     .action(async (options: ServeCommandOptions) => {
@@ -49,26 +54,20 @@ export function registerServeCommand(program: Command): void {
         }
         throw error;
       });
-      // The first line is the one scripts and tests parse: keep its shape.
-      console.log(`Margin companion ${version} listening on ${running.url}`);
-      console.log(`Data directory: ${dataDir}`);
-      console.log(`Dashboard: ${running.url}/ (sign in with a link from "margin dashboard", or paste the token)`);
-      if (options.showPairing) {
-        const folder = (browser: string) =>
-          fileURLToPath(new URL(`../../../extension/.output/${browser}`, import.meta.url));
-        console.log('Load the extension from:');
-        console.log(`  Chrome / Chromium: ${folder('chrome-mv3')}  (chrome://extensions → Load unpacked)`);
-        console.log(
-          `  Firefox:           ${folder('firefox-mv3')}/manifest.json  (about:debugging → Load Temporary Add-on)`,
-        );
-        console.log(`Pairing token (paste it into the extension's options): ${readOrCreateToken(dataDir)}`);
-      } else {
-        console.log('Run "margin token" to print the pairing token for the extension.');
-      }
+      // Where it listens, for "margin dashboard" and the other commands (removed again on a clean
+      // stop). Written before the first line, so whoever waits for that line finds the file too.
+      writeCompanionFile(dataDir, {
+        url: running.url,
+        port: running.port,
+        pid: process.pid,
+        started: new Date().toISOString(),
+        version,
+      });
       const shutdown = (signal: string) => {
         logger.info(`${signal}: finishing requests in flight, then closing the database`);
         // A stuck connection must not keep the process alive forever.
         setTimeout(() => process.exit(1), 10_000).unref();
+        removeCompanionFile(dataDir);
         running.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -76,5 +75,41 @@ export function registerServeCommand(program: Command): void {
       };
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+      // The first line is the one scripts and tests parse: keep its shape.
+      console.log(`Margin companion ${version} listening on ${running.url}`);
+      console.log(`Data directory: ${dataDir}`);
+      printNextSteps(running.url, dataDir, options.showPairing ?? false);
+      // A one-time link, so the dashboard opens signed in without the token ever being in a URL.
+      const link = await requestSignInLink(running.url, readOrCreateToken(dataDir)).catch(() => undefined);
+      console.log(
+        link
+          ? `Dashboard (this sign-in link works once, for two minutes): ${link.url}`
+          : `Dashboard: ${running.url}/ (sign in with a link from "margin dashboard")`,
+      );
+      console.log('Later, "margin dashboard" prints a fresh sign-in link.');
     });
+}
+
+/** What to do next in the browser: load the extension, then pair it in its options. */
+function printNextSteps(url: string, dataDir: string, showPairing: boolean): void {
+  const folder = (browser: string) => fileURLToPath(new URL(`../../../extension/.output/${browser}`, import.meta.url));
+  const built = existsSync(folder('chrome-mv3'));
+  console.log('');
+  console.log('Next, in your browser:');
+  console.log(`  1. Load the Margin extension${built ? ':' : ' (build it first: npm run build):'}`);
+  console.log(
+    `       Chrome / Chromium: chrome://extensions → Developer mode → Load unpacked → ${folder('chrome-mv3')}`,
+  );
+  console.log(
+    `       Firefox:           about:debugging → This Firefox → Load Temporary Add-on → ${folder('firefox-mv3')}/manifest.json`,
+  );
+  console.log("  2. Open the extension's options and pair it with this companion:");
+  console.log(`       address: ${url}`);
+  console.log(
+    showPairing
+      ? `       token:   ${readOrCreateToken(dataDir)}`
+      : '       token:   run "margin token" in another terminal and paste what it prints',
+  );
+  console.log('');
 }

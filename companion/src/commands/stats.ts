@@ -1,24 +1,26 @@
 import type { Command } from 'commander';
+import { runningCompanion } from '../support/companion-file.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { databasePath, openStore } from '../support/data-dir.ts';
 
 export function registerStatsCommand(program: Command): void {
   program
     .command('stats')
-    .description('Print how many annotations, comparisons and superseded versions the companion holds.')
+    .description(
+      'Print how many annotations, comparisons and superseded versions the companion holds, and where it runs.',
+    )
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--json', 'print the figures as JSON')
     .option('--check', 'also run PRAGMA integrity_check on the database')
-    .action((options: { dataDir?: string; json?: boolean; check?: boolean }) => {
+    .action(async (options: { dataDir?: string; json?: boolean; check?: boolean }) => {
       const dataDir = options.dataDir ?? defaultDataDir();
-      const store = openStore(dataDir);
+      const stores = await openStore(dataDir);
       try {
-        const stats = store.stats();
-        const integrity = options.check
-          ? (store.database.pragma('integrity_check', { simple: true }) as string)
-          : undefined;
+        const stats = await stores.sync.stats();
+        const integrity = options.check ? await stores.integrityCheck() : undefined;
+        const companion = runningCompanion(dataDir) ?? null;
         if (options.json) {
-          console.log(JSON.stringify({ ...stats, ...(integrity === undefined ? {} : { integrity }) }));
+          console.log(JSON.stringify({ ...stats, companion, ...(integrity === undefined ? {} : { integrity }) }));
         } else {
           console.log(`Database:     ${databasePath(dataDir)}`);
           console.log(`Annotations:  ${stats.annotations.live} (+ ${stats.annotations.deleted} deleted)`);
@@ -26,11 +28,16 @@ export function registerStatsCommand(program: Command): void {
           console.log(`Superseded versions kept: ${stats.history}`);
           console.log(`Devices that synced: ${stats.devices}`);
           console.log(`Sync checkpoint: ${stats.checkpoint}`);
+          console.log(
+            companion
+              ? `Companion:    running at ${companion.url} (pid ${companion.pid}, since ${companion.started})`
+              : 'Companion:    not running on this data directory ("margin serve" starts it)',
+          );
           if (integrity !== undefined) console.log(`Integrity check: ${integrity}`);
         }
         if (integrity !== undefined && integrity !== 'ok') process.exitCode = 1;
       } finally {
-        store.close();
+        await stores.close();
       }
     });
 }

@@ -22,7 +22,11 @@ export class AtomicFile {
   }
 
   async open(): Promise<void> {
-    this.handle = await open(this.tempPath, 'wx', 0o600);
+    // 0666 less the umask, as any file a tool writes: a training job running as another user must be
+    // able to read the dataset. (The token and the database stay 0600.)
+    this.handle = await open(this.tempPath, 'wx', 0o666).catch((error) => {
+      throw fileError('cannot write', this.path, error);
+    });
   }
 
   /** Buffers text; true when a 1 MB block is ready for `flush` (one syscall per block, not per line). */
@@ -38,19 +42,27 @@ export class AtomicFile {
     const block = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    await this.handle.write(block);
+    await this.handle.write(block).catch((error) => {
+      throw fileError('writing', this.path, error, 'failed');
+    });
   }
 
   /** Flushes and fsyncs the temporary file; `commit` then puts it in place. */
   async finish(): Promise<void> {
     await this.flush();
-    await this.handle?.sync();
-    await this.handle?.close();
+    try {
+      await this.handle?.sync();
+      await this.handle?.close();
+    } catch (error) {
+      throw fileError('writing', this.path, error, 'failed');
+    }
     this.handle = null;
   }
 
   async commit(): Promise<void> {
-    await rename(this.tempPath, this.path);
+    await rename(this.tempPath, this.path).catch((error) => {
+      throw fileError('cannot replace', this.path, error);
+    });
     const dir = await open(dirname(this.path), 'r');
     try {
       await dir.sync();
@@ -112,6 +124,29 @@ function isRunning(pid: number): boolean {
   }
 }
 
+const REASONS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file of that name appeared meanwhile',
+  EIO: 'an input/output error',
+};
+
+/**
+ * An fs error about a temporary file, told about the file the person asked for: "cannot write
+ * out.jsonl: its folder does not exist", never ".out.jsonl.9927.1a2b3c4d.tmp".
+ */
+export function fileError(action: string, path: string, error: unknown, after = ''): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reason = (code && REASONS[code]) ?? (code ? `${code.toLowerCase()}` : String(error));
+  return new Error(`${action} ${path}${after ? ` ${after}` : ''}: ${reason}`, { cause: error });
+}
+
 /**
  * Writes the line files and sidecars next to each other, each through a temporary file, and renames
  * them into place only when all are complete. A failure or signal removes the temporary files; a
@@ -123,6 +158,8 @@ export async function writeExportFiles(
   batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
   summary: () => ExportSummary,
   onLines: (lines: number) => void,
+  /** Runs on the finished summary before any file is put in place; throwing keeps every earlier file. */
+  beforeCommit: (summary: ExportSummary) => void = () => {},
 ): Promise<ExportSummary> {
   const stem = out.endsWith('.jsonl') ? out.slice(0, -'.jsonl'.length) : out;
   const targets: Record<SplitName, { lines: AtomicFile; meta: AtomicFile } | null> = split
@@ -157,6 +194,7 @@ export async function writeExportFiles(
       onLines(written);
     }
     const result = summary();
+    beforeCommit(result);
     for (const pair of Object.values(targets)) pair?.meta.append(summaryLine(result));
     for (const file of files) await file.finish();
     for (const file of files) await file.commit();

@@ -1,4 +1,4 @@
-import { type ExportRun, exportDataset, type SplitName } from '../../../shared/export/index.ts';
+import { type AnyIterable, type ExportRun, exportDataset, type SplitName } from '../../../shared/export/index.ts';
 import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
 
 /**
@@ -7,8 +7,11 @@ import type { Annotation, Comparison, ExportOptions } from '../../../shared/inde
  * and the summary then warns about conversations that arrived in pieces.
  */
 export interface ExportSource {
-  iterateAnnotations(options?: { includeDeleted?: boolean; order?: 'sequence' | 'conversation' }): Iterable<Annotation>;
-  iterateComparisons(options?: { includeDeleted?: boolean }): Iterable<Comparison>;
+  iterateAnnotations(options?: {
+    includeDeleted?: boolean;
+    order?: 'sequence' | 'conversation';
+  }): AnyIterable<Annotation>;
+  iterateComparisons(options?: { includeDeleted?: boolean }): AnyIterable<Comparison>;
 }
 
 /** The one way the CLI and the HTTP route run an export, so both give the same bytes. */
@@ -21,8 +24,8 @@ export function exportFromStore(store: ExportSource, options: ExportOptions, onA
   );
 }
 
-function* counting<T>(items: Iterable<T>, onItem: () => void): Generator<T> {
-  for (const item of items) {
+async function* counting<T>(items: AnyIterable<T>, onItem: () => void): AsyncGenerator<T> {
+  for await (const item of items) {
     onItem();
     yield item;
   }

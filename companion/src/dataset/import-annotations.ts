@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Annotation, annotationSchema } from '../../../shared/index.ts';
+import type { Annotation } from '../../../shared/index.ts';
 import type { SyncStore } from '../storage/store.ts';
-import { checkRecord } from '../sync/check-record.ts';
+import { checkAnnotation } from '../sync/check-record.ts';
+import { describeForeignRecord } from './foreign-lines.ts';
 
 const BATCH_SIZE = 500;
+/** Lines that are not annotations at all, reported one by one up to this many. */
+const FOREIGN_REPORTS = 3;
 
 export interface ImportSummary {
   lines: number;
@@ -42,9 +45,9 @@ export async function importAnnotationLines(
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
   let batch: Annotation[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (batch.length === 0) return;
-    const applied = store.applyChanges({
+    const applied = await store.applyChanges({
       deviceId,
       receivedAt: new Date().toISOString(),
       annotations: batch,
@@ -54,6 +57,7 @@ export async function importAnnotationLines(
     batch = [];
   };
   let lineNumber = firstLine - 1;
+  let foreignReported = 0;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
@@ -66,16 +70,24 @@ export async function importAnnotationLines(
       report(`line ${lineNumber}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    const checked = checkRecord(annotationSchema, raw);
+    const checked = checkAnnotation(raw);
     if (!checked.ok) {
       summary.rejected += 1;
+      const foreign = describeForeignRecord(raw);
+      if (foreign !== null) {
+        // The same sentence for every line of a dataset file would bury the summary: say it once.
+        if (foreignReported < FOREIGN_REPORTS) report(`line ${lineNumber}: ${foreign}`);
+        else if (foreignReported === FOREIGN_REPORTS) report('… more lines like these are not reported one by one');
+        foreignReported += 1;
+        continue;
+      }
       const problems = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       report(`line ${lineNumber}${checked.id ? ` (id ${checked.id})` : ''}: ${problems}`);
       continue;
     }
     batch.push(checked.record);
-    if (batch.length >= BATCH_SIZE) flush();
+    if (batch.length >= BATCH_SIZE) await flush();
   }
-  flush();
+  await flush();
   return summary;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ANNOTATION_SCHEMA_VERSION,
   type Annotation,
   API,
   API_SITE,
@@ -53,15 +54,15 @@ export class FeedbackService {
   }
 
   /** Records a call. The same trace logged again with the same content changes nothing; other content is a 409. */
-  log(request: LogRequest, origin: string): FeedbackResult {
-    return this.#store.transaction(() => {
-      const key = traceKey(request.trace_id);
-      const existing = this.#store.find(key, DEFAULT_FEEDBACK_SOURCE);
+  log(request: LogRequest, origin: string): Promise<FeedbackResult> {
+    const key = traceKey(request.trace_id);
+    return this.#store.update<FeedbackResult>(key, [DEFAULT_FEEDBACK_SOURCE], (found) => {
+      const existing = found.get(DEFAULT_FEEDBACK_SOURCE);
       if (existing) {
         const same =
           JSON.stringify([existing.context, existing.response, existing.model]) ===
           JSON.stringify([request.messages, request.response, request.model]);
-        if (same) return { annotation: existing, created: false };
+        if (same) return { result: { annotation: existing, created: false } };
         throw new HttpError(
           409,
           'trace_conflict',
@@ -70,7 +71,7 @@ export class FeedbackService {
       }
       const now = this.#clock().toISOString();
       const annotation = checked({
-        schemaVersion: 1,
+        schemaVersion: ANNOTATION_SCHEMA_VERSION,
         id: randomUUID(),
         key,
         site: API_SITE,
@@ -94,8 +95,7 @@ export class FeedbackService {
         deletedAt: null,
         revision: 1,
       });
-      this.#store.write(annotation, now);
-      return { annotation, created: true };
+      return { result: { annotation, created: true }, write: { annotation, receivedAt: now } };
     });
   }
 
@@ -103,10 +103,10 @@ export class FeedbackService {
    * Attaches feedback to a logged trace as the source's annotation of it. Fields given replace what
    * this source said before (null clears value, score or weight); fields left out keep it.
    */
-  feedback(request: FeedbackRequest): FeedbackResult {
-    return this.#store.transaction(() => {
-      const key = traceKey(request.trace_id);
-      const log = this.#store.find(key, DEFAULT_FEEDBACK_SOURCE);
+  feedback(request: FeedbackRequest): Promise<FeedbackResult> {
+    const key = traceKey(request.trace_id);
+    return this.#store.update<FeedbackResult>(key, [DEFAULT_FEEDBACK_SOURCE, request.source], (found) => {
+      const log = found.get(DEFAULT_FEEDBACK_SOURCE);
       if (log === undefined) {
         throw new HttpError(
           404,
@@ -115,7 +115,7 @@ export class FeedbackService {
         );
       }
       const now = this.#clock().toISOString();
-      const current = request.source === DEFAULT_FEEDBACK_SOURCE ? log : this.#store.find(key, request.source);
+      const current = found.get(request.source);
       const base: Annotation = current ?? {
         ...log,
         id: randomUUID(),
@@ -145,16 +145,17 @@ export class FeedbackService {
         if (request.weight !== null) next.metadata.feedback_weight = request.weight;
       }
       if (request.comment !== undefined) next.comment = request.comment;
-      if (current !== undefined && rating(next) === rating(current)) return { annotation: current, created: false };
+      if (current !== undefined && rating(next) === rating(current)) {
+        return { result: { annotation: current, created: false } };
+      }
       const annotation = checked({ ...next, revision: base.revision + 1, updatedAt: now });
-      this.#store.write(annotation, now);
-      return { annotation, created: current === undefined };
+      return { result: { annotation, created: current === undefined }, write: { annotation, receivedAt: now } };
     });
   }
 
   /** The logged call and every source's feedback on it; undefined if the trace is not logged. */
-  get(traceId: string): LogResponse | undefined {
-    const all = this.#store.findAll(traceKey(traceId));
+  async get(traceId: string): Promise<LogResponse | undefined> {
+    const all = await this.#store.findAll(traceKey(traceId));
     const log = all.find((annotation) => annotation.annotator === DEFAULT_FEEDBACK_SOURCE);
     if (log === undefined) return undefined;
     return { log, feedback: all.filter((annotation) => annotation !== log) };

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_SCHEMA_VERSION,
   type Annotation,
   API,
   annotationKey,
@@ -41,7 +42,7 @@ export function reviewAnnotation(review: Review, decision: DecisionRecord): Anno
   // Parsed, not cast: if a limit ever disagreed with the review's own, this fails loudly instead of
   // storing a record sync and export would refuse.
   return annotationSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: ANNOTATION_SCHEMA_VERSION,
     id: review.id,
     key: annotationKey(REVIEW_SITE, review.id, review.id),
     site: REVIEW_SITE,

@@ -74,15 +74,15 @@ export class ReviewService {
     // One listener per waiting request; hundreds at once are expected, not a leak.
     this.#events.setMaxListeners(0);
     // Reviews that expired while the companion was down are expired now; the rest get the timer.
-    this.#expireDue();
+    this.#expireInBackground();
   }
 
   /** Creates a review, or returns the one its key already names (409 if that one asked for something else). */
-  create(request: ReviewRequest): { review: Review; created: boolean } {
+  async create(request: ReviewRequest): Promise<{ review: Review; created: boolean }> {
     const now = this.#clock();
     const requestHash = createHash('sha256').update(canonicalJson(request)).digest('base64url');
     const expiresAt = request.timeout === null ? null : new Date(now.getTime() + request.timeout * 1000).toISOString();
-    const result = this.#store.insert({
+    const result = await this.#store.insert({
       id: randomUUID(),
       request,
       requestHash,
@@ -97,15 +97,18 @@ export class ReviewService {
           'Send the same request to get that review back, or use a new key.',
       );
     }
-    if (result.created && expiresAt !== null) this.#schedule();
-    return { review: result.created ? result.review : (this.get(result.review.id) as Review), created: result.created };
+    if (result.created && expiresAt !== null) await this.#schedule();
+    return {
+      review: result.created ? result.review : ((await this.get(result.review.id)) as Review),
+      created: result.created,
+    };
   }
 
   /** The review, expired first if its time has passed; undefined if there is no such review. */
-  get(id: string): Review | undefined {
-    const review = this.#store.get(id);
+  async get(id: string): Promise<Review | undefined> {
+    const review = await this.#store.get(id);
     if (review?.status === 'pending' && review.expiresAt !== null && Date.parse(review.expiresAt) <= this.#nowMs()) {
-      this.#expireDue();
+      await this.#expireDue();
       return this.#store.get(id);
     }
     return review;
@@ -115,19 +118,20 @@ export class ReviewService {
    * Resolves with the review once it is no longer pending, or after `ms`, or when `signal` aborts (the
    * client went away) or the service closes, whichever comes first.
    */
-  wait(id: string, ms: number, signal?: AbortSignal): Promise<Review | undefined> {
-    const review = this.get(id);
-    if (review === undefined || review.status !== 'pending' || ms <= 0 || this.#closed || signal?.aborted) {
-      return Promise.resolve(review);
-    }
+  async wait(id: string, ms: number, signal?: AbortSignal): Promise<Review | undefined> {
+    if (ms <= 0 || this.#closed || signal?.aborted) return this.get(id);
     return new Promise((resolve) => {
       this.#waiters += 1;
+      let done = false;
       const finish = (resolved?: Review) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         this.#events.off(id, finish);
         this.#events.off(CLOSING, onClosing);
         signal?.removeEventListener('abort', onClosing);
         this.#waiters -= 1;
+        // A promise (the review read again) settles this one with its outcome, failure included.
         resolve(resolved ?? this.get(id));
       };
       const onClosing = () => finish();
@@ -136,12 +140,19 @@ export class ReviewService {
       this.#events.on(id, finish);
       this.#events.on(CLOSING, onClosing);
       signal?.addEventListener('abort', onClosing, { once: true });
+      // Listening first, reading second: a decision that lands in between still wakes this wait.
+      this.get(id).then(
+        (review) => {
+          if (review === undefined || review.status !== 'pending') finish(review);
+        },
+        () => finish(),
+      );
     });
   }
 
   /** Approves or rejects a pending review; the answers are checked against its form first. */
-  decide(id: string, decision: ReviewDecision, origin: string): Review {
-    const review = this.#pending(id);
+  async decide(id: string, decision: ReviewDecision, origin: string): Promise<Review> {
+    const review = await this.#pending(id);
     const approved = decision.decision === 'approve';
     // Approving needs every required answer; rejecting may carry some answers, or none.
     const schema = formToZod(review.form, { partial: !approved });
@@ -175,8 +186,8 @@ export class ReviewService {
   }
 
   /** The asking side gives up: a pending review is cancelled (no annotation is written). */
-  cancel(id: string, reason: string): Review {
-    this.#pending(id);
+  async cancel(id: string, reason: string): Promise<Review> {
+    await this.#pending(id);
     return this.#resolve(id, {
       status: 'cancelled',
       resolvedAt: this.#clock().toISOString(),
@@ -187,14 +198,14 @@ export class ReviewService {
     });
   }
 
-  list(query: ReviewListQuery): ReviewListResponse {
-    this.#expireDue();
+  async list(query: ReviewListQuery): Promise<ReviewListResponse> {
+    await this.#expireDue();
     return this.#store.list(query.status, query.limit, query.offset);
   }
 
-  counts(): ReviewCounts {
-    this.#expireDue();
-    return { ...this.#store.counts(), waiters: this.#waiters };
+  async counts(): Promise<ReviewCounts> {
+    await this.#expireDue();
+    return { ...(await this.#store.counts()), waiters: this.#waiters };
   }
 
   /** Long polls in progress. */
@@ -214,8 +225,8 @@ export class ReviewService {
     return this.#clock().getTime();
   }
 
-  #pending(id: string): Review {
-    const review = this.get(id);
+  async #pending(id: string): Promise<Review> {
+    const review = await this.get(id);
     if (review === undefined) throw new HttpError(404, 'review_not_found', `There is no review ${id}.`);
     if (review.status !== 'pending') {
       throw new HttpError(
@@ -227,21 +238,21 @@ export class ReviewService {
     return review;
   }
 
-  #resolve(id: string, resolution: Resolution): Review {
-    if (!this.#store.resolve(id, resolution)) {
+  async #resolve(id: string, resolution: Resolution): Promise<Review> {
+    if (!(await this.#store.resolve(id, resolution))) {
       // Someone else (the expiry timer, another request) resolved it between the read and the write.
-      const current = this.get(id);
+      const current = await this.get(id);
       throw new HttpError(409, 'review_resolved', `This review is already ${current?.status ?? 'resolved'}.`);
     }
-    const review = this.#store.get(id) as Review;
+    const review = (await this.#store.get(id)) as Review;
     this.#events.emit(id, review);
     return review;
   }
 
   /** Expires every pending review whose time has come, wakes its waiters, and sets the timer for the next. */
-  #expireDue(): void {
+  async #expireDue(): Promise<void> {
     if (this.#closed) return;
-    for (const due of this.#store.dueForExpiry(this.#nowMs())) {
+    for (const due of await this.#store.dueForExpiry(this.#nowMs())) {
       const resolution: Resolution = {
         status: 'expired',
         // The moment it expired, not the moment someone noticed.
@@ -251,15 +262,24 @@ export class ReviewService {
         comment: null,
         annotation: null,
       };
-      if (this.#store.resolve(due.id, resolution)) this.#events.emit(due.id, this.#store.get(due.id));
+      if (await this.#store.resolve(due.id, resolution)) this.#events.emit(due.id, await this.#store.get(due.id));
     }
-    this.#schedule(true);
+    await this.#schedule(true);
+  }
+
+  /** `#expireDue` from a timer or the constructor, where nobody awaits it: a failure is logged. */
+  #expireInBackground(): void {
+    this.#expireDue().catch((error: unknown) => {
+      // The database may be closing; the next read expires lazily anyway.
+      if (!this.#closed) this.#logger.error('expiring reviews failed', error);
+    });
   }
 
   /** Sets the one expiry timer for the earliest pending expiry (only if that is sooner, unless `reset`). */
-  #schedule(reset = false): void {
+  async #schedule(reset = false): Promise<void> {
     if (this.#closed) return;
-    const next = this.#store.nextExpiryMs();
+    const next = await this.#store.nextExpiryMs();
+    if (this.#closed) return;
     if (next === null) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -272,12 +292,7 @@ export class ReviewService {
     const delay = Math.min(Math.max(0, next - this.#nowMs()), MAX_TIMER_MS);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      try {
-        this.#expireDue();
-      } catch (error) {
-        // The database may be closing; the next read expires lazily anyway.
-        this.#logger.error('expiring reviews failed', error);
-      }
+      this.#expireInBackground();
     }, delay);
     this.#timer.unref();
   }

@@ -31,16 +31,16 @@ export function annotationsRoutes(store: DashboardStore, clock: () => Date): Rou
 
     defineRoute(API.annotations.insights, ({ query }) => store.insights(query)),
 
-    defineRoute(API.annotations.get, ({ params: { id } }) => {
-      const annotation = store.get(id);
+    defineRoute(API.annotations.get, async ({ params: { id } }) => {
+      const annotation = await store.get(id);
       if (annotation === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
       return annotation;
     }),
 
-    defineRoute(API.annotations.edit, ({ params: { id }, body }) => written(store.edit(id, body, clock()))),
+    defineRoute(API.annotations.edit, async ({ params: { id }, body }) => written(await store.edit(id, body, clock()))),
 
-    defineRoute(API.annotations.remove, ({ params: { id }, query: { baseRevision } }) =>
-      written(store.remove(id, baseRevision, clock())),
+    defineRoute(API.annotations.remove, async ({ params: { id }, query: { baseRevision } }) =>
+      written(await store.remove(id, baseRevision, clock())),
     ),
   ];
 }

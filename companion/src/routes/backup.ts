@@ -25,9 +25,9 @@ export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefiniti
       res.once('close', () => {
         closed = true;
       });
-      const annotations = store.iterateAnnotations({ includeDeleted: true });
       try {
-        for (const annotation of annotations) {
+        // Leaving the loop early (the client went away) releases the store's cursor.
+        for await (const annotation of store.iterateAnnotations({ includeDeleted: true })) {
           if (closed) break;
           if (!res.write(`${JSON.stringify(annotation)}\n`))
             await Promise.race([once(res, 'drain'), once(res, 'close')]);
@@ -35,8 +35,6 @@ export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefiniti
       } catch (error) {
         res.destroy(error as Error); // never let a cut-off backup look complete
         return;
-      } finally {
-        annotations.return?.();
       }
       if (!closed) res.end();
     }),

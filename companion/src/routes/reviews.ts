@@ -17,8 +17,8 @@ function reviewParams(params: { id: string }): { id: string } {
  */
 export function reviewsRoutes(reviews: ReviewService): RouteDefinition[] {
   return [
-    defineRoute(API.reviews.create, ({ body, res }) => {
-      const result: ReviewCreated = reviews.create(body);
+    defineRoute(API.reviews.create, async ({ body, res }) => {
+      const result: ReviewCreated = await reviews.create(body);
       res.status(result.created ? 201 : 200);
       return result;
     }),

@@ -1,10 +1,8 @@
-import type { z } from 'zod';
 import {
   type Annotation,
   type AnnotationPushResult,
   API,
   type ApiIssue,
-  annotationSchema,
   type Comparison,
   type ComparisonPushResult,
   comparisonSchema,
@@ -12,7 +10,7 @@ import {
   type SyncPushResponse,
 } from '../../../shared/index.ts';
 import type { SyncStore, WriteResult } from '../storage/store.ts';
-import { type CheckedRecord, checkRecord } from '../sync/check-record.ts';
+import { type CheckedRecord, checkAnnotation, checkRecord } from '../sync/check-record.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 interface SyncDeps {
@@ -20,8 +18,8 @@ interface SyncDeps {
   clock: () => Date;
 }
 
-function checkAll<T>(schema: z.ZodType<T>, raws: readonly unknown[]) {
-  const checked = raws.map((raw) => checkRecord(schema, raw));
+function checkAll<T>(check: (raw: unknown) => CheckedRecord<T>, raws: readonly unknown[]) {
+  const checked = raws.map(check);
   const valid = checked.flatMap((item) => (item.ok ? [item.record] : []));
   return { checked, valid };
 }
@@ -41,11 +39,11 @@ function mergeResults<T extends { id: string }>(
 
 export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
   return [
-    defineRoute(API.sync.push, ({ body: push }) => {
-      const annotations = checkAll<Annotation>(annotationSchema, push.annotations);
-      const comparisons = checkAll<Comparison>(comparisonSchema, push.comparisons);
+    defineRoute(API.sync.push, async ({ body: push }) => {
+      const annotations = checkAll<Annotation>(checkAnnotation, push.annotations);
+      const comparisons = checkAll<Comparison>((raw) => checkRecord(comparisonSchema, raw), push.comparisons);
       // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
-      const applied = store.applyChanges({
+      const applied = await store.applyChanges({
         deviceId: push.deviceId,
         receivedAt: clock().toISOString(),
         annotations: annotations.valid,
@@ -59,6 +57,6 @@ export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
       return body;
     }),
 
-    defineRoute(API.sync.pull, ({ query }): SyncPullResponse => store.changesSince(query.since, query.limit)),
+    defineRoute(API.sync.pull, ({ query }): Promise<SyncPullResponse> => store.changesSince(query.since, query.limit)),
   ];
 }

@@ -1,53 +1,31 @@
 import type { Annotation } from '../../../shared/index.ts';
-import type { SqliteStore } from './sqlite-store.ts';
 
-/**
- * What logged calls and their feedback need from the annotation store: find the live annotation of a
- * key by one annotator (the feedback source), all of a key's live annotations, and write one version
- * through the normal conflict rule so sync and export see it like any other change.
- */
-export interface FeedbackStore {
-  find(key: string, annotator: string): Annotation | undefined;
-  findAll(key: string): Annotation[];
-  write(annotation: Annotation, receivedAt: string): void;
-  /** Runs `fn` in one write transaction, so a read-modify-write cannot interleave with another writer. */
-  transaction<T>(fn: () => T): T;
+/** Device id recorded with the versions logged calls and feedback write. */
+export const FEEDBACK_DEVICE_ID = 'companion-api';
+
+/** What a read-modify-write decided: its answer, and the version to store (none: nothing changes). */
+export interface FeedbackChange<T> {
+  result: T;
+  write?: { annotation: Annotation; receivedAt: string };
 }
 
-export class SqliteFeedbackStore implements FeedbackStore {
-  readonly #store: SqliteStore;
-  readonly #statements;
-
-  constructor(store: SqliteStore) {
-    this.#store = store;
-    const db = store.database;
-    this.#statements = {
-      // The (key, annotator) index answers both.
-      find: db
-        .prepare<[string, string], string>(
-          'SELECT body FROM annotations WHERE key = ? AND annotator = ? AND deleted_at IS NULL ORDER BY seq DESC LIMIT 1',
-        )
-        .pluck(),
-      findAll: db
-        .prepare<[string], string>('SELECT body FROM annotations WHERE key = ? AND deleted_at IS NULL ORDER BY seq')
-        .pluck(),
-    };
-  }
-
-  find(key: string, annotator: string): Annotation | undefined {
-    const body = this.#statements.find.get(key, annotator);
-    return body === undefined ? undefined : (JSON.parse(body) as Annotation);
-  }
-
-  findAll(key: string): Annotation[] {
-    return this.#statements.findAll.all(key).map((body) => JSON.parse(body) as Annotation);
-  }
-
-  write(annotation: Annotation, receivedAt: string): void {
-    this.#store.applyChanges({ deviceId: 'companion-api', receivedAt, annotations: [annotation], comparisons: [] });
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.#store.database.transaction(fn).immediate();
-  }
+/**
+ * What logged calls and their feedback need from the annotation store: all of a key's live
+ * annotations, and one atomic read-modify-write of the live annotations of a key by some annotators
+ * (the log and a feedback source), written through the normal conflict rule so sync and export see
+ * it like any other change.
+ */
+export interface FeedbackStore {
+  /** Every live annotation of `key`, in sequence order. */
+  findAll(key: string): Promise<Annotation[]>;
+  /**
+   * Reads the live annotation of `key` by each of `annotators` (the newest, if several), hands them to
+   * `change` and stores the version it returns, with no other writer in between. `change` runs
+   * synchronously inside the transaction; whatever it throws rolls it back and is thrown here.
+   */
+  update<T>(
+    key: string,
+    annotators: readonly string[],
+    change: (found: ReadonlyMap<string, Annotation>) => FeedbackChange<T>,
+  ): Promise<T>;
 }

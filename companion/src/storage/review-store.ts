@@ -6,7 +6,6 @@ import type {
   ReviewStatus,
   ReviewSummary,
 } from '../../../shared/index.ts';
-import type { SqliteStore } from './sqlite-store.ts';
 
 /** A review as first stored: the request, its identity and when it expires. */
 export interface NewReview {
@@ -28,224 +27,24 @@ export interface Resolution {
   annotation: Annotation | null;
 }
 
-/**
- * Where reviews live. The SQLite implementation keeps them next to the annotations, so a decision and
- * its annotation commit together; another database can implement the same interface.
- */
+/** Device id recorded with the annotations that decisions write. */
+export const REVIEWS_DEVICE_ID = 'companion-reviews';
+
+/** Where reviews live: next to the annotations, so a decision and its annotation commit together. */
 export interface ReviewStore {
   /** Inserts `review`, unless its key already names one: then that one is returned, with its request hash. */
-  insert(review: NewReview): { review: Review; created: boolean; requestHash: string };
-  get(id: string): Review | undefined;
+  insert(review: NewReview): Promise<{ review: Review; created: boolean; requestHash: string }>;
+  get(id: string): Promise<Review | undefined>;
   /** Ends a review that is still pending; false (and nothing written) if it was not pending any more. */
-  resolve(id: string, resolution: Resolution): boolean;
+  resolve(id: string, resolution: Resolution): Promise<boolean>;
   /** Pending reviews whose expiry is at or before `nowMs`. */
-  dueForExpiry(nowMs: number): Array<{ id: string; expiresAt: string }>;
+  dueForExpiry(nowMs: number): Promise<Array<{ id: string; expiresAt: string }>>;
   /** The earliest expiry of a pending review, in ms since the epoch; null if none expires. */
-  nextExpiryMs(): number | null;
-  list(status: ReviewStatus | 'all', limit: number, offset: number): { reviews: ReviewSummary[]; total: number };
-  counts(): Record<ReviewStatus, number>;
-}
-
-interface ReviewRow {
-  id: string;
-  key: string | null;
-  request_hash: string;
-  request: string;
-  status: ReviewStatus;
-  created_at: string;
-  expires_at: string | null;
-  resolved_at: string | null;
-  reviewer: string | null;
-  input: string | null;
-  comment: string | null;
-  annotation_id: string | null;
-}
-
-interface SummaryRow {
-  id: string;
-  key: string | null;
-  title: string;
-  status: ReviewStatus;
-  created_at: string;
-  expires_at: string | null;
-  resolved_at: string | null;
-  reviewer: string | null;
-  message_count: number;
-  row_count: number;
-  field_count: number;
-  has_output: number;
-}
-
-function toReview(row: ReviewRow): Review {
-  const request = JSON.parse(row.request) as ReviewRequest;
-  return {
-    id: row.id,
-    key: row.key,
-    title: request.title,
-    description: request.description,
-    messages: request.messages,
-    output: request.output,
-    rows: request.rows as Review['rows'],
-    form: request.form,
-    timeout: request.timeout,
-    model: request.model,
-    url: request.url,
-    metadata: request.metadata,
-    status: row.status,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    resolvedAt: row.resolved_at,
-    reviewer: row.reviewer,
-    input: row.input === null ? null : (JSON.parse(row.input) as ReviewInput),
-    comment: row.comment,
-    annotationId: row.annotation_id,
-  };
-}
-
-const SUMMARY_COLUMNS = `id, key, json_extract(request, '$.title') AS title, status, created_at, expires_at, resolved_at,
-  reviewer, coalesce(json_array_length(request, '$.messages'), 0) AS message_count,
-  coalesce(json_array_length(request, '$.rows'), 0) AS row_count,
-  (SELECT count(*) FROM json_each(request, '$.form.properties')) AS field_count,
-  json_type(request, '$.output') = 'text' AS has_output`;
-
-/** Pending reviews are a queue (oldest first); resolved ones are history (latest first). */
-const ORDER: Record<ReviewStatus | 'all', string> = {
-  pending: 'created_at, rowid',
-  approved: 'resolved_at DESC, rowid DESC',
-  rejected: 'resolved_at DESC, rowid DESC',
-  expired: 'resolved_at DESC, rowid DESC',
-  cancelled: 'resolved_at DESC, rowid DESC',
-  all: 'created_at DESC, rowid DESC',
-};
-
-export class SqliteReviewStore implements ReviewStore {
-  readonly #store: SqliteStore;
-  readonly #statements;
-
-  constructor(store: SqliteStore) {
-    this.#store = store;
-    const db = store.database;
-    this.#statements = {
-      byId: db.prepare<[string], ReviewRow>('SELECT * FROM reviews WHERE id = ?'),
-      byKey: db.prepare<[string], ReviewRow>('SELECT * FROM reviews WHERE key = ?'),
-      insert: db.prepare(
-        `INSERT INTO reviews (id, key, request_hash, request, status, created_at, expires_at, expires_at_ms)
-         VALUES (@id, @key, @requestHash, @request, 'pending', @createdAt, @expiresAt, @expiresAtMs)`,
-      ),
-      resolve: db.prepare(
-        `UPDATE reviews SET status = @status, resolved_at = @resolvedAt, reviewer = @reviewer, input = @input,
-           comment = @comment, annotation_id = @annotationId
-         WHERE id = @id AND status = 'pending'`,
-      ),
-      due: db.prepare<[number], { id: string; expiresAt: string }>(
-        `SELECT id, expires_at AS expiresAt FROM reviews
-         WHERE status = 'pending' AND expires_at_ms <= ? ORDER BY expires_at_ms`,
-      ),
-      nextExpiry: db
-        .prepare<[], number | null>("SELECT min(expires_at_ms) FROM reviews WHERE status = 'pending'")
-        .pluck(),
-      counts: db.prepare<[], { status: ReviewStatus; n: number }>(
-        'SELECT status, count(*) AS n FROM reviews GROUP BY status',
-      ),
-    };
-  }
-
-  insert(review: NewReview): { review: Review; created: boolean; requestHash: string } {
-    return this.#store.database
-      .transaction(() => {
-        const key = review.request.key;
-        const existing = key === null ? undefined : this.#statements.byKey.get(key);
-        if (existing) return { review: toReview(existing), created: false, requestHash: existing.request_hash };
-        this.#statements.insert.run({
-          id: review.id,
-          key,
-          requestHash: review.requestHash,
-          request: JSON.stringify(review.request),
-          createdAt: review.createdAt,
-          expiresAt: review.expiresAt,
-          expiresAtMs: review.expiresAt === null ? null : Date.parse(review.expiresAt),
-        });
-        const stored = this.#statements.byId.get(review.id) as ReviewRow;
-        return { review: toReview(stored), created: true, requestHash: review.requestHash };
-      })
-      .immediate();
-  }
-
-  get(id: string): Review | undefined {
-    const row = this.#statements.byId.get(id);
-    return row ? toReview(row) : undefined;
-  }
-
-  resolve(id: string, resolution: Resolution): boolean {
-    return this.#store.database
-      .transaction(() => {
-        const changed = this.#statements.resolve.run({
-          id,
-          status: resolution.status,
-          resolvedAt: resolution.resolvedAt,
-          reviewer: resolution.reviewer,
-          input: resolution.input === null ? null : JSON.stringify(resolution.input),
-          comment: resolution.comment,
-          annotationId: resolution.annotation?.id ?? null,
-        }).changes;
-        if (changed !== 1) return false;
-        if (resolution.annotation) {
-          // Nested in this transaction (a savepoint): the decision and its annotation commit together.
-          this.#store.applyChanges({
-            deviceId: 'companion-reviews',
-            receivedAt: resolution.resolvedAt,
-            annotations: [resolution.annotation],
-            comparisons: [],
-          });
-        }
-        return true;
-      })
-      .immediate();
-  }
-
-  dueForExpiry(nowMs: number): Array<{ id: string; expiresAt: string }> {
-    return this.#statements.due.all(nowMs);
-  }
-
-  nextExpiryMs(): number | null {
-    return this.#statements.nextExpiry.get() ?? null;
-  }
-
-  list(status: ReviewStatus | 'all', limit: number, offset: number): { reviews: ReviewSummary[]; total: number } {
-    const db = this.#store.database;
-    const where = status === 'all' ? '' : 'WHERE status = ?';
-    const parameters = status === 'all' ? [] : [status];
-    const rows = db
-      .prepare<unknown[], SummaryRow>(
-        `SELECT ${SUMMARY_COLUMNS} FROM reviews ${where} ORDER BY ${ORDER[status]} LIMIT ? OFFSET ?`,
-      )
-      .all(...parameters, limit, offset);
-    const total = db
-      .prepare<unknown[], number>(`SELECT count(*) FROM reviews ${where}`)
-      .pluck()
-      .get(...parameters) as number;
-    return {
-      total,
-      reviews: rows.map((row) => ({
-        id: row.id,
-        key: row.key,
-        title: row.title,
-        status: row.status,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        resolvedAt: row.resolved_at,
-        reviewer: row.reviewer,
-        messageCount: row.message_count,
-        rowCount: row.row_count,
-        fieldCount: row.field_count,
-        hasOutput: row.has_output === 1,
-      })),
-    };
-  }
-
-  counts(): Record<ReviewStatus, number> {
-    const counts: Record<ReviewStatus, number> = { pending: 0, approved: 0, rejected: 0, expired: 0, cancelled: 0 };
-    for (const row of this.#statements.counts.all()) counts[row.status] = row.n;
-    return counts;
-  }
+  nextExpiryMs(): Promise<number | null>;
+  list(
+    status: ReviewStatus | 'all',
+    limit: number,
+    offset: number,
+  ): Promise<{ reviews: ReviewSummary[]; total: number }>;
+  counts(): Promise<Record<ReviewStatus, number>>;
 }

@@ -1,9 +1,9 @@
 import type { Annotation, Comparison, StatsResponse } from '../../../shared/index.ts';
 
 /**
- * What the companion needs from a database. SQLite (better-sqlite3) is the embedded default; a server
- * database can implement the same interface later. Reads are synchronous iterators so exports stream
- * row by row without holding the result set in memory.
+ * What the companion needs from a database. SQLite (better-sqlite3, storage/sqlite/) is the embedded
+ * default; PostgreSQL (storage/postgres/) serves a team. Every method answers a Promise, and reads are
+ * async iterators that stream row by row (a cursor), so an export never holds the result set in memory.
  */
 export interface AnnotationIterationOptions {
   includeDeleted?: boolean;
@@ -12,11 +12,13 @@ export interface AnnotationIterationOptions {
 }
 
 export interface Store {
-  /** The current version of each stored annotation, in sequence order; tombstones only when asked. */
-  iterateAnnotations(options?: AnnotationIterationOptions): IterableIterator<Annotation>;
+  /**
+   * The current version of each stored annotation, in sequence order; tombstones only when asked. It
+   * reads one consistent snapshot; leaving the loop early (`break`) releases what it holds.
+   */
+  iterateAnnotations(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation>;
   /** The current version of each stored comparison, in sequence order; tombstones only when asked. */
-  iterateComparisons(options?: { includeDeleted?: boolean }): IterableIterator<Comparison>;
-  close(): void;
+  iterateComparisons(options?: { includeDeleted?: boolean }): AsyncIterableIterator<Comparison>;
 }
 
 /** What happened to one valid record of a push (see `pushStatusSchema` in shared/sync.ts). */
@@ -49,10 +51,14 @@ export interface ChangePage {
 /** The store sync needs: atomic, idempotent application of a change set, and a changes feed. */
 export interface SyncStore extends Store {
   /** Applies every record under the conflict rule in one transaction: all of it is durable, or none. */
-  applyChanges(changes: ChangeSet): AppliedChangeSet;
-  /** Current versions (tombstones included) with a sequence number above `since`, in order. */
-  changesSince(since: number, limit: number): ChangePage;
+  applyChanges(changes: ChangeSet): Promise<AppliedChangeSet>;
+  /**
+   * Current versions (tombstones included) with a sequence number above `since`, in order. A change
+   * committed later never gets a number below one already visible, so a pull by checkpoint misses
+   * nothing (docs/storage.md, "The sequence gap").
+   */
+  changesSince(since: number, limit: number): Promise<ChangePage>;
   /** The highest sequence number handed out so far (0 for an empty store). */
-  checkpoint(): number;
-  stats(): StatsResponse;
+  checkpoint(): Promise<number>;
+  stats(): Promise<StatsResponse>;
 }

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { type ApiIssue, toApiIssues } from '../../../shared/index.ts';
+import {
+  type Annotation,
+  type ApiIssue,
+  annotationSchema,
+  toApiIssues,
+  upgradeAnnotation,
+} from '../../../shared/index.ts';
 
 export type CheckedRecord<T> = { ok: true; record: T } | { ok: false; id: string | null; issues: ApiIssue[] };
 
@@ -17,4 +23,13 @@ export function checkRecord<T>(schema: z.ZodType<T>, raw: unknown): CheckedRecor
   }
   const result = schema.safeParse(raw);
   return result.success ? { ok: true, record: result.data } : { ok: false, id, issues: toApiIssues(result.error) };
+}
+
+/**
+ * An incoming annotation of any schema version (an older extension, an old backup or export file),
+ * upgraded to the current version before it is checked, and so before it is hashed: a version-1
+ * replay of a version stored as version 2 is the same version (docs/sync-protocol.md, "Schema versions").
+ */
+export function checkAnnotation(raw: unknown): CheckedRecord<Annotation> {
+  return checkRecord(annotationSchema, upgradeAnnotation(raw));
 }

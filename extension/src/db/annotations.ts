@@ -3,8 +3,10 @@ import {
   type Annotation,
   annotationKey,
   annotationSchema,
+  completenessMetadata,
   describeIssues,
   LIMITS,
+  withoutCompleteness,
 } from '../../../shared/index.ts';
 import type { AnnotationInput, AnnotationState } from '../utils/annotation-input.ts';
 import type { AppDB } from './app-db.ts';
@@ -51,10 +53,12 @@ export async function saveAnnotation(db: AppDB, input: AnnotationInput, context:
     return await db.transaction('rw', db.annotations, async () => {
       const existing = await db.annotations.where({ key, annotator: context.annotator }).first();
       const now = context.now().toISOString();
-      const { missingContextTurns, source, ...captured } = capture;
-      const metadata = { ...(existing?.metadata ?? {}) };
-      if (missingContextTurns > 0) metadata.contextMissingTurns = missingContextTurns;
-      else delete metadata.contextMissingTurns;
+      const { missingContextTurns, completeness, source, reasoning, ...captured } = capture;
+      // Completeness describes the latest capture: its keys are replaced, never merged with an older one's.
+      const metadata = {
+        ...withoutCompleteness(existing?.metadata ?? {}),
+        ...completenessMetadata({ ...completeness, unrenderedTurns: missingContextTurns }),
+      };
       // Selected by hand ("Annotate selection"): the site's adapter did not find this response itself.
       if (source) metadata.capturedFrom = source;
       const candidate: Annotation = {
@@ -62,6 +66,8 @@ export async function saveAnnotation(db: AppDB, input: AnnotationInput, context:
         id: existing?.id ?? context.newId(),
         key,
         ...captured,
+        // Absent when the page showed none: an empty block is no reasoning.
+        ...(reasoning && { reasoning }),
         thumb: existing?.thumb ?? null,
         score: existing?.score ?? null,
         comment: existing?.comment ?? '',

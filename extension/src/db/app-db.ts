@@ -3,6 +3,7 @@ import type { Annotation, Comparison } from '../../../shared/index.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
+import { upgradeAnnotationsToV2 } from './upgrade-to-v3.ts';
 
 export const DATABASE_NAME = 'margin';
 
@@ -38,6 +39,8 @@ export class AppDB extends Dexie {
         syncMeta: 'key',
       })
       .upgrade(queueExistingAnnotations);
+    // v3: annotation schema v2 (`reasoning`, `capture.*` completeness metadata); no index changes.
+    this.version(3).stores({}).upgrade(upgradeAnnotationsToV2);
     this.use(
       outboxMiddleware(() => {
         for (const listener of this.outboxListeners) listener();

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { annotationSchema, type Rubric, thumbSchema, winnerSchema } from '../../../shared/index.ts';
+import {
+  annotationSchema,
+  captureCountsSchema,
+  type Rubric,
+  thumbSchema,
+  winnerSchema,
+} from '../../../shared/index.ts';
 import type { Shortcuts } from './shortcuts.ts';
 
 /**
@@ -17,11 +23,14 @@ export const responseCaptureSchema = annotationSchema
     modelSource: true,
     context: true,
     response: true,
+    reasoning: true,
     variant: true,
   })
   .extend({
     /** Earlier turns the page had virtualized away and the content script never saw. */
     missingContextTurns: z.int().min(0).max(100_000),
+    /** What else the capture saw but could not read (images, files, artifacts, tool output); absent = none. */
+    completeness: captureCountsSchema.omit({ unrenderedTurns: true }).optional(),
     /** `selection`: the person selected this text and chose "Annotate selection" (the adapter's fallback). */
     source: z.literal('selection').optional(),
   });

@@ -1,5 +1,5 @@
 import { type RunningServer, type ServeOptions, startServer } from '../../../companion/src/server.ts';
-import { openSqliteStore } from '../../../companion/src/storage/sqlite-store.ts';
+import { openSqliteStore } from '../../../companion/src/storage/sqlite/sqlite-store.ts';
 import type { Logger } from '../../../companion/src/support/logger.ts';
 import { readToken } from '../../../companion/src/support/token.ts';
 import type { Annotation } from '../../../shared/index.ts';

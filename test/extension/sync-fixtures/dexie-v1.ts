@@ -1,4 +1,4 @@
-import type { Annotation } from '../../../shared/index.ts';
+import type { AnnotationV1 } from '../../../shared/index.ts';
 
 /**
  * A frozen copy of the extension's database at version 1 (before sync): its schema and rows as the
@@ -8,7 +8,7 @@ export const V1_SCHEMA = {
   annotations: 'id, &[key+annotator], key, [site+conversationId], site, createdAt, updatedAt',
 };
 
-function v1Annotation(id: string, messageId: string, updatedAt: string, changes: Partial<Annotation>): Annotation {
+function v1Annotation(id: string, messageId: string, updatedAt: string, changes: Partial<AnnotationV1>): AnnotationV1 {
   return {
     schemaVersion: 1,
     id,
@@ -41,7 +41,7 @@ function v1Annotation(id: string, messageId: string, updatedAt: string, changes:
   };
 }
 
-export const V1_ANNOTATIONS: Annotation[] = [
+export const V1_ANNOTATIONS: AnnotationV1[] = [
   v1Annotation('a1f0c3de-0000-4000-8000-000000000003', 'm-aaa', '2026-08-30T09:05:00.000Z', {
     thumb: 'up',
     score: 88,

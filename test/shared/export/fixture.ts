@@ -16,7 +16,7 @@ function annotation(conversationId: string, messageId: string, fields: Partial<A
   const site = fields.site ?? 'chatgpt';
   const minute = String(sequence).padStart(2, '0');
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id: `ann-${String(sequence).padStart(2, '0')}`,
     key: `${site}:${conversationId}:${messageId}`,
     site,
@@ -27,6 +27,8 @@ function annotation(conversationId: string, messageId: string, fields: Partial<A
     modelSource: 'model-picker',
     context: [SYSTEM, Q_RESET],
     response: GOOD,
+    // In schema order (`fields` below keeps a key where it is), as a stored annotation has it.
+    ...(fields.reasoning !== undefined && { reasoning: fields.reasoning }),
     variant: null,
     thumb: null,
     score: null,
@@ -109,6 +111,8 @@ export const annotations: Annotation[] = [
       { role: 'user', content: 'Show me the code, with quotes in the output.' },
     ],
     response: CODE_ANSWER,
+    // Schema v2: the model's visible reasoning, kept apart from the response (only `raw` carries it).
+    reasoning: 'They want runnable code.\n\nA for loop over range(3) with an f-string shows the "quotes".',
     score: 75,
   }),
   // c-unicode: emoji, RTL, U+2028/U+2029, tabs, quotes and backslashes survive every format.
@@ -173,7 +177,6 @@ export const annotations: Annotation[] = [
   // Shapes some formats cannot carry: a tool turn (openai, alpaca, hh), a greeting first (sharegpt,
   // alpaca, hh), consecutive user turns (merged), an HH separator inside the text.
   annotation('c-tool', 'm1', {
-    site: 'api',
     context: [
       { role: 'user', content: 'What is the status of order 42?' },
       { role: 'tool', content: '{"status": "shipped"}' },
@@ -212,10 +215,38 @@ export const annotations: Annotation[] = [
     response: 'It is resetting.',
     thumb: 'up',
   }),
+  // A partial capture: the page had not rendered the first two turns (docs/capture.md, "Fields").
   annotation('c-more', 'm2', {
     context: [{ role: 'user', content: 'And green?' }],
     response: 'It is online.',
     score: 80,
+    metadata: { 'capture.unrenderedTurns': 2, 'capture.partial': true },
+  }),
+  // Other sources than chat capture, exported only with --source: an approved pipeline review (its
+  // response is table rows), a logged API call thumbed up, and a rating imported from a ChatGPT export.
+  annotation('rev-1', 'rev-1', {
+    site: 'review',
+    url: 'http://127.0.0.1:8787/api/v1/reviews/rev-1',
+    context: [{ role: 'user', content: 'Extract the names from the form.' }],
+    response: '{"first_name":"Ada"}\n{"first_name":"Bob"}',
+    thumb: 'up',
+    annotator: 'grace',
+    metadata: { review_id: 'rev-1', review_status: 'approved' },
+  }),
+  annotation('trace-1', 'trace-1', {
+    site: 'api',
+    url: 'http://127.0.0.1:8787/api/v1/logs/trace-1',
+    context: [{ role: 'user', content: 'Summarise ticket 7.' }],
+    response: 'The customer wants a refund.',
+    thumb: 'up',
+    annotator: 'app',
+    metadata: { trace_id: 'trace-1' },
+  }),
+  annotation('c-imported', 'm1', {
+    context: [{ role: 'user', content: 'What is a VLAN?' }],
+    response: 'A virtual LAN: one switch split into separate networks.',
+    thumb: 'up',
+    metadata: { source: 'chatgpt-export' },
   }),
 ];
 

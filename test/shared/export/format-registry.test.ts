@@ -63,7 +63,7 @@ describe('export format registry', () => {
 
   it('refuses to build a line of one kind with a format of another', () => {
     const prompt = { system: null, turns: [{ role: 'user' as const, content: 'q' }] };
-    const sft = { kind: 'sft' as const, prompt, target: 'a', approvedTurns: [false] };
+    const sft = { kind: 'sft' as const, prompt, target: 'a' };
     expect(() => buildLine('trl-dpo', sft)).toThrow('trl-dpo is not a supervised format');
     expect(buildLine('trl-sft', sft)).toEqual({
       value: {

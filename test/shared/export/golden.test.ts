@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../../../shared/export/index.ts';
+import { annotationSource, EXPORT_SOURCES, summaryLine } from '../../../shared/export/index.ts';
 import { annotationSchema, EXPORT_FORMATS } from '../../../shared/index.ts';
 import { runExport } from './export-helpers.ts';
 import { annotations } from './fixture.ts';
@@ -56,12 +56,17 @@ describe.each(EXPORT_FORMATS)('%s export of the fixture set', (format) => {
 });
 
 describe('raw export', () => {
-  it('writes every live annotation exactly as stored', async () => {
-    const out = await runExport({ format: 'raw' });
-    const rows = out.train
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => annotationSchema.parse(JSON.parse(line)));
-    expect(rows).toEqual(annotations.filter((a) => a.deletedAt === null));
+  it('writes every live annotation of the chosen sources exactly as stored', async () => {
+    const rows = (text: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => annotationSchema.parse(JSON.parse(line)));
+    const live = annotations.filter((a) => a.deletedAt === null);
+    const every = await runExport({ format: 'raw', source: [...EXPORT_SOURCES] });
+    expect(rows(every.train)).toEqual(live);
+    const captures = await runExport({ format: 'raw' });
+    expect(rows(captures.train)).toEqual(live.filter((a) => annotationSource(a) === 'capture'));
+    expect(rows(captures.train).length).toBe(live.length - 3);
   });
 });

@@ -89,11 +89,12 @@ describe('supervised examples', () => {
     expect(strict.map((row) => lastContent(row.completion))).not.toContain('It is online.');
   });
 
-  it('mark unapproved earlier assistant turns with weight 0 and approved ones with weight 1 (openai-sft)', async () => {
+  it('train every assistant turn at most once: earlier turns carry weight 0, the target weight 1 (openai-sft)', async () => {
     const rows = parseJsonl((await runExport({ format: 'openai-sft' })).train);
-    const multi = rows.filter((row) => (row.messages as Msg[]).filter((m) => m.role === 'assistant').length > 1);
+    const messagesOf = (row: Record<string, unknown>) => row.messages as (Msg & { weight?: number })[];
+    const multi = rows.filter((row) => messagesOf(row).filter((m) => m.role === 'assistant').length > 1);
     const weights = multi.map((row) =>
-      (row.messages as (Msg & { weight?: number })[])
+      messagesOf(row)
         .filter((m) => m.role === 'assistant')
         .map((m) => [m.content, m.weight]),
     );
@@ -101,10 +102,22 @@ describe('supervised examples', () => {
       ['Unplug it, I guess.', 0],
       ['Hold the reset pin for 10 seconds until the LED blinks amber.', 1],
     ]);
+    // "Use range(3)." was approved: it is trained on its own line (the target there), and is context
+    // only (weight 0) in the later line of the same conversation.
     expect(weights).toContainEqual([
-      ['Use range(3).', 1],
+      ['Use range(3).', 0],
       [expect.stringContaining('```python'), 1],
     ]);
+    // Every assistant turn OpenAI would train (weight 1, or no weight key), named by the conversation
+    // up to and including it, is trained on one line of the file only.
+    const trained = rows.flatMap((row) => {
+      const messages = messagesOf(row).map(({ role, content }) => ({ role, content }));
+      return messagesOf(row).flatMap((m, i) =>
+        m.role === 'assistant' && m.weight !== 0 ? [JSON.stringify(messages.slice(0, i + 1))] : [],
+      );
+    });
+    expect(trained.filter((turn) => turn.endsWith('"content":"Use range(3)."}]'))).toHaveLength(1);
+    expect(trained.length).toBe(new Set(trained).size);
   });
 
   it('add the system prompt option only where the conversation has none', async () => {

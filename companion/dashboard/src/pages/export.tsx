@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API, type ExportPreviewResponse } from '../../../../shared/api/index.ts';
-import { EXPORT_FORMAT_KIND, EXPORT_FORMATS, exportOptionsSchema } from '../../../../shared/export-options.ts';
+import {
+  EXPORT_FORMAT_KIND,
+  EXPORT_FORMATS,
+  EXPORT_SOURCE_TEXT,
+  EXPORT_SOURCES,
+  exportOptionsSchema,
+} from '../../../../shared/export-options.ts';
 import { api, download, errorText, isAbort, type Query } from '../api.ts';
 import { Filters } from '../components/filters.tsx';
 import { formatCount } from '../format.ts';
@@ -35,6 +41,8 @@ export function ExportPage({ route }: PageProps) {
   const key = JSON.stringify(query);
   const format = String(query.format);
   const split = params.get('split') ?? '';
+  // Chat captures only unless the person ticks the other sources (reviews, logged calls, imports).
+  const sources = (params.get('source') || 'capture').split(',');
   const [preview, setPreview] = useState<({ key: string } & ExportPreviewResponse) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -122,6 +130,31 @@ export function ExportPage({ route }: PageProps) {
           </select>
         </label>
         {kind && <p class="muted">{KIND_TEXT[kind]}</p>}
+        <fieldset class="sources">
+          <legend>Sources</legend>
+          {EXPORT_SOURCES.map((source) => {
+            const on = sources.includes(source);
+            return (
+              <label key={source} title={EXPORT_SOURCE_TEXT[source]}>
+                <input
+                  type="checkbox"
+                  name="source"
+                  value={source}
+                  checked={on}
+                  // At least one source: the last one cannot be unticked.
+                  disabled={on && sources.length === 1}
+                  onChange={(event) => {
+                    const next = EXPORT_SOURCES.filter((s) =>
+                      s === source ? event.currentTarget.checked : sources.includes(s),
+                    );
+                    set('source', next.length === 1 && next[0] === 'capture' ? '' : next.join(','));
+                  }}
+                />{' '}
+                {source}
+              </label>
+            );
+          })}
+        </fieldset>
       </form>
       <Filters params={params} onChange={(next) => navigate(routeHref('export', [], next), { replace: true })} />
       <details class="options">

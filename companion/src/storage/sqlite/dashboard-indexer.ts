@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Annotation } from '../../../shared/index.ts';
+import type { Annotation } from '../../../../shared/index.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
 /** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
@@ -137,11 +137,11 @@ export class DashboardIndexer {
   start(idleIntervalMs = 250, maxDeferMs = 2_000): void {
     if (this.#running) return;
     this.#running = true;
-    let lastSeq = this.#store.checkpoint();
+    let lastSeq = this.#store.checkpointNow();
     let lastChunkAt = performance.now();
     const tick = () => {
       if (!this.#running) return;
-      const seq = this.#store.checkpoint();
+      const seq = this.#store.checkpointNow();
       const writing = seq !== lastSeq;
       lastSeq = seq;
       if (writing && performance.now() - lastChunkAt < maxDeferMs) {

@@ -13,13 +13,11 @@ import {
   type InsightsResponse,
   toApiIssues,
   toEpoch,
-} from '../../../shared/index.ts';
+} from '../../../../shared/index.ts';
+import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
 import { DashboardIndexer } from './dashboard-indexer.ts';
-import type { DashboardStore, DashboardWriteResult } from './dashboard-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
-/** Device id recorded with versions written from the dashboard. */
-export const DASHBOARD_DEVICE_ID = 'dashboard';
 /** A query catches up on at most this many changes itself; a larger backlog is left to the background. */
 const QUERY_CATCH_UP = 2_000;
 const TOP_TAGS = 30;
@@ -207,13 +205,12 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  /** Changes not yet indexed. */
-  pending(): number {
+  async pending(): Promise<number> {
     return this.#indexer.pending();
   }
 
   /** Indexes up to `maxRows` changed annotations, in transactions of a few hundred; returns how many. */
-  catchUp(maxRows?: number): number {
+  async catchUp(maxRows?: number): Promise<number> {
     return this.#indexer.catchUp(maxRows);
   }
 
@@ -228,8 +225,8 @@ export class SqliteDashboard implements DashboardStore {
 
   /** Before a read: catch up with small backlogs at once, leave large ones to the background. */
   #fresh(): number {
-    this.catchUp(QUERY_CATCH_UP);
-    return this.pending();
+    this.#indexer.catchUp(QUERY_CATCH_UP);
+    return this.#indexer.pending();
   }
 
   #query<T>(sql: string): Database.Statement<[Record<string, unknown>], T> {
@@ -242,7 +239,7 @@ export class SqliteDashboard implements DashboardStore {
     return statement as unknown as Database.Statement<[Record<string, unknown>], T>;
   }
 
-  list(query: AnnotationListQuery): AnnotationListResponse {
+  async list(query: AnnotationListQuery): Promise<AnnotationListResponse> {
     const pendingIndex = this.#fresh();
     const { where, params } = filterSql(query);
     const order = SORT_SQL[query.sort](query.order === 'asc' ? 'ASC' : 'DESC');
@@ -265,7 +262,7 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  facets(): AnnotationFacets {
+  async facets(): Promise<AnnotationFacets> {
     this.#fresh();
     // Asked on every page load; the answer only changes when the index does.
     const watermark = this.#indexer.watermark();
@@ -281,7 +278,7 @@ export class SqliteDashboard implements DashboardStore {
     return value;
   }
 
-  insights(filters: AnnotationFilters): InsightsResponse {
+  async insights(filters: AnnotationFilters): Promise<InsightsResponse> {
     const pendingIndex = this.#fresh();
     const { where, params } = filterSql(filters);
     const group = (column: string) =>
@@ -321,12 +318,16 @@ export class SqliteDashboard implements DashboardStore {
     };
   }
 
-  get(id: string): Annotation | undefined {
+  async get(id: string): Promise<Annotation | undefined> {
+    return this.#get(id);
+  }
+
+  #get(id: string): Annotation | undefined {
     const body = this.#statements.body.get(id);
     return body === undefined ? undefined : (JSON.parse(body) as Annotation);
   }
 
-  edit(id: string, edit: AnnotationEdit, now: Date): DashboardWriteResult {
+  async edit(id: string, edit: AnnotationEdit, now: Date): Promise<DashboardWriteResult> {
     return this.#write(id, edit.baseRevision, now, (current) => {
       const { baseRevision: _, ...fields } = edit;
       const next: Record<string, unknown> = { ...current };
@@ -335,7 +336,7 @@ export class SqliteDashboard implements DashboardStore {
     });
   }
 
-  remove(id: string, baseRevision: number, now: Date): DashboardWriteResult {
+  async remove(id: string, baseRevision: number, now: Date): Promise<DashboardWriteResult> {
     return this.#write(id, baseRevision, now, (current) => ({ ...current, deletedAt: now.toISOString() }));
   }
 
@@ -351,7 +352,7 @@ export class SqliteDashboard implements DashboardStore {
   ): DashboardWriteResult {
     const result = this.#db
       .transaction((): DashboardWriteResult => {
-        const current = this.get(id);
+        const current = this.#get(id);
         if (current === undefined) return { status: 'not_found' };
         if (current.revision !== baseRevision || current.deletedAt !== null) return { status: 'conflict', current };
         const parsed = annotationSchema.safeParse({
@@ -360,7 +361,7 @@ export class SqliteDashboard implements DashboardStore {
           updatedAt: now.toISOString(),
         });
         if (!parsed.success) return { status: 'invalid', issues: toApiIssues(parsed.error) };
-        const applied = this.#store.applyChanges({
+        const applied = this.#store.applyChangesNow({
           deviceId: DASHBOARD_DEVICE_ID,
           receivedAt: now.toISOString(),
           annotations: [parsed.data],
@@ -371,7 +372,7 @@ export class SqliteDashboard implements DashboardStore {
         return { status: 'saved', annotation: parsed.data, seq: written.seq };
       })
       .immediate();
-    if (result.status === 'saved') this.catchUp();
+    if (result.status === 'saved') this.#indexer.catchUp();
     return result;
   }
 }

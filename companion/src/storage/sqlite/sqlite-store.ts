@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Annotation, Comparison, StatsResponse } from '../../../shared/index.ts';
-import { compareVersions, type VersionKey } from '../sync/conflict-rule.ts';
-import { migrate } from './migrations.ts';
+import type { Annotation, Comparison, StatsResponse } from '../../../../shared/index.ts';
+import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import type {
   AnnotationIterationOptions,
   AppliedChangeSet,
@@ -10,7 +8,9 @@ import type {
   ChangeSet,
   SyncStore,
   WriteResult,
-} from './store.ts';
+} from '../store.ts';
+import { versionHash } from '../version-hash.ts';
+import { migrate } from './migrations.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -58,6 +58,11 @@ export function openSqliteStore(path: string): SqliteStore {
   return new SqliteStore(db, path);
 }
 
+/**
+ * The sync store on SQLite. better-sqlite3 is synchronous: each async method does its work at once and
+ * answers a settled Promise. The `…Now` methods are the same work for callers already inside a
+ * transaction on this connection (a review's decision, a dashboard edit), which nests as a savepoint.
+ */
 export class SqliteStore implements SyncStore {
   readonly #db: Database.Database;
   readonly #path: string;
@@ -132,7 +137,11 @@ export class SqliteStore implements SyncStore {
     return this.#db;
   }
 
-  applyChanges(changes: ChangeSet): AppliedChangeSet {
+  async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
+    return this.applyChangesNow(changes);
+  }
+
+  applyChangesNow(changes: ChangeSet): AppliedChangeSet {
     // IMMEDIATE: take the write lock before reading max(seq), so another process writing the same file
     // (`margin import` while `margin serve` runs) cannot hand out the same sequence numbers.
     return this.#db
@@ -158,7 +167,7 @@ export class SqliteStore implements SyncStore {
   ): WriteResult<T> {
     const statements = this.#statements[kind];
     const body = JSON.stringify(record);
-    const hash = createHash('sha256').update(body).digest('base64url');
+    const hash = versionHash(body);
     const incoming: VersionKey = {
       deleted: record.deletedAt !== null,
       revision: record.revision,
@@ -205,7 +214,7 @@ export class SqliteStore implements SyncStore {
     return { status: 'superseded', seq: current.seq, current: JSON.parse(currentBody) as T };
   }
 
-  changesSince(since: number, limit: number): ChangePage {
+  async changesSince(since: number, limit: number): Promise<ChangePage> {
     // Take one more than asked from each table, merge by seq, and cut at `limit`: whatever is left
     // over means there is more to pull.
     const annotationRows = this.#statements.annotationsSince.all(since, limit + 1);
@@ -229,27 +238,31 @@ export class SqliteStore implements SyncStore {
     };
   }
 
-  checkpoint(): number {
+  async checkpoint(): Promise<number> {
+    return this.checkpointNow();
+  }
+
+  checkpointNow(): number {
     return this.#statements.maxSeq.get() ?? 0;
   }
 
-  stats(): StatsResponse {
+  async stats(): Promise<StatsResponse> {
     const counts = this.#statements.counts.get() as Record<string, number>;
     return {
       annotations: { live: counts.liveAnnotations ?? 0, deleted: counts.deletedAnnotations ?? 0 },
       comparisons: { live: counts.liveComparisons ?? 0, deleted: counts.deletedComparisons ?? 0 },
       history: counts.history ?? 0,
       devices: counts.devices ?? 0,
-      checkpoint: this.checkpoint(),
+      checkpoint: this.checkpointNow(),
     };
   }
 
-  iterateAnnotations(options: AnnotationIterationOptions = {}): IterableIterator<Annotation> {
+  iterateAnnotations(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
     return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false, order);
   }
 
-  iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {
+  iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {
     return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
   }
 
@@ -257,13 +270,13 @@ export class SqliteStore implements SyncStore {
    * Streams from a read connection of its own: better-sqlite3 refuses other statements on a connection
    * while it iterates, and an export consumes this across awaits while sync keeps writing. Under WAL
    * the iteration reads one consistent snapshot. The connection closes when iteration ends or is
-   * abandoned with `return()` (a `break` in for…of).
+   * abandoned with `return()` (a `break` in for await…of).
    */
-  *#iterate<T>(
+  async *#iterate<T>(
     table: 'annotations' | 'comparisons',
     includeDeleted: boolean,
     order: 'seq' | 'site, conversation_id, seq',
-  ): Generator<T, void, undefined> {
+  ): AsyncGenerator<T, void, undefined> {
     const reader = new Database(this.#path, { readonly: true, fileMustExist: true });
     this.#readers.add(reader);
     try {

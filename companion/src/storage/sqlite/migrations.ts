@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { upgradeAnnotationBodies } from './annotation-v2-upgrade.ts';
 
 /**
  * Numbered schema migrations. Each runs once, in order, inside its own transaction that also records
@@ -167,6 +168,14 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TABLE dashboard_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
         INSERT INTO dashboard_state (name, value) VALUES ('indexed_seq', 0);
       `);
+    },
+  },
+  {
+    version: 5,
+    description: 'annotation schema v2: stored version-1 annotations (current and history) rewritten, with new hashes',
+    up(db) {
+      // Data only, no table changes: `reasoning` and the completeness metadata live in the JSON body.
+      upgradeAnnotationBodies(db);
     },
   },
 ];

@@ -1,0 +1,24 @@
+import type { DashboardStore } from './dashboard-store.ts';
+import type { FeedbackStore } from './feedback-store.ts';
+import type { ReviewStore } from './review-store.ts';
+import type { SyncStore } from './store.ts';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * One opened database and every store on it (open-database.ts opens them). The stores share the
+ * database's connections and transactions: a review's decision and its annotation commit together.
+ */
+export interface Stores {
+  readonly kind: StoreKind;
+  /** Where the data lives, for people: a file path, or a PostgreSQL URL without its password. */
+  readonly location: string;
+  readonly sync: SyncStore;
+  readonly dashboard: DashboardStore;
+  readonly reviews: ReviewStore;
+  readonly feedback: FeedbackStore;
+  /** The database's own consistency check: `ok`, or what is wrong. */
+  integrityCheck(): Promise<string>;
+  /** Stops background work (the search indexer) and closes every connection. */
+  close(): Promise<void>;
+}
