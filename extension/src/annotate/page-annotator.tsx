@@ -233,10 +233,9 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (responseKey(seen.site, seen.conversationId, seen.messageId) !== mounted.key) {
       return 'the response changed since the controls appeared; try again';
     }
-    // Annotation schema v1 has no place for reasoning or completeness counts: the background would
-    // refuse a capture that carries them.
-    const { reasoning: _reasoning, completeness: _completeness, ...input } = seen;
-    return input;
+    // Schema v2: the reasoning and the completeness counts travel with the capture, stored apart from
+    // the response (the reasoning field, the capture.* metadata keys).
+    return seen;
   }
 
   async function save(mounted: Mounted, changes: AnnotationChanges): Promise<SaveResult> {
