@@ -7,7 +7,7 @@ import { descend, findThread, isLabel, type Thread, textChildren, visibleText } 
 /**
  * The adapter for a chat app Margin does not know, on an origin the person opted in for it
  * (docs/capture.md, "The generic adapter"). It has no selectors of its own: on the page it is given,
- * it finds the thread (generic-thread.ts), the roles (generic-roles.ts), a selector matching the turns
+ * it finds the thread (thread.ts), the roles (roles.ts), a selector matching the turns
  * it found (so the content script can follow them as the page changes), and for each answer the row of
  * actions that follows it once it is finished, where its controls go. Ids are synthesized, the model
  * is unknown. Null when the page shows no conversation yet.
