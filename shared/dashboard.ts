@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { annotationSchema, tagSchema, thumbSchema } from './annotation.ts';
+import { comparisonSchema } from './comparison.ts';
 import { exportOptionsSchema, toEpoch } from './export-options.ts';
 import { LIMITS } from './limits.ts';
 
@@ -89,9 +90,13 @@ export const annotationRowSchema = z.strictObject({
   /** The first 160 characters of the comment and of the response. */
   commentExcerpt: z.string(),
   responseExcerpt: z.string(),
+  /** The first 160 characters of the last user turn before the response (the prompt it answers). */
+  prompt: z.string(),
   hasCorrection: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The stored revision, which an edit or delete from the table names as its `baseRevision`. */
+  revision: z.int().min(1),
 });
 export type AnnotationRow = z.infer<typeof annotationRowSchema>;
 
@@ -135,6 +140,15 @@ export const annotationDeleteQuerySchema = z.strictObject({ baseRevision: wholeN
 /** The stored version after an edit or delete, and its sequence number (sync pulls bring it to the extension). */
 export const annotationWriteResponseSchema = z.strictObject({ annotation: annotationSchema, seq: z.int().min(1) });
 export type AnnotationWriteResponse = z.infer<typeof annotationWriteResponseSchema>;
+
+/**
+ * `GET /api/v1/annotations/:id/comparisons`: the live side-by-side judgements that involve the
+ * annotation, each with the other annotation as stored (a tombstone if it was deleted; null if it never reached this companion).
+ */
+export const annotationComparisonsSchema = z.strictObject({
+  comparisons: z.array(z.strictObject({ comparison: comparisonSchema, other: annotationSchema.nullable() })),
+});
+export type AnnotationComparisons = z.infer<typeof annotationComparisonsSchema>;
 
 /** `GET /api/v1/insights`: aggregates over the annotations the filters select. */
 export const insightGroupSchema = z.strictObject({

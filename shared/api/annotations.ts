@@ -1,5 +1,6 @@
 import { annotationSchema } from '../annotation.ts';
 import {
+  annotationComparisonsSchema,
   annotationDeleteQuerySchema,
   annotationEditSchema,
   annotationFacetsSchema,
@@ -50,6 +51,14 @@ export const ANNOTATIONS_API = {
     access: TOKEN_ACCESS,
     summary: 'One annotation as stored, conversation included.',
     response: jsonResponse(annotationSchema),
+  }),
+  comparisons: routeContract({
+    id: 'annotations.comparisons',
+    method: 'GET',
+    path: '/api/v1/annotations/:id/comparisons',
+    access: TOKEN_ACCESS,
+    summary: 'The live comparisons that involve the annotation, each with the other annotation.',
+    response: jsonResponse(annotationComparisonsSchema),
   }),
   edit: routeContract({
     id: 'annotations.edit',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
+import { messageSchema } from '../message.ts';
 import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
 
 /** Which file of a split export: the train part unless asked. */
@@ -90,9 +91,49 @@ export const exportSummarySchema = z.strictObject({
 });
 export type ExportSummaryResponse = z.infer<typeof exportSummarySchema>;
 
+const previewCommon = {
+  /** The line as written (without its newline). */
+  line: z.string(),
+  /** What made the line: `correction`, `thumb-up`, `score`, `score-gap`, `thumbs`, `comparison`, `stored`, … */
+  basis: z.string(),
+  /** The annotations behind it, chosen side first for pairs. */
+  annotationIds: z.array(z.string()),
+  /** The system prompt the line carries (the conversation's own, or the export's `systemPrompt`). */
+  system: z.string().nullable(),
+  /** The conversation before the answer. */
+  turns: z.array(messageSchema),
+};
+
+/**
+ * One previewed line as what it means rather than its format's JSON: the prompt, then the target
+ * (sft), the chosen and rejected answers (pair), the completion and its label (kto), or the stored
+ * response (raw). Generic over the kind, so a new format of a known kind previews with no change.
+ */
+export const previewExampleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...previewCommon, kind: z.literal('sft'), target: z.string() }),
+  z.strictObject({
+    ...previewCommon,
+    kind: z.literal('pair'),
+    chosen: z.string(),
+    rejected: z.string(),
+    /** Score gap / 100 when both sides have a score. */
+    margin: z.number().nullable(),
+  }),
+  z.strictObject({ ...previewCommon, kind: z.literal('kto'), completion: z.string(), label: z.boolean() }),
+  z.strictObject({
+    ...previewCommon,
+    kind: z.literal('raw'),
+    response: z.string(),
+    correction: z.string().nullable(),
+  }),
+]);
+export type PreviewExample = z.infer<typeof previewExampleSchema>;
+
 export const exportPreviewResponseSchema = z.strictObject({
   /** The first lines of the file (train, or validation with `part`), each without its newline. */
   lines: z.array(z.string()),
+  /** The same lines, each as the example it carries (same order). */
+  examples: z.array(previewExampleSchema),
   /** The whole run's summary: lines written, pairs, skips by reason, warnings. */
   summary: exportSummarySchema,
 });

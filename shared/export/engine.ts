@@ -2,7 +2,7 @@ import type { Annotation } from '../annotation.ts';
 import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
-import type { Candidate, CandidateSink } from './example.ts';
+import type { Candidate, CandidateSink, Example } from './example.ts';
 import { FilterValueCheck, unknownValueWarning } from './filter-values.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
@@ -22,6 +22,9 @@ export interface ExportRecord {
   split: SplitName;
   line: string;
   meta: string;
+  /** What the line was built from, for a preview that shows it in words; null for raw (its source is the annotation). */
+  example: Example | null;
+  provenance: Provenance;
 }
 
 export interface ExportRun {
@@ -68,7 +71,9 @@ export function exportDataset(
   }
 
   /** Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split. */
-  function write(value: unknown, lineKind: string, provenance: Provenance, label?: boolean): void {
+  function write(value: unknown, example: Example | null, provenance: Provenance): void {
+    const lineKind = example?.kind ?? 'raw';
+    const label = example?.kind === 'kto' ? example.label : undefined;
     const text = JSON.stringify(value);
     const hash = hash53(text);
     if (options.dedup && !written.add(hash)) {
@@ -86,6 +91,8 @@ export function exportDataset(
       split,
       line: `${text}\n`,
       meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
+      example,
+      provenance,
     });
   }
 
@@ -106,7 +113,7 @@ export function exportDataset(
       skip(built.skip);
       return;
     }
-    write(built.value, example.kind, candidate, example.kind === 'kto' ? example.label : undefined);
+    write(built.value, example, candidate);
   }
   const sink: CandidateSink = { skip, emit };
 
@@ -116,7 +123,7 @@ export function exportDataset(
       for (const annotation of batch) {
         const built = format.build(annotation);
         if ('skip' in built) skip(built.skip);
-        else write(built.value, 'raw', { basis: 'stored', sources: [annotation] });
+        else write(built.value, null, { basis: 'stored', sources: [annotation] });
       }
       return;
     }

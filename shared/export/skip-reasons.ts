@@ -1,150 +1,165 @@
+import type { ExportOptions } from '../export-options.ts';
+
 /**
- * Why an annotation, a candidate pair or an example made no line: the ids the summary counts
- * (`summary.skipped`), each with the words a person reads and the rule behind it (docs/export.md,
- * "Rules"). The CLI summary and the dashboard print these; a test checks that every reason the engine
- * or a format can give is here.
+ * Why an annotation, a candidate pair or an example produced no line, in words, with the rule behind
+ * it: the one table the dashboard's preview and the CLI's summary read, so a reason id such as
+ * `rejected` is never shown bare (it reads like a validation error). Every reason the engine and the
+ * formats can count is here (test/shared/export/skip-reasons.test.ts checks it).
  */
+
+export type SkipThresholds = Pick<
+  ExportOptions,
+  'sftMinScore' | 'pairMinGap' | 'ktoDesirableMin' | 'ktoUndesirableMax'
+>;
+
 export interface SkipReasonText {
-  /** What happened, as a short phrase: "rated bad, no correction". */
+  /** What happened, as a short heading. */
   words: string;
-  /** The rule that decided it, and what to change to get a line. */
-  rule: string;
+  /** The rule that made it happen, with the thresholds in force. */
+  rule(thresholds: SkipThresholds): string;
 }
 
+const noPrompt = 'Every example needs a context that ends with a user (or tool) turn.';
+
 export const SKIP_REASONS = {
-  tombstoned: {
-    words: 'deleted',
-    rule: 'Deleted annotations and comparisons are never exported.',
-  },
-  'source-not-selected': {
-    words: 'from a source this export leaves out',
-    rule: 'Only chat captures are exported by default; add --source review, api or import to include the others.',
-  },
+  // Before any rule: what the export does not read.
   filtered: {
-    words: 'left out by a filter',
-    rule: 'The site, model, annotator, tag, date, score, comment or correction filters exclude it.',
+    words: 'Left out by the filters',
+    rule: () => 'The site, model, annotator, tag, date, score, comment or correction filters exclude it.',
+  },
+  tombstoned: { words: 'Deleted', rule: () => 'Deleted annotations are never exported.' },
+  'source-not-selected': {
+    words: 'From a source this export leaves out',
+    rule: () =>
+      'Only chat captures are exported by default; add the source (--source review, api or import, or the Sources choice) to include the others.',
   },
   duplicate: {
-    words: 'same line as one already written',
-    rule: 'Dedup drops a line identical to an earlier one (the first, or the stronger basis, is kept); --no-dedup keeps it.',
+    words: 'Same line as one already written',
+    rule: () => '"Drop duplicate lines" is on: an identical line is written once.',
   },
   'empty-response': {
-    words: 'empty response',
-    rule: 'A target, chosen or rejected text that is empty or whitespace gives no line.',
+    words: 'Empty answer',
+    rule: () => 'An example needs a response, correction or completion with text in it.',
   },
+
+  // The rating.
+  unrated: { words: 'Not rated', rule: () => 'No thumb and no score: nothing says whether the answer is good.' },
   'rated-bad': {
-    words: 'rated bad, no correction',
-    rule: 'Thumbs down or a score at or below the undesirable threshold (40) is no supervised example; add a correction to make one, or export pairs or KTO.',
+    words: 'Rated bad, and not corrected',
+    rule: (t) =>
+      `Supervised examples are good answers only: thumbs down or a score ≤ ${t.ktoUndesirableMax} gives no target. Write a better response to make it one.`,
   },
   'below-sft-threshold': {
-    words: 'score in the middle',
-    rule: 'A score between the undesirable threshold (40) and --sft-min-score (70) is neither approved nor rejected.',
-  },
-  unrated: {
-    words: 'not rated',
-    rule: 'An annotation without thumb, score or correction says nothing about the response.',
+    words: 'Score too low to train on',
+    rule: (t) =>
+      `Without a thumb up, a response is a supervised target when its score is ≥ ${t.sftMinScore} (SFT min score).`,
   },
   'conflicting-signals': {
-    words: 'thumb and score disagree',
-    rule: 'Thumbs up with a low score, or thumbs down with a high one, is no signal either way.',
+    words: 'Thumb and score disagree',
+    rule: (t) =>
+      `Thumbs up with a score ≤ ${t.ktoUndesirableMax}, or thumbs down with a high score (≥ ${t.sftMinScore} for supervised, ≥ ${t.ktoDesirableMin} for KTO): dropped rather than guessed.`,
   },
   'kto-middle-score': {
-    words: 'score in the middle (KTO)',
-    rule: 'KTO labels need a score at or above the desirable threshold (70) or at or below the undesirable one (40).',
+    words: 'Score in the middle (no KTO label)',
+    rule: (t) =>
+      `KTO labels a score ≥ ${t.ktoDesirableMin} desirable and ≤ ${t.ktoUndesirableMax} undesirable; a score between, without a thumb, gets no label.`,
   },
-  'no-user-turn': {
-    words: 'no user turn before the response',
-    rule: 'An example needs a prompt: at least one user turn in the captured context.',
-  },
+
+  // The conversation before the answer.
+  'no-user-turn': { words: 'No user turn before the answer', rule: () => noPrompt },
   'context-ends-with-assistant': {
-    words: 'context ends with an assistant turn',
-    rule: 'The rated response must answer a user (or tool) turn; the capture missed the question in between.',
+    words: 'Context ends with an assistant turn',
+    rule: () => `${noPrompt} The turn just before the rated answer is another assistant answer.`,
   },
-  'empty-turn': {
-    words: 'empty turn in the context',
-    rule: 'A context turn without text cannot be trained on; re-capture the conversation.',
-  },
+  'empty-turn': { words: 'An empty turn in the conversation', rule: () => 'Every turn of the context must have text.' },
   'system-turn-mid-conversation': {
-    words: 'system message after the start',
-    rule: 'System messages are kept only at the start, where they become the system prompt.',
-  },
-  'tool-turns-unsupported': {
-    words: 'tool result this format cannot hold',
-    rule: 'OpenAI (no tool_call_id), Alpaca and HH files have no slot for tool results; ShareGPT writes them as observation.',
+    words: 'System message in the middle of the conversation',
+    rule: () => 'System messages may only open the conversation (they become the system prompt).',
   },
   'context-starts-with-assistant': {
-    words: 'context opens with an assistant turn',
-    rule: 'ShareGPT, Alpaca and HH need turns that start with the user and alternate.',
+    words: 'Conversation opens with the assistant',
+    rule: () => 'This format needs the conversation to start with a user turn.',
   },
   'turns-do-not-alternate': {
-    words: 'turns do not alternate',
-    rule: 'ShareGPT, Alpaca and HH need user and assistant turns in turn (consecutive turns of one role are merged).',
+    words: 'Turns do not alternate',
+    rule: () => 'This format needs user and assistant turns one after the other.',
+  },
+  'tool-turns-unsupported': {
+    words: 'Tool output in the conversation',
+    rule: () =>
+      'This format has no place for tool results (OpenAI files need a tool_call_id; Alpaca and HH have no tool turn).',
   },
   'hh-separator-in-text': {
-    words: 'text contains "Human:" or "Assistant:" separators',
-    rule: 'HH transcripts are split on those separators, so such text would corrupt the line.',
+    words: 'Text contains HH separators',
+    rule: () =>
+      'HH-RLHF transcripts are split on "\\n\\nHuman:" and "\\n\\nAssistant:"; text containing them would corrupt the line.',
   },
+
+  // Preference pairs.
   'annotation-in-no-pair': {
-    words: 'in no preference pair',
-    rule: 'Pair formats need a correction, an explicit comparison, or a rated variant of the same prompt to pair it with.',
+    words: 'In no preference pair',
+    rule: (t) =>
+      `A pair needs a correction, an explicit comparison, or another rated answer to the same prompt with a score gap ≥ ${t.pairMinGap} or the opposite thumb.`,
   },
   'pair-identical-responses': {
-    words: 'both sides are the same text',
-    rule: 'A pair needs two different responses (compared after whitespace normalisation).',
-  },
-  'pair-tie': {
-    words: 'variants scored equal',
-    rule: 'Equal scores give no preference.',
-  },
-  'pair-gap-below-delta': {
-    words: 'score gap too small',
-    rule: 'Variants pair on scores only when they differ by at least --pair-min-gap (15).',
-  },
-  'pair-both-up': {
-    words: 'both variants thumbed up',
-    rule: 'Two thumbs up (without a score gap) say neither is better.',
-  },
-  'pair-both-down': {
-    words: 'both variants thumbed down',
-    rule: 'Two thumbs down (without a score gap) say neither is better.',
-  },
-  'pair-conflicting-signals': {
-    words: 'thumbs and scores point different ways',
-    rule: 'A pair where the thumbs contradict the score order is no signal.',
-  },
-  'pair-unrated': {
-    words: 'variant not rated',
-    rule: 'Variants pair only when both are rated.',
+    words: 'The two answers are the same',
+    rule: () => 'Two answers with the same text (ignoring whitespace) teach no preference.',
   },
   'pair-contexts-differ': {
-    words: 'variants captured with different contexts',
-    rule: 'Marked as variants of one prompt, but the history or system prompt differs, so they are not answers to the same prompt.',
+    words: 'Variants with different contexts',
+    rule: () =>
+      'Answers marked as variants of one prompt were captured with different conversations before them: not paired.',
+  },
+  'pair-conflicting-signals': {
+    words: 'Scores and thumbs point opposite ways',
+    rule: () => 'The higher-scored answer is thumbed down, or the thumbed-up one scores lower: no pair.',
+  },
+  'pair-both-up': {
+    words: 'Both answers thumbed up',
+    rule: (t) => `Two thumbs up, without a score gap ≥ ${t.pairMinGap}, say neither is better.`,
+  },
+  'pair-both-down': {
+    words: 'Both answers thumbed down',
+    rule: (t) => `Two thumbs down, without a score gap ≥ ${t.pairMinGap}, say neither is better.`,
+  },
+  'pair-tie': { words: 'Both answers have the same score', rule: () => 'Equal scores say neither is better.' },
+  'pair-gap-below-delta': {
+    words: 'Score gap too small',
+    rule: (t) => `Two answers pair when their scores differ by ≥ ${t.pairMinGap} (Pair min gap).`,
+  },
+  'pair-unrated': {
+    words: 'Answers not rated comparably',
+    rule: () => 'A pair needs a score on both answers or opposite thumbs.',
   },
   'pair-decided-by-comparison': {
-    words: 'pair already given by an explicit comparison',
-    rule: 'When a person compared the two responses directly, that comparison makes the pair; thumbs or scores of the same two do not add another.',
+    words: 'Pair already given by a comparison',
+    rule: () =>
+      'A person compared these two answers directly; that comparison makes the pair, and their thumbs or scores add no second one.',
   },
-  'comparison-tombstoned': {
-    words: 'comparison deleted',
-    rule: 'Deleted comparisons are never exported.',
-  },
-  'comparison-tie': {
-    words: 'comparison was a tie',
-    rule: 'A tie prefers neither response.',
-  },
+  'comparison-tie': { words: 'Comparison judged a tie', rule: () => 'A tie says neither answer is better: no pair.' },
+  'comparison-tombstoned': { words: 'Deleted comparison', rule: () => 'Deleted comparisons are never exported.' },
   'comparison-contexts-differ': {
-    words: 'compared responses have different contexts',
-    rule: 'Both sides of a comparison must answer exactly the same context.',
+    words: 'Comparison of answers to different contexts',
+    rule: () => 'Both answers of a comparison must follow exactly the same conversation.',
   },
   'comparison-missing-annotation': {
-    words: 'comparison names an annotation not exported',
-    rule: 'One side of the comparison is missing, deleted or left out by a filter or source.',
+    words: 'Comparison with an answer missing',
+    rule: () => 'One side of the comparison is deleted, left out by the filters, or was never synced.',
   },
 } as const satisfies Record<string, SkipReasonText>;
 
 export type SkipReason = keyof typeof SKIP_REASONS;
 
-/** The words and rule of a reason; a reason missing from the table reads as its id. */
-export function describeSkipReason(reason: string): SkipReasonText {
-  return (SKIP_REASONS as Record<string, SkipReasonText>)[reason] ?? { words: reason, rule: '' };
+export function isSkipReason(reason: string): reason is SkipReason {
+  return Object.hasOwn(SKIP_REASONS, reason);
+}
+
+/** A reason in words with its rule; a reason this table does not know yet is shown as its id. */
+export function describeSkipReason(
+  reason: string,
+  thresholds: SkipThresholds,
+): { reason: string; words: string; rule: string } {
+  if (!isSkipReason(reason)) return { reason, words: reason, rule: '' };
+  const text: SkipReasonText = SKIP_REASONS[reason];
+  return { reason, words: text.words, rule: text.rule(thresholds) };
 }

@@ -57,8 +57,10 @@ describe('margin export: what a person gets wrong, and what the files look like'
     const run = await exportTo(out, '--format', 'trl-dpo', '--tag', 'unicode');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no lines: none of the \d+ annotations read made a trl-dpo line/);
-    expect(run.stderr).toContain('in no preference pair'); // the skip reasons, in words, with their rules
-    expect(run.stderr).toContain('Pair formats need a correction, an explicit comparison');
+    expect(run.stderr).toContain('In no preference pair'); // the skip reasons, in words, with their rules
+    expect(run.stderr).toContain(
+      'A pair needs a correction, an explicit comparison, or another rated answer to the same prompt with a score gap ≥ 15',
+    );
     expect(readFileSync(out, 'utf8')).toBe('earlier\n');
     const allowed = await exportTo(out, '--format', 'trl-dpo', '--tag', 'unicode', '--allow-empty');
     expect(allowed.code, allowed.stderr).toBe(0);

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/api/index.ts';
 import { type ApiIssue, apiErrorSchema } from '../../../shared/api-error.ts';
 import { signOut, storedToken } from './auth.ts';
+import { issueText } from './field-labels.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -20,9 +21,12 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The message with each field problem, for showing to a person. */
+  /** The message with each field problem, worded with the fields' labels, for showing to a person. */
   describe(): string {
-    return [this.message, ...this.issues.map((issue) => `${issue.path}: ${issue.message}`)].join(' ');
+    if (this.issues.length === 0) return this.message;
+    // "…; see issues." points at a list a person does not see: the list follows instead.
+    const lead = this.message.replace(/[;,.]?\s*see (the )?issues\.?$/i, '');
+    return `${lead}: ${this.issues.map(issueText).join('; ')}.`.replace(/\.\.$/, '.');
   }
 }
 

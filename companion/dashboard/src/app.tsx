@@ -38,7 +38,7 @@ export function App() {
       <header class="top">
         <span class="brand">Margin</span>
         <nav aria-label="Pages">
-          {PAGES.map((item) => (
+          {PAGES.filter((item) => !item.hidden).map((item) => (
             <a key={item.id} href={routeHref(item.id)} aria-current={item.id === page.id ? 'page' : undefined}>
               {item.title}
             </a>

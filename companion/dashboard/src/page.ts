@@ -10,4 +10,6 @@ export interface PageDefinition {
   id: string;
   title: string;
   component: ComponentType<PageProps>;
+  /** Reached by links (a guide), not listed in the menu. */
+  hidden?: boolean;
 }

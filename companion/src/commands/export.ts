@@ -138,7 +138,7 @@ export function registerExportCommand(program: Command): void {
         await stores.close();
       }
       const problem = exportProblem(summary, allowEmpty);
-      process.stderr.write(describeSummary(summary, out, problem !== null));
+      process.stderr.write(describeSummary(summary, out, options, problem !== null));
       if (problem !== null) throw new Error(problem);
     });
 }

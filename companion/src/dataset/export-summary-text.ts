@@ -1,4 +1,9 @@
-import { describeSkipReason, type ExportSummary, unknownValueWarning } from '../../../shared/export/index.ts';
+import {
+  describeSkipReason,
+  type ExportSummary,
+  type SkipThresholds,
+  unknownValueWarning,
+} from '../../../shared/export/index.ts';
 import { EXPORT_SOURCES, orList } from '../../../shared/index.ts';
 
 const flagOf = (option: string) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -14,14 +19,20 @@ function sourcesLine(summary: ExportSummary): string {
 
 /**
  * The summary the CLI prints to stderr: lines, sources, labels, redactions, and each skip reason in
- * words (with its id, as the sidecar counts it). With `rules`, each reason's rule too.
+ * words (with its id, as the sidecar counts it). With `rules`, each reason's rule too, with the
+ * thresholds in force.
  */
-export function describeSummary(summary: ExportSummary, out: string, rules = false): string {
+export function describeSummary(
+  summary: ExportSummary,
+  out: string,
+  thresholds: SkipThresholds,
+  rules = false,
+): string {
   const unknown = new Set(summary.unknownValues.map(unknownValueWarning));
   const skipped = Object.entries(summary.skipped)
     .sort(([, a], [, b]) => b - a)
     .flatMap(([reason, count]) => {
-      const text = describeSkipReason(reason);
+      const text = describeSkipReason(reason, thresholds);
       const line = `  ${String(count).padStart(6)}  ${text.words}${text.words === reason ? '' : ` [${reason}]`}`;
       return rules && text.rule ? [line, `          ${text.rule}`] : [line];
     });

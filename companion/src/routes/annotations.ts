@@ -37,6 +37,11 @@ export function annotationsRoutes(store: DashboardStore, clock: () => Date): Rou
       return annotation;
     }),
 
+    defineRoute(API.annotations.comparisons, async ({ params: { id } }) => {
+      if ((await store.get(id)) === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
+      return store.comparisons(id);
+    }),
+
     defineRoute(API.annotations.edit, async ({ params: { id }, body }) => written(await store.edit(id, body, clock()))),
 
     defineRoute(API.annotations.remove, async ({ params: { id }, query: { baseRevision } }) =>

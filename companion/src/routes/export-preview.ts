@@ -1,5 +1,6 @@
-import { API, type ExportPreviewResponse } from '../../../shared/index.ts';
+import { API, type ExportPreviewResponse, type PreviewExample } from '../../../shared/index.ts';
 import { type ExportSource, exportFromStore } from '../dataset/export-run.ts';
+import { previewExample } from '../dataset/preview-example.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 const YIELD_EVERY_BATCHES = 16;
@@ -8,6 +9,7 @@ const YIELD_EVERY_BATCHES = 16;
  * `GET /api/v1/export/preview?format=…&lines=20`: the first lines of exactly what `GET /api/v1/export`
  * (and `margin export`) would write for the same options, and the counts of the whole run. It runs the
  * same engine through the same `exportFromStore`, to the end, because the counts need every record.
+ * Each line also comes as the example it carries (prompt, target, chosen/rejected, label), for cards.
  */
 export function exportPreviewRoutes(store: ExportSource): RouteDefinition[] {
   return [
@@ -17,17 +19,21 @@ export function exportPreviewRoutes(store: ExportSource): RouteDefinition[] {
         closed = true;
       });
       const run = exportFromStore(store, options);
-      const lines: string[] = [];
+      const examples: PreviewExample[] = [];
       let batches = 0;
       for await (const batch of run.batches) {
         // The engine's batches resolve as microtasks: give sync requests (and `close`) a turn now and then.
         if (++batches % YIELD_EVERY_BATCHES === 0) await new Promise((resolve) => setImmediate(resolve));
         if (closed) return undefined; // the person changed the options: stop reading the store
         for (const record of batch) {
-          if (lines.length < wanted && record.split === part) lines.push(record.line.slice(0, -1));
+          if (examples.length < wanted && record.split === part) examples.push(previewExample(record));
         }
       }
-      const body: ExportPreviewResponse = { lines, summary: run.summary() };
+      const body: ExportPreviewResponse = {
+        lines: examples.map((example) => example.line),
+        examples,
+        summary: run.summary(),
+      };
       return body;
     }),
   ];

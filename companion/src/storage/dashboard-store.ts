@@ -1,5 +1,6 @@
 import type {
   Annotation,
+  AnnotationComparisons,
   AnnotationEdit,
   AnnotationFacets,
   AnnotationFilters,
@@ -31,6 +32,8 @@ export interface DashboardStore {
   insights(filters: AnnotationFilters): Promise<InsightsResponse>;
   /** The current version, tombstone included. */
   get(id: string): Promise<Annotation | undefined>;
+  /** The live comparisons naming the annotation (as a or b), oldest first, each with the other annotation. */
+  comparisons(id: string): Promise<AnnotationComparisons>;
   /** Reads the current version and writes the edited one as one atomic step (a stale `baseRevision` is a conflict). */
   edit(id: string, edit: AnnotationEdit, now: Date): Promise<DashboardWriteResult>;
   /** Replaces the annotation with a tombstone (`deletedAt` set): a delete that sync carries everywhere. */

@@ -71,6 +71,7 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   'annotations.facets': () => ({}),
   'annotations.insights': () => ({ query: { site: 'chatgpt' } }),
   'annotations.get': ({ annotations }) => ({ params: { id: annotations.read.id } }),
+  'annotations.comparisons': ({ annotations }) => ({ params: { id: annotations.read.id } }),
   'annotations.edit': ({ annotations }) => ({
     params: { id: annotations.edit.id },
     body: { baseRevision: 1, comment: 'edited by the matrix' },

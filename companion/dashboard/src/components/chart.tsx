@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { COUNT_INCREMENTS, countRange } from './chart-scales.ts';
 
 export const COLORS = { blue: '#0969da', green: '#1a7f37', red: '#cf222e', purple: '#8250df', orange: '#bc4c00' };
 const HEIGHT = 240;
@@ -18,7 +19,15 @@ export function Chart({ title, options, data }: Props) {
     const element = box.current;
     if (!element) return;
     const width = () => Math.max(240, element.clientWidth);
-    const plot = new uPlot({ ...options, width: width(), height: HEIGHT }, data, element);
+    // The scales as drawn, for tests and for anyone inspecting the page: what the axes really span.
+    const recordScales = (plot: uPlot) => {
+      for (const [key, scale] of Object.entries(plot.scales)) {
+        if (scale.min === undefined || scale.max === undefined || scale.min === null || scale.max === null) continue;
+        element.setAttribute(`data-${key}-range`, `${scale.min},${scale.max}`);
+      }
+    };
+    const hooks = { ...options.hooks, draw: [...(options.hooks?.draw ?? []), recordScales] };
+    const plot = new uPlot({ ...options, hooks, width: width(), height: HEIGHT }, data, element);
     const observer = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
     observer.observe(element);
     return () => {
@@ -52,7 +61,7 @@ export function categoryAxis(labels: string[], yMax?: number): Pick<uPlot.Option
   return {
     scales: {
       x: { time: false, range: () => [-0.5, Math.max(0.5, labels.length - 0.5)] },
-      y: { range: (_plot, _min, max) => [0, yMax ?? Math.max(1, Math.ceil(max * 1.1))] },
+      y: { range: (_plot, _min, max) => (yMax === undefined ? countRange([max]) : [0, yMax]) },
     },
     axes: [
       {
@@ -62,7 +71,8 @@ export function categoryAxis(labels: string[], yMax?: number): Pick<uPlot.Option
         size: labels.length > 6 ? 70 : 40,
         gap: 4,
       },
-      {},
+      // Counts tick at whole numbers (no "0.5 annotations"); a fixed range keeps uPlot's own steps.
+      yMax === undefined ? { incrs: COUNT_INCREMENTS } : {},
     ],
   } as Pick<uPlot.Options, 'scales' | 'axes'>;
 }

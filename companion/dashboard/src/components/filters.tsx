@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { ANNOTATION_FILTER_KEYS, type FacetCount } from '../../../../shared/dashboard.ts';
 import type { Query } from '../api.ts';
 import { useFacets } from '../facets.ts';
+import { fieldLabel } from '../field-labels.ts';
+import { DraftInput } from './draft-input.tsx';
 
 /** The export's filters (and the search) as the API's query: the route's parameters of those names. */
 export function filterQuery(params: URLSearchParams, extra: readonly string[] = []): Query {
@@ -18,24 +20,27 @@ interface Props {
   onChange(params: URLSearchParams): void;
   /** Show the full-text search box (the annotations page). */
   search?: boolean;
+  /** Fields the companion refused (they are marked for the person to fix). */
+  invalid?: ReadonlySet<string>;
   children?: ComponentChildren;
 }
 
 function Choice(props: {
   name: string;
-  label: string;
   value: string;
   options: FacetCount[];
   any: string;
+  invalid: boolean;
   onChange(name: string, value: string): void;
 }) {
   const known = props.options.some((option) => option.value === props.value);
   return (
     <label>
-      {props.label}
+      {fieldLabel(props.name)}
       <select
         name={props.name}
         value={props.value}
+        aria-invalid={props.invalid || undefined}
         onChange={(event) => props.onChange(props.name, event.currentTarget.value)}
       >
         <option value="">{props.any}</option>
@@ -55,7 +60,7 @@ function Choice(props: {
  * The same filters as `margin export` (site, model, annotator, tag, exclude tag, created since and
  * until, score range, has comment, has correction), kept in the route so they survive a reload.
  */
-export function Filters({ params, onChange, search, children }: Props) {
+export function Filters({ params, onChange, search, invalid, children }: Props) {
   const facets = useFacets();
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -64,14 +69,37 @@ export function Filters({ params, onChange, search, children }: Props) {
     onChange(next);
   };
   const value = (name: string) => params.get(name) ?? '';
-  const yesNo = (name: string, label: string) => (
+  const bad = (name: string) => invalid?.has(name) ?? false;
+  const choice = (name: 'site' | 'model' | 'annotator' | 'tag' | 'excludeTag', options: FacetCount[], any: string) => (
+    <Choice name={name} value={value(name)} options={options} any={any} invalid={bad(name)} onChange={set} />
+  );
+  const yesNo = (name: string) => (
     <label>
-      {label}
-      <select name={name} value={value(name)} onChange={(event) => set(name, event.currentTarget.value)}>
+      {fieldLabel(name)}
+      <select
+        name={name}
+        value={value(name)}
+        aria-invalid={bad(name) || undefined}
+        onChange={(event) => set(name, event.currentTarget.value)}
+      >
         <option value="">either</option>
         <option value="true">yes</option>
         <option value="false">no</option>
       </select>
+    </label>
+  );
+  const input = (name: string, type: 'date' | 'number') => (
+    <label class={type === 'number' ? 'narrow' : undefined} for={`filter-${name}`}>
+      {fieldLabel(name)}
+      <DraftInput
+        id={`filter-${name}`}
+        type={type}
+        name={name}
+        {...(type === 'number' ? { min: 0, max: 100 } : {})}
+        value={value(name)}
+        aria-invalid={bad(name) || undefined}
+        onCommit={(committed) => set(name, committed)}
+      />
     </label>
   );
   const clear = () => {
@@ -93,67 +121,17 @@ export function Filters({ params, onChange, search, children }: Props) {
           />
         </label>
       )}
-      <Choice name="site" label="Site" value={value('site')} options={facets.sites} any="all" onChange={set} />
-      <Choice name="model" label="Model" value={value('model')} options={facets.models} any="all" onChange={set} />
-      <Choice
-        name="annotator"
-        label="Annotator"
-        value={value('annotator')}
-        options={facets.annotators}
-        any="all"
-        onChange={set}
-      />
-      <Choice name="tag" label="Tag" value={value('tag')} options={facets.tags} any="any" onChange={set} />
-      <Choice
-        name="excludeTag"
-        label="Without tag"
-        value={value('excludeTag')}
-        options={facets.tags}
-        any="none"
-        onChange={set}
-      />
-      <label>
-        Since
-        <input
-          type="date"
-          name="since"
-          value={value('since')}
-          onChange={(event) => set('since', event.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Before
-        <input
-          type="date"
-          name="until"
-          value={value('until')}
-          onChange={(event) => set('until', event.currentTarget.value)}
-        />
-      </label>
-      <label class="narrow">
-        Score ≥
-        <input
-          type="number"
-          name="minScore"
-          min={0}
-          max={100}
-          value={value('minScore')}
-          onChange={(event) => set('minScore', event.currentTarget.value)}
-        />
-      </label>
-      <label class="narrow">
-        Score ≤
-        <input
-          type="number"
-          name="maxScore"
-          min={0}
-          max={100}
-          value={value('maxScore')}
-          onChange={(event) => set('maxScore', event.currentTarget.value)}
-        />
-      </label>
-      {yesNo('hasComment', 'Comment')}
-      {yesNo('hasCorrection', 'Correction')}
+      {choice('site', facets.sites, 'all')}
+      {choice('model', facets.models, 'all')}
+      {choice('annotator', facets.annotators, 'all')}
+      {choice('tag', facets.tags, 'any')}
+      {choice('excludeTag', facets.tags, 'none')}
+      {input('since', 'date')}
+      {input('until', 'date')}
+      {input('minScore', 'number')}
+      {input('maxScore', 'number')}
+      {yesNo('hasComment')}
+      {yesNo('hasCorrection')}
       <button type="button" class="link" onClick={clear}>
         Clear filters
       </button>

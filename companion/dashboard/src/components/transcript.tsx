@@ -30,27 +30,37 @@ export function Bubble({
   );
 }
 
-/** The conversation before the response, then the response (and the correction, if any). */
-export function Transcript(props: {
-  context: Message[];
-  response: string;
-  model: string | null;
-  correction: string | null;
-}) {
+/**
+ * The conversation before the rated response, folded: the turn it answers stays in view, the earlier
+ * turns open on demand, so a long chat never pushes the response out of sight.
+ */
+export function Context({ context }: { context: Message[] }) {
+  let shown = context.length;
+  for (let index = context.length - 1; index >= 0; index--) {
+    if (context[index]?.role === 'user') {
+      shown = index;
+      break;
+    }
+  }
+  const earlier = context.slice(0, shown);
+  const prompt = context.slice(shown);
   return (
-    <section class="transcript" aria-label="Conversation">
-      {props.context.map((message, index) => (
-        <Bubble key={index} speaker={message.role} text={message.content} />
-      ))}
-      <Bubble
-        speaker="assistant"
-        kind="response"
-        label={`Rated response${props.model ? ` · ${props.model}` : ''}`}
-        text={props.response}
-      />
-      {props.correction !== null && (
-        <Bubble speaker="assistant" kind="correction" label="Correction" text={props.correction} />
+    <section class="transcript context" aria-label="Conversation before the response">
+      {earlier.length > 0 && (
+        <details class="earlier">
+          <summary>
+            {earlier.length} earlier turn{earlier.length === 1 ? '' : 's'}
+          </summary>
+          <div class="transcript">
+            {earlier.map((message, index) => (
+              <Bubble key={index} speaker={message.role} text={message.content} />
+            ))}
+          </div>
+        </details>
       )}
+      {prompt.map((message, index) => (
+        <Bubble key={index} speaker={message.role} kind="prompt" text={message.content} />
+      ))}
     </section>
   );
 }

@@ -11,6 +11,8 @@ import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact
 export interface Column<T> {
   id: string;
   title: string;
+  /** What the header cell shows instead of the title (a select-all box); the title stays its name. */
+  header?: ComponentChild;
   /** A CSS grid track, e.g. `8rem` or `minmax(10rem, 1fr)`. */
   width: string;
   /** The API's sort key, when the column sorts. */
@@ -34,6 +36,19 @@ interface Props<T> {
   order: 'asc' | 'desc';
   onSort(sort: string): void;
   label: string;
+  /** `x` or space on the row with the cursor (multi-select). */
+  onToggle?(row: T, index: number): void;
+}
+
+/** Keys that move the cursor: j/k anywhere but in a text field, arrows inside the table. */
+const MOVES: Record<string, number> = { j: 1, k: -1, ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+
+/** Typing in a field, or a key with a modifier, is never a table command. */
+function isTyping(event: KeyboardEvent): boolean {
+  if (event.ctrlKey || event.metaKey || event.altKey) return true;
+  const target = event.target as HTMLElement | null;
+  if (!target) return false;
+  return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 }
 
 type Options = VirtualizerOptions<HTMLDivElement, HTMLDivElement>;
@@ -42,7 +57,8 @@ const HEAD_HEIGHT = 34;
 
 /**
  * A table that renders only the rows in view (TanStack Virtual), so 100,000 annotations cost the DOM
- * what 30 do.
+ * what 30 do. Keyboard: j/k (anywhere but a text field) or the arrows move a cursor row, Home/End jump,
+ * Enter opens, x or space toggles the row's selection.
  */
 export function VirtualTable<T>(props: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -62,6 +78,56 @@ export function VirtualTable<T>(props: Props<T>) {
   virtualizer.setOptions(options());
   useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
   useLayoutEffect(() => virtualizer._willUpdate());
+
+  // The keyboard cursor: one row index, the only row in the tab order (a roving tabindex).
+  const [cursor, setCursor] = useState(0);
+  const focusPending = useRef(false);
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(props.total - 1, index));
+    setCursor(next);
+    focusPending.current = true;
+    rerender(undefined); // the same row again still needs the focus
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  // Once the row is rendered (the virtualizer may need a frame), it takes the focus.
+  useLayoutEffect(() => {
+    if (!focusPending.current) return;
+    const element = scrollRef.current?.querySelector<HTMLElement>(`tr[aria-rowindex="${cursor + 2}"]`);
+    if (element) {
+      element.focus({ preventScroll: true });
+      focusPending.current = false;
+    }
+  });
+  const latest = useRef({ cursor, props, moveTo });
+  latest.current = { cursor, props, moveTo };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const { cursor: at, props: current, moveTo: move } = latest.current;
+      if (isTyping(event) || current.total === 0) return;
+      const inTable = scrollRef.current?.contains(event.target as Node) ?? false;
+      const step = MOVES[event.key];
+      if (step !== undefined && (inTable || event.key === 'j' || event.key === 'k')) {
+        event.preventDefault();
+        // The first j from elsewhere on the page lands on the cursor row itself.
+        move(inTable || document.activeElement === scrollRef.current ? at + step : at);
+        return;
+      }
+      if (!inTable) return;
+      const row = current.row(at);
+      if (event.key === 'Home' || event.key === 'End') {
+        event.preventDefault();
+        move(event.key === 'Home' ? 0 : current.total - 1);
+      } else if (event.key === 'Enter' && row !== undefined) {
+        event.preventDefault();
+        current.onOpen(row);
+      } else if ((event.key === 'x' || event.key === ' ') && row !== undefined && current.onToggle) {
+        event.preventDefault();
+        current.onToggle(row, at);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -84,10 +150,13 @@ export function VirtualTable<T>(props: Props<T>) {
               return (
                 <th
                   key={column.id}
+                  data-column={column.id}
                   scope="col"
                   aria-sort={sorted ? (props.order === 'asc' ? 'ascending' : 'descending') : undefined}
                 >
-                  {column.sort === undefined ? (
+                  {column.header !== undefined ? (
+                    column.header
+                  ) : column.sort === undefined ? (
                     column.title
                   ) : (
                     <button type="button" class="sort" onClick={() => props.onSort(column.sort as string)}>
@@ -108,24 +177,32 @@ export function VirtualTable<T>(props: Props<T>) {
               <tr
                 key={item.key}
                 aria-rowindex={item.index + 2}
-                class={key !== undefined && key === props.selected ? 'selected' : undefined}
+                class={
+                  [key !== undefined && key === props.selected ? 'selected' : '', item.index === cursor ? 'cursor' : '']
+                    .filter(Boolean)
+                    .join(' ') || undefined
+                }
                 data-row-id={key}
-                tabIndex={row === undefined ? -1 : 0}
+                tabIndex={item.index === cursor ? 0 : -1}
                 style={{
                   gridTemplateColumns: template,
                   height: `${item.size}px`,
                   transform: `translateY(${item.start - HEAD_HEIGHT}px)`,
                 }}
-                onClick={() => row !== undefined && props.onOpen(row)}
-                onKeyDown={(event) => {
-                  if (row !== undefined && event.key === 'Enter') props.onOpen(row);
+                onFocus={() => setCursor(item.index)}
+                onClick={() => {
+                  if (row === undefined) return;
+                  setCursor(item.index);
+                  props.onOpen(row);
                 }}
               >
                 {props.columns.map((column) =>
                   row === undefined ? (
-                    <td key={column.id} class="placeholder" />
+                    <td key={column.id} data-column={column.id} class="placeholder" />
                   ) : (
-                    <td key={column.id}>{column.render(row)}</td>
+                    <td key={column.id} data-column={column.id}>
+                      {column.render(row)}
+                    </td>
                   ),
                 )}
               </tr>

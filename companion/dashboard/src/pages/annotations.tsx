@@ -3,7 +3,9 @@ import { API } from '../../../../shared/api/index.ts';
 import type { AnnotationRow } from '../../../../shared/dashboard.ts';
 import { api, errorText, isAbort } from '../api.ts';
 import { AnnotationDetail } from '../components/annotation-detail.tsx';
+import { BulkActions, type BulkResult } from '../components/bulk-actions.tsx';
 import { Filters, filterQuery } from '../components/filters.tsx';
+import { SAVED_KEYS, SavedFilters } from '../components/saved-filters.tsx';
 import { type Column, VirtualTable } from '../components/virtual-table.tsx';
 import { formatCount, formatDate, thumbLabel } from '../format.ts';
 import type { PageProps } from '../page.ts';
@@ -14,7 +16,7 @@ const ROW_HEIGHT = 36;
 /** Typing in the search box waits this long for the next key; every other filter applies at once. */
 const SEARCH_DELAY_MS = 150;
 
-const COLUMNS: Column<AnnotationRow>[] = [
+const DATA_COLUMNS: Column<AnnotationRow>[] = [
   { id: 'date', title: 'Date', width: '9.5rem', sort: 'created', render: (row) => formatDate(row.createdAt) },
   { id: 'site', title: 'Site', width: '6rem', sort: 'site', render: (row) => row.site },
   { id: 'model', title: 'Model', width: 'minmax(6rem, 0.6fr)', sort: 'model', render: (row) => row.model ?? '—' },
@@ -38,6 +40,22 @@ const COLUMNS: Column<AnnotationRow>[] = [
       )),
   },
   {
+    id: 'prompt',
+    title: 'Prompt',
+    width: 'minmax(10rem, 1.2fr)',
+    render: (row) => (
+      <span class="excerpt" title={row.prompt}>
+        {row.prompt}
+      </span>
+    ),
+  },
+  {
+    id: 'response',
+    title: 'Response',
+    width: 'minmax(10rem, 1.4fr)',
+    render: (row) => <span class="excerpt muted">{row.responseExcerpt}</span>,
+  },
+  {
     id: 'comment',
     title: 'Comment',
     width: 'minmax(8rem, 1fr)',
@@ -52,14 +70,49 @@ const COLUMNS: Column<AnnotationRow>[] = [
       </span>
     ),
   },
-  {
-    id: 'response',
-    title: 'Response',
-    width: 'minmax(10rem, 1.4fr)',
-    render: (row) => <span class="excerpt muted">{row.responseExcerpt}</span>,
-  },
   { id: 'annotator', title: 'Annotator', width: '7rem', sort: 'annotator', render: (row) => row.annotator },
 ];
+
+interface Selection {
+  rows: ReadonlyMap<string, AnnotationRow>;
+  allLoaded: 'none' | 'some' | 'all';
+  toggle(row: AnnotationRow, index: number, range: boolean): void;
+  toggleAll(): void;
+}
+
+/** The selection box column, then the data. */
+function columns(selection: Selection): Column<AnnotationRow>[] {
+  return [
+    {
+      id: 'select',
+      title: 'Select',
+      width: '2.4rem',
+      header: (
+        <input
+          type="checkbox"
+          aria-label="Select every loaded row"
+          checked={selection.allLoaded === 'all'}
+          indeterminate={selection.allLoaded === 'some'}
+          onChange={selection.toggleAll}
+        />
+      ),
+      render: (row) => (
+        <input
+          type="checkbox"
+          aria-label="Select"
+          checked={selection.rows.has(row.id)}
+          // The row opens on click; the box only selects. Shift-click selects the range from the last box.
+          onClick={(event) => {
+            event.stopPropagation();
+            const index = Number(event.currentTarget.closest('tr')?.getAttribute('aria-rowindex') ?? 2) - 2;
+            selection.toggle(row, index, event.shiftKey);
+          }}
+        />
+      ),
+    },
+    ...DATA_COLUMNS,
+  ];
+}
 
 interface Loaded {
   key: string;
@@ -83,6 +136,10 @@ export function AnnotationsPage({ route }: PageProps) {
   const current = useRef({ key, revision });
   current.current = { key, revision };
   const lastSearch = useRef(params.get('q') ?? '');
+  // Rows ticked for a bulk action (not `selected`, which is the row open in the detail).
+  const [checked, setChecked] = useState<ReadonlyMap<string, AnnotationRow>>(new Map());
+  const lastTicked = useRef<number | null>(null);
+  const [bulkResult, setBulkResult] = useState<BulkResult | null>(null);
 
   const fetchPage = useCallback(
     (page: number, forKey: string, signal: AbortSignal) =>
@@ -156,6 +213,31 @@ export function AnnotationsPage({ route }: PageProps) {
     if (loaded) performance.mark('margin:annotations-rendered', { detail: loaded.key });
   }, [loaded]);
 
+  // Other filters: what was ticked is out of sight, so nothing stays ticked behind the person's back.
+  useEffect(() => {
+    setChecked(new Map());
+    lastTicked.current = null;
+  }, [key]);
+  // Reloaded rows (after an edit) replace the ticked copies, so a bulk action uses the new revisions.
+  useEffect(() => {
+    if (loaded === null) return;
+    const fresh = new Map([...loaded.pages.values()].flat().map((item) => [item.id, item]));
+    setChecked((previous) =>
+      previous.size === 0 ? previous : new Map([...previous].map(([id, item]) => [id, fresh.get(id) ?? item])),
+    );
+  }, [loaded]);
+
+  // Esc closes the detail, unless the person is typing in it.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== 'Escape' || !selected || /^(INPUT|TEXTAREA|SELECT)$/.test(target?.tagName ?? '')) return;
+      navigate(routeHref('annotations', [], params));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [selected, params]);
+
   const withParams = (next: URLSearchParams, replace = true) =>
     navigate(routeHref('annotations', route.rest, next), { replace });
   const onSort = (column: string) => {
@@ -169,15 +251,66 @@ export function AnnotationsPage({ route }: PageProps) {
   const close = () => navigate(routeHref('annotations', [], params));
 
   const row = (index: number) => loaded?.pages.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+  const loadedRows = loaded ? [...loaded.pages.values()].flat() : [];
+  const tickedLoaded = loadedRows.filter((item) => checked.has(item.id)).length;
+  const selection: Selection = {
+    rows: checked,
+    allLoaded: tickedLoaded === 0 ? 'none' : tickedLoaded === loadedRows.length ? 'all' : 'some',
+    toggle(item, index, range) {
+      const tick = !checked.has(item.id);
+      const next = new Map(checked);
+      const from = range && lastTicked.current !== null ? Math.min(lastTicked.current, index) : index;
+      const to = range && lastTicked.current !== null ? Math.max(lastTicked.current, index) : index;
+      for (let at = from; at <= to; at++) {
+        const each = at === index ? item : row(at);
+        if (each === undefined) continue;
+        if (tick) next.set(each.id, each);
+        else next.delete(each.id);
+      }
+      lastTicked.current = index;
+      setChecked(next);
+    },
+    toggleAll() {
+      setChecked(tickedLoaded === loadedRows.length ? new Map() : new Map(loadedRows.map((item) => [item.id, item])));
+    },
+  };
+  const applySaved = (saved: URLSearchParams) => {
+    const next = new URLSearchParams(params);
+    for (const name of SAVED_KEYS) next.delete(name);
+    for (const [name, value] of saved) next.set(name, value);
+    withParams(next);
+  };
   return (
     <div class={`annotations${selected ? ' with-detail' : ''}`}>
       <Filters params={params} onChange={(next) => withParams(next)} search />
-      <p class="status" data-total={loaded?.total} data-query={loaded?.key} aria-live="polite">
-        {loaded === null ? 'Loading…' : `${formatCount(loaded.total)} annotation${loaded.total === 1 ? '' : 's'}`}
-        {loaded !== null && loaded.pendingIndex > 0 && (
-          <span class="muted"> · indexing {formatCount(loaded.pendingIndex)} recent changes…</span>
-        )}
-      </p>
+      <div class="toolbar">
+        <p class="status" data-total={loaded?.total} data-query={loaded?.key} aria-live="polite">
+          {loaded === null ? 'Loading…' : `${formatCount(loaded.total)} annotation${loaded.total === 1 ? '' : 's'}`}
+          {loaded !== null && loaded.pendingIndex > 0 && (
+            <span class="muted"> · indexing {formatCount(loaded.pendingIndex)} recent changes…</span>
+          )}
+        </p>
+        <SavedFilters params={params} apply={applySaved} />
+      </div>
+      {checked.size > 0 && (
+        <BulkActions
+          selected={[...checked.values()]}
+          onClear={() => setChecked(new Map())}
+          onDone={(result, failed) => {
+            setBulkResult(result);
+            setChecked(new Map([...checked].filter(([id]) => failed.has(id))));
+            setRevision((value) => value + 1);
+          }}
+        />
+      )}
+      {bulkResult && (
+        <p class={bulkResult.error ? 'error' : 'ok'} role="status" data-bulk-result>
+          {bulkResult.text}{' '}
+          <button type="button" class="link" onClick={() => setBulkResult(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {error && (
         <p role="alert" class="error">
           {error}
@@ -188,7 +321,8 @@ export function AnnotationsPage({ route }: PageProps) {
           <VirtualTable
             key={loaded.key}
             label="Annotations"
-            columns={COLUMNS}
+            columns={columns(selection)}
+            onToggle={(item, index) => selection.toggle(item, index, false)}
             total={loaded.total}
             rowHeight={ROW_HEIGHT}
             row={row}

@@ -7,16 +7,22 @@ import {
   EXPORT_SOURCES,
   exportOptionsSchema,
 } from '../../../../shared/export-options.ts';
-import { api, download, errorText, isAbort, type Query } from '../api.ts';
+import { ApiError, api, download, errorText, isAbort, type Query } from '../api.ts';
+import { ExampleCard } from '../components/example-card.tsx';
+import { ExportCounts } from '../components/export-counts.tsx';
+import { ExportOptionsForm } from '../components/export-options.tsx';
 import { Filters } from '../components/filters.tsx';
+import { fieldLabel, issueText } from '../field-labels.ts';
 import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
 import { navigate, routeHref } from '../router.ts';
+import './export.css';
 
 const PREVIEW_LINES = 20;
 const PREVIEW_DELAY_MS = 250;
 /** Every export option, plus which file of a split to show. The route keeps them, so a reload keeps the choice. */
 const EXPORT_KEYS = [...Object.keys(exportOptionsSchema.shape), 'part'];
+const DEFAULT_OPTIONS = exportOptionsSchema.parse({ format: 'raw' });
 
 const KIND_TEXT = {
   sft: 'supervised examples: the prompt and a good response (or your correction)',
@@ -24,6 +30,19 @@ const KIND_TEXT = {
   kto: 'single responses labelled desirable or undesirable',
   raw: 'every annotation as stored',
 } as const;
+
+/** What went wrong with the last query: the problems in words, and the fields to mark. */
+interface Problem {
+  lines: string[];
+  fields: ReadonlySet<string>;
+}
+
+function problemOf(reason: unknown): Problem {
+  if (reason instanceof ApiError && reason.issues.length > 0) {
+    return { lines: reason.issues.map(issueText), fields: new Set(reason.issues.map((issue) => issue.path)) };
+  }
+  return { lines: [errorText(reason)], fields: new Set() };
+}
 
 function exportQuery(params: URLSearchParams): Query {
   const query: Query = { format: params.get('format') ?? 'openai-sft' };
@@ -44,7 +63,7 @@ export function ExportPage({ route }: PageProps) {
   // Chat captures only unless the person ticks the other sources (reviews, logged calls, imports).
   const sources = (params.get('source') || 'capture').split(',');
   const [preview, setPreview] = useState<({ key: string } & ExportPreviewResponse) | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [downloaded, setDownloaded] = useState<string | null>(null);
 
@@ -59,12 +78,14 @@ export function ExportPage({ route }: PageProps) {
       ).then(
         (body) => {
           setPreview({ key, ...body });
-          setError(null);
+          setProblem(null);
           setBusy(false);
         },
         (reason: unknown) => {
           if (isAbort(reason)) return;
-          setError(errorText(reason));
+          // Counts of the previous choices would read as the counts of these: they go.
+          setPreview(null);
+          setProblem(problemOf(reason));
           setBusy(false);
         },
       );
@@ -81,21 +102,6 @@ export function ExportPage({ route }: PageProps) {
     else next.set(name, value);
     navigate(routeHref('export', [], next), { replace: true });
   };
-  const value = (name: string) => params.get(name) ?? '';
-  const number = (name: string, label: string, placeholder: string) => (
-    <label class="narrow">
-      {label}
-      <input
-        type="number"
-        name={name}
-        min={0}
-        max={100}
-        placeholder={placeholder}
-        value={value(name)}
-        onChange={(event) => set(name, event.currentTarget.value)}
-      />
-    </label>
-  );
 
   const save = async (sidecar: boolean) => {
     setDownloaded(null);
@@ -109,19 +115,26 @@ export function ExportPage({ route }: PageProps) {
       );
       setDownloaded(`Downloaded ${fallback} (${formatCount(bytes)} bytes).`);
     } catch (reason) {
-      setError(errorText(reason));
+      setProblem(problemOf(reason));
     }
   };
 
-  const summary = preview?.summary;
-  const skipped = summary ? Object.entries(summary.skipped).sort((a, b) => b[1] - a[1]) : [];
+  const parsed = exportOptionsSchema.safeParse(query);
+  const thresholds = parsed.success ? parsed.data : DEFAULT_OPTIONS;
   const kind = EXPORT_FORMAT_KIND[format as keyof typeof EXPORT_FORMAT_KIND];
+  const invalid = problem?.fields ?? new Set<string>();
+  const stale = busy && preview !== null && preview.key !== key;
   return (
     <div class="export">
       <form class="filters" aria-label="Format" onSubmit={(event) => event.preventDefault()}>
         <label>
-          Format
-          <select name="format" value={format} onChange={(event) => set('format', event.currentTarget.value)}>
+          {fieldLabel('format')}
+          <select
+            name="format"
+            value={format}
+            aria-invalid={invalid.has('format') || undefined}
+            onChange={(event) => set('format', event.currentTarget.value)}
+          >
             {EXPORT_FORMATS.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -156,164 +169,53 @@ export function ExportPage({ route }: PageProps) {
           })}
         </fieldset>
       </form>
-      <Filters params={params} onChange={(next) => navigate(routeHref('export', [], next), { replace: true })} />
-      <details class="options">
-        <summary>Rules and options</summary>
-        <form class="filters" aria-label="Options" onSubmit={(event) => event.preventDefault()}>
-          <label>
-            <span>
-              <input
-                type="checkbox"
-                name="dedup"
-                checked={value('dedup') !== 'false'}
-                onChange={(event) => set('dedup', event.currentTarget.checked ? '' : 'false')}
-              />{' '}
-              Drop duplicate lines
-            </span>
-          </label>
-          <label>
-            <span>
-              <input
-                type="checkbox"
-                name="redactPii"
-                checked={value('redactPii') === 'true'}
-                onChange={(event) => set('redactPii', event.currentTarget.checked ? 'true' : '')}
-              />{' '}
-              Redact emails, phones, API keys
-            </span>
-          </label>
-          <label class="narrow">
-            Train fraction
-            <input
-              type="number"
-              name="split"
-              min={0.01}
-              max={0.99}
-              step={0.05}
-              placeholder="no split"
-              value={split}
-              onChange={(event) => set('split', event.currentTarget.value)}
-            />
-          </label>
-          {split !== '' && (
-            <label>
-              File
-              <select
-                name="part"
-                value={value('part') || 'train'}
-                onChange={(event) => set('part', event.currentTarget.value)}
-              >
-                <option value="train">train</option>
-                <option value="validation">validation</option>
-              </select>
-            </label>
-          )}
-          {number('sftMinScore', 'SFT min score', '70')}
-          {number('pairMinGap', 'Pair min gap', '15')}
-          {number('ktoDesirableMin', 'KTO desirable ≥', '70')}
-          {number('ktoUndesirableMax', 'KTO undesirable ≤', '40')}
-          <label>
-            System prompt (when the conversation has none)
-            <input
-              type="text"
-              name="systemPrompt"
-              value={value('systemPrompt')}
-              onChange={(event) => set('systemPrompt', event.currentTarget.value)}
-            />
-          </label>
-        </form>
-      </details>
+      <Filters
+        params={params}
+        invalid={invalid}
+        onChange={(next) => navigate(routeHref('export', [], next), { replace: true })}
+      />
+      <ExportOptionsForm params={params} invalid={invalid} set={set} />
       <div class="actions">
-        <button type="button" class="primary" onClick={() => save(false)} disabled={error !== null}>
+        <button type="button" class="primary" onClick={() => save(false)} disabled={problem !== null}>
           Download {format}
         </button>
-        <button type="button" onClick={() => save(true)} disabled={error !== null}>
+        <button type="button" onClick={() => save(true)} disabled={problem !== null}>
           Download sidecar (provenance)
         </button>
         {busy && <span class="muted">Counting…</span>}
         {downloaded && <span class="ok">{downloaded}</span>}
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {summary && (
-        <div class="cards">
-          <section class="card" aria-label="Counts" data-preview-key={preview?.key}>
-            <h2>Counts</h2>
-            <table class="counts">
-              <tbody>
-                <tr>
-                  <th scope="row">Annotations read</th>
-                  <td data-count="annotationsRead">{formatCount(summary.annotationsRead)}</td>
-                </tr>
-                <tr>
-                  <th scope="row">Examples written</th>
-                  <td data-count="examplesWritten">{formatCount(summary.examplesWritten)}</td>
-                </tr>
-                {split !== '' && (
-                  <tr>
-                    <th scope="row">Train / validation lines</th>
-                    <td>
-                      {formatCount(summary.lines.train)} / {formatCount(summary.lines.validation)}
-                    </td>
-                  </tr>
-                )}
-                {kind === 'pair' && (
-                  <tr>
-                    <th scope="row">Preference pairs</th>
-                    <td data-count="pairs">{formatCount(summary.pairs)}</td>
-                  </tr>
-                )}
-                {kind === 'kto' && (
-                  <tr>
-                    <th scope="row">Desirable / undesirable</th>
-                    <td>
-                      {formatCount(summary.labels.desirable)} / {formatCount(summary.labels.undesirable)}
-                    </td>
-                  </tr>
-                )}
-                {summary.redactions.total > 0 && (
-                  <tr>
-                    <th scope="row">Redactions</th>
-                    <td>{formatCount(summary.redactions.total)}</td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-            <h2>Skipped, by reason</h2>
-            {skipped.length === 0 ? (
-              <p class="muted">Nothing skipped.</p>
-            ) : (
-              <table class="counts" aria-label="Skipped">
-                <tbody>
-                  {skipped.map(([reason, count]) => (
-                    <tr key={reason} data-skip={reason}>
-                      <th scope="row">{reason}</th>
-                      <td>{formatCount(count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {summary.warnings.map((warning) => (
-              <p key={warning} class="error">
-                {warning}
-              </p>
+      {problem && (
+        <div role="alert" class="error export-problem">
+          <p>These choices cannot be exported:</p>
+          <ul>
+            {problem.lines.map((line) => (
+              <li key={line}>{line}</li>
             ))}
-          </section>
-          <section class="card" aria-label="Preview">
+          </ul>
+        </div>
+      )}
+      {preview && (
+        <div class="export-results">
+          <ExportCounts
+            summary={preview.summary}
+            kind={kind}
+            split={split !== ''}
+            thresholds={thresholds}
+            previewKey={preview.key}
+            stale={stale}
+          />
+          <section class="export-preview" aria-label="Preview" data-lines={preview.examples.length}>
             <h2>
-              First {Math.min(PREVIEW_LINES, preview?.lines.length ?? 0)} lines
-              {split !== '' ? ` of ${value('part') || 'train'}` : ''}
+              First {Math.min(PREVIEW_LINES, preview.examples.length)} lines
+              {split !== '' ? ` of ${params.get('part') || 'train'}` : ''}
             </h2>
-            {preview && preview.lines.length > 0 ? (
-              <pre class="preview" data-lines={preview.lines.length}>
-                {preview.lines.join('\n')}
-              </pre>
+            {preview.examples.length > 0 ? (
+              preview.examples.map((example, index) => (
+                <ExampleCard key={`${preview.key}:${index}`} example={example} number={index + 1} />
+              ))
             ) : (
-              <p class="muted">No lines: see what was skipped.</p>
+              <p class="muted">No lines: see what was not exported, and why.</p>
             )}
           </section>
         </div>

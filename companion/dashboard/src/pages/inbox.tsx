@@ -16,6 +16,7 @@ import {
   validateDraft,
 } from '../../../../shared/review-draft.ts';
 import { ApiError, api, errorText, isAbort } from '../api.ts';
+import { InboxEmpty } from '../components/inbox-empty.tsx';
 import { ReviewFormFields } from '../components/review-form.tsx';
 import { Bubble } from '../components/transcript.tsx';
 import { formatDate } from '../format.ts';
@@ -342,6 +343,8 @@ export function InboxPage({ route }: PageProps) {
       <section class="inbox-detail">
         {selected ? (
           <ReviewDetail key={selected} id={selected} onDecided={() => setRefresh((value) => value + 1)} />
+        ) : counts !== null && counts.pending === 0 ? (
+          <InboxEmpty anyReviews={counts.approved + counts.rejected + counts.expired + counts.cancelled > 0} />
         ) : (
           <p class="muted">Choose a review on the left.</p>
         )}

@@ -1,5 +1,6 @@
 import type { PageDefinition } from '../page.ts';
 import { AnnotationsPage } from './annotations.tsx';
+import { DocsPage } from './docs.tsx';
 import { ExportPage } from './export.tsx';
 import { InboxPage } from './inbox.tsx';
 import { InsightsPage } from './insights.tsx';
@@ -15,4 +16,5 @@ export const PAGES: readonly PageDefinition[] = [
   { id: 'insights', title: 'Insights', component: InsightsPage },
   { id: 'export', title: 'Export', component: ExportPage },
   { id: 'settings', title: 'Settings', component: SettingsPage },
+  { id: 'docs', title: 'Guides', component: DocsPage, hidden: true },
 ];

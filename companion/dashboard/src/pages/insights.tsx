@@ -1,15 +1,27 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import { API } from '../../../../shared/api/index.ts';
 import type { InsightGroup, InsightsResponse } from '../../../../shared/dashboard.ts';
 import { api, errorText, isAbort, type Query } from '../api.ts';
 import { barSeries, Chart, COLORS, categoryAxis } from '../components/chart.tsx';
+import {
+  bucketDays,
+  COUNT_INCREMENTS,
+  countRange,
+  DAY_INCREMENTS,
+  type TimeUnit,
+  timeRange,
+} from '../components/chart-scales.ts';
 import { Filters, filterQuery } from '../components/filters.tsx';
 import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
 import { navigate, routeHref } from '../router.ts';
 
 const BUCKETS = ['0–9', '10–19', '20–29', '30–39', '40–49', '50–59', '60–69', '70–79', '80–89', '90–100'];
+
+const UNIT_TITLES: Record<TimeUnit, string> = { day: 'per day', week: 'per week', month: 'per month' };
+/** The companion counts per UTC day, so the axis shows UTC dates (a viewer west of Greenwich would see the day before). */
+const utcDate = (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
 
 interface ChartSpec {
   id: string;
@@ -37,30 +49,35 @@ function perGroup(id: string, title: string, groups: InsightGroup[]): ChartSpec 
   };
 }
 
-function charts(insights: InsightsResponse): ChartSpec[] {
-  const days = insights.days.map((day) => Date.parse(`${day.day}T00:00:00Z`) / 1000);
-  const tags = insights.tags;
-  return [
-    {
-      id: 'over-time',
-      title: 'Annotations over time (per day)',
-      empty: days.length === 0,
-      options: {
-        scales: { x: { time: true } },
-        series: [
-          {},
-          { label: 'Annotations', stroke: COLORS.blue, width: 2, points: { show: days.length < 60 } },
-          { label: 'Thumbs up', stroke: COLORS.green, width: 1.5, points: { show: false } },
-          { label: 'Thumbs down', stroke: COLORS.red, width: 1.5, points: { show: false } },
-        ],
+function overTime(insights: InsightsResponse): ChartSpec {
+  const series = bucketDays(insights.days);
+  const few = series.x.length < 60;
+  return {
+    id: 'over-time',
+    title: `Annotations over time (${UNIT_TITLES[series.unit]})`,
+    empty: series.x.length === 0,
+    options: {
+      tzDate: utcDate,
+      scales: {
+        x: { time: true, range: () => timeRange(series.x, series.unit) },
+        y: { range: () => countRange(series.count) },
       },
-      data: [
-        days,
-        insights.days.map((day) => day.count),
-        insights.days.map((day) => day.up),
-        insights.days.map((day) => day.down),
+      axes: [{ incrs: DAY_INCREMENTS }, { incrs: COUNT_INCREMENTS }],
+      series: [
+        {},
+        { label: 'Annotations', stroke: COLORS.blue, width: 2, points: { show: few, size: 7 } },
+        { label: 'Thumbs up', stroke: COLORS.green, width: 1.5, points: { show: few } },
+        { label: 'Thumbs down', stroke: COLORS.red, width: 1.5, points: { show: few } },
       ],
     },
+    data: [series.x, series.count, series.up, series.down],
+  };
+}
+
+function charts(insights: InsightsResponse): ChartSpec[] {
+  const tags = insights.tags;
+  return [
+    overTime(insights),
     perGroup('per-site', 'Thumbs-up rate and mean score per site', insights.sites),
     perGroup('per-model', 'Thumbs-up rate and mean score per model', insights.models),
     {

@@ -54,6 +54,11 @@ export function SettingsPage(_props: PageProps) {
 
   const origin = window.location.origin;
   const token = storedToken() ?? '';
+  const copy = (text: string, done: string) =>
+    navigator.clipboard.writeText(text).then(
+      () => setNotice(done),
+      () => setError('The browser did not let the page copy: select the text and copy it by hand.'),
+    );
 
   const newLink = async () => {
     try {
@@ -130,24 +135,31 @@ export function SettingsPage(_props: PageProps) {
       )}
       <section aria-labelledby="pairing">
         <h2 id="pairing">Pair a browser</h2>
-        <ol>
+        <p>Pairing lets the extension send what you annotate in that browser to this companion.</p>
+        <ol class="pairing-steps">
           <li>
-            Load the extension (see the README: <code>extension/.output/chrome-mv3</code> or <code>firefox-mv3</code>).
+            Load the extension (the README says how: <code>extension/.output/chrome-mv3</code> or{' '}
+            <code>firefox-mv3</code>) and open its options.
           </li>
           <li>
-            In its options, set the companion address to <code>{origin}</code> and paste the token below.
+            Under <strong>Pairing</strong>, enter the companion address <code data-pairing="address">{origin}</code>{' '}
+            <button type="button" onClick={() => copy(origin, 'Address copied.')}>
+              Copy
+            </button>{' '}
+            and the token below.
           </li>
-          <li>Use "Test connection" there; annotations then sync by themselves.</li>
+          <li>
+            Press <strong>Pair</strong>. It checks the address and the token with this companion first and saves them
+            only if both work; otherwise it says what failed (nothing answers at that address, or the token is refused)
+            and keeps the pairing you had. Once paired, the popup shows this address and annotations sync by themselves.
+          </li>
         </ol>
         <p>
           Token: <code data-token-shown={showToken}>{showToken ? token : '•'.repeat(Math.min(token.length, 43))}</code>{' '}
           <button type="button" onClick={() => setShowToken(!showToken)}>
             {showToken ? 'Hide' : 'Show'}
           </button>{' '}
-          <button
-            type="button"
-            onClick={() => navigator.clipboard.writeText(token).then(() => setNotice('Token copied.'))}
-          >
+          <button type="button" onClick={() => copy(token, 'Token copied.')}>
             Copy
           </button>
         </p>

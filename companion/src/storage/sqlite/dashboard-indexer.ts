@@ -11,7 +11,8 @@ interface StoredRow {
   body: string;
 }
 
-function excerpt(text: string): string {
+/** The first words of a text on one line, as the table shows them. */
+export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
 }

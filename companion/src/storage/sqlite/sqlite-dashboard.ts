@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   type Annotation,
+  type AnnotationComparisons,
   type AnnotationEdit,
   type AnnotationFacets,
   type AnnotationFilters,
@@ -8,15 +9,18 @@ import {
   type AnnotationListResponse,
   type AnnotationRow,
   annotationSchema,
+  type Comparison,
   type FacetCount,
   type InsightGroup,
   type InsightsResponse,
   toApiIssues,
-  toEpoch,
 } from '../../../../shared/index.ts';
 import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
-import { DashboardIndexer } from './dashboard-indexer.ts';
+import { DashboardIndexer, excerpt } from './dashboard-indexer.ts';
+import { filterSql, SORT_SQL } from './dashboard-sql.ts';
 import type { SqliteStore } from './sqlite-store.ts';
+
+export { ftsQuery } from './dashboard-sql.ts';
 
 /** A query catches up on at most this many changes itself; a larger backlog is left to the background. */
 const QUERY_CATCH_UP = 2_000;
@@ -43,6 +47,13 @@ interface ExcerptRow {
   tags: string;
 }
 
+/** What the table shows that the index does not keep: read from the stored annotation, for one page of rows. */
+interface DetailRow {
+  ix: number;
+  revision: number;
+  prompt: string | null;
+}
+
 interface GroupRow {
   key: string | null;
   count: number;
@@ -51,93 +62,7 @@ interface GroupRow {
   mean: number | null;
 }
 
-/**
- * Each sort is one of the (deleted, column) indexes read forwards or backwards, so even a deep page of
- * 100,000 sorted rows needs no sort step. Ties go by `ix` (the order the index learnt of them); a
- * missing value (no score, no model) sorts lowest, as SQLite orders NULL: last when descending.
- */
-const SORT_SQL: Record<AnnotationListQuery['sort'], (dir: string) => string> = {
-  created: (dir) => `r.created_ms ${dir}, r.ix ${dir}`,
-  score: (dir) => `r.score ${dir}, r.ix ${dir}`,
-  site: (dir) => `r.site ${dir}, r.ix ${dir}`,
-  model: (dir) => `r.model ${dir}, r.ix ${dir}`,
-  annotator: (dir) => `r.annotator ${dir}, r.ix ${dir}`,
-  thumb: (dir) => `r.thumb ${dir}, r.ix ${dir}`,
-};
-
-/**
- * A full-text query from what a person typed: every word must occur, each as a prefix ("rout" finds
- * "router"). Words are quoted, so FTS5 syntax in the input (AND, NEAR, column:, quotes) is just text.
- */
-export function ftsQuery(text: string): string | undefined {
-  const words = text.match(/[\p{L}\p{N}_]+/gu);
-  if (!words) return undefined;
-  return words.map((word) => `"${word}"*`).join(' ');
-}
-
-/** SQL conditions on `dashboard_rows r` for the export's filters (rules.ts `passesFilters`), and their parameters. */
-function filterSql(filters: AnnotationFilters & { q?: string | undefined }): {
-  where: string;
-  params: Record<string, unknown>;
-} {
-  const conditions = ['r.deleted = 0'];
-  const params: Record<string, unknown> = {};
-  const list = (name: 'site' | 'model' | 'annotator', column: string) => {
-    const values = filters[name];
-    if (values === undefined) return;
-    conditions.push(`${column} IN (SELECT value FROM json_each(@${name}))`);
-    params[name] = JSON.stringify(values);
-  };
-  list('site', 'r.site');
-  list('model', 'r.model');
-  list('annotator', 'r.annotator');
-  if (filters.tag !== undefined) {
-    conditions.push('r.ix IN (SELECT ix FROM dashboard_tags WHERE tag IN (SELECT value FROM json_each(@tag)))');
-    params.tag = JSON.stringify(filters.tag);
-  }
-  if (filters.excludeTag !== undefined) {
-    conditions.push(
-      'r.ix NOT IN (SELECT ix FROM dashboard_tags WHERE tag IN (SELECT value FROM json_each(@excludeTag)))',
-    );
-    params.excludeTag = JSON.stringify(filters.excludeTag);
-  }
-  if (filters.since !== undefined) {
-    conditions.push('r.created_ms >= @since');
-    params.since = toEpoch(filters.since);
-  }
-  if (filters.until !== undefined) {
-    conditions.push('r.created_ms < @until');
-    params.until = toEpoch(filters.until);
-  }
-  if (filters.minScore !== undefined) {
-    conditions.push('r.score >= @minScore');
-    params.minScore = filters.minScore;
-  }
-  if (filters.maxScore !== undefined) {
-    conditions.push('r.score <= @maxScore');
-    params.maxScore = filters.maxScore;
-  }
-  if (filters.hasComment !== undefined) {
-    conditions.push('r.has_comment = @hasComment');
-    params.hasComment = filters.hasComment ? 1 : 0;
-  }
-  if (filters.hasCorrection !== undefined) {
-    conditions.push('r.has_correction = @hasCorrection');
-    params.hasCorrection = filters.hasCorrection ? 1 : 0;
-  }
-  if (filters.q !== undefined) {
-    const match = ftsQuery(filters.q);
-    // Nothing searchable (only punctuation) matches nothing, rather than everything.
-    if (match === undefined) conditions.push('0');
-    else {
-      conditions.push('r.ix IN (SELECT rowid FROM dashboard_text WHERE dashboard_text MATCH @q)');
-      params.q = match;
-    }
-  }
-  return { where: conditions.join(' AND '), params };
-}
-
-function toRow(row: IndexRow, excerpt: ExcerptRow | undefined): AnnotationRow {
+function toRow(row: IndexRow, text: ExcerptRow | undefined, detail: DetailRow | undefined): AnnotationRow {
   return {
     id: row.id,
     site: row.site,
@@ -145,12 +70,14 @@ function toRow(row: IndexRow, excerpt: ExcerptRow | undefined): AnnotationRow {
     annotator: row.annotator,
     thumb: row.thumb,
     score: row.score,
-    tags: excerpt ? (JSON.parse(excerpt.tags) as string[]) : [],
-    commentExcerpt: excerpt?.comment_excerpt ?? '',
-    responseExcerpt: excerpt?.response_excerpt ?? '',
+    tags: text ? (JSON.parse(text.tags) as string[]) : [],
+    commentExcerpt: text?.comment_excerpt ?? '',
+    responseExcerpt: text?.response_excerpt ?? '',
+    prompt: excerpt(detail?.prompt ?? ''),
     hasCorrection: row.has_correction === 1,
-    createdAt: excerpt?.created_at ?? '',
-    updatedAt: excerpt?.updated_at ?? '',
+    createdAt: text?.created_at ?? '',
+    updatedAt: text?.updated_at ?? '',
+    revision: detail?.revision ?? 1,
   };
 }
 
@@ -188,7 +115,20 @@ export class SqliteDashboard implements DashboardStore {
       excerpts: db.prepare<[string], ExcerptRow>(
         'SELECT * FROM dashboard_excerpts WHERE ix IN (SELECT value FROM json_each(?))',
       ),
+      // The prompt is the last user turn of the context: JSON read in SQLite for the page's rows only.
+      details: db.prepare<[string], DetailRow>(
+        `SELECT r.ix, a.revision,
+           (SELECT substr(turn.value ->> 'content', 1, 2000) FROM json_each(a.body, '$.context') AS turn
+            WHERE turn.value ->> 'role' = 'user' ORDER BY turn.key DESC LIMIT 1) AS prompt
+         FROM dashboard_rows r JOIN annotations a ON a.id = r.id WHERE r.ix IN (SELECT value FROM json_each(?))`,
+      ),
       body: db.prepare<[string], string>('SELECT body FROM annotations WHERE id = ?').pluck(),
+      // Comparisons are few next to annotations (one per side-by-side judgement): a scan is cheap.
+      comparisonsOf: db
+        .prepare<[string, string], string>(
+          'SELECT body FROM comparisons WHERE deleted_at IS NULL AND (a = ? OR b = ?) ORDER BY seq',
+        )
+        .pluck(),
       facets: Object.fromEntries(
         (['site', 'model', 'annotator'] as const).map((column) => [
           column,
@@ -251,13 +191,13 @@ export class SqliteDashboard implements DashboardStore {
        FROM dashboard_rows r WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     ).all({ ...params, limit: query.limit, offset: query.offset });
     // The excerpts of this page only: the narrow table stays narrow for the scans.
-    const excerpts = new Map(
-      this.#statements.excerpts.all(JSON.stringify(rows.map((row) => row.ix))).map((row) => [row.ix, row]),
-    );
+    const page = JSON.stringify(rows.map((row) => row.ix));
+    const excerpts = new Map(this.#statements.excerpts.all(page).map((row) => [row.ix, row]));
+    const details = new Map(this.#statements.details.all(page).map((row) => [row.ix, row]));
     return {
       total: total ?? 0,
       offset: query.offset,
-      rows: rows.map((row) => toRow(row, excerpts.get(row.ix))),
+      rows: rows.map((row) => toRow(row, excerpts.get(row.ix), details.get(row.ix))),
       pendingIndex,
     };
   }
@@ -325,6 +265,15 @@ export class SqliteDashboard implements DashboardStore {
   #get(id: string): Annotation | undefined {
     const body = this.#statements.body.get(id);
     return body === undefined ? undefined : (JSON.parse(body) as Annotation);
+  }
+
+  async comparisons(id: string): Promise<AnnotationComparisons> {
+    const comparisons = this.#statements.comparisonsOf.all(id, id).map((body) => {
+      const comparison = JSON.parse(body) as Comparison;
+      const other = this.#get(comparison.a === id ? comparison.b : comparison.a);
+      return { comparison, other: other ?? null };
+    });
+    return { comparisons };
   }
 
   async edit(id: string, edit: AnnotationEdit, now: Date): Promise<DashboardWriteResult> {

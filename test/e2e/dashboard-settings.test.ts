@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Annotation } from '../../shared/index.ts';
+import { screenshot, seed, total, useDashboard } from './support/dashboard-fixture.ts';
+
+describe('dashboard settings (Chromium, real companion)', () => {
+  let data: ReturnType<typeof seed>;
+  const fx = useDashboard(() => {
+    data = seed();
+    return data.all;
+  });
+
+  it('settings: shows the data directory, backs up and restores, rotates the token', async () => {
+    const { page, problems } = await fx.open();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect.poll(() => page.locator('[data-setting="dataDir"]').textContent()).toBe(fx.companion.dataDir);
+    await screenshot(page, 'settings');
+
+    const [backup] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download backup' }).click(),
+    ]);
+    const lines = readFileSync(await backup.path(), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines.map((line) => (JSON.parse(line) as Annotation).id).sort()).toEqual(data.all.map((a) => a.id).sort());
+
+    // Restoring the same backup is a no-op; a file with a bad line reports it by number.
+    await page.locator('input[name="restore"]').setInputFiles({
+      name: 'backup.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from(`${lines.join('\n')}\n{"nope": 1}\n`),
+    });
+    const restored = page.locator('.restore[data-running="false"]');
+    await restored.waitFor();
+    expect(await restored.textContent()).toContain(
+      `${lines.length + 1} lines, 0 stored, ${lines.length} already present`,
+    );
+    expect(await restored.textContent()).toContain(`line ${lines.length + 1}: `);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    const old = fx.companion.token;
+    await page.getByRole('button', { name: 'Rotate token' }).click();
+    await page.getByRole('status').filter({ hasText: 'New token made' }).waitFor();
+    const rotated = fx.companion.token;
+    expect(rotated).not.toBe(old);
+    expect(await page.locator('code[data-token-shown="true"]').textContent()).toBe(rotated);
+    expect(
+      (await fetch(`${fx.companion.url}/api/v1/stats`, { headers: { authorization: `Bearer ${old}` } })).status,
+    ).toBe(401);
+    // The dashboard keeps working with the new token.
+    await page.getByRole('link', { name: 'Annotations' }).click();
+    await expect.poll(() => total(page)).toBe(data.all.length);
+    expect(problems).toEqual([]);
+  });
+
+  it('tells how to pair in one step: address and token, then Pair, which saves only what works', async () => {
+    const { page, problems } = await fx.open();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const pairing = page.getByRole('region', { name: 'Pair a browser' });
+    await pairing.waitFor();
+    const text = (await pairing.textContent()) ?? '';
+    expect(text).not.toContain('Test connection');
+    expect(text).toContain('Press Pair');
+    expect(text).toContain('saves them only if both work');
+    expect(await pairing.locator('[data-pairing="address"]').textContent()).toBe(fx.companion.url);
+    expect(problems).toEqual([]);
+  });
+});
