@@ -31,6 +31,19 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        // The shipped artifacts: the packed npm package installed outside the repository, the store
+        // zips and their lint, the service unit. Last and one file at a time: they build and install.
+        test: {
+          name: 'package',
+          sequence: { groupOrder: 2 },
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
     ],
   },
 });

@@ -1,14 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import rootPackage from '../package.json' with { type: 'json' };
+import { preactWithoutInnerHtml } from './build/preact-without-inner-html.ts';
 
 // extension/ is WXT's root: its config, .wxt/ and .output/ stay here, and the root package.json gives
-// name and version so the manifest and `margin --version` never disagree.
+// name and version so the manifest and `margin --version` never disagree. Every permission below is
+// explained for store reviewers in docs/permissions.md.
 export default defineConfig({
   srcDir: 'src',
   manifestVersion: 3,
   imports: false,
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), preactWithoutInnerHtml()] }),
   manifest: ({ browser }) => ({
     name: 'Margin',
     description: rootPackage.description,
@@ -27,8 +30,37 @@ export default defineConfig({
     },
     ...(browser === 'firefox' && {
       browser_specific_settings: {
-        gecko: { id: 'margin@margin-annotations.dev', strict_min_version: '128.0' },
+        gecko: {
+          id: 'margin@margin-annotations.dev',
+          // 140 (the current ESR) is the first to read data_collection_permissions below.
+          strict_min_version: '140.0',
+          // Firefox's built-in consent: Margin sends nothing to its makers or anyone else. Annotations
+          // stay in the browser, or go to the companion the person runs on their own machine (loopback
+          // only), which is not collection or transmission by the extension (docs/privacy.md).
+          data_collection_permissions: { required: ['none'] },
+        },
+        gecko_android: { strict_min_version: '142.0' },
       },
     }),
   }),
+  zip: {
+    name: rootPackage.name,
+    // The Firefox sources zip is what an add-on reviewer rebuilds from: the extension, shared/ (it
+    // imports the schemas) and the root package files, nothing of the companion, tests or docs.
+    sourcesRoot: fileURLToPath(new URL('..', import.meta.url)),
+    excludeSources: [
+      'bench/**',
+      'bin/**',
+      'companion/**',
+      'dist/**',
+      'docs/**',
+      'test/**',
+      '*.tgz',
+      'extension/stats*.html',
+      'biome.json',
+      'vitest.config.ts',
+      'CONTRIBUTING.md',
+      'DEVELOPERS.md',
+    ],
+  },
 });

@@ -10,6 +10,7 @@ export * from './feedback.ts';
 export * from './fields.ts';
 export * from './limits.ts';
 export * from './message.ts';
+export * from './protocol.ts';
 export * from './review.ts';
 export * from './review-form.ts';
 export * from './rubric.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Annotation, annotationSchema } from './annotation.ts';
 import { apiIssueSchema } from './api-error.ts';
 import { type Comparison, comparisonSchema } from './comparison.ts';
+import { protocolRangeSchema } from './protocol.ts';
 
 /**
  * The sync contract between the extension (or any client) and the companion. See docs/sync-protocol.md
@@ -96,8 +97,16 @@ export const syncPullResponseSchema = z.strictObject({
 });
 export type SyncPullResponse = z.infer<typeof syncPullResponseSchema>;
 
-/** `GET /api/v1/health`: the only route without a token; says a Margin companion is there and nothing else. */
-export const healthResponseSchema = z.strictObject({ ok: z.literal(true), version: z.string() });
+/**
+ * `GET /api/v1/health`: the only route without a token; says a Margin companion is there, its version
+ * and the protocols it serves, and nothing about its data. Not strict: a later companion may add a
+ * field, and an extension that reads this one must still see a Margin companion.
+ */
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  protocol: protocolRangeSchema,
+});
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const statsResponseSchema = z.strictObject({

@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
+import type { ProtocolRange } from '../../shared/index.ts';
 import type { FeedbackService } from './feedback/feedback-service.ts';
 import { requireToken } from './middleware/auth.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { hostCheck } from './middleware/host-check.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { corsPreflight, originCheck } from './middleware/origin-check.ts';
+import { protocolCheck } from './middleware/protocol-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { ReviewService } from './reviews/review-service.ts';
@@ -31,6 +33,8 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 600, perSecond: 200
 export interface AppDeps {
   /** Version reported by the health route. */
   version: string;
+  /** The extension protocols served (shared/protocol.ts); PROTOCOL unless a test sets another range. */
+  protocol?: ProtocolRange;
   store: SyncStore;
   /** The review queue (routes under /api/v1/reviews); left out, those routes are 404s. */
   reviews?: ReviewService;
@@ -55,7 +59,7 @@ export interface AppDeps {
 
 /**
  * Builds the companion's HTTP app without listening, so tests run it on port 0. The boundary runs in
- * this order on every request: Host, Origin (and CORS preflight), token, rate limit, body type and
+ * this order on every request: Host, Origin (and CORS preflight), protocol, token, rate limit, body type and
  * size, schema; then the route, a 404, or the one error handler. Every route is a contract of
  * shared/api, mounted by routes/define-route.ts.
  */
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(hostCheck(deps.extraAllowedHosts));
   app.use(originCheck());
   app.use(corsPreflight());
+  app.use(protocolCheck(deps.version, deps.protocol));
   if (deps.dashboard) app.use(mountRoutes(dashboardFileRoutes(deps.dashboard.distDir), mount));
   app.use(requireToken(deps.verifyToken));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
@@ -82,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     mountRoutes(
       [
-        ...healthRoutes(deps.version),
+        ...healthRoutes(deps.version, deps.protocol),
         ...syncRoutes({ store: deps.store, clock }),
         ...statsRoutes(deps.store),
         ...exportRoutes(deps.store),

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerPurgeCommand } from './commands/purge.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerServiceCommand } from './commands/service.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
 import { commandOptionHint } from './support/cli-hints.ts';
@@ -28,6 +30,8 @@ registerStatsCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
 registerDashboardCommand(program);
+registerServiceCommand(program);
+registerPurgeCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
 import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { PROTOCOL } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
 
@@ -29,7 +30,7 @@ describe('createApp', () => {
   it('answers the health check with its version and no data, without a token', async () => {
     const response = await rawRequest(port, { path: '/api/v1/health', headers: { host: `localhost:${port}` } });
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ ok: true, version: '9.9.9' });
+    expect(response.json()).toEqual({ ok: true, version: '9.9.9', protocol: PROTOCOL });
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 

@@ -8,6 +8,8 @@ import {
   ignoredBodySchema,
   isJsonRoute,
   isPublicRoute,
+  PROTOCOL,
+  PROTOCOL_HEADER,
   parseRouteResult,
   type RouteContract,
   tokenResponseSchema,
@@ -216,16 +218,81 @@ describe('companion boundary', () => {
           headers: {
             origin,
             'access-control-request-method': 'POST',
-            'access-control-request-headers': 'authorization, content-type',
+            'access-control-request-headers': 'authorization, content-type, x-margin-protocol',
           },
         });
       const ok = await preflight(FIREFOX_ORIGIN);
       expect(ok.status).toBe(204);
       expect(ok.headers['access-control-allow-origin']).toBe(FIREFOX_ORIGIN);
-      expect(ok.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+      expect(ok.headers['access-control-allow-headers']).toBe(`Authorization, Content-Type, ${PROTOCOL_HEADER}`);
       expect(ok.headers['access-control-allow-methods']).toContain('POST');
       expect(ok.headers['access-control-allow-credentials']).toBeUndefined();
       expectError(await preflight('https://evil.test'), 403, 'forbidden_origin');
+    });
+  });
+
+  describe('protocol (X-Margin-Protocol, sent by the extension)', () => {
+    const header = PROTOCOL_HEADER.toLowerCase();
+
+    it('refuses a protocol newer than it serves on every route, before the token, saying to update the companion', async () => {
+      const before = server.countRows('annotations');
+      for (const route of await routes(fixtures)) {
+        for (const token of [server.token, null]) {
+          const response = await server.send({
+            method: route.method,
+            path: route.path,
+            token,
+            headers: { 'content-type': 'application/json', ...route.headers, [header]: String(PROTOCOL.current + 1) },
+            ...(route.body ? { body: route.body } : {}),
+          });
+          expectError(response, 400, 'unsupported_protocol');
+          expect(apiErrorSchema.parse(response.json()).error.message, route.name).toMatch(
+            new RegExp(`protocol ${PROTOCOL.current + 1}, newer than the companion .*Update the companion`),
+          );
+          expectInert(response);
+        }
+      }
+      expect(server.countRows('annotations')).toBe(before);
+    });
+
+    it('refuses a header that is not a protocol number, naming what it serves', async () => {
+      for (const value of ['', 'abc', '1.5', '-1', '0', '01', '1e3', `${PROTOCOL.current},${PROTOCOL.current}`]) {
+        const response = await server.send({ path: '/api/v1/stats', headers: { [header]: value } });
+        expectError(response, 400, 'unsupported_protocol');
+        expect(apiErrorSchema.parse(response.json()).error.message, value).toContain(
+          `${PROTOCOL_HEADER} must be a whole number (this companion serves ${PROTOCOL.oldest} to ${PROTOCOL.current})`,
+        );
+      }
+    });
+
+    it('with the current protocol, every route answers as its contract says', async () => {
+      // Fixtures of its own: deciding a review or signing in spends what it acts on.
+      const all = await routes(await prepareFixtures(server));
+      const ordered = [
+        ...all.filter((route) => route.contract !== API.dashboard.rotateToken),
+        ...all.filter((route) => route.contract === API.dashboard.rotateToken),
+      ];
+      for (const route of ordered) {
+        const response = await server.send({
+          method: route.method,
+          path: route.path,
+          headers: { 'content-type': 'application/json', ...route.headers, [header]: String(PROTOCOL.current) },
+          ...(route.body ? { body: route.body } : {}),
+        });
+        expect(route.expect, `${route.name}: ${response.status} ${response.text.slice(0, 300)}`).toContain(
+          response.status,
+        );
+        if (route.contract === API.dashboard.rotateToken)
+          server.token = tokenResponseSchema.parse(response.json()).token;
+      }
+    });
+
+    it('health reports the protocols it serves', async () => {
+      const response = await server.send({ path: '/api/v1/health', token: null });
+      expect(response.json()).toMatchObject({
+        ok: true,
+        protocol: { current: PROTOCOL.current, oldest: PROTOCOL.oldest },
+      });
     });
   });
 
@@ -258,7 +325,7 @@ describe('companion boundary', () => {
           if (route.public && route.contract) {
             expect(route.expect, route.name).toContain(response.status);
             if (isJsonRoute(route.contract)) {
-              // Health answers `{ ok, version }` and nothing else (its schema is strict); sign-in, the token for a valid code.
+              // Health answers `{ ok, version, protocol }` and nothing else (its schema is strict); sign-in, the token for a valid code.
               expect(parseRouteResult(route.contract, response.json()).success, route.name).toBe(true);
             }
           } else {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startServer } from '../server.ts';
 import { removeCompanionFile, writeCompanionFile } from '../support/companion-file.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
 import { createConsoleLogger } from '../support/logger.ts';
+import { packagePath } from '../support/package-root.ts';
 import { requestSignInLink } from '../support/sign-in-link.ts';
 import { readOrCreateToken } from '../support/token.ts';
 import { version } from '../support/version.ts';
@@ -93,17 +93,23 @@ export function registerServeCommand(program: Command): void {
 
 /** What to do next in the browser: load the extension, then pair it in its options. */
 function printNextSteps(url: string, dataDir: string, showPairing: boolean): void {
-  const folder = (browser: string) => fileURLToPath(new URL(`../../../extension/.output/${browser}`, import.meta.url));
-  const built = existsSync(folder('chrome-mv3'));
+  const folder = (browser: string) => packagePath('extension', '.output', browser);
   console.log('');
   console.log('Next, in your browser:');
-  console.log(`  1. Load the Margin extension${built ? ':' : ' (build it first: npm run build):'}`);
-  console.log(
-    `       Chrome / Chromium: chrome://extensions → Developer mode → Load unpacked → ${folder('chrome-mv3')}`,
-  );
-  console.log(
-    `       Firefox:           about:debugging → This Firefox → Load Temporary Add-on → ${folder('firefox-mv3')}/manifest.json`,
-  );
+  if (existsSync(packagePath('extension', 'wxt.config.ts'))) {
+    // A clone of the repository: the extension is built (or can be) right here.
+    const built = existsSync(folder('chrome-mv3'));
+    console.log(`  1. Load the Margin extension${built ? ':' : ' (build it first: npm run build):'}`);
+    console.log(
+      `       Chrome / Chromium: chrome://extensions → Developer mode → Load unpacked → ${folder('chrome-mv3')}`,
+    );
+    console.log(
+      `       Firefox:           about:debugging → This Firefox → Load Temporary Add-on → ${folder('firefox-mv3')}/manifest.json`,
+    );
+  } else {
+    // The installed package ships the companion only; the extension comes from the browser's store.
+    console.log('  1. Install the Margin extension from the Chrome Web Store or Firefox Add-ons.');
+  }
   console.log("  2. Open the extension's options and pair it with this companion:");
   console.log(`       address: ${url}`);
   console.log(

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { PROTOCOL_HEADER } from '../../../shared/index.ts';
 import { HttpError } from '../support/http-error.ts';
 
 /** A Chrome extension id: 32 letters a-p. */
@@ -49,7 +50,7 @@ export function corsPreflight(): RequestHandler {
     if (isExtensionOrigin(origin)) {
       res.set({
         'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
-        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Allow-Headers': `Authorization, Content-Type, ${PROTOCOL_HEADER}`,
         'Access-Control-Max-Age': '600',
       });
     }

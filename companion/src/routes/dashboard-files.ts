@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { API } from '../../../shared/index.ts';
+import { packagePath } from '../support/package-root.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** Where `npm run build:dashboard` writes the dashboard (git-ignored). */
-export const DASHBOARD_DIST_DIR = fileURLToPath(new URL('../../dashboard-dist', import.meta.url));
+export const DASHBOARD_DIST_DIR = packagePath('companion', 'dashboard-dist');
 
 /**
  * The dashboard's own policy: its scripts, styles and API calls come from this origin only, so even a

@@ -4,6 +4,8 @@ import {
   apiErrorSchema,
   isPublicRoute,
   type JsonRoute,
+  PROTOCOL,
+  PROTOCOL_HEADER,
   parseRouteResult,
   type RouteCall,
   type RouteResult,
@@ -12,16 +14,20 @@ import {
   type SyncPullResponse,
   type SyncPushRequest,
   type SyncPushResponse,
+  UNSUPPORTED_PROTOCOL_CODE,
 } from '../../../shared/index.ts';
 
 /**
  * Why a request to the companion did not give a usable answer. Each kind calls for a different
  * reaction: retry later (`unreachable`, `server-error`), wait (`rate-limited`), ask the person for a
- * new token (`unauthorized`), or check the URL (`not-margin`: something answered, but not Margin).
+ * new token (`unauthorized`), check the URL (`not-margin`: something answered, but not Margin), or
+ * update one side (`incompatible`: the companion does not serve this extension's protocol; its message
+ * says which side).
  */
 export type CompanionErrorKind =
   | 'unreachable'
   | 'unauthorized'
+  | 'incompatible'
   | 'rate-limited'
   | 'server-error'
   | 'invalid-response'
@@ -93,7 +99,9 @@ export async function companionRequest<C extends JsonRoute>(
   fetchImpl: FetchLike = (input, init) => fetch(input, init),
 ): Promise<RouteResult<C>> {
   const url = new URL(routeUrl(route, options), endpoint.url);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The protocol goes with every request, so a companion that cannot serve it says so (and which side
+  // to update) instead of failing later on a shape it does not know.
+  const headers: Record<string, string> = { Accept: 'application/json', [PROTOCOL_HEADER]: String(PROTOCOL.current) };
   if (!isPublicRoute(route)) headers.Authorization = `Bearer ${endpoint.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
@@ -149,6 +157,7 @@ function errorFor(response: Response, body: unknown): CompanionError {
   }
   const { code, message, issues } = apiError.data.error;
   if (status === 401) return new CompanionError('unauthorized', message, { status, code });
+  if (code === UNSUPPORTED_PROTOCOL_CODE) return new CompanionError('incompatible', message, { status, code });
   if (status === 429) {
     const seconds = Number(response.headers.get('Retry-After'));
     return new CompanionError('rate-limited', message, {
@@ -183,7 +192,11 @@ export type CompanionClient = ReturnType<typeof createCompanionClient>;
 
 export type ConnectionTest =
   | { ok: true; version: string; stats: StatsResponse }
-  | { ok: false; kind: 'invalid-url' | 'unreachable' | 'token-rejected' | 'not-margin' | 'error'; message: string };
+  | {
+      ok: false;
+      kind: 'invalid-url' | 'unreachable' | 'token-rejected' | 'not-margin' | 'incompatible' | 'error';
+      message: string;
+    };
 
 /**
  * "Test connection" on the options page: is something listening, is it a Margin companion (its health
@@ -205,6 +218,7 @@ export async function testConnection(rawUrl: string, token: string, fetchImpl?: 
         message: `Unreachable: nothing answers at ${normalized.url}. Is \`npx margin serve\` running?`,
       };
     }
+    if (error.kind === 'incompatible') return { ok: false, kind: 'incompatible', message: error.message };
     return {
       ok: false,
       kind: 'not-margin',

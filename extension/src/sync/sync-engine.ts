@@ -57,6 +57,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   // One run at a time in this context; only the background runs sync, so nothing else can overlap it.
   let running: Promise<void> | null = null;
   let again = false;
+  let paused = false;
   let soon: ReturnType<typeof setTimeout> | undefined;
 
   async function readState(): Promise<SyncState> {
@@ -131,6 +132,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   /** Runs now, or right after the run in progress; resolves when no run is left to do. */
   function runNow(): Promise<void> {
+    if (paused) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -189,6 +191,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           (error: unknown) => console.warn('Margin sync state unreadable:', error),
         );
       }, pushDelayMs);
+    },
+
+    /**
+     * Before the extension's data is deleted: no run starts until `resume()`, and the one in flight
+     * has ended when this resolves, so nothing it pulled is written into the emptied database.
+     */
+    async pause(): Promise<void> {
+      paused = true;
+      clearTimeout(soon);
+      await running?.catch(() => undefined);
+    },
+
+    resume(): void {
+      paused = false;
     },
 
     /** "Sync now" in the popup: runs whatever the backoff says, and resolves with the new state. */

@@ -24,6 +24,7 @@ export const syncFailureSchema = z.strictObject({
     'not-paired',
     'unreachable',
     'unauthorized',
+    'incompatible',
     'rate-limited',
     'server-error',
     'invalid-response',

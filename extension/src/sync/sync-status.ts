@@ -85,9 +85,11 @@ export function describeSyncStatus(status: SyncStatus, now: number): SyncStatusV
     const headline =
       failure.kind === 'unreachable'
         ? `Companion unreachable since ${since}`
-        : failure.kind === 'rate-limited'
-          ? 'Companion busy: waiting to retry'
-          : `Sync failing since ${since}`;
+        : failure.kind === 'incompatible'
+          ? 'Update needed: the companion and this extension do not match'
+          : failure.kind === 'rate-limited'
+            ? 'Companion busy: waiting to retry'
+            : `Sync failing since ${since}`;
     const retry = state.nextAttemptAt !== null ? [`Next try ${formatMoment(state.nextAttemptAt, now)}.`] : [];
     return {
       tone: 'error',

@@ -11,6 +11,14 @@ import type {
 } from './annotation-input.ts';
 import type { PageHealth, TabHealth } from './page-health.ts';
 
+/** What this browser holds, for the options page's "Delete all Margin data" confirmation. */
+export interface LocalDataSummary {
+  annotations: number;
+  comparisons: number;
+  /** Changes not yet delivered to the companion: deleting them loses them for good. */
+  pending: number;
+}
+
 /**
  * The one protocol between content scripts, extension pages and the background. Every payload that
  * comes from a content script is untrusted (it runs in the chat site's process) and is parsed with the
@@ -41,6 +49,10 @@ export interface ProtocolMap {
   configureCompanion(settings: ConfigureInput): ConfigureResult;
   /** Popup "Sync now": runs a sync whatever the backoff says and answers the state it left. */
   syncNow(): SyncState;
+  /** Options: what "Delete all Margin data in this browser" would delete. */
+  localDataSummary(): LocalDataSummary;
+  /** Options, after confirmation: deletes the extension's data (background/delete-all-data.ts); answers what went. */
+  deleteAllData(): LocalDataSummary;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

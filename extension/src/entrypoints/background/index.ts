@@ -5,6 +5,7 @@ import { onMessage } from '../../utils/messaging.ts';
 import { readSettings } from '../../utils/settings.ts';
 import { wireAnnotatePages } from './annotate-wiring.ts';
 import { createAnnotationHandlers } from './annotation-handlers.ts';
+import { wireDataDeletion } from './delete-data-wiring.ts';
 import { cachedSettings } from './settings-cache.ts';
 import { wireSync } from './sync-wiring.ts';
 
@@ -24,5 +25,5 @@ export default defineBackground(() => {
   );
   onMessage('saveAnnotation', (message) => handlers.saveAnnotation(message.data, message.sender));
   wireAnnotatePages(handlers, settings);
-  wireSync(getDb());
+  wireDataDeletion(getDb(), wireSync(getDb()));
 });

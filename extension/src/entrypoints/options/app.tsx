@@ -10,6 +10,7 @@ import {
   readSettings,
 } from '../../utils/settings.ts';
 import { CompanionSection } from './companion-section.tsx';
+import { DeleteDataSection } from './delete-data-section.tsx';
 import { RubricSection } from './rubric-section.tsx';
 import { SelfHostedSection } from './self-hosted-section.tsx';
 import { ShortcutsSection } from './shortcuts-section.tsx';
@@ -82,6 +83,7 @@ export function App() {
       <SelfHostedSection />
       <RubricSection />
       <ShortcutsSection />
+      <DeleteDataSection />
     </main>
   );
 }
