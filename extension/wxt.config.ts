@@ -12,6 +12,15 @@ export default defineConfig({
   manifestVersion: 3,
   imports: false,
   vite: () => ({ plugins: [preact(), preactWithoutInnerHtml()] }),
+  hooks: {
+    // "Report a broken page" injects its snapshot script (scripting.executeScript), which needs host
+    // permission for the page: Chrome does not count content script matches. The chat sites are in
+    // content_scripts already, so this asks the person for nothing new.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const sites = manifest.content_scripts?.flatMap((script) => script.matches ?? []) ?? [];
+      manifest.host_permissions = [...new Set([...(manifest.host_permissions ?? []), ...sites])];
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Margin',
     description: rootPackage.description,

@@ -101,6 +101,8 @@ export const exportOptionsSchema = z
     maxScore: z.preprocess(emptyToUndefined, scoreSchema.optional()),
     hasComment: z.preprocess(emptyToUndefined, booleanSchema.optional()),
     hasCorrection: z.preprocess(emptyToUndefined, booleanSchema.optional()),
+    /** Drop annotations whose capture was partial (`capture.partial`, docs/capture.md): turns, images, files… not read. */
+    skipPartial: z.preprocess(emptyToUndefined, booleanSchema.default(false)),
     /** Drop lines identical to one already written. */
     dedup: z.preprocess(emptyToUndefined, booleanSchema.default(true)),
     /** Fraction of conversations that go to the train file; the rest go to validation. */

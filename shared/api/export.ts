@@ -68,6 +68,8 @@ export const exportSummarySchema = z.strictObject({
     excluded: z.partialRecord(z.enum(EXPORT_SOURCES), count),
   }),
   annotationsRead: count,
+  /** Annotations read whose capture was partial (`capture.partial`), written or skipped. */
+  partialCaptures: count,
   comparisonsRead: count,
   /** Lines written, in all files. */
   examplesWritten: count,

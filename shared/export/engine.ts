@@ -1,4 +1,5 @@
 import type { Annotation } from '../annotation.ts';
+import { isPartialCapture } from '../capture-completeness.ts';
 import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
@@ -215,6 +216,10 @@ export function exportDataset(
         return skip('source-not-selected');
       }
       if (!passesFilters(annotation, options)) return skip('filtered');
+      if (isPartialCapture(annotation.metadata)) {
+        summary.partialCaptures += 1;
+        if (options.skipPartial) return skip('partial-capture');
+      }
       const key = `${annotation.site}\u0000${annotation.conversationId}`;
       if (key !== batchKey) {
         flush();

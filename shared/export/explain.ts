@@ -45,14 +45,15 @@ KTO (${formatsOf('kto')}): label true for thumbs up or score >= ${o.ktoDesirable
   (correction, true) and (original, false).
 
 Options: filters (site, model, annotator, tag / exclude-tag, since / until on creation time, min / max
-score, has comment, has correction); dedup drops a line identical to one already written (on by
+score, has comment, has correction); --skip-partial drops annotations whose capture was partial
+(metadata capture.partial: earlier turns, images, files, artifacts or tool output not read); dedup drops a line identical to one already written (on by
 default); --split F puts a fraction F of conversations (by a hash of site + conversation id, so
 variants never straddle) in the train file and the rest in validation; --redact-pii replaces emails,
 phone numbers and API-key-like strings with [EMAIL], [PHONE], [API_KEY] and counts them.
 
 Every line has a sidecar line (<file>.meta.jsonl) with the annotation ids, annotators, tags, comments
-and scores behind it; the sidecar ends with a summary: lines written, pairs, each skip reason with
-its count.
+and scores behind it ("partial": true when a source's capture was partial); the sidecar ends with a
+summary: lines written, pairs, partial captures read, each skip reason with its count.
 
 Formats:
 ${exportFormatDefinitions.map((format) => `  ${format.id.padEnd(22)} [${format.kind}] ${format.explain}`).join('\n')}

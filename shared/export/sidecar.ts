@@ -1,4 +1,5 @@
 import type { Annotation } from '../annotation.ts';
+import { isPartialCapture } from '../capture-completeness.ts';
 import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
 import type { AnnotationSource } from './sources.ts';
@@ -10,6 +11,8 @@ export interface ExportSummary {
   /** The sources read (`--source`), and how many live annotations of each other source were left out. */
   sources: { included: AnnotationSource[]; excluded: Partial<Record<AnnotationSource, number>> };
   annotationsRead: number;
+  /** Annotations read (live, past the filters) whose capture was partial, written or skipped (docs/capture.md). */
+  partialCaptures: number;
   comparisonsRead: number;
   /** Lines written, in all files. */
   examplesWritten: number;
@@ -32,6 +35,7 @@ export function emptySummary(format: string, sources: readonly AnnotationSource[
     format,
     sources: { included: [...sources], excluded: {} },
     annotationsRead: 0,
+    partialCaptures: 0,
     comparisonsRead: 0,
     examplesWritten: 0,
     lines: { train: 0, validation: 0 },
@@ -88,6 +92,8 @@ export function metaLine({ split, lineNo, hash, kind, provenance, label }: Sidec
     scores: sources.map((a) => ({ annotation_id: a.id, thumb: a.thumb, score: a.score })),
     // Only when some source answered a rubric, so lines without rubrics stay as they were.
     ...rubricsOf(sources),
+    // Only when a source's capture was partial, so complete lines stay as they were.
+    ...(sources.some((a) => isPartialCapture(a.metadata)) ? { partial: true } : {}),
     sources: sources.map((a) => ({
       site: a.site,
       conversation_id: a.conversationId,

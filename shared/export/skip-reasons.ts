@@ -33,6 +33,11 @@ export const SKIP_REASONS = {
     rule: () =>
       'Only chat captures are exported by default; add the source (--source review, api or import, or the Sources choice) to include the others.',
   },
+  'partial-capture': {
+    words: 'Partial capture',
+    rule: () =>
+      '"Skip partial captures" (--skip-partial) is on: the page had turns, images, files, artifacts or tool output the capture could not read (docs/capture.md).',
+  },
   duplicate: {
     words: 'Same line as one already written',
     rule: () => '"Drop duplicate lines" is on: an identical line is written once.',

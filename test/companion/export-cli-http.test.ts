@@ -38,17 +38,18 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     await dir?.remove();
   });
 
-  const cases: { format: ExportFormat; query: Record<string, string> }[] = [
+  const cases: { format: ExportFormat; query: Record<string, string>; skipped?: Record<string, number> }[] = [
     { format: 'openai-sft', query: {} },
     { format: 'trl-dpo', query: { site: 'chatgpt,claude', 'exclude-tag': 'unicode' } },
     { format: 'trl-kto', query: { since: '2026-11-01', 'max-score': '95', 'min-score': '0' } },
     { format: 'hh-rlhf', query: { annotator: 'ada', 'redact-pii': 'true' } },
     { format: 'sharegpt-dpo', query: { 'system-prompt': 'Be brief.' } },
+    { format: 'trl-sft', query: { 'skip-partial': 'true' }, skipped: { 'partial-capture': 1 } },
     // Sources beyond chat capture are opted in the same way on both (the review's rows reach trl-sft).
     { format: 'trl-sft', query: { source: 'capture,review,api,import' } },
   ];
 
-  it.each(cases)('$format with $query', async ({ format, query }) => {
+  it.each(cases)('$format with $query', async ({ format, query, skipped }) => {
     const out = join(dir.path, `${format}.jsonl`);
     const flags = Object.entries(query).flatMap(([key, value]) =>
       value === 'true' ? [`--${key}`] : [`--${key}`, value],
@@ -93,7 +94,12 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
       .trim()
       .split('\n');
     expect(sidecar).toHaveLength(fromCli.split('\n').length); // one per line, plus the summary
-    expect(JSON.parse(sidecar[sidecar.length - 1] ?? '').summary.examplesWritten).toBe(sidecar.length - 1);
+    const summary = JSON.parse(sidecar[sidecar.length - 1] ?? '').summary;
+    expect(summary.examplesWritten).toBe(sidecar.length - 1);
+    // The fixture holds one partial capture (docs/capture.md): counted whether kept or skipped.
+    expect(summary.partialCaptures).toBe(1);
+    if (skipped) expect(summary.skipped).toMatchObject(skipped);
+    expect(stderr).toContain(skipped ? 'partial captures: 1 (skipped)' : 'partial captures: 1 (kept');
   });
 
   it('--split writes train and validation files and sidecars; HTTP serves each part', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureResponse, type ResponseCapture } from '../../extension/src/capture/capture-response.ts';
 import { createGenericAdapter } from '../../extension/src/sites/generic/generic-adapter.ts';
+import { allSiteMatches } from '../../extension/src/sites/index.ts';
 import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { loadSiteFixtures, parsePage } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
@@ -92,7 +93,10 @@ describe('self-hosted chat apps on an origin the person adds (Chromium)', () => 
     // Nothing is registered, and nothing broad is granted, before the person adds the origin.
     expect(await registeredScripts(session)).toEqual([]);
     const manifest = await session.serviceWorker.evaluate(() => chrome.runtime.getManifest());
-    expect(manifest.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    // The companion on loopback and the chat sites the content script runs on (for "Report a broken page"): nothing broad.
+    expect([...(manifest.host_permissions ?? [])].sort()).toEqual(
+      ['http://127.0.0.1/*', 'http://localhost/*', ...allSiteMatches].sort(),
+    );
     expect(manifest.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(
       await session.serviceWorker.evaluate(() => chrome.permissions.contains({ origins: ['http://chat.internal/*'] })),

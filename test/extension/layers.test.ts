@@ -92,6 +92,10 @@ function layerViolations(sources: Map<string, string>): string[] {
     for (const target of imports.files.filter((target) => inFolder(target, 'db'))) {
       violations.push(`content script reaches db/: ${via} imports ${target}`);
     }
+    // The page snapshot is injected only when asked for ("Report a broken page"): never carried along.
+    for (const target of imports.files.filter((target) => inFolder(target, 'snapshot'))) {
+      violations.push(`content script carries snapshot/: ${via} imports ${target}`);
+    }
   }
   for (const [file, imports] of graph) {
     if (inFolder(file, 'db')) {
@@ -139,7 +143,8 @@ describe('extension layers', () => {
       [`${SRC}/annotate/a.ts`, "import type { B } from '../utils/b';\nexport const a = 1;"],
       [`${SRC}/utils/b.ts`, "export { c } from './c.ts';\nimport { x } from '../annotate/x.ts';"],
       [`${SRC}/utils/c.ts`, "export const load = () => import('dexie');\nimport { getDb } from '../db/connection.ts';"],
-      [`${SRC}/annotate/x.ts`, 'export const x = 1;'],
+      [`${SRC}/annotate/x.ts`, "import { snap } from '../snapshot/s.ts';\nexport const x = 1;"],
+      [`${SRC}/snapshot/s.ts`, 'export const snap = 1;'],
       [`${SRC}/db/connection.ts`, "import { SYNC } from '../sync/s.ts';\nexport const getDb = () => SYNC;"],
       [`${SRC}/sync/s.ts`, 'export const SYNC = 1;'],
       // Not on the content side: the background may use the database.
@@ -152,6 +157,7 @@ describe('extension layers', () => {
         `content script reaches db/: ${chain} imports ${SRC}/db/connection.ts`,
         `db/ stands on nothing above it: ${SRC}/db/connection.ts imports ${SRC}/sync/s.ts`,
         `utils/ serves every context: ${SRC}/utils/b.ts imports ${SRC}/annotate/x.ts`,
+        `content script carries snapshot/: ${chain.replace(`${SRC}/utils/c.ts`, `${SRC}/annotate/x.ts`)} imports ${SRC}/snapshot/s.ts`,
       ].sort(),
     );
   });

@@ -4,9 +4,32 @@ import { findBrowser, installHint } from './browser-paths.js';
 import { firefoxExtensionDir } from './paths.ts';
 import { makeTempDir } from './temp-dir.ts';
 
+/** The add-on id in the manifest (browser_specific_settings.gecko.id). */
+export const FIREFOX_ADDON_ID = 'margin@margin-annotations.dev';
+/**
+ * The extension's internal UUID (its `moz-extension://` host), fixed through a profile preference so
+ * the tests can open its pages; Firefox otherwise draws a random one per profile.
+ */
+export const FIREFOX_EXTENSION_UUID = '6d1c9a52-7e3b-4f08-9c2a-5b4e8d7f0a13';
+
+/** The raw WebDriver BiDi connection, for what puppeteer does not expose (closed shadow roots, navigation). */
+export interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: unknown }>;
+}
+
 export interface FirefoxSession {
   browser: Browser;
   extensionId: string;
+  /** `moz-extension://<uuid>` */
+  extensionOrigin: string;
+  connection: BidiConnection;
+  /**
+   * Opens one of the extension's pages (`options.html`, `popup.html`) in a new tab, ready to use.
+   * Extension pages forbid `eval`, so `page.waitForFunction` fails there: poll with `page.evaluate`.
+   */
+  openExtensionPage(path: string): Promise<Page>;
+  /** Loads `url` in `page` (as `page.goto`, which does not see an extension page finish loading). */
+  navigate(page: Page, url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,11 +41,18 @@ export interface FirefoxLaunchOptions {
    * does not implement.
    */
   window?: { width: number; height: number };
+  /** Profile preferences, e.g. `extensions.webextOptionalPermissionPrompts: false` (see firefox-self-hosted.test.ts). */
+  prefs?: Record<string, string | number | boolean>;
+}
+
+/** The BiDi browsing context id of a page's main frame. */
+export function contextOf(page: Page): string {
+  return (page.mainFrame() as unknown as { _id: string })._id;
 }
 
 /** Starts Firefox ESR (or $MARGIN_FIREFOX) over WebDriver BiDi and installs the built extension. */
 export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise<FirefoxSession> {
-  const { extensionDir = firefoxExtensionDir, window = { width: 1280, height: 900 } } = options;
+  const { extensionDir = firefoxExtensionDir, window = { width: 1280, height: 900 }, prefs = {} } = options;
   const executablePath = findBrowser('firefox');
   if (!executablePath) throw new Error(installHint('firefox'));
   if (!existsSync(`${extensionDir}/manifest.json`)) {
@@ -37,12 +67,37 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     // No viewport emulation (see `window` above): pages get the window's size.
     defaultViewport: null,
     args: [`--width=${window.width}`, `--height=${window.height}`],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_EXTENSION_UUID }),
+      ...prefs,
+    },
   });
   try {
     const extensionId = await browser.installExtension(extensionDir);
+    const connection = (browser as unknown as { connection: BidiConnection }).connection;
+    const extensionOrigin = `moz-extension://${FIREFOX_EXTENSION_UUID}`;
+    const navigate = async (page: Page, url: string) => {
+      await connection.send('browsingContext.navigate', { context: contextOf(page), url, wait: 'complete' });
+      // The page's realm is ready once it answers with the new address.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const href = await page.evaluate(() => location.href).catch(() => '');
+        if (href === url) return;
+        if (Date.now() > deadline) throw new Error(`${url} did not load (at ${href || 'nothing'})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
     return {
       browser,
       extensionId,
+      extensionOrigin,
+      connection,
+      navigate,
+      async openExtensionPage(path) {
+        const page = await browser.newPage();
+        await navigate(page, `${extensionOrigin}/${path}`);
+        return page;
+      },
       async close() {
         await browser.close();
         await profile.remove();

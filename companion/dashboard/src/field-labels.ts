@@ -20,6 +20,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   hasCorrection: 'Correction',
   dedup: 'Drop duplicate lines',
   redactPii: 'Redact emails, phones, API keys',
+  skipPartial: 'Skip partial captures',
   split: 'Train fraction',
   part: 'File',
   sftMinScore: 'SFT min score',

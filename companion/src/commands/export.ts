@@ -55,6 +55,7 @@ export function registerExportCommand(program: Command): void {
     .option('--no-has-comment', 'only annotations without a comment')
     .option('--has-correction', 'only annotations with a correction')
     .option('--no-has-correction', 'only annotations without a correction')
+    .option('--skip-partial', 'drop annotations whose capture was partial (turns, images, files… not read)')
     .option('--no-dedup', 'keep lines identical to one already written')
     .option(
       '--split <fraction>',

@@ -49,6 +49,11 @@ export function describeSummary(
           `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,
         ]
       : []),
+    ...(summary.partialCaptures > 0
+      ? [
+          `partial captures: ${summary.partialCaptures}${summary.skipped['partial-capture'] ? ' (skipped)' : ' (kept; --skip-partial drops them)'}`,
+        ]
+      : []),
     ...(skipped.length > 0 ? ['skipped:', ...skipped] : []),
     // Unknown filter values in CLI words (the flag), instead of the engine's own warning about them.
     ...summary.warnings.filter((warning) => !unknown.has(warning)).map((warning) => `warning: ${warning}`),

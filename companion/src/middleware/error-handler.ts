@@ -29,8 +29,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else {
       const type = (error as { type?: unknown } | null)?.type;
       const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+      const status = (error as { status?: unknown } | null)?.status;
       if (known) {
         httpError = known;
+      } else if (typeof status === 'number' && status >= 400 && status < 500) {
+        // A library (the router, the body parser) marked it the client's doing: never a 500. Its own
+        // message may quote the request, so the answer keeps to the status.
+        httpError = new HttpError(status, 'bad_request', `The request was refused (HTTP ${status}).`);
       } else {
         logger.error(`${req.method} ${req.path} failed`, error);
         httpError = new HttpError(500, 'internal_error', 'The companion failed to handle this request; see its log.');

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import {
   type ApiIssue,
   formToZod,
@@ -26,18 +27,6 @@ export interface ReviewServiceDeps {
   store: ReviewStore;
   clock?: () => Date;
   logger?: Logger;
-}
-
-/** JSON with object keys sorted, so two equal requests hash alike whatever order their keys came in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function prefixIssues(issues: ApiIssue[], prefix: string): ApiIssue[] {

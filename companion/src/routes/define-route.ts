@@ -1,4 +1,11 @@
-import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  Router,
+} from 'express';
 import {
   describeIssues,
   ignoredBodySchema,
@@ -114,7 +121,70 @@ export function mountRoutes(definitions: readonly RouteDefinition[], options: Mo
     mountedContracts.set(handler, route);
     router[route.method.toLowerCase() as RouterMethod](route.path, handler);
   }
+  router.use(undecodableParamErrors(definitions));
   return router;
+}
+
+/**
+ * Express decodes a path's parameters while it looks for the route, and a segment that is not valid
+ * percent-encoded UTF-8 (`/api/v1/annotations/%E0%A4%A`) fails there, before any handler, with a bare
+ * URIError. The route whose path it is answers a 400 naming the parameter, as for any other invalid
+ * input; a router that does not own the path lets the request go on (the dashboard's files, whose
+ * pattern takes every path, must not answer for an API path, nor before the token check), so it ends
+ * as a 404 when no route owns it.
+ */
+function undecodableParamErrors(definitions: readonly RouteDefinition[]): ErrorRequestHandler {
+  return (error: unknown, req, _res, next) => {
+    if (!(error instanceof URIError)) return next(error);
+    const names = [...new Set(definitions.flatMap((definition) => undecodableParams(definition.route.path, req.path)))];
+    if (names.length === 0) return next();
+    const list = names.map((name) => `"${name}"`).join(', ');
+    next(
+      new HttpError(
+        400,
+        'invalid_request',
+        `The path parameter ${list} is not valid percent-encoding; see issues.`,
+        names.map((name) => ({
+          path: name,
+          message: 'Not valid percent-encoding: each % must start a %XX escape, together spelling UTF-8.',
+        })),
+      ),
+    );
+  };
+}
+
+/**
+ * The parameters of a route path (`/api/v1/reviews/:id`) whose segment of `path` does not decode, when
+ * `path` is that route's path but for them; otherwise none. Compared the way Express matches: literal
+ * segments ignoring case, one trailing slash allowed. A pattern (`/{*file}`) owns no such path.
+ */
+export function undecodableParams(routePath: string, path: string): string[] {
+  if (/[*{(]/.test(routePath)) return [];
+  const pattern = routePath.split('/');
+  const actual = path.split('/');
+  if (actual.length === pattern.length + 1 && actual.at(-1) === '') actual.pop();
+  if (actual.length !== pattern.length) return [];
+  const names: string[] = [];
+  for (const [index, segment] of pattern.entries()) {
+    const part = actual[index] as string;
+    if (!segment.startsWith(':')) {
+      if (segment.toLowerCase() !== part.toLowerCase()) return [];
+    } else if (part === '') {
+      return [];
+    } else if (!decodes(part)) {
+      names.push(segment.slice(1));
+    }
+  }
+  return names;
+}
+
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

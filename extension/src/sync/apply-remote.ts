@@ -1,8 +1,9 @@
 import type { Table } from 'dexie';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import type { Annotation, SyncPullResponse } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
 import { orderOf, type RecordKind, type SyncedRecord } from '../db/sync-tables.ts';
-import { type Choice, canonicalJson, chooseVersion } from './choose-version.ts';
+import { type Choice, chooseVersion } from './choose-version.ts';
 import { nextOrderSeq, writeMeta } from './sync-meta.ts';
 
 /** Every table a sync transaction touches. Naming `outbox` keeps the outbox middleware out of it. */

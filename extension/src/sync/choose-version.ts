@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { compareVersions, type VersionKey } from '../../../shared/conflict-rule.ts';
 import type { SyncedRecord } from '../db/sync-tables.ts';
 
@@ -30,15 +31,6 @@ function versionKey(record: SyncedRecord): VersionKey {
     deviceId: '',
     hash: '',
   };
-}
-
-/** Two records are the same version when they hold the same data, whatever order their keys are in. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, field: unknown) =>
-    field !== null && typeof field === 'object' && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : field,
-  );
 }
 
 /** The outbox entry still holds the version that was pushed (no newer edit replaced it meanwhile). */

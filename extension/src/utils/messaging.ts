@@ -49,10 +49,16 @@ export interface ProtocolMap {
   configureCompanion(settings: ConfigureInput): ConfigureResult;
   /** Popup "Sync now": runs a sync whatever the backoff says and answers the state it left. */
   syncNow(): SyncState;
+  /** Popup "Report a broken page": a structural snapshot of a tab's page, its content removed (docs/capture.md). */
+  snapshotTab(tabId: number): PageSnapshotResult;
   /** Options: what "Delete all Margin data in this browser" would delete. */
   localDataSummary(): LocalDataSummary;
   /** Options, after confirmation: deletes the extension's data (background/delete-all-data.ts); answers what went. */
   deleteAllData(): LocalDataSummary;
 }
+
+export type PageSnapshotResult =
+  | { ok: true; fileName: string; html: string; elements: number; truncated: boolean }
+  | { ok: false; error: string };
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

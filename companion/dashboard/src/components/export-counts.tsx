@@ -57,6 +57,12 @@ export function ExportCounts({ summary, kind, split, thresholds, previewKey, sta
               </td>
             </tr>
           )}
+          {summary.partialCaptures > 0 && (
+            <tr>
+              <th scope="row">Partial captures</th>
+              <td data-count="partialCaptures">{formatCount(summary.partialCaptures)}</td>
+            </tr>
+          )}
           {summary.redactions.total > 0 && (
             <tr>
               <th scope="row">Redactions</th>

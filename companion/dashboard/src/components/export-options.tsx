@@ -4,6 +4,7 @@ import { DraftInput } from './draft-input.tsx';
 const OPTION_KEYS = [
   'dedup',
   'redactPii',
+  'skipPartial',
   'split',
   'sftMinScore',
   'pairMinGap',
@@ -19,7 +20,7 @@ interface Props {
   set(name: string, value: string): void;
 }
 
-/** The export's rules and options (dedup, redaction, split, thresholds, system prompt), as `margin export` has them. */
+/** The export's rules and options (dedup, redaction, partial captures, split, thresholds, system prompt), as `margin export` has them. */
 export function ExportOptionsForm({ params, invalid, set }: Props) {
   const value = (name: string) => params.get(name) ?? '';
   const split = value('split');
@@ -66,6 +67,17 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
               onChange={(event) => set('redactPii', event.currentTarget.checked ? 'true' : '')}
             />{' '}
             {fieldLabel('redactPii')}
+          </span>
+        </label>
+        <label>
+          <span>
+            <input
+              type="checkbox"
+              name="skipPartial"
+              checked={value('skipPartial') === 'true'}
+              onChange={(event) => set('skipPartial', event.currentTarget.checked ? 'true' : '')}
+            />{' '}
+            {fieldLabel('skipPartial')}
           </span>
         </label>
         <label class="narrow" for="option-split">

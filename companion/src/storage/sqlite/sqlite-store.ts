@@ -9,7 +9,8 @@ import type {
   SyncStore,
   WriteResult,
 } from '../store.ts';
-import { versionHash } from '../version-hash.ts';
+import { versionHashOf } from '../version-hash.ts';
+import { legacyHashRewriter } from './legacy-hashes.ts';
 import { migrate } from './migrations.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
@@ -69,10 +70,12 @@ export class SqliteStore implements SyncStore {
   /** Read connections of iterations in progress, closed with the store. */
   readonly #readers = new Set<Database.Database>();
   readonly #statements;
+  readonly #rewriteLegacyHashes;
 
   constructor(db: Database.Database, path: string) {
     this.#db = db;
     this.#path = path;
+    this.#rewriteLegacyHashes = legacyHashRewriter(db);
     const statementsFor = (kind: Kind) => {
       const table = TABLE[kind];
       return {
@@ -167,7 +170,7 @@ export class SqliteStore implements SyncStore {
   ): WriteResult<T> {
     const statements = this.#statements[kind];
     const body = JSON.stringify(record);
-    const hash = versionHash(body);
+    const hash = versionHashOf(record);
     const incoming: VersionKey = {
       deleted: record.deletedAt !== null,
       revision: record.revision,
@@ -194,6 +197,8 @@ export class SqliteStore implements SyncStore {
       return { status: 'accepted', seq: sequence.last };
     }
     const current = statements.current.get(record.id) as CurrentRow;
+    if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
+    current.hash = this.#rewriteLegacyHashes(kind, record.id, current.hash);
     if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
     const currentKey: VersionKey = {
       deleted: current.deleted_at !== null,

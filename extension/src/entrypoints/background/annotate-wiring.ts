@@ -6,6 +6,7 @@ import type { Settings } from '../../utils/settings.ts';
 import type { createAnnotationHandlers } from './annotation-handlers.ts';
 import { onCommand, onMenuClicked, type SendToTab, selectionMenuItem } from './page-actions.ts';
 import { syncGenericScripts, syncSelfHostedScripts } from './self-hosted.ts';
+import { snapshotTab } from './snapshot-tab.ts';
 import { createTabHealth } from './tab-health.ts';
 
 type Handlers = ReturnType<typeof createAnnotationHandlers>;
@@ -33,6 +34,17 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
   onMessage('getTabHealth', (message) => {
     if (!fromExtensionPage(message.sender)) throw new Error('only Margin’s own pages may read tab health');
     return health.get(message.data);
+  });
+  onMessage('snapshotTab', async (message) => {
+    if (!fromExtensionPage(message.sender)) throw new Error('only Margin’s own pages may take a page snapshot');
+    const version = browser.runtime.getManifest().version;
+    const tabHealth = await health.get(message.data);
+    return snapshotTab(message.data, {
+      scripting: browser.scripting,
+      health: tabHealth,
+      version,
+      now: () => new Date(),
+    });
   });
   browser.tabs.onRemoved.addListener((tabId) => void health.forget(tabId));
   browser.tabs.onUpdated.addListener((tabId, change) => {

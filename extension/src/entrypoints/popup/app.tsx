@@ -6,6 +6,7 @@ import { siteAdapters } from '../../sites/index.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
 import { HealthSection } from './health-section.tsx';
+import { ReportPageSection } from './report-page-section.tsx';
 import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
@@ -51,6 +52,7 @@ export function App() {
         </>
       )}
       <HealthSection />
+      <ReportPageSection />
       <SyncStatusSection />
       <ReviewsSection />
       <DownloadDatasetSection />
