@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // One throwaway PostgreSQL cluster per run (both projects share it).
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           include: ['test/{shared,companion,extension}/**/*.test.{ts,tsx}'],
           environment: 'node',
           // Many tests spawn a companion or the CLI (a tsx start of a second or more): the 5 s default
@@ -18,6 +20,7 @@ export default defineConfig({
         // Real browsers: one file at a time (two cores), each test with its own profile.
         test: {
           name: 'e2e',
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           // After the unit project, so browsers do not compete with it for the two cores.
           sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],

@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { reviewsRoutes } from './routes/reviews.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { syncRoutes } from './routes/sync.ts';
+import type { RateLimitStore } from './storage/rate-limit-store.ts';
 import type { SyncStore } from './storage/store.ts';
 import type { Logger } from './support/logger.ts';
 import { silentLogger } from './support/logger.ts';
@@ -50,6 +51,8 @@ export interface AppDeps {
   extraAllowedHosts?: readonly string[];
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
+  /** Where the rate limit's buckets live (the database: shared by every companion process on it). */
+  rateLimits: RateLimitStore;
   /**
    * Check every JSON answer against its route's response schema (a mismatch is a logged 500). On by
    * default under tests (`NODE_ENV=test`) and in development; off otherwise, where it would only cost.
@@ -81,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(protocolCheck(deps.version, deps.protocol));
   if (deps.dashboard) app.use(mountRoutes(dashboardFileRoutes(deps.dashboard.distDir), mount));
   app.use(requireToken(deps.verifyToken));
-  app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
+  app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT, deps.rateLimits));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
 
   app.use(

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { ReviewService } from './reviews/review-service.ts';
-import { databasePath, ensureDataDir, openStore } from './support/data-dir.ts';
+import { type DatabaseTarget, openDatabase } from './storage/open-database.ts';
+import { databasePath, ensureDataDir } from './support/data-dir.ts';
 import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
 import { readOrCreateToken, rotateToken, TokenVerifier } from './support/token.ts';
@@ -14,7 +15,10 @@ const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1']);
 export interface ServeOptions {
   host: string;
   port: number;
+  /** Where the token lives, and the SQLite database unless `database` names another. */
   dataDir: string;
+  /** The database (`--database`): a SQLite file or a PostgreSQL server; the data directory's SQLite file if left out. */
+  database?: DatabaseTarget;
   logger: Logger;
   /** Required to listen anywhere but loopback: that exposes every annotation to the network. */
   allowNonLoopback?: boolean;
@@ -29,6 +33,8 @@ export interface RunningServer {
   server: Server;
   url: string;
   port: number;
+  /** Where the data lives, for people (a file path, or a PostgreSQL URL without its password). */
+  database: string;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
   close(): Promise<void>;
 }
@@ -48,7 +54,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
-  const stores = await openStore(options.dataDir);
+  const stores = await openDatabase(options.database ?? { kind: 'sqlite', path: databasePath(options.dataDir) });
   const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
   const feedback = new FeedbackService({ store: stores.feedback });
   const dashboard = stores.dashboard;
@@ -60,13 +66,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     feedback,
     dashboard: {
       store: dashboard,
-      signInCodes: new SignInCodes(),
+      signInCodes: new SignInCodes(stores.signInCodes),
       currentToken: () => readOrCreateToken(options.dataDir),
       rotateToken: () => rotateToken(options.dataDir),
       dataDir: options.dataDir,
-      databaseFile: databasePath(options.dataDir),
+      databaseFile: stores.location,
     },
     verifyToken: (candidate) => verifier.verify(candidate),
+    rateLimits: stores.rateLimits,
     logger: options.logger,
     extraAllowedHosts: loopback
       ? []
@@ -134,5 +141,5 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     return closed;
   };
-  return { server, url: formatUrl(options.host, port), port, close };
+  return { server, url: formatUrl(options.host, port), port, database: stores.location, close };
 }

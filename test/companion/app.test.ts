@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import { PROTOCOL } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
@@ -10,20 +11,25 @@ import { rawRequest } from './support/raw-http.ts';
 describe('createApp', () => {
   let port = 0;
   let server: Server;
-  let store: SqliteStore;
+  let stores: Stores;
   let remove: () => Promise<void>;
 
   beforeAll(async () => {
     const dir = await makeTempDir('app');
     remove = dir.remove;
-    store = openSqliteStore(`${dir.path}/margin.sqlite`);
-    server = createApp({ version: '9.9.9', store, verifyToken: (token) => token === 'secret' }).listen(0, '127.0.0.1');
+    stores = openSqliteStores(`${dir.path}/margin.sqlite`);
+    server = createApp({
+      version: '9.9.9',
+      store: stores.sync,
+      rateLimits: stores.rateLimits,
+      verifyToken: (token) => token === 'secret',
+    }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    store.close();
+    await stores.close();
     await remove();
   });
 

@@ -15,6 +15,7 @@ import {
   tokenResponseSchema,
 } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
 import { prepareFixtures, type RouteFixtures, sampleRequest } from './support/route-samples.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
@@ -88,12 +89,12 @@ function expectInert(response: RawResponse, file = false, data = false) {
     expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/work\/|\/tmp\/|SQLITE|sqlite|SELECT|INSERT/);
 }
 
-describe('companion boundary', () => {
+describe.each(STORE_KINDS)('companion boundary (%s)', (kind) => {
   let server: TestServer;
   let fixtures: RouteFixtures;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
     fixtures = await prepareFixtures(server);
   });
   afterAll(() => server.close());
@@ -119,7 +120,7 @@ describe('companion boundary', () => {
     ];
 
     it('refuses every route, method and token state with a bad or missing Host, before reading the token or body', async () => {
-      const before = server.countRows('annotations');
+      const before = await server.countRows('annotations');
       for (const route of await routes(fixtures)) {
         for (const host of [...badHosts(server.port), undefined]) {
           for (const token of [server.token, null]) {
@@ -143,7 +144,7 @@ describe('companion boundary', () => {
         headers: { host: `evil.test:${server.port}`, origin: CHROME_ORIGIN, 'access-control-request-method': 'POST' },
       });
       expectError(preflight, 403, 'forbidden_host');
-      expect(server.countRows('annotations')).toBe(before);
+      expect(await server.countRows('annotations')).toBe(before);
     });
 
     it('accepts the three loopback names with the right port', async () => {
@@ -177,7 +178,7 @@ describe('companion boundary', () => {
     ];
 
     it('refuses any other origin on every route, even with a valid token, and changes nothing', async () => {
-      const before = server.countRows('annotations');
+      const before = await server.countRows('annotations');
       for (const route of await routes(fixtures)) {
         for (const origin of badOrigins(server.port)) {
           const response = await server.send({
@@ -191,7 +192,7 @@ describe('companion boundary', () => {
           expect(response.headers['access-control-allow-origin']).toBeUndefined();
         }
       }
-      expect(server.countRows('annotations')).toBe(before);
+      expect(await server.countRows('annotations')).toBe(before);
     });
 
     it('allows extension origins with CORS for exactly that origin, and the companion’s own origin without CORS', async () => {
@@ -575,10 +576,10 @@ describe('companion boundary', () => {
   });
 });
 
-describe('body size limit', () => {
+describe.each(STORE_KINDS)('body size limit (%s)', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ app: { bodyLimitBytes: 64 * 1024 } });
+    server = await startTestServer({ store: kind, app: { bodyLimitBytes: 64 * 1024 } });
   });
   afterAll(() => server.close());
 
@@ -596,14 +597,14 @@ describe('body size limit', () => {
     const over = sized(64 * 1024 + 1);
     const response = await server.push(over);
     expectError(response, 413, 'payload_too_large');
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 });
 
-describe('rate limit per token', () => {
+describe.each(STORE_KINDS)('rate limit per token (%s)', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ app: { rateLimit: { burst: 5, perSecond: 0.01 } } });
+    server = await startTestServer({ store: kind, app: { rateLimit: { burst: 5, perSecond: 0.01 } } });
   });
   afterAll(() => server.close());
 

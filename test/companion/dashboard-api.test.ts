@@ -22,6 +22,7 @@ import type {
 import { API, apiErrorSchema, isPublicRoute } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';
+import { openTestStores, STORE_KINDS } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { type RawResponse, rawRequest } from './support/raw-http.ts';
 import { prepareFixtures, type SampleRequest, sampleRequest } from './support/route-samples.ts';
@@ -67,7 +68,7 @@ async function dataRoutes(server: TestServer, annotation: Annotation): Promise<S
   return Promise.all(routes.filter((route) => !isPublicRoute(route)).map((route) => sampleRequest(route, fixtures)));
 }
 
-describe('dashboard API', () => {
+describe.each(STORE_KINDS)('dashboard API (%s)', (kind) => {
   let server: TestServer;
   const get = <T>(path: string) => server.send({ path }).then((response) => json<T>(response));
   const patch = (id: string, body: unknown) =>
@@ -79,7 +80,7 @@ describe('dashboard API', () => {
     });
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterAll(() => server.close());
 
@@ -97,7 +98,7 @@ describe('dashboard API', () => {
         expect(response.text).not.toContain(server.token);
       }
     }
-    expect(server.countRows('history')).toBe(0); // no edit, no delete happened
+    expect(await server.countRows('history')).toBe(0); // no edit, no delete happened
     await expect(get<Annotation>(`/api/v1/annotations/${annotation.id}`)).resolves.toEqual(annotation);
     expect(server.token).toBe(tokenFile); // no rotation happened
   });
@@ -170,16 +171,24 @@ describe('dashboard API', () => {
       expect(nobody.stderr).toContain('no companion answers on port 1');
     });
 
-    it('expires codes after two minutes and keeps at most twenty', () => {
-      let now = 1_000_000;
-      const codes = new SignInCodes(() => now);
-      const late = codes.issue().code;
-      now += 120_000;
-      expect(codes.redeem(late)).toBe(false);
-      const issued = Array.from({ length: 21 }, () => codes.issue().code);
-      expect(codes.redeem(issued[0] as string)).toBe(false); // pushed out by the 21st
-      expect(codes.redeem(issued[20] as string)).toBe(true);
-      expect(codes.redeem(issued[20] as string)).toBe(false);
+    it('expires codes after two minutes and keeps at most twenty', async () => {
+      const { stores, remove } = await openTestStores(kind, 'sign_in_codes');
+      try {
+        let now = 1_000_000;
+        const codes = new SignInCodes(stores.signInCodes, () => now);
+        const late = (await codes.issue()).code;
+        now += 120_000;
+        expect(await codes.redeem(late)).toBe(false);
+        const issued: string[] = [];
+        for (let i = 0; i < 21; i++) issued.push((await codes.issue()).code);
+        expect(await codes.redeem(issued[0] as string)).toBe(false); // pushed out by the 21st
+        expect(await codes.redeem(issued[1] as string)).toBe(true);
+        expect(await codes.redeem(issued[20] as string)).toBe(true);
+        expect(await codes.redeem(issued[20] as string)).toBe(false);
+        expect(await codes.redeem('never-issued')).toBe(false);
+      } finally {
+        await remove();
+      }
     });
   });
 
@@ -294,7 +303,7 @@ describe('dashboard API', () => {
     );
     expect(lines.length).toBe(stats.annotations.live + stats.annotations.deleted);
 
-    const other = await startTestServer();
+    const other = await startTestServer({ store: kind });
     try {
       const restore = (body: unknown) =>
         other.send({
@@ -332,7 +341,7 @@ describe('dashboard API', () => {
       await server.send({ path: '/api/v1/settings' }),
     );
     expect(settings.dataDir).toBe(server.dataDir);
-    expect(settings.databaseFile).toBe(`${server.dataDir}/margin.sqlite`);
+    expect(settings.databaseFile).toBe(kind === 'sqlite' ? `${server.dataDir}/margin.sqlite` : server.database.option);
     const old = server.token;
     const { token } = json<{ token: string }>(
       await server.send({
@@ -373,9 +382,10 @@ describe('dashboard files', () => {
       version: '1.0.0',
       store: stores.sync,
       verifyToken: (token) => token === 'secret',
+      rateLimits: stores.rateLimits,
       dashboard: {
         store: stores.dashboard,
-        signInCodes: new SignInCodes(),
+        signInCodes: new SignInCodes(stores.signInCodes),
         currentToken: () => 'secret',
         rotateToken: () => 'secret',
         dataDir: dir.path,
@@ -424,9 +434,10 @@ describe('dashboard files', () => {
       version: '1.0.0',
       store: stores.sync,
       verifyToken: () => false,
+      rateLimits: stores.rateLimits,
       dashboard: {
         store: stores.dashboard,
-        signInCodes: new SignInCodes(),
+        signInCodes: new SignInCodes(stores.signInCodes),
         currentToken: () => '',
         rotateToken: () => '',
         dataDir: dir.path,

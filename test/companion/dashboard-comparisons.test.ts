@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotationComparisonsSchema, apiErrorSchema, type Comparison } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
 function comparison(id: string, a: string, b: string, fields: Partial<Comparison> = {}): Comparison {
@@ -19,7 +20,7 @@ function comparison(id: string, a: string, b: string, fields: Partial<Comparison
   };
 }
 
-describe('GET /api/v1/annotations/:id/comparisons', () => {
+describe.each(STORE_KINDS)('GET /api/v1/annotations/:id/comparisons (%s)', (kind) => {
   let server: TestServer;
   const [a, b, c, d] = [1, 2, 3, 4].map((index) =>
     makeAnnotation({ conversationId: 'compared', response: `Variant ${index}` }),
@@ -33,7 +34,7 @@ describe('GET /api/v1/annotations/:id/comparisons', () => {
   ];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
     const pushed = await server.push(pushBody([a, b, c, d], 'device-a', comparisons));
     expect(pushed.status, pushed.text).toBe(200);
   });

@@ -1,8 +1,11 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DashboardStore } from '../../companion/src/storage/dashboard-store.ts';
+import { tsQuery } from '../../companion/src/storage/search-terms.ts';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
 import { ftsQuery, SqliteDashboard } from '../../companion/src/storage/sqlite/sqlite-dashboard.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import type { SyncStore } from '../../companion/src/storage/store.ts';
 import { passesFilters } from '../../shared/export/rules.ts';
 import {
   type Annotation,
@@ -13,6 +16,7 @@ import {
   exportOptionsSchema,
 } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { openTestStores, STORE_KINDS, type TestDatabase } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 /** Deterministic pseudo-random numbers, so a failure names the same data every run. */
@@ -53,15 +57,10 @@ function idsOf(rows: { id: string }[]): string[] {
   return rows.map((row) => row.id).sort();
 }
 
-describe('dashboard index (SQLite)', () => {
-  let dir: { path: string; remove: () => Promise<void> };
-  let store: SqliteStore;
-  let dashboard: SqliteDashboard;
-
-  const push = (annotations: Annotation[], deviceId = 'browser') =>
-    store.applyChanges({ deviceId, receivedAt: new Date().toISOString(), annotations, comparisons: [] });
+/** The dashboard's reads over `dashboard()`: a page, every page, as the table asks for them. */
+function queries(dashboard: () => DashboardStore) {
   const list = (query: Record<string, unknown> = {}) =>
-    dashboard.list(annotationListQuerySchema.parse(query) as AnnotationListQuery);
+    dashboard().list(annotationListQuerySchema.parse(query) as AnnotationListQuery);
   const all = async (query: Record<string, unknown> = {}) => {
     const rows = [];
     for (let offset = 0; ; offset += 500) {
@@ -70,17 +69,26 @@ describe('dashboard index (SQLite)', () => {
       if (page.rows.length < 500) return rows;
     }
   };
+  return { list, all };
+}
+
+describe.each(STORE_KINDS)('dashboard index (%s)', (kind) => {
+  let database: TestDatabase;
+  let store: SyncStore;
+  let dashboard: DashboardStore;
+  let remove: () => Promise<void>;
+
+  const push = (annotations: Annotation[], deviceId = 'browser') =>
+    store.applyChanges({ deviceId, receivedAt: new Date().toISOString(), annotations, comparisons: [] });
+  const { list, all } = queries(() => dashboard);
 
   beforeEach(async () => {
-    dir = await makeTempDir('dashboard-index');
-    store = openSqliteStore(`${dir.path}/margin.sqlite`);
-    dashboard = new SqliteDashboard(store);
+    const opened = await openTestStores(kind, 'dashboard_index');
+    ({ database, remove } = opened);
+    store = opened.stores.sync;
+    dashboard = opened.stores.dashboard;
   });
-  afterEach(async () => {
-    dashboard.stopIndexing();
-    store.close();
-    await dir.remove();
-  });
+  afterEach(() => remove());
 
   it('selects exactly the annotations the export filters select, for every filter and combinations', async () => {
     const annotations = variedAnnotations(400);
@@ -154,21 +162,22 @@ describe('dashboard index (SQLite)', () => {
     }
     expect(await search('!!!')).toEqual([]);
     expect(ftsQuery('say "hi" NEAR(x)')).toBe('"say"* "hi"* "NEAR"* "x"*');
+    expect(tsQuery("say 'hi' & !x:* Café")).toBe("'say':* & 'hi':* & 'x':* & 'cafe':*");
   });
 
   it('indexes what was synced after the last query, including versions written by another connection', async () => {
     await push([makeAnnotation({ score: 10 })]);
     expect((await list()).total).toBe(1);
-    // `margin import` in another process writes the same file through its own connection.
-    const other = openSqliteStore(`${dir.path}/margin.sqlite`);
+    // `margin import` (or another companion) writes the same database through its own connection.
+    const other = await database.open();
     const imported = makeAnnotation({ score: 99, tags: ['imported'] });
-    await other.applyChanges({
+    await other.sync.applyChanges({
       deviceId: 'import',
       receivedAt: new Date().toISOString(),
       annotations: [imported],
       comparisons: [],
     });
-    other.close();
+    await other.close();
     expect((await list({ tag: 'imported' })).rows.map((row) => row.id)).toEqual([imported.id]);
     expect(await dashboard.pending()).toBe(0);
   });
@@ -275,11 +284,11 @@ describe('dashboard index (SQLite)', () => {
     expect((await dashboard.edit(annotation.id, { baseRevision: 3, score: 5 }, now)).status).toBe('conflict');
     expect((await list()).total).toBe(0);
   });
+});
 
-  it('migration 4 upgrades a version-3 database, and its existing annotations get indexed', async () => {
-    store.close();
-    await dir.remove();
-    dir = await makeTempDir('dashboard-migration');
+describe('dashboard index: SQLite migration 4', () => {
+  it('upgrades a version-3 database, and its existing annotations get indexed', async () => {
+    const dir = await makeTempDir('dashboard-migration');
     const path = `${dir.path}/margin.sqlite`;
     const db = new Database(path);
     migrate(
@@ -308,11 +317,17 @@ describe('dashboard index (SQLite)', () => {
         JSON.stringify(annotation),
       );
     old.close();
-    store = openSqliteStore(path);
-    expect(store.database.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-    dashboard = new SqliteDashboard(store);
-    expect(await dashboard.pending()).toBe(1);
-    expect((await list({ q: 'upgrade', tag: 'legacy' })).rows.map((row) => row.id)).toEqual([annotation.id]);
+    const store = openSqliteStore(path);
+    try {
+      expect(store.database.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      const dashboard = new SqliteDashboard(store);
+      const { list } = queries(() => dashboard);
+      expect(await dashboard.pending()).toBe(1);
+      expect((await list({ q: 'upgrade', tag: 'legacy' })).rows.map((row) => row.id)).toEqual([annotation.id]);
+    } finally {
+      store.close();
+      await dir.remove();
+    }
   });
 });
 

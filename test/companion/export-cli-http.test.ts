@@ -3,27 +3,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../companion/src/support/data-dir.ts';
+import { exportFromStore } from '../../companion/src/dataset/export-run.ts';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { type ExportFormat, exportOptionsSchema } from '../../shared/index.ts';
 import { annotations, comparisons } from '../shared/export/fixture.ts';
 import { validateExport } from '../shared/export/validators.ts';
+import { makeAnnotation } from '../support/annotation-factory.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 import { repoRoot } from '../support/paths.ts';
+import { createDatabase, STORE_KINDS, type TestDatabase } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 const margin = (args: string[]) =>
   run(process.execPath, [join(repoRoot, 'bin', 'margin.js'), ...args], { cwd: repoRoot });
 
-describe('CLI, HTTP and the engine in memory give the same bytes', () => {
+describe.each(STORE_KINDS)('CLI, HTTP and the engine in memory give the same bytes (%s)', (kind) => {
   let dir: { path: string; remove: () => Promise<void> };
+  let database: TestDatabase;
   let companion: CompanionProcess;
 
   beforeAll(async () => {
     dir = await makeTempDir('export');
-    const stores = await openStore(join(dir.path, 'data'));
+    database = await createDatabase(kind, 'export_cli_http');
+    const stores = await database.open();
     await stores.sync.applyChanges({
       deviceId: 'test',
       receivedAt: '2026-11-03T00:00:00.000Z',
@@ -31,10 +35,11 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
       comparisons,
     });
     await stores.close();
-    companion = await startCompanion({ dataDir: join(dir.path, 'data') });
+    companion = await startCompanion({ dataDir: join(dir.path, 'data'), database: database.option });
   }, 60_000);
   afterAll(async () => {
     await companion?.stop();
+    await database?.remove();
     await dir?.remove();
   });
 
@@ -56,8 +61,8 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     );
     const { stderr } = await margin([
       'export',
-      '--data-dir',
-      join(dir.path, 'data'),
+      '--database',
+      database.option,
       '--format',
       format,
       '--out',
@@ -104,17 +109,7 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
 
   it('--split writes train and validation files and sidecars; HTTP serves each part', async () => {
     const out = join(dir.path, 'split.jsonl');
-    await margin([
-      'export',
-      '--data-dir',
-      join(dir.path, 'data'),
-      '--format',
-      'trl-sft',
-      '--split',
-      '0.5',
-      '--out',
-      out,
-    ]);
+    await margin(['export', '--database', database.option, '--format', 'trl-sft', '--split', '0.5', '--out', out]);
     const train = readFileSync(join(dir.path, 'split.train.jsonl'), 'utf8');
     const validation = readFileSync(join(dir.path, 'split.validation.jsonl'), 'utf8');
     expect(train.length).toBeGreaterThan(0);
@@ -149,8 +144,8 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     const out = join(dir.path, 'bad.jsonl');
     const failure = await margin([
       'export',
-      '--data-dir',
-      join(dir.path, 'data'),
+      '--database',
+      database.option,
       '--format',
       'trl-dpo',
       '--min-score',
@@ -167,5 +162,64 @@ describe('CLI, HTTP and the engine in memory give the same bytes', () => {
     const { stdout } = await margin(['export', '--explain', '--pair-min-gap', '25']);
     expect(stdout).toContain('score gap >= 25');
     expect(stdout).toContain('trl-reward');
+  });
+});
+
+/** Conversation ids a locale would sort otherwise than bytes do ("A-2" < "B" < "_x" < "a" < "a-10" < "a-9" < "é" in bytes). */
+const LOCALE_SENSITIVE = ['é', 'a', 'B', '_x', 'A-2', 'a-10', 'a-9'].flatMap((conversationId, index) =>
+  ['m1', 'm2'].map((messageId, turn) =>
+    makeAnnotation({
+      site: index % 2 === 0 ? 'chatgpt' : 'claude',
+      conversationId,
+      messageId,
+      thumb: turn === 0 ? 'up' : 'down',
+      score: turn === 0 ? 90 : 20,
+      response: `answer ${turn} in ${conversationId}`,
+      variant: { index: turn + 1, count: 2, group: `${conversationId}-g` },
+    }),
+  ),
+);
+
+describe('both stores export the same bytes', () => {
+  it('for the same records, in the same order, even where a locale would sort otherwise', {
+    timeout: 60_000,
+  }, async () => {
+    const outputs: Record<string, string> = {};
+    for (const kind of STORE_KINDS) {
+      const database = await createDatabase(kind, 'same_bytes');
+      const stores = await database.open();
+      try {
+        // Pushed in an order unlike the export's, in two batches, one record edited in between.
+        await stores.sync.applyChanges({
+          deviceId: 'd',
+          receivedAt: '2026-11-03T00:00:00.000Z',
+          annotations: [...LOCALE_SENSITIVE].reverse().slice(0, 7),
+          comparisons: [],
+        });
+        await stores.sync.applyChanges({
+          deviceId: 'd',
+          receivedAt: '2026-11-03T00:00:01.000Z',
+          annotations: [...LOCALE_SENSITIVE].reverse().slice(7),
+          comparisons,
+        });
+        for (const format of ['raw', 'trl-dpo', 'openai-sft'] as const) {
+          const run = exportFromStore(stores.sync, exportOptionsSchema.parse({ format }));
+          outputs[`${kind} ${format}`] = (await collectExport(run)).train.lines;
+        }
+      } finally {
+        await stores.close();
+        await database.remove();
+      }
+    }
+    for (const format of ['raw', 'trl-dpo', 'openai-sft']) {
+      expect(outputs[`postgres ${format}`], format).toBe(outputs[`sqlite ${format}`]);
+      expect(outputs[`sqlite ${format}`]?.length, format).toBeGreaterThan(0);
+    }
+    const order = (outputs['sqlite raw'] ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).conversationId as string);
+    // By site (chatgpt, then claude), then conversation id in byte order: a locale would put "a" before "B".
+    expect([...new Set(order)]).toEqual(['A-2', 'B', 'a-9', 'é', '_x', 'a', 'a-10']);
   });
 });

@@ -6,6 +6,7 @@ import {
   type LogResponse,
   valueToRating,
 } from '../../shared/index.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { allAnnotations, call, errorOf } from './reviews-helpers.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -30,10 +31,10 @@ async function write(server: TestServer, path: string, body: unknown) {
   return { status: response.status, response, result: response.json() as FeedbackResult };
 }
 
-describe('logged calls and feedback', () => {
+describe.each(STORE_KINDS)('logged calls and feedback (%s)', (kind) => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterEach(() => server.close());
 
@@ -69,7 +70,7 @@ describe('logged calls and feedback', () => {
     const read = await call(server, 'GET', `/api/v1/logs/${encodeURIComponent(TRACE)}`);
     expect(read.json()).toEqual({ log: first.result.annotation, feedback: [] } satisfies LogResponse);
     expect((await call(server, 'GET', '/api/v1/logs/nope')).status).toBe(404);
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 
   it('feedback without a source updates the log itself: value maps to thumb and score, each change a new revision', async () => {
@@ -101,8 +102,8 @@ describe('logged calls and feedback', () => {
     expect(cleared.result.annotation).toMatchObject({ thumb: null, score: null, revision: 5 });
 
     // One current annotation, the superseded versions in history, and sync sees the latest.
-    expect(server.countRows('annotations')).toBe(1);
-    expect(server.countRows('history')).toBe(4);
+    expect(await server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('history')).toBe(4);
     const [synced] = await allAnnotations(server);
     expect(synced).toMatchObject({ id: logged.id, revision: 5 });
   });
@@ -154,7 +155,7 @@ describe('logged calls and feedback', () => {
       ['end-user', 80, 2],
       ['llm-judge', 85, 1],
     ]);
-    expect(server.countRows('annotations')).toBe(3);
+    expect(await server.countRows('annotations')).toBe(3);
   });
 
   it('refuses feedback for an unknown trace and bad values, saying what is wrong', async () => {
@@ -194,7 +195,7 @@ describe('logged calls and feedback', () => {
         .issues?.map((issue) => issue.path)
         .sort(),
     ).toEqual(['messages.0.role', 'response']);
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
   });
 
   it('logged calls and their feedback are in a raw export with source=api, and approvals reach the training formats', async () => {
@@ -245,7 +246,7 @@ describe('logged calls and feedback', () => {
       body: JSON.stringify(logRequest()),
     });
     expect(response.status).toBe(401);
-    expect(server.countRows('annotations')).toBe(0);
+    expect(await server.countRows('annotations')).toBe(0);
   });
 });
 

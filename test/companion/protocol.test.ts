@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import { apiErrorSchema, describeProtocolMismatch, PROTOCOL_HEADER, protocolUpdateNeeded } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
@@ -31,17 +32,18 @@ describe('which side to update', () => {
 describe('a companion serving protocols 2 to 3', () => {
   let port = 0;
   let server: Server;
-  let store: SqliteStore;
+  let stores: Stores;
   let remove: () => Promise<void>;
 
   beforeAll(async () => {
     const dir = await makeTempDir('protocol');
     remove = dir.remove;
-    store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    stores = openSqliteStores(`${dir.path}/margin.sqlite`);
     const app = createApp({
       version: '1.4.0',
       protocol: { current: 3, oldest: 2 },
-      store,
+      store: stores.sync,
+      rateLimits: stores.rateLimits,
       verifyToken: (candidate) => candidate === 'secret',
     });
     server = app.listen(0, '127.0.0.1');
@@ -50,7 +52,7 @@ describe('a companion serving protocols 2 to 3', () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    store.close();
+    await stores.close();
     await remove();
   });
 

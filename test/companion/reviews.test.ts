@@ -1,10 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
-import { SqliteReviewStore } from '../../companion/src/storage/sqlite/sqlite-review-store.ts';
-import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
 import { type Review, type ReviewListResponse, reviewRequestSchema } from '../../shared/index.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
+import { openTestStores, STORE_KINDS } from '../support/stores.ts';
 import {
   allAnnotations,
   call,
@@ -21,10 +19,10 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const ADA = { title: 'Dr', first_name: 'Ada', last_name: 'Lovelace' };
 
-describe('review queue', () => {
+describe.each(STORE_KINDS)('review queue (%s)', (kind) => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterEach(() => server.close());
 
@@ -449,9 +447,12 @@ describe('review queue', () => {
   });
 });
 
-describe('long polls and the server lifecycle', () => {
+describe.each(STORE_KINDS)('long polls and the server lifecycle (%s)', (kind) => {
   it('a wait outlives the request timeout (which only covers receiving the request)', async () => {
-    const server = await startTestServer({ timeouts: { headersMs: 500, requestMs: 500, checkIntervalMs: 100 } });
+    const server = await startTestServer({
+      store: kind,
+      timeouts: { headersMs: 500, requestMs: 500, checkIntervalMs: 100 },
+    });
     try {
       const { review } = await createReview(server);
       const result = await getReview(server, review.id, 1.5);
@@ -462,7 +463,7 @@ describe('long polls and the server lifecycle', () => {
   });
 
   it('shutdown answers long polls at once with the review as it is, and it is still pending after', async () => {
-    const server = await startTestServer({ shutdownGraceMs: 20_000 });
+    const server = await startTestServer({ store: kind, shutdownGraceMs: 20_000 });
     const { review } = await createReview(server);
     const waiting = rawRequest(server.port, {
       path: `/api/v1/reviews/${review.id}?wait=30`,
@@ -479,13 +480,12 @@ describe('long polls and the server lifecycle', () => {
   });
 });
 
-describe('lazy expiry', () => {
+describe.each(STORE_KINDS)('lazy expiry (%s)', (kind) => {
   it('a read after the expiry time expires the review even before its timer fires', async () => {
-    const dir = await makeTempDir('lazy-expiry');
-    const store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    const { stores, remove } = await openTestStores(kind, 'lazy_expiry');
     // The clock jumps an hour ahead; the real timer (an hour away in real time) never gets a chance.
     let now = Date.parse('2026-11-01T10:00:00.000Z');
-    const reviews = new ReviewService({ store: new SqliteReviewStore(store), clock: () => new Date(now) });
+    const reviews = new ReviewService({ store: stores.reviews, clock: () => new Date(now) });
     try {
       const { review } = await reviews.create(reviewRequestSchema.parse(reviewRequest({ timeout: 3600 })));
       now += 3_599_000;
@@ -503,8 +503,7 @@ describe('lazy expiry', () => {
       expect(reviews.waiters).toBe(0);
     } finally {
       reviews.close();
-      store.close();
-      await dir.remove();
+      await remove();
     }
   });
 });

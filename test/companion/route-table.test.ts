@@ -38,7 +38,7 @@ function fullDeps(): AppDeps {
     feedback: new FeedbackService({ store: stores.feedback }),
     dashboard: {
       store: stores.dashboard,
-      signInCodes: new SignInCodes(),
+      signInCodes: new SignInCodes(stores.signInCodes),
       currentToken: () => 'secret',
       rotateToken: () => 'secret',
       dataDir: dir.path,
@@ -46,6 +46,7 @@ function fullDeps(): AppDeps {
       distDir: `${dir.path}/dist`,
     },
     verifyToken: (token) => token === 'secret',
+    rateLimits: stores.rateLimits,
   };
 }
 

@@ -84,7 +84,7 @@ describe('companion server', () => {
     expect(response).toMatch(/^HTTP\/1\.1 200/);
     expect(response).toContain('"status":"accepted"');
     // The acknowledged record is in the database the server closed.
-    expect(server.countRows('annotations')).toBe(1);
+    expect(await server.countRows('annotations')).toBe(1);
     await server.close();
   });
 });

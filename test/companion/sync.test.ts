@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { openSqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import { compareVersions, type VersionKey } from '../../companion/src/sync/conflict-rule.ts';
 import {
   type Annotation,
@@ -11,6 +12,7 @@ import {
 } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { collect } from '../support/collect.ts';
+import { openTestStores, STORE_KINDS } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { pushBody, startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -30,10 +32,10 @@ function makeComparison(a: string, b: string, overrides: Partial<Comparison> = {
   };
 }
 
-describe('sync over HTTP', () => {
+describe.each(STORE_KINDS)('sync over HTTP (%s)', (kind) => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterEach(() => server.close());
 
@@ -66,13 +68,13 @@ describe('sync over HTTP', () => {
       ]);
       expect(again.checkpoint).toBe(3);
     }
-    expect(server.countRows('annotations')).toBe(3);
-    expect(server.countRows('history')).toBe(0);
+    expect(await server.countRows('annotations')).toBe(3);
+    expect(await server.countRows('history')).toBe(0);
     const edited = { ...(batch[1] as Annotation), score: 10, revision: 2, updatedAt: '2026-11-02T10:00:00.000Z' };
     const edit = await push([edited]);
     expect(edit.annotations[0]).toMatchObject({ status: 'accepted', seq: 4 });
     // The replaced version is kept in history, and the feed now lists the record once, at its new seq.
-    expect(server.countRows('history')).toBe(1);
+    expect(await server.countRows('history')).toBe(1);
     const page = await pull(0);
     expect(page.annotations.map((annotation) => annotation.id)).toEqual([batch[0]?.id, batch[2]?.id, edited.id]);
     expect(page.checkpoint).toBe(4);
@@ -97,28 +99,10 @@ describe('sync over HTTP', () => {
     expect(earlier.annotations[0]).toMatchObject({ status: 'superseded', current: { score: 42 } });
 
     // Everything that lost is in history, nothing silently dropped: revision 2, 3 and the early 4.
-    expect(server.countRows('history')).toBe(3);
+    expect(await server.countRows('history')).toBe(3);
     const page = await pull();
     expect(page.annotations).toHaveLength(1);
     expect(page.annotations[0]?.score).toBe(42);
-  });
-
-  it('breaks full ties by annotator, then device id', () => {
-    const key = (overrides: Partial<VersionKey>): VersionKey => ({
-      deleted: false,
-      revision: 1,
-      updatedAtMs: 0,
-      annotator: 'ada',
-      deviceId: 'a',
-      hash: 'h',
-      ...overrides,
-    });
-    expect(compareVersions(key({ annotator: 'bob' }), key({ annotator: 'ada', deviceId: 'z' }))).toBeGreaterThan(0);
-    expect(compareVersions(key({ deviceId: 'b' }), key({ deviceId: 'a', hash: 'z' }))).toBeGreaterThan(0);
-    expect(compareVersions(key({ hash: 'b' }), key({ hash: 'a' }))).toBeGreaterThan(0);
-    expect(compareVersions(key({ revision: 2 }), key({ revision: 1, updatedAtMs: 10 }))).toBeGreaterThan(0);
-    expect(compareVersions(key({ deleted: true }), key({ revision: 99 }))).toBeGreaterThan(0);
-    expect(compareVersions(key({}), key({}))).toBe(0);
   });
 
   it('two devices pushing the same tie converge on the same winner in either order', async () => {
@@ -129,7 +113,7 @@ describe('sync over HTTP', () => {
     const second = await push([fromB], 'device-b');
     expect(second.annotations[0]?.status).toBe('accepted'); // device-b > device-a
     await server.close();
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
     await push([fromB], 'device-b');
     expect((await push([fromA], 'device-a')).annotations[0]?.status).toBe('superseded');
     expect((await pull()).annotations[0]?.score).toBe(2);
@@ -148,7 +132,7 @@ describe('sync over HTTP', () => {
     const page = await pull();
     expect(page.annotations).toEqual([tombstone]);
     // The original (replaced by the tombstone) and the attempted resurrection; the replay was already there.
-    expect(server.countRows('history')).toBe(2);
+    expect(await server.countRows('history')).toBe(2);
   });
 
   it('pulls by checkpoint in pages, so a second device receives what the first pushed, comparisons included', async () => {
@@ -202,49 +186,73 @@ describe('sync over HTTP', () => {
   });
 });
 
+describe('the conflict rule', () => {
+  it('breaks full ties by annotator, then device id', () => {
+    const key = (overrides: Partial<VersionKey>): VersionKey => ({
+      deleted: false,
+      revision: 1,
+      updatedAtMs: 0,
+      annotator: 'ada',
+      deviceId: 'a',
+      hash: 'h',
+      ...overrides,
+    });
+    expect(compareVersions(key({ annotator: 'bob' }), key({ annotator: 'ada', deviceId: 'z' }))).toBeGreaterThan(0);
+    expect(compareVersions(key({ deviceId: 'b' }), key({ deviceId: 'a', hash: 'z' }))).toBeGreaterThan(0);
+    expect(compareVersions(key({ hash: 'b' }), key({ hash: 'a' }))).toBeGreaterThan(0);
+    expect(compareVersions(key({ revision: 2 }), key({ revision: 1, updatedAtMs: 10 }))).toBeGreaterThan(0);
+    expect(compareVersions(key({ deleted: true }), key({ revision: 99 }))).toBeGreaterThan(0);
+    expect(compareVersions(key({}), key({}))).toBe(0);
+  });
+});
+
 describe('SqliteStore', () => {
-  let store: SqliteStore;
+  it('uses WAL with synchronous=FULL so an acknowledged write survives a crash and a power loss', async () => {
+    const dir = await makeTempDir('store');
+    const store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    try {
+      expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(store.database.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      store.close();
+      await dir.remove();
+    }
+  });
+});
+
+describe.each(STORE_KINDS)('the sync store (%s)', (kind) => {
+  let stores: Stores;
   let remove: () => Promise<void>;
   beforeEach(async () => {
-    const dir = await makeTempDir('store');
-    remove = dir.remove;
-    store = openSqliteStore(`${dir.path}/margin.sqlite`);
+    ({ stores, remove } = await openTestStores(kind));
   });
-  afterEach(async () => {
-    store.close();
-    await remove();
-  });
+  afterEach(() => remove());
 
   const apply = (annotations: Annotation[]) =>
-    store.applyChanges({ deviceId: 'd', receivedAt: new Date().toISOString(), annotations, comparisons: [] });
-
-  it('uses WAL with synchronous=FULL so an acknowledged write survives a crash and a power loss', () => {
-    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.database.pragma('synchronous', { simple: true })).toBe(2);
-  });
+    stores.sync.applyChanges({ deviceId: 'd', receivedAt: new Date().toISOString(), annotations, comparisons: [] });
 
   it('streams current versions in sequence order, tombstones only when asked, while writes go on', async () => {
     const annotations = Array.from({ length: 5 }, () => makeAnnotation());
     await apply(annotations);
     await apply([{ ...(annotations[1] as Annotation), revision: 2, deletedAt: '2026-11-03T00:00:00.000Z' }]);
-    const iterator = store.iterateAnnotations();
+    const iterator = stores.sync.iterateAnnotations();
     const first = await iterator.next();
     expect(first.value).toEqual(annotations[0]);
-    // A write while the export iterates does not fail (separate read connection), nor change its snapshot.
+    // A write while the export iterates does not fail (a reader or cursor of its own), nor change its snapshot.
     await apply([makeAnnotation()]);
     const rest = await collect(iterator);
     expect(rest.map((annotation) => annotation.id)).toEqual(
       [annotations[2], annotations[3], annotations[4]].map((a) => a?.id),
     );
-    expect(await collect(store.iterateAnnotations({ includeDeleted: true }))).toHaveLength(6);
-    expect(await collect(store.iterateComparisons())).toEqual([]);
+    expect(await collect(stores.sync.iterateAnnotations({ includeDeleted: true }))).toHaveLength(6);
+    expect(await collect(stores.sync.iterateComparisons())).toEqual([]);
   });
 
   it('rolls a batch back completely when any write fails', async () => {
     const good = makeAnnotation();
     const broken = { ...makeAnnotation(), updatedAt: null } as unknown as Annotation;
     await expect(apply([good, broken])).rejects.toThrow();
-    expect(await store.checkpoint()).toBe(0);
-    expect(await collect(store.iterateAnnotations())).toEqual([]);
+    expect(await stores.sync.checkpoint()).toBe(0);
+    expect(await collect(stores.sync.iterateAnnotations())).toEqual([]);
   });
 });

@@ -21,6 +21,9 @@ interface Choice {
 /** Chooses in the popup's Dataset section and clicks Download; answers the file's name and bytes. */
 async function downloadFromPopup(popup: Page, choice: Choice): Promise<{ name: string; bytes: Buffer }> {
   const section = popup.getByRole('region', { name: 'Dataset' });
+  const fold = section.locator('details');
+  if ((await fold.getAttribute('open')) === null)
+    await section.getByText('Download a dataset from this browser').click();
   await section.getByLabel('Format').selectOption(choice.format);
   await section.getByLabel('Site').selectOption(choice.site ?? '');
   await section.getByLabel(/Redact emails/).setChecked(choice.redactPii ?? false);

@@ -136,12 +136,13 @@ describe('the popup and the companion (Chromium)', () => {
     session = await launchChromium();
     await pairThroughOptions(session, companion, 60);
     const popup = await session.openExtensionPage('popup.html');
+    // One link, to the address that was paired (an ephemeral port here, never a default 8787).
+    const link = popup.getByRole('link', { name: 'Open dashboard' });
+    expect(await link.getAttribute('href')).toBe(companion.url);
+    expect(await popup.getByRole('link', { name: 'Open the companion' }).count()).toBe(0);
     const urls: string[] = [];
     session.context.on('request', (request) => urls.push(request.url()));
-    const [dashboard] = await Promise.all([
-      session.context.waitForEvent('page'),
-      popup.getByRole('button', { name: 'Open dashboard' }).click(),
-    ]);
+    const [dashboard] = await Promise.all([session.context.waitForEvent('page'), link.click()]);
     await dashboard.waitForLoadState();
     await dashboard.getByRole('link', { name: 'Inbox' }).waitFor({ timeout: 15_000 });
     // The code has left the address bar, and no URL this browser asked for carries the token.

@@ -5,7 +5,6 @@ import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { readStore, readStoredAnnotations } from './support/annotate-driver.ts';
 import {
   companionAnnotations,
-  companionNote,
   companionStats,
   openFixture,
   pairThroughOptions,
@@ -43,25 +42,7 @@ describe('sync between the extension and a real companion (Chromium)', () => {
     companion = await startCompanion();
     session = await launchChromium();
 
-    // The connection test tells apart a wrong token and a companion that is not there.
-    const options = await session.openExtensionPage('options.html');
-    const section = options.getByRole('region', { name: 'Companion' });
-    await section.getByLabel('Companion URL').fill(companion.url);
-    await section.getByLabel('Pairing token').fill('not-the-token');
-    await section.getByRole('button', { name: 'Test connection' }).click();
-    await waitUntil(
-      () => companionNote(options),
-      (text) => text.startsWith('Token rejected'),
-      'token rejected',
-    );
-    await section.getByLabel('Companion URL').fill('http://127.0.0.1:9');
-    await section.getByRole('button', { name: 'Test connection' }).click();
-    await waitUntil(
-      () => companionNote(options),
-      (text) => text.startsWith('Unreachable'),
-      'unreachable',
-    );
-
+    // Failed pairing attempts (wrong token, nothing there, not Margin): test/e2e/options-pairing.test.ts.
     await pairThroughOptions(session, companion, INTERVAL_SECONDS);
     const { driver } = await openFixture(session, 'chatgpt');
     await thumbUp(driver, 0);

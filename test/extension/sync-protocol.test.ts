@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../companion/src/app.ts';
-import { openSqliteStore, type SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
+import type { Stores } from '../../companion/src/storage/stores.ts';
 import {
   CompanionError,
   createCompanionClient,
@@ -17,11 +18,12 @@ import { makeTempDir } from '../support/temp-dir.ts';
 /** A real companion app serving `protocol`, on a loopback port. */
 async function companionServing(protocol: ProtocolRange) {
   const dir = await makeTempDir('protocol-ext');
-  const store: SqliteStore = openSqliteStore(`${dir.path}/margin.sqlite`);
+  const stores: Stores = openSqliteStores(`${dir.path}/margin.sqlite`);
   const server: Server = createApp({
     version: '7.0.0',
     protocol,
-    store,
+    store: stores.sync,
+    rateLimits: stores.rateLimits,
     verifyToken: (candidate) => candidate === 'secret',
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -29,7 +31,7 @@ async function companionServing(protocol: ProtocolRange) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       await new Promise((resolve) => server.close(resolve));
-      store.close();
+      await stores.close();
       await dir.remove();
     },
   };

@@ -33,6 +33,8 @@ export interface StartCompanionOptions {
   /** Defaults to 0 (any free port) for the first start; restarts reuse the port it got. */
   port?: number;
   env?: NodeJS.ProcessEnv;
+  /** `--database`: a postgres:// URL or a SQLite path; the data directory's SQLite file if left out. */
+  database?: string;
   /** How long to wait for the "listening on" line. */
   startTimeoutMs?: number;
 }
@@ -50,11 +52,16 @@ export async function startCompanion(options: StartCompanionOptions = {}): Promi
   let log = '';
 
   const launch = async () => {
-    const spawned = spawn(process.execPath, [binPath, 'serve', '--port', String(port), '--data-dir', dataDir], {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const database = options.database === undefined ? [] : ['--database', options.database];
+    const spawned = spawn(
+      process.execPath,
+      [binPath, 'serve', '--port', String(port), '--data-dir', dataDir, ...database],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = spawned;
     exited = new Promise((resolve) => spawned.once('exit', (code) => resolve(code)));
     spawned.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

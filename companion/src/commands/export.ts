@@ -8,12 +8,13 @@ import { exportFromStore } from '../dataset/export-run.ts';
 import { describeSummary, exportProblem } from '../dataset/export-summary-text.ts';
 import { resolveExportTarget } from '../dataset/export-target.ts';
 import { defaultDataDir } from '../support/config.ts';
-import { openStore } from '../support/data-dir.ts';
+import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
 interface ExportFlags {
   format?: string;
   out?: string;
   dataDir?: string;
+  database?: string;
   explain?: boolean;
   progress?: boolean;
   allowEmpty?: boolean;
@@ -37,6 +38,7 @@ export function registerExportCommand(program: Command): void {
       'output file, a folder (the file gets the default name inside it), or - for stdout (default margin-<format>.jsonl)',
     )
     .option('--data-dir <dir>', 'where the database lives (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option(
       '--source <sources>',
       `read these kinds of annotation: ${EXPORT_SOURCES.join(', ')} (default capture: chat pages only)`,
@@ -97,7 +99,7 @@ export function registerExportCommand(program: Command): void {
       const out = resolveExportTarget(flags.out, options.format);
       const allowEmpty = flags.allowEmpty === true;
 
-      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       const store = stores.sync;
       const progress =
         flags.progress !== false && process.stderr.isTTY

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importAnnotations } from '../dataset/import-annotations.ts';
 import { defaultDataDir } from '../support/config.ts';
-import { openStore } from '../support/data-dir.ts';
+import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
 export function registerImportCommand(program: Command): void {
   program
@@ -10,15 +10,16 @@ export function registerImportCommand(program: Command): void {
     .description('Import annotations from a JSONL file (one annotation per line); importing twice changes nothing.')
     .argument('<file>', 'JSONL file of annotations, in the shape the extension syncs')
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--device-id <id>', 'the device id recorded with imported versions', 'import')
     .addHelpText(
       'after',
       '\nInvalid lines are reported with their line number and field, and skipped; the rest are imported. ' +
         'The exit code is 1 when any line was rejected.',
     )
-    .action(async (file: string, options: { dataDir?: string; deviceId: string }) => {
+    .action(async (file: string, options: { dataDir?: string; database?: string; deviceId: string }) => {
       checkReadable(file);
-      const stores = await openStore(options.dataDir ?? defaultDataDir());
+      const stores = await openStore(options.dataDir ?? defaultDataDir(), options.database);
       try {
         const summary = await importAnnotations(stores.sync, file, options.deviceId, (problem) =>
           console.error(problem),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startServer } from '../server.ts';
 import { removeCompanionFile, writeCompanionFile } from '../support/companion-file.ts';
 import { DEFAULT_PORT, defaultDataDir, defaultPort } from '../support/config.ts';
+import { chosenDatabase, DATABASE_OPTION_HELP } from '../support/data-dir.ts';
 import { createConsoleLogger } from '../support/logger.ts';
 import { packagePath } from '../support/package-root.ts';
 import { requestSignInLink } from '../support/sign-in-link.ts';
@@ -13,6 +14,7 @@ import { portOption } from './options.ts';
 interface ServeCommandOptions {
   port?: number;
   dataDir?: string;
+  database?: string;
   host: string;
   expose?: boolean;
   showPairing?: boolean;
@@ -28,6 +30,7 @@ export function registerServeCommand(program: Command): void {
       portOption,
     )
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 or ::1 also needs --expose', '127.0.0.1')
     .option('--expose', 'allow a non-loopback --host (exposes your annotations to whoever can reach it)')
     .option('--show-pairing', 'also print the pairing token to paste into the extension')
@@ -42,10 +45,12 @@ export function registerServeCommand(program: Command): void {
       const logger = createConsoleLogger();
       const dataDir = options.dataDir ?? defaultDataDir();
       const port = options.port ?? defaultPort();
+      const database = chosenDatabase(options.database, dataDir);
       const running = await startServer({
         host: options.host,
         port,
         dataDir,
+        database,
         logger,
         allowNonLoopback: options.expose ?? false,
       }).catch((error: NodeJS.ErrnoException) => {
@@ -79,6 +84,7 @@ export function registerServeCommand(program: Command): void {
       // The first line is the one scripts and tests parse: keep its shape.
       console.log(`Margin companion ${version} listening on ${running.url}`);
       console.log(`Data directory: ${dataDir}`);
+      console.log(`Database: ${running.database}`);
       printNextSteps(running.url, dataDir, options.showPairing ?? false);
       // A one-time link, so the dashboard opens signed in without the token ever being in a URL.
       const link = await requestSignInLink(running.url, readOrCreateToken(dataDir)).catch(() => undefined);

@@ -40,9 +40,10 @@ function prefixIssues(issues: ApiIssue[], prefix: string): ApiIssue[] {
  * The review queue's behaviour on top of its store: idempotent creation, decisions checked against
  * the form, cancellation, expiry, and long polls.
  *
- * Waiting is in-process: each long poll listens on an emitter under its review's id and is woken by
- * the decision, cancellation or expiry of that review (or its own timeout, or the client going away,
- * or shutdown). One timer, set for the earliest pending expiry, expires reviews on time; every read
+ * Each long poll listens on an emitter under its review's id and is woken by the decision,
+ * cancellation or expiry of that review (or its own timeout, or the client going away, or shutdown),
+ * made here or, through the store's announcements (LISTEN/NOTIFY on PostgreSQL), by another companion
+ * process on the same database. One timer, set for the earliest pending expiry, expires reviews on time; every read
  * also expires a review whose time has passed, so a late timer (or one lost to a restart) never lets
  * an expired review be decided. Timers are unref'd: they never keep the process alive.
  */
@@ -55,6 +56,7 @@ export class ReviewService {
   #timerAtMs = Number.POSITIVE_INFINITY;
   #waiters = 0;
   #closed = false;
+  readonly #unsubscribe: () => void;
 
   constructor(deps: ReviewServiceDeps) {
     this.#store = deps.store;
@@ -62,6 +64,12 @@ export class ReviewService {
     this.#logger = deps.logger ?? silentLogger;
     // One listener per waiting request; hundreds at once are expected, not a leak.
     this.#events.setMaxListeners(0);
+    // Decisions and expiries made by another companion on the same database wake this one's waiters;
+    // a review created there may expire before any here does.
+    this.#unsubscribe = this.#store.subscribe((event) => {
+      if (event.kind === 'resolved') this.#wake(event.id);
+      else this.#schedule().catch((error: unknown) => this.#logger.error('scheduling expiry failed', error));
+    });
     // Reviews that expired while the companion was down are expired now; the rest get the timer.
     this.#expireInBackground();
   }
@@ -205,9 +213,21 @@ export class ReviewService {
   /** Stops the expiry timer and answers every long poll with the review as it is (for shutdown). */
   close(): void {
     this.#closed = true;
+    this.#unsubscribe();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#events.emit(CLOSING);
+  }
+
+  /** Answers the waiters of a review resolved elsewhere (or here: a waiter is only answered once). */
+  #wake(id: string): void {
+    if (this.#closed || this.#events.listenerCount(id) === 0) return;
+    this.#store.get(id).then(
+      (review) => {
+        if (review !== undefined && review.status !== 'pending') this.#events.emit(id, review);
+      },
+      (error: unknown) => this.#logger.error('reading a resolved review failed', error),
+    );
   }
 
   #nowMs(): number {

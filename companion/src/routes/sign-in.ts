@@ -19,8 +19,8 @@ function dashboardOriginOnly(req: Request): void {
  */
 export function signInRoutes(codes: SignInCodes, currentToken: () => string): RouteDefinition[] {
   return [
-    defineRoute(API.dashboard.signInCodes, ({ req }) => {
-      const { code, expiresAt } = codes.issue();
+    defineRoute(API.dashboard.signInCodes, async ({ req }) => {
+      const { code, expiresAt } = await codes.issue();
       // The Host check has already pinned this to a loopback name and the port of this companion.
       const body: SignInCodeResponse = {
         code,
@@ -32,8 +32,8 @@ export function signInRoutes(codes: SignInCodes, currentToken: () => string): Ro
 
     defineRoute(
       API.dashboard.signIn,
-      ({ body: { code } }) => {
-        if (!codes.redeem(code)) {
+      async ({ body: { code } }) => {
+        if (!(await codes.redeem(code))) {
           throw new HttpError(
             401,
             'invalid_code',

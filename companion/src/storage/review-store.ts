@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type {
   Annotation,
   Review,
@@ -30,6 +31,53 @@ export interface Resolution {
 /** Device id recorded with the annotations that decisions write. */
 export const REVIEWS_DEVICE_ID = 'companion-reviews';
 
+/** A review created or resolved, as every companion process on the database hears of it. */
+export const reviewEventSchema = z.object({ kind: z.enum(['created', 'resolved']), id: z.string() });
+export type ReviewEvent = z.infer<typeof reviewEventSchema>;
+
+/** A row of the `reviews` table, in either database. */
+export interface ReviewRow {
+  id: string;
+  key: string | null;
+  request_hash: string;
+  request: string;
+  status: ReviewStatus;
+  created_at: string;
+  expires_at: string | null;
+  resolved_at: string | null;
+  reviewer: string | null;
+  input: string | null;
+  comment: string | null;
+  annotation_id: string | null;
+}
+
+/** The review a stored row describes. */
+export function toReview(row: ReviewRow): Review {
+  const request = JSON.parse(row.request) as ReviewRequest;
+  return {
+    id: row.id,
+    key: row.key,
+    title: request.title,
+    description: request.description,
+    messages: request.messages,
+    output: request.output,
+    rows: request.rows as Review['rows'],
+    form: request.form,
+    timeout: request.timeout,
+    model: request.model,
+    url: request.url,
+    metadata: request.metadata,
+    status: row.status,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    resolvedAt: row.resolved_at,
+    reviewer: row.reviewer,
+    input: row.input === null ? null : (JSON.parse(row.input) as ReviewInput),
+    comment: row.comment,
+    annotationId: row.annotation_id,
+  };
+}
+
 /** Where reviews live: next to the annotations, so a decision and its annotation commit together. */
 export interface ReviewStore {
   /** Inserts `review`, unless its key already names one: then that one is returned, with its request hash. */
@@ -47,4 +95,9 @@ export interface ReviewStore {
     offset: number,
   ): Promise<{ reviews: ReviewSummary[]; total: number }>;
   counts(): Promise<Record<ReviewStatus, number>>;
+  /**
+   * Calls `listener` after a review is created or resolved, by this companion or (on PostgreSQL)
+   * another process on the same database; returns the function that stops it.
+   */
+  subscribe(listener: (event: ReviewEvent) => void): () => void;
 }

@@ -55,7 +55,7 @@ export interface SyncStore extends Store {
   /**
    * Current versions (tombstones included) with a sequence number above `since`, in order. A change
    * committed later never gets a number below one already visible, so a pull by checkpoint misses
-   * nothing (docs/storage.md, "The sequence gap").
+   * nothing (docs/postgres.md, "The sequence gap").
    */
   changesSince(since: number, limit: number): Promise<ChangePage>;
   /** The highest sequence number handed out so far (0 for an empty store). */

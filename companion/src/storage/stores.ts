@@ -1,6 +1,8 @@
 import type { DashboardStore } from './dashboard-store.ts';
 import type { FeedbackStore } from './feedback-store.ts';
+import type { RateLimitStore } from './rate-limit-store.ts';
 import type { ReviewStore } from './review-store.ts';
+import type { SignInCodeStore } from './sign-in-code-store.ts';
 import type { SyncStore } from './store.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -17,6 +19,10 @@ export interface Stores {
   readonly dashboard: DashboardStore;
   readonly reviews: ReviewStore;
   readonly feedback: FeedbackStore;
+  /** The dashboard's one-time sign-in codes. */
+  readonly signInCodes: SignInCodeStore;
+  /** Request rate limits, shared by every companion process on the database. */
+  readonly rateLimits: RateLimitStore;
   /** The database's own consistency check: `ok`, or what is wrong. */
   integrityCheck(): Promise<string>;
   /** Stops background work (the search indexer) and closes every connection. */

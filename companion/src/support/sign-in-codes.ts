@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { SignInCodeStore } from '../storage/sign-in-code-store.ts';
 
 /** Long enough to open the link, short enough that a leaked one is useless by the time anyone reads it. */
 export const SIGN_IN_CODE_TTL_MS = 2 * 60 * 1000;
@@ -13,36 +14,29 @@ function digest(code: string): string {
  * One-time sign-in codes for the dashboard. A caller that holds the token (the extension's popup,
  * `margin dashboard`) asks for a code and opens the dashboard with it in the URL fragment; the
  * dashboard trades it for the token once. So the long-lived token is never in a URL, and what is in
- * the browser history expires in minutes and works only once. Kept in memory only: a restart voids
- * every code, which costs nothing but a new link.
+ * the browser history expires in minutes and works only once. Only the code's digest is stored, in
+ * the database: a code issued by one companion process works through another on the same database.
  */
 export class SignInCodes {
-  readonly #codes = new Map<string, number>();
+  readonly #store: SignInCodeStore;
 
-  constructor(private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    store: SignInCodeStore,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.#store = store;
+  }
 
-  issue(): { code: string; expiresAt: Date } {
-    this.#sweep();
-    while (this.#codes.size >= MAX_OUTSTANDING) {
-      const oldest = this.#codes.keys().next().value as string;
-      this.#codes.delete(oldest);
-    }
+  async issue(): Promise<{ code: string; expiresAt: Date }> {
     const code = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + SIGN_IN_CODE_TTL_MS;
-    this.#codes.set(digest(code), expiresAt);
-    return { code, expiresAt: new Date(expiresAt) };
+    const issuedAtMs = this.now();
+    const expiresAtMs = issuedAtMs + SIGN_IN_CODE_TTL_MS;
+    await this.#store.add({ digest: digest(code), issuedAtMs, expiresAtMs }, MAX_OUTSTANDING);
+    return { code, expiresAt: new Date(expiresAtMs) };
   }
 
   /** True once per issued code, before it expires. */
-  redeem(code: string): boolean {
-    const key = digest(code);
-    const expiresAt = this.#codes.get(key);
-    this.#codes.delete(key);
-    return expiresAt !== undefined && this.now() < expiresAt;
-  }
-
-  #sweep(): void {
-    const now = this.now();
-    for (const [key, expiresAt] of this.#codes) if (expiresAt <= now) this.#codes.delete(key);
+  redeem(code: string): Promise<boolean> {
+    return this.#store.take(digest(code), this.now());
   }
 }

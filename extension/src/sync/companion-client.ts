@@ -241,7 +241,8 @@ export async function testConnection(rawUrl: string, token: string, fetchImpl?: 
       return {
         ok: false,
         kind: 'token-rejected',
-        message: 'Token rejected: the companion does not know this token. Run `npx margin token` and paste it again.',
+        message:
+          'Token rejected (HTTP 401): the companion does not know this token. Run `npx margin token` and paste it again.',
       };
     }
     if (error.kind === 'unreachable')

@@ -45,16 +45,10 @@ export async function pairThroughOptions(
   await section.getByLabel('Companion URL').fill(companion.url);
   await section.getByLabel('Pairing token').fill(companion.token);
   await section.getByLabel('Sync interval (seconds)').fill(String(intervalSeconds));
-  await section.getByRole('button', { name: 'Test connection' }).click();
-  await waitUntil(
-    () => companionNote(options),
-    (text) => text.startsWith('Connected: Margin companion'),
-    'the connection test',
-  );
   await section.getByRole('button', { name: 'Pair and sync' }).click();
   await waitUntil(
     () => companionNote(options),
-    (text) => text === 'Saved. Syncing now.',
+    (text) => text.startsWith('Paired with Margin companion') && text.endsWith('Syncing now.'),
     'pairing',
   );
   return options;

@@ -1,20 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Annotation } from '../../../../shared/index.ts';
+import { dashboardValues } from '../dashboard-values.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
 /** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
 const INDEX_CHUNK = 500;
-const EXCERPT_CHARS = 160;
 
 interface StoredRow {
   seq: number;
   body: string;
-}
-
-/** The first words of a text on one line, as the table shows them. */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS - 1)}…`;
 }
 
 /**
@@ -98,23 +92,13 @@ export class DashboardIndexer {
 
   #index(annotation: Annotation): void {
     const s = this.#statements;
+    const derived = dashboardValues(annotation);
     const values = {
-      id: annotation.id,
-      site: annotation.site,
-      model: annotation.model,
-      annotator: annotation.annotator,
-      thumb: annotation.thumb,
-      score: annotation.score,
-      createdAt: annotation.createdAt,
-      // The export's rules, computed in JS so they match to the letter (JS trim, Date.parse).
-      createdMs: Date.parse(annotation.createdAt),
-      updatedAt: annotation.updatedAt,
-      deleted: annotation.deletedAt === null ? 0 : 1,
-      hasComment: annotation.comment.trim() === '' ? 0 : 1,
-      hasCorrection: annotation.correction === null ? 0 : 1,
-      commentExcerpt: excerpt(annotation.comment),
-      responseExcerpt: excerpt(annotation.response),
-      tags: JSON.stringify(annotation.tags),
+      ...derived,
+      deleted: derived.deleted ? 1 : 0,
+      hasComment: derived.hasComment ? 1 : 0,
+      hasCorrection: derived.hasCorrection ? 1 : 0,
+      tags: JSON.stringify(derived.tags),
     };
     let ix = s.ixOf.get(annotation.id);
     if (ix === undefined) {

@@ -178,6 +178,27 @@ export const MIGRATIONS: readonly Migration[] = [
       upgradeAnnotationBodies(db);
     },
   },
+  {
+    version: 6,
+    description: 'dashboard sign-in codes and rate-limit buckets, kept in the database',
+    up(db) {
+      // So several companion processes on one database share them (PostgreSQL), and a restart keeps
+      // a rate limit's state. A code is kept as its digest only.
+      db.exec(`
+        CREATE TABLE sign_in_codes (
+          digest TEXT PRIMARY KEY,
+          issued_at_ms INTEGER NOT NULL,
+          expires_at_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE rate_limit_buckets (
+          key TEXT PRIMARY KEY,
+          tokens REAL NOT NULL,
+          at_ms REAL NOT NULL,
+          allowed INTEGER NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -16,7 +16,8 @@ import {
   toApiIssues,
 } from '../../../../shared/index.ts';
 import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
-import { DashboardIndexer, excerpt } from './dashboard-indexer.ts';
+import { excerpt } from '../dashboard-values.ts';
+import { DashboardIndexer } from './dashboard-indexer.ts';
 import { filterSql, SORT_SQL } from './dashboard-sql.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 

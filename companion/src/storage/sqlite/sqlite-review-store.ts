@@ -1,21 +1,15 @@
-import type { Review, ReviewInput, ReviewRequest, ReviewStatus, ReviewSummary } from '../../../../shared/index.ts';
-import { type NewReview, REVIEWS_DEVICE_ID, type Resolution, type ReviewStore } from '../review-store.ts';
+import { EventEmitter } from 'node:events';
+import type { Review, ReviewStatus, ReviewSummary } from '../../../../shared/index.ts';
+import {
+  type NewReview,
+  REVIEWS_DEVICE_ID,
+  type Resolution,
+  type ReviewEvent,
+  type ReviewRow,
+  type ReviewStore,
+  toReview,
+} from '../review-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
-
-interface ReviewRow {
-  id: string;
-  key: string | null;
-  request_hash: string;
-  request: string;
-  status: ReviewStatus;
-  created_at: string;
-  expires_at: string | null;
-  resolved_at: string | null;
-  reviewer: string | null;
-  input: string | null;
-  comment: string | null;
-  annotation_id: string | null;
-}
 
 interface SummaryRow {
   id: string;
@@ -30,32 +24,6 @@ interface SummaryRow {
   row_count: number;
   field_count: number;
   has_output: number;
-}
-
-function toReview(row: ReviewRow): Review {
-  const request = JSON.parse(row.request) as ReviewRequest;
-  return {
-    id: row.id,
-    key: row.key,
-    title: request.title,
-    description: request.description,
-    messages: request.messages,
-    output: request.output,
-    rows: request.rows as Review['rows'],
-    form: request.form,
-    timeout: request.timeout,
-    model: request.model,
-    url: request.url,
-    metadata: request.metadata,
-    status: row.status,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    resolvedAt: row.resolved_at,
-    reviewer: row.reviewer,
-    input: row.input === null ? null : (JSON.parse(row.input) as ReviewInput),
-    comment: row.comment,
-    annotationId: row.annotation_id,
-  };
 }
 
 const SUMMARY_COLUMNS = `id, key, json_extract(request, '$.title') AS title, status, created_at, expires_at, resolved_at,
@@ -74,13 +42,18 @@ const ORDER: Record<ReviewStatus | 'all', string> = {
   all: 'created_at DESC, rowid DESC',
 };
 
-/** Reviews in the SQLite file, beside the annotations: a decision and its annotation commit together. */
+/**
+ * Reviews in the SQLite file, beside the annotations: a decision and its annotation commit together.
+ * One process serves a SQLite file, so its announcements are in-process events.
+ */
 export class SqliteReviewStore implements ReviewStore {
   readonly #store: SqliteStore;
   readonly #statements;
+  readonly #events = new EventEmitter();
 
   constructor(store: SqliteStore) {
     this.#store = store;
+    this.#events.setMaxListeners(0);
     const db = store.database;
     this.#statements = {
       byId: db.prepare<[string], ReviewRow>('SELECT * FROM reviews WHERE id = ?'),
@@ -107,8 +80,13 @@ export class SqliteReviewStore implements ReviewStore {
     };
   }
 
+  subscribe(listener: (event: ReviewEvent) => void): () => void {
+    this.#events.on('event', listener);
+    return () => this.#events.off('event', listener);
+  }
+
   async insert(review: NewReview): Promise<{ review: Review; created: boolean; requestHash: string }> {
-    return this.#store.database
+    const result = this.#store.database
       .transaction(() => {
         const key = review.request.key;
         const existing = key === null ? undefined : this.#statements.byKey.get(key);
@@ -126,6 +104,8 @@ export class SqliteReviewStore implements ReviewStore {
         return { review: toReview(stored), created: true, requestHash: review.requestHash };
       })
       .immediate();
+    if (result.created) this.#events.emit('event', { kind: 'created', id: review.id } satisfies ReviewEvent);
+    return result;
   }
 
   async get(id: string): Promise<Review | undefined> {
@@ -134,7 +114,7 @@ export class SqliteReviewStore implements ReviewStore {
   }
 
   async resolve(id: string, resolution: Resolution): Promise<boolean> {
-    return this.#store.database
+    const resolved = this.#store.database
       .transaction(() => {
         const changed = this.#statements.resolve.run({
           id,
@@ -158,6 +138,8 @@ export class SqliteReviewStore implements ReviewStore {
         return true;
       })
       .immediate();
+    if (resolved) this.#events.emit('event', { kind: 'resolved', id } satisfies ReviewEvent);
+    return resolved;
   }
 
   async dueForExpiry(nowMs: number): Promise<Array<{ id: string; expiresAt: string }>> {

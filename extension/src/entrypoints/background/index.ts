@@ -26,4 +26,8 @@ export default defineBackground(() => {
   onMessage('saveAnnotation', (message) => handlers.saveAnnotation(message.data, message.sender));
   wireAnnotatePages(handlers, settings);
   wireDataDeletion(getDb(), wireSync(getDb()));
+  // A first install opens the welcome page (what Margin does, your name, pairing, keys); updates do not.
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
+  });
 });

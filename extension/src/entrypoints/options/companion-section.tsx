@@ -6,12 +6,14 @@ import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../../sync/sync-state.ts';
 import { sendMessage } from '../../utils/messaging.ts';
 import './companion-section.css';
 
-type Note = { tone: 'ok' | 'error'; text: string } | null;
+type Note = { tone: 'ok' | 'error' | 'busy'; text: string } | null;
 
 /**
  * Pairing with the companion: its URL, the token `npx margin token` prints, and how often to sync.
- * "Test connection" asks the companion from this page; "Save" hands the settings to the background,
- * which keeps them in IndexedDB (never in storage.local, which content scripts can read) and syncs.
+ * Pairing is one action: the address and token are tried from this page first and saved only when the
+ * companion answered as Margin and accepted the token, so a failed try never leaves a half-pairing
+ * behind and a person never sees "Saved" for settings that cannot sync. The background keeps them in
+ * IndexedDB (never in storage.local, which content scripts can read).
  */
 export function CompanionSection() {
   const [url, setUrl] = useState(DEFAULT_COMPANION_URL);
@@ -29,36 +31,31 @@ export function CompanionSection() {
     });
   }, []);
 
-  async function runTest() {
-    setBusy(true);
-    setNote(null);
-    try {
-      const result = await testConnection(url, token);
-      setNote(
-        result.ok
-          ? {
-              tone: 'ok',
-              text: `Connected: Margin companion ${result.version}, ${result.stats.annotations.live} annotations stored.`,
-            }
-          : { tone: 'error', text: result.message },
-      );
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function save(event: Event) {
+  async function pair(event: Event) {
     event.preventDefault();
     setBusy(true);
+    setNote({ tone: 'busy', text: 'Trying the companion…' });
     try {
+      const tried = await testConnection(url, token);
+      if (!tried.ok) {
+        setNote({ tone: 'error', text: `Not paired. ${tried.message} Nothing was saved.` });
+        return;
+      }
       const result = await sendMessage('configureCompanion', {
         url,
         token,
         intervalSeconds: Number(interval.trim() === '' ? Number.NaN : interval),
       });
-      setNote(result.ok ? { tone: 'ok', text: 'Saved. Syncing now.' } : { tone: 'error', text: result.error });
+      setNote(
+        result.ok
+          ? {
+              tone: 'ok',
+              text: `Paired with Margin companion ${tried.version} at ${url.trim()} (${tried.stats.annotations.live} annotations stored). Syncing now.`,
+            }
+          : { tone: 'error', text: `Not paired. ${result.error} Nothing was saved.` },
+      );
     } catch (error) {
-      setNote({ tone: 'error', text: `Could not save: ${error instanceof Error ? error.message : String(error)}` });
+      setNote({ tone: 'error', text: `Not paired: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       setBusy(false);
     }
@@ -71,7 +68,7 @@ export function CompanionSection() {
         Annotations stay in this browser and sync to the Margin companion on this machine. Start it with{' '}
         <code>npx margin serve</code>; <code>npx margin token</code> prints the token.
       </p>
-      <form onSubmit={save}>
+      <form onSubmit={pair}>
         <label>
           Companion URL
           <input type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
@@ -100,13 +97,10 @@ export function CompanionSection() {
             Chrome runs a packed extension's timers at most every 30 seconds.
           </span>
         </label>
-        <button type="button" disabled={busy} onClick={() => void runTest()}>
-          Test connection
-        </button>{' '}
         <button type="submit" disabled={busy}>
           Pair and sync
         </button>
-        <p class={`note ${note?.tone ?? ''}`} aria-live="polite" data-companion-note>
+        <p class={`note ${note?.tone ?? ''}`} aria-live="polite" data-companion-note data-tone={note?.tone ?? ''}>
           {note?.text ?? ''}
         </p>
       </form>

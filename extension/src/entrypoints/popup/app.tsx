@@ -3,6 +3,7 @@ import { browser } from '#imports';
 import { type AnnotationCounts, countAnnotations } from '../../db/annotations.ts';
 import { getDb } from '../../db/connection.ts';
 import { siteAdapters } from '../../sites/index.ts';
+import { DEFAULT_ANNOTATOR, readSettings } from '../../utils/settings.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
 import { DownloadDatasetSection } from './download-dataset-section.tsx';
 import { HealthSection } from './health-section.tsx';
@@ -10,13 +11,22 @@ import { ReportPageSection } from './report-page-section.tsx';
 import { ReviewsSection } from './reviews-section.tsx';
 import { SyncStatusSection } from './sync-status-section.tsx';
 
-/** Where the companion listens by default (`margin serve`). */
-export const COMPANION_URL = 'http://127.0.0.1:8787';
+/** Sites with annotations, busiest first ("ChatGPT 3, Claude 1"); sites with none are left out. */
+function siteBreakdown(counts: AnnotationCounts): string {
+  return siteAdapters
+    .map((adapter) => ({ label: adapter.label, count: counts.bySite[adapter.id] ?? 0 }))
+    .filter((site) => site.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .map((site) => `${site.label} ${site.count}`)
+    .join(', ');
+}
 
 export function App() {
   const [counts, setCounts] = useState<AnnotationCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [annotator, setAnnotator] = useState<string | null>(null);
   useEffect(() => {
+    void readSettings().then((settings) => setAnnotator(settings.annotator));
     countAnnotations(getDb(), new Date()).then(setCounts, (reason: unknown) =>
       setError(reason instanceof Error ? reason.message : String(reason)),
     );
@@ -25,43 +35,30 @@ export function App() {
   return (
     <main>
       <h1>Margin</h1>
-      {error && <p role="alert">Could not read annotations: {error}</p>}
-      {counts && (
-        <>
-          <dl class="totals">
-            <div>
-              <dt>Total</dt>
-              <dd data-count="total">{counts.total}</dd>
-            </div>
-            <div>
-              <dt>Today</dt>
-              <dd data-count="today">{counts.today}</dd>
-            </div>
-          </dl>
-          <table>
-            <caption>Annotations per site</caption>
-            <tbody>
-              {siteAdapters.map((adapter) => (
-                <tr key={adapter.id}>
-                  <th scope="row">{adapter.label}</th>
-                  <td data-site={adapter.id}>{counts.bySite[adapter.id] ?? 0}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+      {annotator !== null && (
+        <p class="annotator" data-annotator={annotator}>
+          Annotating as <strong>{annotator}</strong>
+          {annotator === DEFAULT_ANNOTATOR && ' (set your name in Options)'}
+        </p>
       )}
+      {error && <p role="alert">Could not read annotations: {error}</p>}
+      <SyncStatusSection />
+      <DashboardLinkSection />
       <HealthSection />
       <ReportPageSection />
-      <SyncStatusSection />
+      {counts && (
+        <section aria-labelledby="work-heading">
+          <h2 id="work-heading">Your work</h2>
+          <p class="work" data-work>
+            <strong data-count="today">{counts.today}</strong> today ·{' '}
+            <strong data-count="total">{counts.total}</strong> in all
+            {siteBreakdown(counts) !== '' && <span data-sites> ({siteBreakdown(counts)})</span>}
+          </p>
+        </section>
+      )}
       <ReviewsSection />
       <DownloadDatasetSection />
-      <DashboardLinkSection />
       <p>
-        <a href={COMPANION_URL} target="_blank" rel="noreferrer">
-          Open the companion
-        </a>{' '}
-        ·{' '}
         <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
           Options
         </button>

@@ -58,49 +58,57 @@ export function DownloadDatasetSection() {
   return (
     <section aria-labelledby="dataset-heading">
       <h2 id="dataset-heading">Dataset</h2>
-      <form class="dataset" onSubmit={download}>
-        <label>
-          Format
-          <select value={format} onChange={(event) => setFormat(event.currentTarget.value as ExportFormat)}>
-            {EXPORT_FORMATS.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Site
-          <select value={site} onChange={(event) => setSite(event.currentTarget.value)}>
-            <option value="">All sites</option>
-            {siteAdapters.map((adapter) => (
-              <option key={adapter.id} value={adapter.id}>
-                {adapter.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={redactPii} onChange={(event) => setRedactPii(event.currentTarget.checked)} />
-          Redact emails, phone numbers and API keys
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={withSidecar}
-            onChange={(event) => setWithSidecar(event.currentTarget.checked)}
-          />
-          Also download the sidecar (where each line comes from)
-        </label>
-        <button type="submit" disabled={busy}>
-          {busy ? 'Exporting…' : 'Download dataset'}
-        </button>
-        {result && (
-          <p class={result.error ? 'error' : 'dataset-result'} data-dataset-result>
-            {result.text}
-          </p>
-        )}
-      </form>
+      {/* Folded: status and reviews come first, and the popup stays short (under 600 px). */}
+      <details class="dataset-fold">
+        <summary>Download a dataset from this browser</summary>
+        <form class="dataset" onSubmit={download}>
+          <label>
+            Format
+            <select value={format} onChange={(event) => setFormat(event.currentTarget.value as ExportFormat)}>
+              {EXPORT_FORMATS.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Site
+            <select value={site} onChange={(event) => setSite(event.currentTarget.value)}>
+              <option value="">All sites</option>
+              {siteAdapters.map((adapter) => (
+                <option key={adapter.id} value={adapter.id}>
+                  {adapter.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={redactPii}
+              onChange={(event) => setRedactPii(event.currentTarget.checked)}
+            />
+            Redact emails, phone numbers and API keys
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={withSidecar}
+              onChange={(event) => setWithSidecar(event.currentTarget.checked)}
+            />
+            Also download the sidecar (where each line comes from)
+          </label>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Exporting…' : 'Download dataset'}
+          </button>
+          {result && (
+            <p class={result.error ? 'error' : 'dataset-result'} data-dataset-result>
+              {result.text}
+            </p>
+          )}
+        </form>
+      </details>
     </section>
   );
 }

@@ -13,7 +13,11 @@ import { decideReview, getReview, pairedCompanion, pendingReviews } from '../../
 import type { CompanionEndpoint } from '../../sync/companion-client.ts';
 import { CompanionError } from '../../sync/companion-client.ts';
 import { readSettings } from '../../utils/settings.ts';
+import { renderMarkdown } from './markdown.ts';
 import { ReviewFields } from './review-fields.tsx';
+
+/** How many pending reviews the popup lists; the rest wait in the dashboard's inbox. */
+const SHOWN_REVIEWS = 4;
 
 function problem(error: unknown): string {
   if (error instanceof CompanionError && error.kind === 'unreachable') return 'The companion is not reachable.';
@@ -122,7 +126,7 @@ export function ReviewsSection() {
         <>
           {list.total === 0 && <p class="hint">No review waits for you.</p>}
           <ul class="review-list">
-            {list.reviews.map((review) => (
+            {list.reviews.slice(0, SHOWN_REVIEWS).map((review) => (
               <li key={review.id}>
                 <button type="button" disabled={busy} onClick={() => void openReview(review.id)}>
                   {review.title}
@@ -130,6 +134,11 @@ export function ReviewsSection() {
               </li>
             ))}
           </ul>
+          {list.total > SHOWN_REVIEWS && (
+            <p class="hint" data-reviews-more>
+              {list.total - SHOWN_REVIEWS} more in the dashboard's inbox.
+            </p>
+          )}
         </>
       )}
       {open && (
@@ -144,13 +153,18 @@ export function ReviewsSection() {
           }}
         >
           <h3>{open.title}</h3>
-          {open.description && <p class="review-text">{open.description}</p>}
+          {open.description && (
+            <div class="review-text markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(open.description) }} />
+          )}
           {open.messages.length > 0 && (
             <ol class="review-messages">
               {open.messages.map((message, index) => (
                 <li key={index}>
                   <strong>{message.role}</strong>
-                  <p class="review-text">{message.content}</p>
+                  <div
+                    class="review-text markdown"
+                    dangerouslySetInnerHTML={{ __html: renderMarkdown(message.content) }}
+                  />
                 </li>
               ))}
             </ol>
