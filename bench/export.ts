@@ -4,7 +4,7 @@
  * Generates the annotations straight into a database created by the store's own migrations (reused
  * across runs; BENCH_FRESH=1 rebuilds it, BENCH_ANNOTATIONS=n changes the size), then for trl-dpo and
  * openai-sft runs the real `margin export` CLI and, as the raw-read anchor, `sqlite3 -json` dumping the
- * same rows in the same order. Prints lines/s, MB/s, annotations read/s, the CLI's peak RSS and the
+ * same rows in the same order (verl-sft writes Parquet). Prints lines/s, MB/s, annotations read/s, the CLI's peak RSS and the
  * ratio to sqlite3; writes the figures to bench/results/export.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,7 +23,8 @@ const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
 const dataDir = join(tmpdir(), `margin-bench-export-${COUNT}`);
 const dbPath = join(dataDir, DATABASE_FILE);
 const outDir = join(tmpdir(), 'margin-bench-export-out');
-const FORMATS = ['trl-dpo', 'openai-sft'] as const;
+// verl-sft: the same rows as Parquet, a row group at a time (memory must stay flat there too).
+const FORMATS = ['trl-dpo', 'openai-sft', 'verl-sft'] as const;
 const QUERY = 'SELECT body FROM annotations WHERE deleted_at IS NULL ORDER BY site, conversation_id, seq';
 
 const SYSTEM = 'You are a helpful assistant for home networking questions. Answer concisely.';
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   for (const format of FORMATS) {
     const anchor = await measure('sqlite3', ['-json', dbPath, QUERY], 'pipe');
-    const out = join(outDir, `${format}.jsonl`);
+    const out = join(outDir, `${format}.${format.startsWith('verl-') ? 'parquet' : 'jsonl'}`);
     const run = await measure(
       process.execPath,
       [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
 import { EXPORT_FORMAT_IDS, type ExportKind, exportFormatDefinitions } from './export/formats/index.ts';
+import { REASONING_FIELDS, REASONING_MODES } from './export/reasoning.ts';
 import { EXPORT_SOURCES } from './export/sources.ts';
 import { LIMITS } from './limits.ts';
 
@@ -122,6 +123,16 @@ export const exportOptionsSchema = z
     ktoDesirableMin: z.preprocess(emptyToUndefined, scoreSchema.default(70)),
     /** KTO: a score at or below this is undesirable. */
     ktoUndesirableMax: z.preprocess(emptyToUndefined, scoreSchema.default(40)),
+    /** Captured reasoning: left out, as a field on the assistant message, or inline as <think>…</think>. */
+    reasoning: z.preprocess(
+      emptyToUndefined,
+      z.enum(REASONING_MODES, { error: `must be ${REASONING_MODES.join(', ')}` }).default('none'),
+    ),
+    /** The field name in `reasoning: field` mode (reasoning_content unless given). */
+    reasoningField: z.preprocess(
+      emptyToUndefined,
+      z.enum(REASONING_FIELDS, { error: `must be ${REASONING_FIELDS.join(' or ')}` }).optional(),
+    ),
   })
   .refine((o) => o.minScore === undefined || o.maxScore === undefined || o.minScore <= o.maxScore, {
     message: 'minScore must not exceed maxScore',
@@ -130,6 +141,10 @@ export const exportOptionsSchema = z
   .refine((o) => o.ktoUndesirableMax < o.ktoDesirableMin, {
     message: 'ktoUndesirableMax must be below ktoDesirableMin',
     path: ['ktoUndesirableMax'],
+  })
+  .refine((o) => o.reasoningField === undefined || o.reasoning === 'field', {
+    message: 'reasoningField names the field of reasoning=field: give reasoning=field too',
+    path: ['reasoningField'],
   })
   .refine((o) => o.pairMinGap >= 1, { message: 'pairMinGap must be at least 1', path: ['pairMinGap'] })
   .refine((o) => o.since === undefined || o.until === undefined || toEpoch(o.since) < toEpoch(o.until), {

@@ -31,14 +31,22 @@ export interface FileResponse {
   readonly kind: 'file';
   readonly contentType: string;
   readonly description: string;
+  /** Other types the route answers with, and when (the export's Parquet formats). */
+  readonly alternatives?: readonly { readonly contentType: string; readonly when: string }[];
 }
 
 export function jsonResponse<S extends z.ZodType>(schema: S, statuses?: readonly number[]): JsonResponse<S> {
   return statuses ? { kind: 'json', schema, statuses } : { kind: 'json', schema };
 }
 
-export function fileResponse(contentType: string, description: string): FileResponse {
-  return { kind: 'file', contentType, description };
+export function fileResponse(
+  contentType: string,
+  description: string,
+  alternatives?: FileResponse['alternatives'],
+): FileResponse {
+  return alternatives
+    ? { kind: 'file', contentType, description, alternatives }
+    : { kind: 'file', contentType, description };
 }
 
 /**

@@ -3,6 +3,9 @@ import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
 import { messageSchema } from '../message.ts';
 import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
 
+/** The media type of Parquet files (registered with IANA in 2024). */
+export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
+
 /** Which file of a split export: the train part unless asked. */
 const partSchema = z.enum(['train', 'validation'], { error: 'part must be "train" or "validation"' }).default('train');
 
@@ -78,6 +81,8 @@ export const exportSummarySchema = z.strictObject({
   pairs: count,
   /** KTO lines by label. */
   labels: z.strictObject({ desirable: count, undesirable: count }),
+  /** Lines that carry captured reasoning. */
+  reasoningLines: count,
   /** Why annotations, candidate pairs or examples produced no line; reason → count. */
   skipped: z.record(z.string(), count),
   redactions: z.strictObject({ email: count, phone: count, apiKey: count, total: count }),
@@ -151,7 +156,12 @@ export const EXPORT_API = {
     summary: 'Streams the dataset file (or its sidecar) for the options, as an attachment.',
     query: exportQuerySchema,
     names: { query: 'export query' },
-    response: fileResponse('application/jsonl; charset=utf-8', 'the dataset, one JSON line per example'),
+    response: fileResponse('application/jsonl; charset=utf-8', 'the dataset, one JSON line per example', [
+      {
+        contentType: PARQUET_CONTENT_TYPE,
+        when: 'the format is a Parquet format (verl-sft, verl-rl) and sidecar is off',
+      },
+    ]),
   }),
   preview: routeContract({
     id: 'export.preview',

@@ -2,12 +2,15 @@ import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
 import type { Comparison } from '../comparison.ts';
 import type { ExportOptions } from '../export-options.ts';
+import { attachReasoning } from './attach-reasoning.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
 import type { Candidate, CandidateSink, Example } from './example.ts';
 import { FilterValueCheck, unknownValueWarning } from './filter-values.ts';
 import { exportFormatDefinition } from './formats/index.ts';
 import { hash53, unitInterval } from './hash.ts';
 import { NumberSet } from './number-set.ts';
+import type { ParquetSchema } from './parquet-schema.ts';
+import { reasoningOf, reasoningWarning } from './reasoning.ts';
 import { redactAnnotation } from './redact.ts';
 import { correctionOf, ktoRows, passesFilters, preparePrompt, sftTarget } from './rules.ts';
 import { type ExportSummary, emptySummary, metaLine, type Provenance, type SplitName } from './sidecar.ts';
@@ -63,6 +66,9 @@ export function exportDataset(
   const seenConversations = new NumberSet();
   let splitConversations = 0;
   const comparisonPairing = new ComparisonPairing();
+  const reasoningField = options.reasoningField ?? 'reasoning_content';
+  const reasoningProblem = reasoningWarning(format.id, format.reasoning, options.reasoning);
+  if (reasoningProblem !== null) summary.warnings.push(reasoningProblem);
 
   function splitOf(annotation: Annotation): SplitName {
     if (options.split === undefined) return 'train';
@@ -71,8 +77,11 @@ export function exportDataset(
       : 'validation';
   }
 
-  /** Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split. */
-  function write(value: unknown, example: Example | null, provenance: Provenance): void {
+  /**
+   * Writes one line (unless dedup drops it) and its sidecar line; the first source picks the split.
+   * Dedup and the example id look at the row before `place` fills in its position.
+   */
+  function write(value: unknown, example: Example | null, provenance: Provenance, carriesReasoning: boolean): void {
     const lineKind = example?.kind ?? 'raw';
     const label = example?.kind === 'kto' ? example.label : undefined;
     const text = JSON.stringify(value);
@@ -88,9 +97,13 @@ export function exportDataset(
     summary.examplesWritten += 1;
     if (lineKind === 'pair') summary.pairs += 1;
     if (label !== undefined) summary.labels[label ? 'desirable' : 'undesirable'] += 1;
+    if (carriesReasoning) summary.reasoningLines += 1;
+    const placed = format.place
+      ? JSON.stringify(format.place(value, { split, index: summary.lines[split] - 1 }))
+      : text;
     out.push({
       split,
-      line: `${text}\n`,
+      line: `${placed}\n`,
       meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
       example,
       provenance,
@@ -109,12 +122,13 @@ export function exportDataset(
       skip('empty-response');
       return;
     }
-    const built = format.build(example);
+    const attached = attachReasoning(example, candidate.sources, options.reasoning, format.reasoning);
+    const built = format.build(attached.example, { reasoningField, sources: candidate.sources });
     if ('skip' in built) {
       skip(built.skip);
       return;
     }
-    write(built.value, example, candidate);
+    write(built.value, attached.example, candidate, attached.carried);
   }
   const sink: CandidateSink = { skip, emit };
 
@@ -122,9 +136,9 @@ export function exportDataset(
   function conversationLines(batch: Annotation[]): void {
     if (kind === 'raw') {
       for (const annotation of batch) {
-        const built = format.build(annotation);
+        const built = format.build(annotation, { reasoningField, sources: [annotation] });
         if ('skip' in built) skip(built.skip);
-        else write(built.value, null, { basis: 'stored', sources: [annotation] });
+        else write(built.value, null, { basis: 'stored', sources: [annotation] }, reasoningOf(annotation) !== null);
       }
       return;
     }
@@ -249,6 +263,12 @@ export function exportDataset(
       );
     }
     summary.redactions.total = summary.redactions.email + summary.redactions.phone + summary.redactions.apiKey;
+    if (reasoningProblem === null && options.reasoning !== 'none' && summary.examplesWritten > 0) {
+      if (summary.reasoningLines === 0)
+        summary.warnings.push(
+          '--reasoning was asked for, but no exported response had captured reasoning (the extension captures it where the page shows it)',
+        );
+    }
     summary.unknownValues = filterValues.unknown();
     summary.warnings.push(...summary.unknownValues.map(unknownValueWarning));
   }
@@ -282,4 +302,14 @@ export async function collectExport(run: ExportRun): Promise<Record<SplitName, {
     out[record.split].meta += record.meta;
   }
   return out;
+}
+
+/**
+ * The Parquet columns of the export's format (its lines are then Parquet rows), or null for a JSONL
+ * format. The reasoning field is a column only when `--reasoning field` puts it there.
+ */
+export function exportParquetSchema(options: ExportOptions): ParquetSchema | null {
+  const format = exportFormatDefinition(options.format);
+  const reasoningField = options.reasoning === 'field' ? (options.reasoningField ?? 'reasoning_content') : null;
+  return format.parquet ? format.parquet({ reasoningField }) : null;
 }

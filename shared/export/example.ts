@@ -16,6 +16,8 @@ export interface SftExample {
    * target of its own annotation's line, so a turn is trained at most once per export.
    */
   target: string;
+  /** The target's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  targetReasoning?: string;
 }
 /** A preference pair over the same prompt. */
 export interface PairExample {
@@ -25,6 +27,9 @@ export interface PairExample {
   rejected: string;
   /** Score gap / 100 when both sides have scores. */
   margin: number | null;
+  /** Each side's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  chosenReasoning?: string;
+  rejectedReasoning?: string;
 }
 /** One labelled completion (KTO). */
 export interface KtoExample {
@@ -32,6 +37,8 @@ export interface KtoExample {
   prompt: Prompt;
   completion: string;
   label: boolean;
+  /** The completion's captured reasoning, set only under `--reasoning field` for formats with a field. */
+  completionReasoning?: string;
 }
 export type Example = SftExample | PairExample | KtoExample;
 

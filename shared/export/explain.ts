@@ -1,10 +1,18 @@
 import type { ExportOptions } from '../export-options.ts';
 import { type ExportKind, exportFormatDefinitions } from './formats/index.ts';
+import type { ReasoningSupport } from './reasoning.ts';
 
 /** The formats of one kind, as `--explain` names them in its rules. */
 const formatsOf = (kind: ExportKind) =>
   exportFormatDefinitions
     .filter((format) => format.kind === kind)
+    .map((format) => format.id)
+    .join(', ');
+
+/** The formats that carry reasoning as `support` says. */
+const reasoningFormats = (support: ReasoningSupport) =>
+  exportFormatDefinitions
+    .filter((format) => format.reasoning === support)
     .map((format) => format.id)
     .join(', ');
 
@@ -29,6 +37,8 @@ Supervised (${formatsOf('sft')}): one example per annotation
   - thumbs and score that disagree (up with score <= ${o.ktoUndesirableMax}, down with >= ${o.sftMinScore}): dropped.
   Earlier assistant turns are context only: a turn is trained once, on its own annotation's line,
   where it is the target. In openai-sft they carry "weight": 0 and the target "weight": 1.
+  openai-rft and verl-rl write no answer: the target becomes the reference answer (ground_truth) that a
+  grader or reward function checks the model's own answer against.
 
 Preference pairs (${formatsOf('pair')}), chosen > rejected:
   - correction > original;
@@ -50,6 +60,13 @@ score, has comment, has correction); --skip-partial drops annotations whose capt
 default); --split F puts a fraction F of conversations (by a hash of site + conversation id, so
 variants never straddle) in the train file and the rest in validation; --redact-pii replaces emails,
 phone numbers and API-key-like strings with [EMAIL], [PHONE], [API_KEY] and counts them.
+
+Reasoning (--reasoning none|field|inline, default none): field puts the response's captured
+reasoning on the assistant message as reasoning_content (--reasoning-field thinking renames it), in
+  ${reasoningFormats('field')}
+(bedrock-sft as a reasoningContent block); inline writes it before the answer as
+<think>\\n…\\n</think>\\n\\n in any format with an answer. Only a response carries its own reasoning:
+a correction never does. The summary counts the lines that carry it and warns when the format cannot.
 
 Every line has a sidecar line (<file>.meta.jsonl) with the annotation ids, annotators, tags, comments
 and scores behind it ("partial": true when a source's capture was partial); the sidecar ends with a

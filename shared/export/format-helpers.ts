@@ -1,12 +1,23 @@
 import type { Message } from '../message.ts';
 import type { Prompt } from './example.ts';
+import type { ReasoningField } from './reasoning.ts';
 
 /** The chat messages of a prompt: its system prompt (if any) first, then the turns. */
 export function chatMessages(prompt: Prompt): Message[] {
   return prompt.system === null ? prompt.turns : [{ role: 'system', content: prompt.system }, ...prompt.turns];
 }
 
-export const assistant = (content: string) => ({ role: 'assistant' as const, content });
+/**
+ * An assistant message. With reasoning (set only under `--reasoning field`), it carries it under
+ * `field`, beside the content, as TRL's and Qwen-style chat templates read it.
+ */
+export function assistant(
+  content: string,
+  reasoning?: string,
+  field: ReasoningField = 'reasoning_content',
+): { role: 'assistant'; content: string; [field: string]: string } {
+  return reasoning === undefined ? { role: 'assistant', content } : { role: 'assistant', content, [field]: reasoning };
+}
 
 /** Adds `system` to a line only when there is one, as ShareGPT and Alpaca readers expect. */
 export function withSystem<T extends object>(value: T, system: string | null): T | (T & { system: string }) {
@@ -51,4 +62,23 @@ export function openaiTurns(prompt: Prompt): Message[] | { skip: string } {
   // A tool message needs the tool_call_id of an assistant tool call, which captures do not have.
   if (prompt.turns.some((turn) => turn.role === 'tool')) return { skip: 'tool-turns-unsupported' };
   return chatMessages(prompt);
+}
+
+/** Text as Gemini `parts`. */
+export const geminiText = (text: string) => [{ text }];
+
+/**
+ * Turns as Gemini `contents`: roles `user` and `model`, alternating from a user turn (consecutive
+ * turns merged). Tool results would need a `functionResponse` naming the function, which captures
+ * do not have: such examples are skipped.
+ */
+export function geminiContents(
+  turns: readonly Message[],
+): { role: 'user' | 'model'; parts: { text: string }[] }[] | { skip: string } {
+  const merged = alternate(turns, false);
+  if ('skip' in merged) return merged;
+  return merged.map((turn) => ({
+    role: turn.role === 'assistant' ? 'model' : 'user',
+    parts: geminiText(turn.content),
+  }));
 }

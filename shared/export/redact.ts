@@ -56,12 +56,16 @@ export function redactPii(text: string, counts: RedactionCounts): string {
   return out;
 }
 
-/** An annotation with every free text redacted (context, response, correction, comment, rubric text answers). */
+/**
+ * An annotation with every free text redacted (context, response, reasoning, correction, comment,
+ * rubric text answers).
+ */
 export function redactAnnotation(annotation: Annotation, counts: RedactionCounts): Annotation {
   return {
     ...annotation,
     context: annotation.context.map((turn) => ({ ...turn, content: redactPii(turn.content, counts) })),
     response: redactPii(annotation.response, counts),
+    ...(annotation.reasoning !== undefined && { reasoning: redactPii(annotation.reasoning, counts) }),
     correction: annotation.correction === null ? null : redactPii(annotation.correction, counts),
     comment: redactPii(annotation.comment, counts),
     ...(annotation.rubric && { rubric: redactRubric(annotation.rubric, counts) }),

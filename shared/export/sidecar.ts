@@ -21,6 +21,8 @@ export interface ExportSummary {
   pairs: number;
   /** KTO lines by label. */
   labels: { desirable: number; undesirable: number };
+  /** Lines that carry captured reasoning (`--reasoning field|inline`; for `raw`, as stored). */
+  reasoningLines: number;
   /** Why annotations, candidate pairs or examples produced no line; reason → count. */
   skipped: Record<string, number>;
   redactions: RedactionCounts & { total: number };
@@ -41,6 +43,7 @@ export function emptySummary(format: string, sources: readonly AnnotationSource[
     lines: { train: 0, validation: 0 },
     pairs: 0,
     labels: { desirable: 0, undesirable: 0 },
+    reasoningLines: 0,
     skipped: {},
     redactions: { email: 0, phone: 0, apiKey: 0, total: 0 },
     warnings: [],

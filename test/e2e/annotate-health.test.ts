@@ -12,13 +12,17 @@ const multiTurn = () => {
 
 /**
  * The committed ChatGPT fixture after a redesign Margin's adapter does not know: the turn test ids
- * renamed (the adapter then finds no messages at all), or the copy button's (no finished signal and
- * no place for the controls).
+ * renamed (the adapter then finds no messages at all), or the action row rebuilt without its copy
+ * button's test id and from elements that are not buttons (no finished signal and no place for the
+ * controls: a renamed test id alone is survived, the row is then found from its buttons).
  */
 const DRIFTS = {
   turnsRenamed: (html: string) => html.replaceAll('data-testid="conversation-turn-', 'data-testid="chat-turn-'),
-  copyButtonRenamed: (html: string) =>
-    html.replaceAll('data-testid="copy-turn-action-button"', 'data-testid="copy-turn-button-v2"'),
+  actionRowUnrecognised: (html: string) =>
+    html
+      .replaceAll('data-testid="copy-turn-action-button"', 'data-testid="copy-turn-button-v2"')
+      .replaceAll('<button', '<span')
+      .replaceAll('</button>', '</span>'),
 };
 
 /** The popup's health section after opening it afresh (it reads the tab's health once, on open). */
@@ -146,7 +150,7 @@ describe('health check and the selection fallback (Chromium)', () => {
   it('reports responses that never look finished when the finished signal has changed', async () => {
     session = await launchChromium();
     const fixture = multiTurn();
-    await serveFixturePage(session.context, fixture.expected.url, DRIFTS.copyButtonRenamed(fixture.html));
+    await serveFixturePage(session.context, fixture.expected.url, DRIFTS.actionRowUnrecognised(fixture.html));
     const page = await session.context.newPage();
     await page.goto(fixture.expected.url);
     const popup = await popupOver(session, page);

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureResponse, type ResponseCapture } from '../../extension/src/capture/capture-response.ts';
+import { createGenericAdapter } from '../../extension/src/sites/generic/generic-adapter.ts';
 import { allSiteMatches } from '../../extension/src/sites/index.ts';
 import type { SiteFixture } from '../extension/site-fixtures.ts';
-import { loadSiteFixtures } from '../extension/site-fixtures.ts';
+import { loadSiteFixtures, parsePage } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
 
@@ -48,12 +50,28 @@ async function grantInBrowserSettings(session: ChromiumSession, pattern: string)
   await settings.close();
 }
 
-async function addInOptions(session: ChromiumSession, address: string) {
+async function addInOptions(session: ChromiumSession, address: string, app?: 'generic') {
   const options = await session.openExtensionPage('options.html');
   const section = options.locator('section[aria-labelledby="self-hosted-heading"]');
   await section.getByLabel('Address').fill(address);
+  if (app) await section.getByLabel('App').selectOption(app);
   await section.getByRole('button', { name: 'Add and grant access' }).click();
   return { options, section };
+}
+
+/** What the generic adapter captures from `html` at `url`, read outside the browser: every finished answer. */
+async function genericCaptures(url: string, html: string): Promise<ResponseCapture[]> {
+  const { document, close } = parsePage(url, html);
+  try {
+    const adapter = createGenericAdapter(document);
+    if (!adapter) throw new Error('the generic adapter finds no conversation in the fixture');
+    return adapter
+      .turns(document)
+      .filter((turn) => turn.role === 'assistant' && !adapter.isStreaming(turn, document) && adapter.anchor(turn))
+      .flatMap((turn) => captureResponse(adapter, document, url, turn.element) ?? []);
+  } finally {
+    await close();
+  }
 }
 
 const registeredScripts = (session: ChromiumSession) =>
@@ -153,6 +171,47 @@ describe('self-hosted chat apps on an origin the person adds (Chromium)', () => 
     await driver.waitForStatus(last, /^Saved$/);
     const [stored] = await readStoredAnnotations(s.serviceWorker);
     expect(stored).toMatchObject({ site: 'librechat', url: at(origin, fixture), thumb: 'down', ...captures[last] });
+  });
+
+  it('another chat app on an origin opted in for the generic adapter: annotated from the page’s structure', async () => {
+    session = await launchChromium();
+    const s = session;
+    const origin = 'http://answers.internal:8080';
+    const fixture = fixtureOf('perplexity', 'multi-turn');
+    const url = at(origin, fixture);
+    const expected = await genericCaptures(url, fixture.html);
+    expect(expected.length).toBeGreaterThan(0);
+
+    await grantInBrowserSettings(session, 'http://answers.internal/*');
+    const { section } = await addInOptions(session, origin, 'generic');
+    await expect.poll(() => section.locator('[data-self-hosted-note]').textContent()).toContain(`Added ${origin}.`);
+    expect(await section.getByRole('list', { name: 'Added addresses' }).textContent()).toContain(
+      `${origin} (generic adapter)`,
+    );
+    expect(await registeredScripts(session)).toMatchObject([
+      { id: 'margin-generic', matches: ['http://answers.internal/*'], js: ['content-scripts/generic.js'] },
+    ]);
+
+    await serveFixturePage(session.context, url, fixture.html);
+    const page = await session.context.newPage();
+    await page.goto(url);
+    const driver = await ControlsDriver.attach(session.context, page);
+    await driver.waitForHosts(expected.length);
+    for (const [index, capture] of expected.entries()) {
+      await driver.click(index, 'button', 'Thumbs up');
+      await driver.waitForStatus(index, /^Saved$/);
+      const stored = (await readStoredAnnotations(s.serviceWorker)).find((a) => a.messageId === capture.messageId);
+      expect(stored).toMatchObject({
+        site: 'generic',
+        url,
+        thumb: 'up',
+        conversationId: capture.conversationId,
+        context: capture.context,
+        response: capture.response,
+      });
+    }
+    await page.waitForTimeout(300);
+    expect(await driver.hostCount()).toBe(expected.length);
   });
 
   it('refuses an address that is not an origin, saying what to type', async () => {

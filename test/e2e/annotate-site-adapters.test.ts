@@ -1,5 +1,6 @@
 import type { Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { completenessMetadata } from '../../shared/index.ts';
 import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { adapterScenarios } from './support/adapter-scenarios.ts';
@@ -95,6 +96,11 @@ describe.each(adapterScenarios.map((scenario) => [scenario.site, scenario] as co
             variant: capture.variant,
             thumb: 'up',
           });
+          // Schema v2: the reasoning apart from the response, what the page did not let it read in metadata.
+          expect(annotation?.reasoning, `${fixture.name}: reasoning`).toBe(capture.reasoning);
+          expect(annotation?.metadata, `${fixture.name}: metadata`).toMatchObject(
+            completenessMetadata({ ...capture.completeness, unrenderedTurns: capture.missingContextTurns }),
+          );
         }
         // Saving re-renders nothing into a second set.
         await page.waitForTimeout(300);

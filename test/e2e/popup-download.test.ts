@@ -16,6 +16,7 @@ interface Choice {
   format: string;
   site?: string;
   redactPii?: boolean;
+  reasoning?: 'none' | 'field' | 'inline';
 }
 
 /** Chooses in the popup's Dataset section and clicks Download; answers the file's name and bytes. */
@@ -27,6 +28,7 @@ async function downloadFromPopup(popup: Page, choice: Choice): Promise<{ name: s
   await section.getByLabel('Format').selectOption(choice.format);
   await section.getByLabel('Site').selectOption(choice.site ?? '');
   await section.getByLabel(/Redact emails/).setChecked(choice.redactPii ?? false);
+  await section.getByLabel('Reasoning').selectOption(choice.reasoning ?? 'none');
   const [download] = await Promise.all([
     popup.waitForEvent('download'),
     section.getByRole('button', { name: 'Download dataset' }).click(),
@@ -39,6 +41,7 @@ async function fromHttp(companion: CompanionProcess, choice: Choice): Promise<Bu
   const query = new URLSearchParams({ format: choice.format });
   if (choice.site) query.set('site', choice.site);
   if (choice.redactPii) query.set('redactPii', 'true');
+  if (choice.reasoning) query.set('reasoning', choice.reasoning);
   const response = await fetch(`${companion.url}/api/v1/export?${query}`, {
     headers: { Authorization: `Bearer ${companion.token}` },
   });
@@ -51,6 +54,7 @@ async function fromCli(companion: CompanionProcess, choice: Choice): Promise<Buf
   args.push('--data-dir', companion.dataDir);
   if (choice.site) args.push('--site', choice.site);
   if (choice.redactPii) args.push('--redact-pii');
+  if (choice.reasoning) args.push('--reasoning', choice.reasoning);
   const { stdout } = await run(process.execPath, args, { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
@@ -103,9 +107,9 @@ describe('Download dataset in the popup (Chromium)', () => {
     const choices: Choice[] = [
       { format: 'raw' },
       { format: 'openai-sft' },
-      { format: 'trl-dpo' },
+      { format: 'trl-dpo', reasoning: 'field' },
       { format: 'trl-kto', site: 'claude' },
-      { format: 'sharegpt', redactPii: true },
+      { format: 'sharegpt', redactPii: true, reasoning: 'inline' },
     ];
     for (const choice of choices) {
       const popupFile = await downloadFromPopup(popup, choice);

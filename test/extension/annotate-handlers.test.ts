@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureResponse } from '../../extension/src/capture/capture-response.ts';
 import { AppDB } from '../../extension/src/db/app-db.ts';
 import {
   createAnnotationHandlers,
@@ -11,6 +12,7 @@ import type { ComparisonInput, ResponseCaptureInput } from '../../extension/src/
 import type { Settings } from '../../extension/src/utils/settings.ts';
 import { DEFAULT_SHORTCUTS } from '../../extension/src/utils/shortcuts.ts';
 import { type Rubric, rubricAnswerIssues, rubricQuestionId, rubricSchema } from '../../shared/index.ts';
+import { loadSiteFixtures, parseFixture } from './site-fixtures.ts';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const PAGE = 'https://chatgpt.com/c/conv-1';
@@ -70,6 +72,7 @@ beforeEach(() => {
     shortcuts: DEFAULT_SHORTCUTS,
     rubric: { version: 0, questions: [] },
     selfHostedOrigins: [],
+    genericOrigins: [],
   };
 });
 afterEach(async () => {
@@ -255,12 +258,45 @@ describe('self-hosted origins', () => {
   });
 });
 
+describe('origins opted in to the generic adapter', () => {
+  const page = 'http://localhost:8080/chat/7f3c2a1b-0000-4000-8000-000000000009';
+  const fromGeneric: Sender = { id: RUNTIME_ID, url: page, tab: { url: page } };
+  const capture = {
+    ...variant('m-1', 1, 'Hi.'),
+    site: 'generic',
+    url: page,
+    conversationId: '7f3c2a1b-0000-4000-8000-000000000009',
+    variant: null,
+  };
+
+  it('accepts the generic site only on an origin opted in for it, not on a self-hosted app’s', async () => {
+    settings.selfHostedOrigins = ['http://localhost:8080'];
+    const asSelfHosted = await handlers().saveAnnotation({ capture, changes: { thumb: 'up' } }, fromGeneric);
+    expect(asSelfHosted).toEqual({ ok: false, error: 'message for generic from a page that is not generic' });
+    await expect(handlers().getPageSettings(undefined, fromGeneric)).resolves.toMatchObject({ generic: false });
+
+    settings.selfHostedOrigins = [];
+    settings.genericOrigins = ['http://localhost:8080'];
+    const saved = await handlers().saveAnnotation({ capture, changes: { thumb: 'up' } }, fromGeneric);
+    expect(saved).toMatchObject({ ok: true, annotation: { thumb: 'up' } });
+    await expect(handlers().getPageSettings(undefined, fromGeneric)).resolves.toMatchObject({ generic: true });
+
+    // The generic site's origin passes as no other site.
+    const asOpenWebui = await handlers().saveAnnotation(
+      { capture: { ...capture, site: 'open-webui' }, changes: { thumb: 'up' } },
+      fromGeneric,
+    );
+    expect(asOpenWebui.ok).toBe(false);
+  });
+});
+
 describe('page settings and health reports', () => {
   it('gives a chat page its rubric and shortcuts, and nobody else', async () => {
     settings.rubric = RUBRIC;
     await expect(handlers().getPageSettings(undefined, fromChatgpt)).resolves.toEqual({
       rubric: RUBRIC,
       shortcuts: DEFAULT_SHORTCUTS,
+      generic: false,
     });
     const evil = 'https://evil.example/';
     await expect(
@@ -284,5 +320,31 @@ describe('page settings and health reports', () => {
       'not claude',
     );
     await expect(handlers().parseHealthReport({ ...report, turns: -1 }, fromChatgpt)).rejects.toThrow(/turns/);
+  });
+});
+
+describe('a capture read from a page', () => {
+  it('is saved as captured: the reasoning apart from the response, what it could not read in capture.* metadata', async () => {
+    const fixture = loadSiteFixtures('claude').find((candidate) => candidate.name === 'thinking');
+    if (!fixture) throw new Error('fixture claude/thinking is missing');
+    const adapter = siteAdapters.find((candidate) => candidate.id === 'claude');
+    if (!adapter) throw new Error('no claude adapter');
+    const { document, close } = parseFixture(fixture);
+    const url = fixture.expected.url;
+    const turn = adapter.turns(document).find((candidate) => candidate.role === 'assistant');
+    const capture = turn && captureResponse(adapter, document, url, turn.element);
+    await close();
+    if (!capture) throw new Error('the fixture gave no capture');
+
+    const fromClaude: Sender = { id: RUNTIME_ID, url, tab: { url } };
+    const result = await handlers().saveAnnotation({ capture, changes: { thumb: 'up' } }, fromClaude);
+    expect(result).toMatchObject({ ok: true });
+    const [stored] = await db.annotations.toArray();
+    expect(stored?.schemaVersion).toBe(2);
+    expect(stored?.reasoning).toBe(capture.reasoning);
+    expect(stored?.reasoning).toMatch(/double the delay/);
+    expect(stored?.response).not.toContain('double the delay');
+    expect(stored?.response).toContain('[artifact: retry.ts]');
+    expect(stored?.metadata).toMatchObject({ 'capture.partial': true, 'capture.artifacts': 1 });
   });
 });

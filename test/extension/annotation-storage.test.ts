@@ -61,6 +61,7 @@ beforeEach(() => {
     shortcuts: DEFAULT_SHORTCUTS,
     rubric: { version: 0, questions: [] },
     selfHostedOrigins: [],
+    genericOrigins: [],
   };
 });
 afterEach(async () => {

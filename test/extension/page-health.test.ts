@@ -10,7 +10,9 @@ function counts(overrides: Partial<AnnotatorCounts> = {}): AnnotatorCounts {
     assistantTurns: 2,
     withControls: 2,
     withoutAnchor: 0,
+    withoutText: 0,
     streaming: 0,
+    stuck: 0,
     oldestStreamingMs: 0,
     quietMs: 0,
     ...overrides,
@@ -43,6 +45,20 @@ describe('health check', () => {
       kind: 'never-finishes',
       message: expect.stringMatching(/^Gemini: 3 responses never look finished/),
     });
+  });
+
+  it('says so when finished responses have no text it can read', () => {
+    expect(diagnose('Poe', counts({ withoutText: 1, withControls: 1 }), 10)).toMatchObject({
+      kind: 'no-text',
+      message: expect.stringMatching(/^Poe: Margin finds 1 finished response but cannot read their text/),
+    });
+  });
+
+  it('says so when a response followed by later turns never finishes, even if others have controls', () => {
+    const quiet = { quietMs: STUCK_STREAMING_MS, withControls: 3, streaming: 1 };
+    // The last response may be a long one still being written.
+    expect(diagnose('DeepSeek', counts({ ...quiet, stuck: 0 }), 60_000)).toBeNull();
+    expect(diagnose('DeepSeek', counts({ ...quiet, stuck: 1 }), 60_000)).toMatchObject({ kind: 'never-finishes' });
   });
 });
 

@@ -32,8 +32,8 @@ describe('self-hosted apps', () => {
       'http://localhost:8000/',
       '<html><head><title>My app</title></head><body><main></main></body></html>',
     );
-    expect(detectSelfHostedAdapter(openWebui)?.id).toBe('open-webui');
-    expect(detectSelfHostedAdapter(libreChat)?.id).toBe('librechat');
+    expect(detectSelfHostedAdapter(openWebui)?.adapter.id).toBe('open-webui');
+    expect(detectSelfHostedAdapter(libreChat)?.adapter.id).toBe('librechat');
     expect(detectSelfHostedAdapter(other)).toBeNull();
   });
 
@@ -43,7 +43,7 @@ describe('self-hosted apps', () => {
         const { document, close } = parseFixture(fixture);
         closers.push(close);
         const expected = site === 'open-webui' || site === 'librechat' ? site : undefined;
-        expect(detectSelfHostedAdapter(document)?.id, `${site}/${fixture.name}`).toBe(expected);
+        expect(detectSelfHostedAdapter(document)?.adapter.id, `${site}/${fixture.name}`).toBe(expected);
       }
     }
   });

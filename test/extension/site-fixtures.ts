@@ -24,8 +24,12 @@ export interface FixtureExpectation {
       modelSource: string;
       context: { role: string; content: string }[];
       response: string;
+      /** The model's visible reasoning, when the page shows some. */
+      reasoning?: string;
       variant: { index: number; count: number; group: string | null } | null;
       missingContextTurns: number;
+      /** What the capture holds only as placeholders, by kind, when anything. */
+      completeness?: Partial<Record<'images' | 'files' | 'artifacts' | 'toolOutputs', number>>;
     } | null;
   }[];
 }

@@ -28,6 +28,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   ktoDesirableMin: 'KTO desirable ≥',
   ktoUndesirableMax: 'KTO undesirable ≤',
   systemPrompt: 'System prompt',
+  reasoning: 'Reasoning',
+  reasoningField: 'Reasoning field',
   lines: 'Preview lines',
   sidecar: 'Sidecar',
 };

@@ -1,12 +1,29 @@
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
-import { type ExportSummary, explainExport } from '../../../shared/export/index.ts';
+import { type Command, Option } from 'commander';
+import {
+  DEFAULT_GRADER_MODEL,
+  type ExportRecord,
+  type ExportSummary,
+  explainExport,
+  exportFileKind,
+  exportFormatDefinition,
+  exportParquetSchema,
+  type ParquetSchema,
+  REASONING_FIELDS,
+  REASONING_MODES,
+  RubricObservations,
+  rftGrader,
+} from '../../../shared/export/index.ts';
 import { EXPORT_FORMATS, EXPORT_SOURCES, exportOptionsSchema } from '../../../shared/index.ts';
-import { writeExportFiles } from '../dataset/export-files.ts';
+import { writeDatasetDir } from '../dataset/dataset-dir.ts';
+import { exportLayout, writeExportFiles } from '../dataset/export-files.ts';
 import { exportFromStore } from '../dataset/export-run.ts';
 import { describeSummary, exportProblem } from '../dataset/export-summary-text.ts';
 import { resolveExportTarget } from '../dataset/export-target.ts';
+import { ParquetRows } from '../dataset/parquet-rows.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
@@ -17,6 +34,10 @@ interface ExportFlags {
   database?: string;
   explain?: boolean;
   progress?: boolean;
+  grader?: string;
+  graderModel?: string;
+  datasetDir?: string;
+  license?: string;
   allowEmpty?: boolean;
   [option: string]: unknown;
 }
@@ -69,6 +90,21 @@ export function registerExportCommand(program: Command): void {
     .option('--pair-min-gap <n>', 'pairs: smallest score gap between variants, δ (default 15)')
     .option('--kto-desirable-min <n>', 'KTO: lowest desirable score (default 70)')
     .option('--kto-undesirable-max <n>', 'KTO: highest undesirable score (default 40)')
+    .addOption(
+      new Option(
+        '--reasoning <mode>',
+        'captured reasoning: none (default), field (on the assistant message) or inline (<think>)',
+      ).choices(REASONING_MODES),
+    )
+    .addOption(
+      new Option('--reasoning-field <name>', 'the field of --reasoning field (default reasoning_content)').choices(
+        REASONING_FIELDS,
+      ),
+    )
+    .option('--grader <file>', 'openai-rft: also write the grader (JSON) for the fine-tuning job')
+    .option('--grader-model <model>', `openai-rft --grader: the score_model grader's model (${DEFAULT_GRADER_MODEL})`)
+    .option('--dataset-dir <dir>', 'write a Hugging Face Hub folder: data/ per split, README.md card, provenance/')
+    .option('--license <id>', "the card's license with --dataset-dir, a Hub license id (default other)")
     .option('--allow-empty', 'succeed even when no line is written or a filter value matches nothing')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--explain', 'print the rules that turn annotations into lines, and exit')
@@ -95,8 +131,17 @@ export function registerExportCommand(program: Command): void {
       const options = parsed.data;
       if (flags.out === '-' && options.split !== undefined)
         throw new Error('--split writes two files: give --out FILE, not -');
+      if (flags.grader !== undefined && options.format !== 'openai-rft')
+        throw new Error('--grader writes the grader of an openai-rft export: add --format openai-rft');
+      if (flags.graderModel !== undefined && flags.grader === undefined)
+        throw new Error('--grader-model is the model of the grader that --grader FILE writes: add --grader');
+      if (flags.datasetDir !== undefined && flags.out !== undefined)
+        throw new Error('--dataset-dir writes its own files (data/, README.md): leave out --out');
+      if (flags.license !== undefined && flags.datasetDir === undefined)
+        throw new Error('--license goes on the dataset card that --dataset-dir writes: add --dataset-dir');
+      const parquet = exportParquetSchema(options);
       // Before reading anything: a wrong --out fails now, not after the whole export.
-      const out = resolveExportTarget(flags.out, options.format);
+      const out = flags.datasetDir === undefined ? resolveExportTarget(flags.out, options.format) : '-';
       const allowEmpty = flags.allowEmpty === true;
 
       const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
@@ -117,31 +162,52 @@ export function registerExportCommand(program: Command): void {
           read += 1;
           if (progress && read % 2000 === 0) progress.update(read);
         });
+        const rubrics = flags.grader === undefined ? null : new RubricObservations();
+        const batches = rubrics ? observeLines(run.batches, (line) => rubrics.observe(line)) : run.batches;
+        const onLines = (lines: number) => progress?.update(read, { lines });
+        const extension = exportFileKind(exportFormatDefinition(options.format));
         // A file export with a problem (no line, an unknown filter value) keeps every earlier file.
         const check = (result: ExportSummary) => {
           if (exportProblem(result, allowEmpty) !== null) throw new EmptyExport(result);
         };
-        summary =
-          out === '-'
-            ? await toStdout(run.batches, run.summary)
-            : await writeExportFiles(
-                out,
-                options.split !== undefined,
-                run.batches,
-                run.summary,
-                (lines) => progress?.update(read, { lines }),
-                check,
-              ).catch((error: unknown) => {
-                if (error instanceof EmptyExport) return error.summary;
-                throw error;
-              });
+        const keepEarlier = (error: unknown) => {
+          if (error instanceof EmptyExport) return error.summary;
+          throw error;
+        };
+        if (flags.datasetDir !== undefined) {
+          const dir = resolve(flags.datasetDir);
+          const written = await writeDatasetDir(dir, options, batches, run.summary, {
+            license: flags.license ?? 'other',
+            onLines,
+            beforeCommit: check,
+          }).catch((error: unknown) => ({ summary: keepEarlier(error), files: [] as string[] }));
+          summary = written.summary;
+          if (written.files.length > 0) process.stderr.write(`dataset folder ${dir}: ${written.files.join(', ')}\n`);
+        } else {
+          summary =
+            out === '-'
+              ? await toStdout(batches, run.summary, parquet)
+              : await writeExportFiles(
+                  exportLayout(out, options.split !== undefined, extension),
+                  parquet,
+                  batches,
+                  run.summary,
+                  onLines,
+                  check,
+                ).catch(keepEarlier);
+        }
+        if (rubrics && flags.grader !== undefined && exportProblem(summary, allowEmpty) === null) {
+          const grader = rftGrader(rubrics, flags.graderModel);
+          await writeFile(resolve(flags.grader), `${JSON.stringify(grader, null, 2)}\n`);
+          process.stderr.write(`grader (${grader.type}) -> ${flags.grader}\n`);
+        }
         progress?.update(read, { lines: summary.examplesWritten });
       } finally {
         progress?.stop();
         await stores.close();
       }
       const problem = exportProblem(summary, allowEmpty);
-      process.stderr.write(describeSummary(summary, out, options, problem !== null));
+      process.stderr.write(describeSummary(summary, flags.datasetDir ?? out, options, problem !== null));
       if (problem !== null) throw new Error(problem);
     });
 }
@@ -153,12 +219,31 @@ class EmptyExport extends Error {
   }
 }
 
+/** The batches as they are, each line shown to `observe` on the way (the grader's rubric survey). */
+async function* observeLines(
+  batches: AsyncIterable<ExportRecord[]>,
+  observe: (line: string) => void,
+): AsyncGenerator<ExportRecord[]> {
+  for await (const batch of batches) {
+    for (const record of batch) observe(record.line);
+    yield batch;
+  }
+}
+
 async function toStdout(
   batches: AsyncIterable<{ line: string }[]>,
   summary: () => ExportSummary,
+  parquet: ParquetSchema | null,
 ): Promise<ExportSummary> {
+  const write = async (chunk: string | Uint8Array) => {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  };
+  // Parquet goes out as bytes, a row group at a time: `margin export --format verl-rl --out - > x.parquet`.
+  const rows = parquet === null ? null : new ParquetRows(parquet, write);
   for await (const batch of batches) {
-    if (!process.stdout.write(batch.map((record) => record.line).join(''))) await once(process.stdout, 'drain');
+    if (rows) for (const record of batch) await rows.add(record.line);
+    else await write(batch.map((record) => record.line).join(''));
   }
+  await rows?.finish();
   return summary();
 }

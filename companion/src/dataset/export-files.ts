@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type ExportSummary, type SplitName, summaryLine } from '../../../shared/export/index.ts';
+import { type ExportSummary, type ParquetSchema, type SplitName, summaryLine } from '../../../shared/export/index.ts';
+import { ParquetRows } from './parquet-rows.ts';
 
 const FLUSH_CHARS = 1 << 20;
 
@@ -34,6 +35,15 @@ export class AtomicFile {
     this.pending.push(text);
     this.pendingChars += text.length;
     return this.pendingChars >= FLUSH_CHARS;
+  }
+
+  /** Writes bytes (a Parquet block) after whatever text is buffered. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (!this.handle) throw new Error(`${this.path} is not open`);
+    await this.handle.write(bytes).catch((error) => {
+      throw fileError('writing', this.path, error, 'failed');
+    });
   }
 
   async flush(): Promise<void> {
@@ -147,31 +157,66 @@ export function fileError(action: string, path: string, error: unknown, after = 
   return new Error(`${action} ${path}${after ? ` ${after}` : ''}: ${reason}`, { cause: error });
 }
 
+/** Which file each split's lines and sidecar go to; `validation` is null without `--split`. */
+export type ExportLayout = Record<SplitName, { lines: string; meta: string } | null>;
+
 /**
- * Writes the line files and sidecars next to each other, each through a temporary file, and renames
- * them into place only when all are complete. A failure or signal removes the temporary files; a
- * SIGKILL leaves a temporary file (removed by the next export), never a partial output file.
+ * `--out data.jsonl` (or `.parquet`): the lines there and the sidecar in `data.meta.jsonl`; with a
+ * split, `data.train.jsonl`, `data.train.meta.jsonl`, `data.validation.jsonl`, ….
+ */
+export function exportLayout(out: string, split: boolean, extension: 'jsonl' | 'parquet'): ExportLayout {
+  const stem = out.replace(/\.(jsonl|parquet)$/, '');
+  if (!split) return { train: { lines: out, meta: `${stem}.meta.jsonl` }, validation: null };
+  const part = (name: SplitName) => ({ lines: `${stem}.${name}.${extension}`, meta: `${stem}.${name}.meta.jsonl` });
+  return { train: part('train'), validation: part('validation') };
+}
+
+/** One file of lines: JSONL text, or Parquet rows written a row group at a time. */
+interface LineFile {
+  readonly file: AtomicFile;
+  add(line: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+function lineFile(path: string, parquet: ParquetSchema | null): LineFile {
+  const file = new AtomicFile(path);
+  if (parquet === null) {
+    return {
+      file,
+      add: async (line) => {
+        if (file.append(line)) await file.flush();
+      },
+      end: async () => {},
+    };
+  }
+  const rows = new ParquetRows(parquet, (bytes) => file.writeBytes(bytes));
+  return { file, add: (line) => rows.add(line), end: () => rows.finish() };
+}
+
+/**
+ * Writes the line files (JSONL, or Parquet for `parquet` formats) and sidecars, each through a
+ * temporary file, and renames them into place only when all are complete. A failure or signal
+ * removes the temporary files; a SIGKILL leaves a temporary file (removed by the next export), never
+ * a partial output file.
  */
 export async function writeExportFiles(
-  out: string,
-  split: boolean,
+  layout: ExportLayout,
+  parquet: ParquetSchema | null,
   batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
   summary: () => ExportSummary,
   onLines: (lines: number) => void,
   /** Runs on the finished summary before any file is put in place; throwing keeps every earlier file. */
   beforeCommit: (summary: ExportSummary) => void = () => {},
 ): Promise<ExportSummary> {
-  const stem = out.endsWith('.jsonl') ? out.slice(0, -'.jsonl'.length) : out;
-  const targets: Record<SplitName, { lines: AtomicFile; meta: AtomicFile } | null> = split
-    ? {
-        train: { lines: new AtomicFile(`${stem}.train.jsonl`), meta: new AtomicFile(`${stem}.train.meta.jsonl`) },
-        validation: {
-          lines: new AtomicFile(`${stem}.validation.jsonl`),
-          meta: new AtomicFile(`${stem}.validation.meta.jsonl`),
-        },
-      }
-    : { train: { lines: new AtomicFile(out), meta: new AtomicFile(`${stem}.meta.jsonl`) }, validation: null };
-  const files = Object.values(targets).flatMap((pair) => (pair ? [pair.lines, pair.meta] : []));
+  const targets: Record<SplitName, { lines: LineFile; meta: AtomicFile } | null> = {
+    train: null,
+    validation: null,
+  };
+  for (const split of ['train', 'validation'] as const) {
+    const paths = layout[split];
+    if (paths) targets[split] = { lines: lineFile(paths.lines, parquet), meta: new AtomicFile(paths.meta) };
+  }
+  const files = Object.values(targets).flatMap((pair) => (pair ? [pair.lines.file, pair.meta] : []));
   for (const file of files) removeStaleTempFiles(file.path);
   const onSignal = (signal: NodeJS.Signals) => {
     for (const file of files) file.discardSync();
@@ -186,7 +231,7 @@ export async function writeExportFiles(
       for (const record of batch) {
         const target = targets[record.split];
         if (!target) throw new Error(`a ${record.split} line without --split`);
-        target.lines.append(record.line);
+        await target.lines.add(record.line);
         target.meta.append(record.meta);
       }
       for (const file of files) if (file.append('')) await file.flush();
@@ -195,7 +240,10 @@ export async function writeExportFiles(
     }
     const result = summary();
     beforeCommit(result);
-    for (const pair of Object.values(targets)) pair?.meta.append(summaryLine(result));
+    for (const pair of Object.values(targets)) {
+      await pair?.lines.end();
+      pair?.meta.append(summaryLine(result));
+    }
     for (const file of files) await file.finish();
     for (const file of files) await file.commit();
     return result;

@@ -1,5 +1,12 @@
-import { type AnyIterable, type ExportRun, exportDataset, type SplitName } from '../../../shared/export/index.ts';
-import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
+import {
+  type AnyIterable,
+  type ExportRun,
+  exportDataset,
+  exportFileKind,
+  exportFormatDefinition,
+  type SplitName,
+} from '../../../shared/export/index.ts';
+import type { Annotation, Comparison, ExportFormat, ExportOptions } from '../../../shared/index.ts';
 
 /**
  * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,
@@ -31,7 +38,11 @@ async function* counting<T>(items: AnyIterable<T>, onItem: () => void): AsyncGen
   }
 }
 
-/** `margin-trl-dpo.jsonl`, `margin-trl-dpo.validation.meta.jsonl`, …: the CLI's default names too. */
-export function exportFileName(format: string, part: SplitName | null, sidecar: boolean): string {
-  return `margin-${format}${part ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
+/**
+ * `margin-trl-dpo.jsonl`, `margin-verl-rl.validation.parquet`, `margin-trl-dpo.validation.meta.jsonl`,
+ * …: the CLI's default names too. Sidecars are JSONL whatever the format.
+ */
+export function exportFileName(format: ExportFormat, part: SplitName | null, sidecar: boolean): string {
+  const extension = sidecar ? 'meta.jsonl' : exportFileKind(exportFormatDefinition(format));
+  return `margin-${format}${part ? `.${part}` : ''}.${extension}`;
 }

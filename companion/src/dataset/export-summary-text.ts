@@ -44,6 +44,7 @@ export function describeSummary(
     ...(summary.labels.desirable + summary.labels.undesirable > 0
       ? [`labels: ${summary.labels.desirable} desirable, ${summary.labels.undesirable} undesirable`]
       : []),
+    ...(summary.reasoningLines > 0 ? [`reasoning: ${summary.reasoningLines} lines carry it`] : []),
     ...(summary.redactions.total > 0
       ? [
           `redacted: ${summary.redactions.email} emails, ${summary.redactions.phone} phone numbers, ${summary.redactions.apiKey} API keys`,

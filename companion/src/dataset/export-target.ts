@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { ExportFormat } from '../../../shared/index.ts';
 import { exportFileName } from './export-run.ts';
 
 function statOrNull(path: string) {
@@ -16,7 +17,7 @@ function statOrNull(path: string) {
  * slash) gets the default name inside it (`margin-<format>.jsonl`); otherwise the folder the file
  * goes in must exist and be writable.
  */
-export function resolveExportTarget(out: string | undefined, format: string, cwd = process.cwd()): string {
+export function resolveExportTarget(out: string | undefined, format: ExportFormat, cwd = process.cwd()): string {
   if (out === '-') return '-';
   const defaultName = exportFileName(format, null, false);
   if (out === undefined || out === '') return resolve(cwd, defaultName);

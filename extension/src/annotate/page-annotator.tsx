@@ -2,12 +2,13 @@ import { render } from 'preact';
 import {
   captureResponse,
   type ResponseCapture,
+  readTurn,
   responseKey,
   synthesizeMessageId,
   type TurnMemory,
-  turnText,
+  type TurnReading,
 } from '../capture/capture-response.ts';
-import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
+import { hasLater, type PageTurn, type SiteAdapter } from '../sites/define-site-adapter.ts';
 import type {
   AnnotationChanges,
   ConversationAnnotations,
@@ -48,8 +49,12 @@ export interface AnnotatorCounts {
   withControls: number;
   /** Finished responses the adapter found no place for controls in. */
   withoutAnchor: number;
+  /** Finished responses with a place for controls but no text the adapter can read. */
+  withoutText: number;
   /** Responses waiting for their stream to finish, and how long the oldest has been waiting (ms). */
   streaming: number;
+  /** Of those, the ones with a later turn after them: only the last response can really be streaming. */
+  stuck: number;
   oldestStreamingMs: number;
   /** Time since the page last changed (ms). */
   quietMs: number;
@@ -71,7 +76,7 @@ const LOCATION_CHECK_MS = 100;
  * waits, and a change anywhere else (the site's finished signal) re-checks it soon after.
  */
 export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: AnnotatorContext, api: AnnotatorApi) {
-  const textCache = new WeakMap<Element, string>();
+  const textCache = new WeakMap<Element, TurnReading>();
   let memory: TurnMemory = new Map();
   let observer: PageObserver | undefined;
   let locationCheckedAt = 0;
@@ -127,17 +132,22 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
 
   /** The capture of a response as it is now (for the selection fallback and tests). */
   function capture(turnElement: Element): ResponseCapture | null {
-    return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, readText });
+    return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, read });
   }
 
-  /** A turn leaving the DOM (virtualized away) is remembered, so later context can still include it. */
+  /**
+   * A turn leaving the DOM (virtualized away) is remembered, so later context can still include it. If
+   * it had controls, every turn is looked at again: a copy of it the site mounted before removing it
+   * (same response, fresh nodes) may have lost the controls to it and must get them back.
+   */
   function rememberRemoved(element: Element): void {
     const selector = adapter.turnSelector;
     const turns = element.matches(selector) ? [element] : Array.from(element.querySelectorAll(selector));
+    if (turns.some((turn) => controls.placedIn(turn))) queue.queueAll(doc);
     for (const turnElement of turns) {
       const turn = adapter.describeTurn(turnElement);
       if (turn.role === null || turn.position === null || memory.has(turn.position)) continue;
-      const content = textCache.get(turnElement) ?? turnText(adapter, turn);
+      const content = (textCache.get(turnElement) ?? readTurn(adapter, turn)).text;
       if (content) memory.set(turn.position, { role: turn.role, content });
     }
   }
@@ -154,12 +164,16 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     return { content, since: waiting?.since ?? now, reason: outcome };
   }
 
-  function readText(turn: PageTurn): string {
+  function read(turn: PageTurn): TurnReading {
     const cached = textCache.get(turn.element);
     if (cached !== undefined) return cached;
-    const text = turnText(adapter, turn);
-    textCache.set(turn.element, text);
-    return text;
+    const reading = readTurn(adapter, turn);
+    textCache.set(turn.element, reading);
+    return reading;
+  }
+
+  function readText(turn: PageTurn): string {
+    return read(turn).text;
   }
 
   function messageId(turn: PageTurn, conversation: string): string | null {
@@ -178,6 +192,8 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (adapter.isStreaming(turn, doc)) return 'streaming';
     const anchor = adapter.anchor(turn);
     if (!anchor) return 'no-anchor';
+    // Controls on a response whose words cannot be read could save nothing: the health check says so.
+    if (!readText(turn)) return 'no-text';
     const state = conversations.get(id);
     if (!state) return 'other';
     if (!state.enabled) return 'done';
@@ -217,6 +233,8 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (responseKey(seen.site, seen.conversationId, seen.messageId) !== mounted.key) {
       return 'the response changed since the controls appeared; try again';
     }
+    // Schema v2: the reasoning and the completeness counts travel with the capture, stored apart from
+    // the response (the reasoning field, the capture.* metadata keys).
     return seen;
   }
 
@@ -266,25 +284,30 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
       const withControls = controls.connected();
       const now = performance.now();
       let streaming = 0;
+      let stuck = 0;
       let withoutAnchor = 0;
+      let withoutText = 0;
       let oldestStreamingMs = 0;
       for (const [element, waiting] of queue.pending) {
         if (!element.isConnected || waiting.reason === 'other') continue;
-        if (waiting.reason === 'no-anchor') {
-          withoutAnchor += 1;
-          continue;
+        if (waiting.reason === 'no-anchor') withoutAnchor += 1;
+        else if (waiting.reason === 'no-text') withoutText += 1;
+        else {
+          streaming += 1;
+          if (hasLater(element, adapter.turnSelector)) stuck += 1;
+          oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
         }
-        streaming += 1;
-        oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
       }
       return {
         conversationId,
         // One native query; the elements themselves are never touched.
         turns: doc.querySelectorAll(adapter.turnSelector).length,
-        assistantTurns: withControls + streaming + withoutAnchor,
+        assistantTurns: withControls + streaming + withoutAnchor + withoutText,
         withControls,
         withoutAnchor,
+        withoutText,
         streaming,
+        stuck,
         oldestStreamingMs,
         quietMs: now - lastMutationAt,
       };

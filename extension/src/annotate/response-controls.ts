@@ -30,6 +30,8 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   const byTurn = new WeakMap<Element, Mounted>();
   const byKey = new Map<string, Mounted>();
   const byAnchor = new WeakMap<Element, Mounted>();
+  /** Every host this page's controls made: a `margin-annotator` not in here is a page's copy of one. */
+  const ours = new WeakSet<Element>();
   let visibility: IntersectionObserver | undefined;
 
   function onVisibility(entries: IntersectionObserverEntry[]): void {
@@ -82,6 +84,9 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
       if (current) unmount(current);
       const other = byKey.get(key);
       if (other) unmount(other);
+      // A site that re-renders a turn from a copy of its markup copies our host too: an empty element
+      // with no controls, which would sit where ours goes. Only hosts we made stay.
+      for (const copy of Array.from(turn.querySelectorAll(HOST_TAG))) if (!ours.has(copy)) copy.remove();
 
       const mounted: Mounted = {
         key,
@@ -93,10 +98,16 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
         view: null,
         handle: { current: null },
       };
+      ours.add(mounted.host);
       byTurn.set(turn, mounted);
       byKey.set(key, mounted);
       byAnchor.set(anchor, mounted);
       visibility?.observe(anchor);
+    },
+
+    /** True when `turn` has (or had, until it left the page) controls. */
+    placedIn(turn: Element): boolean {
+      return byTurn.has(turn);
     },
 
     /** How many hosts are in the page (the health check's "finished responses with controls"). */

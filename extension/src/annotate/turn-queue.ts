@@ -1,7 +1,7 @@
 import { HOST_TAG } from './mount-controls.ts';
 
-/** Why a response has no controls yet: still being written, no place for them, or anything else. */
-export type WaitReason = 'streaming' | 'no-anchor' | 'other';
+/** Why a response has no controls yet: still being written, no place for them, no readable text, or anything else. */
+export type WaitReason = 'streaming' | 'no-anchor' | 'no-text' | 'other';
 
 /** A turn that could not get controls yet. */
 export interface PendingTurn {

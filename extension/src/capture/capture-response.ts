@@ -3,6 +3,7 @@ import { hashId } from '../../../shared/export/hash.ts';
 import type { Message, Variant } from '../../../shared/index.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
+import { addOmitted, noneOmitted, type Omitted } from './placeholders.ts';
 import { toMarkdown } from './to-markdown.ts';
 
 /** Everything about one assistant response that an annotation records, read from the page at one moment. */
@@ -16,12 +17,25 @@ export interface ResponseCapture {
   /** Every earlier turn, in order, with roles. */
   context: Message[];
   response: string;
+  /** The model's visible reasoning (thoughts, thinking), never part of `response`; absent when none shows. */
+  reasoning?: string;
   variant: Variant | null;
   /**
    * Earlier turns left out of `context`: virtualized away before the content script saw them, or the
    * oldest ones dropped to stay within LIMITS (500 turns, 4,000,000 characters).
    */
   missingContextTurns: number;
+  /**
+   * What the context and response hold only as placeholders (`[image: …]`), counted by kind (kinds seen
+   * only); absent when the capture is complete but for `missingContextTurns`.
+   */
+  completeness?: Partial<Omitted>;
+}
+
+/** One turn as read: its markdown and what it shows only as placeholders. */
+export interface TurnReading {
+  text: string;
+  omitted: Omitted;
 }
 
 /** Turns seen earlier in this conversation, by position, so virtualized-away context is not lost. */
@@ -42,16 +56,39 @@ export function placeTurns(turns: readonly PageTurn[]): PlacedTurn[] {
   });
 }
 
-/** The turn's content as markdown; empty when the turn has no content element. */
-export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
+/** The turn's content as markdown, its reasoning left out; empty when the turn has no content element. */
+export function readTurn(adapter: SiteAdapter, turn: PageTurn): TurnReading {
+  const omitted = noneOmitted();
   const content = adapter.content(turn);
-  if (!content) return '';
-  return toMarkdown(content, {
+  if (!content) return { text: '', omitted };
+  const reasoning = new Set(turn.role === 'assistant' ? (adapter.reasoning?.(turn) ?? []) : []);
+  const text = toMarkdown(content, {
+    ...markdownRules(adapter),
+    skip: (element) => reasoning.has(element) || adapter.skip?.(element) === true,
+    omitted,
+  });
+  return { text, omitted };
+}
+
+/** The turn's content as markdown (see `readTurn`). */
+export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
+  return readTurn(adapter, turn).text;
+}
+
+/** The reasoning an assistant turn shows, as markdown; empty when it shows none. */
+export function turnReasoning(adapter: SiteAdapter, turn: PageTurn): string {
+  const parts = (adapter.reasoning?.(turn) ?? []).map((element) => toMarkdown(element, markdownRules(adapter)));
+  return parts.filter(Boolean).join('\n\n');
+}
+
+function markdownRules(adapter: SiteAdapter) {
+  return {
     skip: adapter.skip?.bind(adapter),
     codeLanguage: adapter.codeLanguage?.bind(adapter),
     isInlineCode: adapter.isInlineCode?.bind(adapter),
     unwrap: adapter.unwrap?.bind(adapter),
-  });
+    placeholder: adapter.placeholder?.bind(adapter),
+  };
 }
 
 /** A message id for sites that have none: the same response at the same place always gets the same id. */
@@ -62,8 +99,8 @@ export function synthesizeMessageId(conversationId: string, position: number, re
 export interface CaptureOptions {
   /** Turns seen earlier, for context the page has virtualized away. */
   memory?: TurnMemory;
-  /** How to read a turn's markdown; the content script passes a cached reader. */
-  readText?: (turn: PageTurn) => string;
+  /** How to read a turn; the content script passes a cached reader. */
+  read?: (turn: PageTurn) => TurnReading;
 }
 
 /**
@@ -76,7 +113,7 @@ export function captureResponse(
   doc: Document,
   url: string,
   turnElement: Element,
-  { memory = new Map(), readText = (turn) => turnText(adapter, turn) }: CaptureOptions = {},
+  { memory = new Map(), read = (turn) => readTurn(adapter, turn) }: CaptureOptions = {},
 ): ResponseCapture | null {
   const conversationId = adapter.conversationId(new URL(url));
   if (!conversationId) return null;
@@ -84,21 +121,32 @@ export function captureResponse(
   const targetIndex = placed.findIndex((turn) => turn.element === turnElement);
   const target = placed[targetIndex];
   if (target?.role !== 'assistant' || adapter.isStreaming(target, doc)) return null;
-  const response = readText(target);
+  const reading = read(target);
+  const response = reading.text;
   if (!response) return null;
+  const omitted = noneOmitted();
+  addOmitted(omitted, reading.omitted);
 
   const seen = new Map<number, Message>();
   for (const turn of placed.slice(0, targetIndex)) {
     if (turn.role === null) continue;
-    const content = readText(turn);
-    if (content) seen.set(turn.place, { role: turn.role, content });
+    const { text, omitted: inTurn } = read(turn);
+    if (!text) continue;
+    seen.set(turn.place, { role: turn.role, content: text });
+    addOmitted(omitted, inTurn);
   }
   const context: Message[] = [];
   let missingContextTurns = 0;
+  let gap = 0;
   for (let place = 0; place < target.place; place++) {
     const message = seen.get(place) ?? memory.get(place);
-    if (message) context.push(message);
-    else missingContextTurns += 1;
+    if (!message) {
+      missingContextTurns += 1;
+      gap += 1;
+      continue;
+    }
+    context.push(gap > 0 ? afterGap(message, gap) : message);
+    gap = 0;
   }
 
   // Keep the most recent turns when a very long conversation would exceed the shared limits.
@@ -110,6 +158,7 @@ export function captureResponse(
 
   const model = adapter.model(target, doc);
   const variant = adapter.variant(target);
+  const reasoning = turnReasoning(adapter, target);
   const promptTurn = placed
     .slice(0, targetIndex)
     .reverse()
@@ -126,9 +175,23 @@ export function captureResponse(
     modelSource: model.source,
     context,
     response,
+    ...(reasoning && { reasoning: reasoning.slice(0, LIMITS.textChars) }),
     variant: variant ? { ...variant, group } : null,
     missingContextTurns,
+    ...completenessOf(omitted),
   };
+}
+
+/** The message right after turns the page never rendered says how many were there. */
+function afterGap(message: Message, gap: number): Message {
+  const note = `[${gap === 1 ? '1 earlier turn' : `${gap} earlier turns`} not rendered]`;
+  if (message.content.length + note.length + 2 > LIMITS.textChars) return message;
+  return { ...message, content: `${note}\n\n${message.content}` };
+}
+
+function completenessOf(omitted: Omitted): { completeness?: Partial<Omitted> } {
+  const seen = Object.entries(omitted).filter(([, count]) => count > 0);
+  return seen.length > 0 ? { completeness: Object.fromEntries(seen) } : {};
 }
 
 /**

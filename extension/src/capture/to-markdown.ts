@@ -1,6 +1,10 @@
+import { codeBlockLanguage } from './code-language.ts';
+import { COUNTED_AS, type Omitted, type Placeholder, placeholderText, standardPlaceholder } from './placeholders.ts';
+
 /**
  * Turns a chat response's DOM into markdown. It reads text and a few attributes (href, class, alt) as
- * data and never parses or renders HTML, so hostile text in a page stays text.
+ * data and never parses or renders HTML, so hostile text in a page stays text. What it cannot read
+ * (images, files, artifacts, tool output) becomes a placeholder naming it, counted in `omitted`.
  */
 export interface MarkdownOptions {
   /** Site chrome inside the content (a code block's language label, copy buttons' wrappers) to leave out. */
@@ -11,6 +15,10 @@ export interface MarkdownOptions {
   isInlineCode?: (element: Element) => boolean;
   /** Wrapper elements that stand for nothing (AI Studio's `ms-cmark-node`): read as their children. */
   unwrap?: (element: Element) => boolean;
+  /** Site markup that stands for something unreadable (a file card, an artifact, a tool's output). */
+  placeholder?: (element: Element) => Placeholder | null;
+  /** Filled in: how many of each kind of placeholder the text got. */
+  omitted?: Omitted;
 }
 
 /** Elements that never hold content a person wrote or read as the answer. */
@@ -24,10 +32,6 @@ const SKIPPED_TAGS = new Set([
   'select',
   'textarea',
   'input',
-  'iframe',
-  'canvas',
-  'video',
-  'audio',
   'mat-icon',
   'margin-annotator',
 ]);
@@ -71,10 +75,21 @@ interface State {
   /** Code block bodies, kept out of whitespace normalisation and put back at the end. */
   verbatim: string[];
   preWrap: boolean;
+  /** Each code block's language, read before rendering because its label may come first. */
+  languages: Map<Element, string>;
+  /** Code blocks' language labels: chrome, left out of the text. */
+  labels: Set<Element>;
 }
 
 export function toMarkdown(root: Element, options: MarkdownOptions = {}): string {
-  const state: State = { options, verbatim: [], preWrap: hasPreWrap(root) };
+  const languages = new Map<Element, string>();
+  const labels = new Set<Element>();
+  for (const pre of Array.from(root.querySelectorAll('pre'))) {
+    const { language, label } = codeBlockLanguage(pre, options.codeLanguage);
+    languages.set(pre, language);
+    if (label) labels.add(label);
+  }
+  const state: State = { options, verbatim: [], preWrap: hasPreWrap(root), languages, labels };
   const raw = renderChildren(root, state);
   return normalize(raw).replace(
     new RegExp(`${NUL}(\\d+)${NUL}`, 'g'),
@@ -135,7 +150,12 @@ function block(content: string): string {
 
 function renderElement(element: Element, state: State): string {
   const tag = element.localName;
-  if (SKIPPED_TAGS.has(tag) || isHidden(element) || state.options.skip?.(element)) return '';
+  if (isHidden(element) || state.labels.has(element) || state.options.skip?.(element)) return '';
+  const placeholder = state.options.placeholder?.(element) ?? standardPlaceholder(element);
+  if (placeholder === 'decoration') return '';
+  if (placeholder) return renderPlaceholder(element, placeholder, state);
+  // A `role="button"` is site chrome (DeepSeek's "Copy" and "Download" are `div`s), never the answer.
+  if (SKIPPED_TAGS.has(tag) || element.getAttribute('role') === 'button') return '';
   if (state.options.isInlineCode?.(element)) return inlineCode(element.textContent ?? '');
   if (state.options.unwrap?.(element)) return renderChildren(element, state);
   if (!state.preWrap && hasPreWrap(element)) {
@@ -167,8 +187,6 @@ function renderElement(element: Element, state: State): string {
       return wrapInline(renderChildren(element, state), '~~');
     case 'a':
       return renderLink(element, state);
-    case 'img':
-      return renderImage(element);
     case 'br':
       return '\n';
     case 'hr':
@@ -228,30 +246,36 @@ function renderLink(element: Element, state: State): string {
   return `[${label.replace(/[[\]]/g, '\\$&')}](${href.replace(/[()\s]/g, encodeURIComponent)})`;
 }
 
-function renderImage(element: Element): string {
-  const src = safeUrl(element.getAttribute('src'), element.ownerDocument?.baseURI ?? 'about:blank');
-  const alt = oneLine(element.getAttribute('alt') ?? '');
-  return src ? `![${alt.replace(/[[\]]/g, '\\$&')}](${src.replace(/[()\s]/g, encodeURIComponent)})` : alt;
-}
-
-function codeLanguage(pre: Element, state: State): string {
-  const code = pre.querySelector('code');
-  for (const element of [code, pre]) {
-    const match = (element?.getAttribute('class') ?? '').match(/(?:^|\s)(?:language|lang)-([\w#+.-]+)/);
-    if (match?.[1]) return match[1].toLowerCase();
-    const data = element?.getAttribute('data-language');
-    if (data) return data.trim().toLowerCase();
-  }
-  return (state.options.codeLanguage?.(pre) ?? '').trim().toLowerCase().replace(/\s+/g, '-');
+/** A placeholder where an unreadable thing was: inline for an image, a block of its own otherwise. */
+function renderPlaceholder(element: Element, placeholder: Placeholder, state: State): string {
+  if (state.options.omitted) state.options.omitted[COUNTED_AS[placeholder.kind]] += 1;
+  const text = placeholderText(placeholder);
+  return placeholder.kind === 'image' && !isBlockContainer(element) ? text : block(text);
 }
 
 function renderCodeBlock(pre: Element, state: State): string {
-  const code = pre.querySelector('code') ?? pre;
-  const body = (code.textContent ?? '').replace(/\n$/, '');
+  const code = pre.querySelector('code');
+  const body = (code ? (code.textContent ?? '') : codeText(pre, state)).replace(/\n$/, '');
   const longestRun = Math.max(0, ...(body.match(/^`{3,}/gm) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  state.verbatim.push(`${fence}${codeLanguage(pre, state)}\n${body}\n${fence}`);
+  const language = state.languages.get(pre) ?? codeBlockLanguage(pre, state.options.codeLanguage).language;
+  state.verbatim.push(`${fence}${language}\n${body}\n${fence}`);
   return `\n\n${NUL}${state.verbatim.length - 1}${NUL}\n\n`;
+}
+
+/** The text of a `pre` without `code` (DeepSeek), leaving out a label or buttons inside it. */
+function codeText(pre: Element, state: State): string {
+  let text = '';
+  for (const child of Array.from(pre.childNodes)) {
+    if (child.nodeType === 3) text += child.textContent ?? '';
+    else if (child.nodeType === 1) {
+      const element = child as Element;
+      if (state.labels.has(element) || SKIPPED_TAGS.has(element.localName) || state.options.skip?.(element)) continue;
+      if (element.getAttribute('role') === 'button') continue;
+      text += codeText(element, state);
+    }
+  }
+  return text;
 }
 
 /** `element`'s children, with unwrapped wrappers replaced by their own children. */

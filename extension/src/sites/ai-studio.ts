@@ -23,6 +23,7 @@ export default defineSiteAdapter({
     return id && !id.startsWith('new_') ? id : null;
   },
   turnSelector: TURN,
+  anchors: ['data-turn-role'],
 
   role: (element) =>
     element.querySelector('[data-turn-role="Model"], .chat-turn-container.model')
@@ -31,7 +32,9 @@ export default defineSiteAdapter({
         ? 'user'
         : null,
 
-  content: (turn) => turn.element.querySelector('.turn-content'),
+  content: (turn) => turn.element.querySelector('.turn-content') ?? turn.element,
+
+  reasoning: (turn) => Array.from(turn.element.querySelectorAll('ms-thought-chunk')),
 
   isStreaming(turn, doc) {
     // Only the last turn can still be generating; the turn options may be rendered on hover only.
@@ -51,9 +54,10 @@ export default defineSiteAdapter({
     turn.element.querySelector('.turn-content'),
 
   codeLanguage: (pre) => textOf(pre.closest('ms-code-block')?.querySelector('footer .language')),
-  // Thinking, and a code block's footer (copy, download, "Use code with caution", language).
+  // A code block's footer (copy, download, "Use code with caution", language), and the "Thoughts"
+  // panel's header.
   skip: (element) =>
-    element.localName === 'ms-thought-chunk' ||
-    (element.localName === 'footer' && element.closest('ms-code-block') !== null),
+    (element.localName === 'footer' && element.closest('ms-code-block') !== null) ||
+    element.localName === 'mat-expansion-panel-header',
   unwrap: (element) => element.localName === 'ms-cmark-node',
 });

@@ -1,9 +1,25 @@
-import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, CLICKABLE, variantCounter } from './structure.ts';
 
 // Selectors and sources: docs/sites.md, "Claude" (saved page of 2026-07). Claude puts no message id
 // in the DOM, so ids are synthesized from the row's `data-index` and the response text.
 const ROW = '[data-rs-index][data-index]';
+const USER = '[data-testid="user-message"], [data-user-message-bubble]';
+const RESPONSE = '.font-claude-response:not(#markdown-artifact)';
+const ACTION_BAR = '[data-message-action-bar]';
 const CONVERSATION_PATH = /^\/chat\/([a-z0-9-]+)/i;
+
+function response(turn: PageTurn): Element | null {
+  return turn.element.querySelector(RESPONSE) ?? turn.element.querySelector('[data-is-streaming]');
+}
+
+/** The message action bar, else (its attribute renamed) the clickables after the response. */
+function actionBar(turn: PageTurn): Element | null {
+  const body = response(turn);
+  const bar = turn.element.querySelector(`[data-is-streaming] ${ACTION_BAR}, ${ACTION_BAR}`);
+  if (bar?.querySelector(CLICKABLE)) return bar;
+  return body ? actionRowAfter(turn.element, body) : null;
+}
 
 export default defineSiteAdapter({
   id: 'claude',
@@ -16,10 +32,20 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: ROW,
   watchedAttributes: ['data-is-streaming'],
+  anchors: [
+    'data-rs-index',
+    'data-index',
+    'data-testid',
+    'data-user-message-bubble',
+    'data-is-streaming',
+    'data-message-action-bar',
+    // The model picker says the model in full only in its label ("Model: Claude Opus 4.6").
+    'aria-label',
+  ],
 
   describeTurn(element) {
     const index = Number(element.getAttribute('data-index'));
-    const role = element.querySelector('[data-testid="user-message"]')
+    const role = element.querySelector(USER)
       ? 'user'
       : element.querySelector('[data-is-streaming], .font-claude-response')
         ? 'assistant'
@@ -28,35 +54,43 @@ export default defineSiteAdapter({
   },
 
   content(turn) {
-    if (turn.role === 'user') return turn.element.querySelector('[data-testid="user-message"]');
-    return turn.element.querySelector('.font-claude-response:not(#markdown-artifact)');
+    if (turn.role === 'user') return turn.element.querySelector(USER);
+    return response(turn);
+  },
+
+  // Thinking is the grid's first row, the answer its second (`row-start-1` / `row-start-2`).
+  reasoning(turn) {
+    return Array.from(response(turn)?.querySelectorAll('.row-start-1') ?? []).filter((row) =>
+      Array.from(row.parentElement?.children ?? []).some((sibling) => sibling.classList.contains('row-start-2')),
+    );
   },
 
   isStreaming(turn) {
     const flag = turn.element.querySelector('[data-is-streaming]')?.getAttribute('data-is-streaming');
     if (flag === 'true') return true;
-    // The action bar is rendered only once the reply is complete.
-    return !turn.element.querySelector('[data-message-action-bar] [data-testid="action-bar-copy"]');
+    // The action bar (with its copy button) is rendered only once the reply is complete.
+    return actionBar(turn) === null;
   },
 
   model(_turn, doc) {
     const picker = doc.querySelector('[data-testid="model-selector-dropdown"]');
     const label = picker
       ?.getAttribute('aria-label')
-      ?.replace(/^Model:\s*/i, '')
+      // "Model: Claude Opus 4.6", or the word "Model" in the page's language.
+      ?.replace(/^[^:：\d]{1,24}[:：]\s*/, '')
       .trim();
     const name = label || textOf(picker);
     return namedModel(name, 'model-picker');
   },
 
-  anchor: (turn) =>
-    turn.element.querySelector('[data-is-streaming] [data-message-action-bar], [data-message-action-bar]'),
+  anchor: actionBar,
 
   variant(turn) {
-    const previous = turn.element.querySelector('[data-message-action-bar] button[aria-label="Previous version"]');
+    const bar = actionBar(turn);
+    const previous = bar?.querySelector('button[aria-label="Previous version"]');
     return (
       parseVariantCounter(previous?.nextElementSibling?.textContent) ??
-      parseVariantCounter(previous?.parentElement?.textContent)
+      (bar ? variantCounter(bar, response(turn)) : null)
     );
   },
 
@@ -69,5 +103,13 @@ export default defineSiteAdapter({
       ?.getAttribute('class')
       ?.match(/language-([\w#+.-]+)/)?.[1];
     return language !== undefined && element.textContent?.trim().toLowerCase() === language.toLowerCase();
+  },
+
+  // An artifact (a document or app beside the chat) shows in the reply as a card naming it.
+  placeholder(element) {
+    const card = element.matches('.artifact-block-cell') ? element : element.querySelector('.artifact-block-cell');
+    if (!card || (element !== card && !element.matches(CLICKABLE))) return null;
+    const title = Array.from(card.querySelectorAll('*')).find((node) => node.childElementCount === 0 && textOf(node));
+    return { kind: 'artifact', name: textOf(title) };
   },
 });

@@ -1,4 +1,5 @@
 import { defineSiteAdapter, namedModel, type PageTurn, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, CLICKABLE, commonAncestor } from './structure.ts';
 
 // Selectors and sources: docs/sites.md, "Microsoft Copilot", built from revivalstack's saved
 // page copilot-dom-2question-ans-pairs.html (2026-03-20): data-content and data-testid first. Confidence:
@@ -13,6 +14,17 @@ const CONTENT_ID = /^(.+)-content-\d+$/;
 /** The response's content items (`<id>-content-0`, `-1`, …), in order. */
 function contentItems(turn: PageTurn): Element[] {
   return Array.from(turn.element.querySelectorAll('[id*="-content-"]')).filter((item) => CONTENT_ID.test(item.id));
+}
+
+/** The reactions bar once it holds the copy button; else (renamed) the clickables after the reply. */
+function reactions(turn: PageTurn): Element | null {
+  const copy = turn.element.querySelector('[data-testid="copy-ai-message-button"]');
+  if (copy) return copy.closest('[data-testid="message-item-reactions"]') ?? copy.parentElement;
+  if (turn.element.querySelector('[data-testid="message-item-reactions"]')) return null;
+  const items = contentItems(turn);
+  const last = items.at(-1);
+  const row = last ? actionRowAfter(turn.element, last) : null;
+  return row && row.querySelectorAll(CLICKABLE).length >= 2 ? row : null;
 }
 
 /** A code block's header label ("python", or "Code" when it has no language), found near its `pre`. */
@@ -36,6 +48,7 @@ export default defineSiteAdapter({
   ],
   conversationPath: CONVERSATION_PATH,
   turnSelector: `${AI}, ${USER}`,
+  anchors: ['data-content', 'data-testid', 'id', 'aria-labelledby', 'role'],
 
   role: (element) => (element.matches(AI) ? 'assistant' : element.matches(USER) ? 'user' : null),
 
@@ -43,7 +56,7 @@ export default defineSiteAdapter({
     if (turn.role === 'user') return turn.element.querySelector('[data-content="user-message"]');
     const items = contentItems(turn);
     // Several items (text around a tool or image card) share one column; read them together.
-    if (items.length > 1) return items[0]?.parentElement ?? null;
+    if (items.length > 1) return commonAncestor(items);
     return items[0] ?? null;
   },
 
@@ -53,9 +66,7 @@ export default defineSiteAdapter({
     return author ?? contentItems(turn)[0]?.id.match(CONTENT_ID)?.[1] ?? null;
   },
 
-  isStreaming(turn) {
-    return !turn.element.querySelector('[data-testid="copy-ai-message-button"]');
-  },
+  isStreaming: (turn) => reactions(turn) === null,
 
   model(_turn, doc) {
     const mode = doc.querySelector('[data-testid^="composer-chat-mode-"]');
@@ -63,7 +74,7 @@ export default defineSiteAdapter({
     return namedModel(name, 'model-picker');
   },
 
-  anchor: (turn) => turn.element.querySelector('[data-testid="message-item-reactions"]'),
+  anchor: reactions,
 
   codeLanguage(pre) {
     const label = textOf(codeLabel(pre));

@@ -1,29 +1,41 @@
-import { defineSiteAdapter, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, type PageTurn, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, follows, variantCounter } from './structure.ts';
 
-// Selectors and sources: docs/sites.md, "DeepSeek" (confidence: medium-low): the thread is a virtual list,
-// `.ds-virtual-list [data-virtual-list-item-key]`, each item holding one `.ds-message`; its hashed
-// class names are avoided. An assistant message holds `.ds-markdown` (the answer; the DeepThink reasoning is
-// another `.ds-markdown` inside `.ds-think-content`), a user one doesn't. The action row is
-// `.ds-message + div + div > .ds-flex` of `div[role="button"]` icons (as CodeWebChat's DeepSeek driver
-// finds it) and appears once the answer is complete, which is the only finished signal used. Code blocks
-// are `.md-code-block` with the language in its banner and a `pre` without `code`. The item key is not
-// known to equal the API message id, so ids are synthesized; the model shows only as DeepThink/Search
-// toggles, so it is unknown. Uncertain: the "< 2 / 2 >" version counter is read from that same row.
+// Selectors and sources: docs/sites.md, "DeepSeek" (confidence: medium-low). The thread is a virtual list,
+// `.ds-virtual-list [data-virtual-list-item-key]`, each item holding one `.ds-message`; an assistant's
+// holds `.ds-markdown`, a user's does not. Everything else has hashed class names, so the rest is found
+// by structure: the answer is `.ds-assistant-message-main-content`, else the message's last top-level
+// `.ds-markdown`; a DeepThink block's own `.ds-markdown` before it (or `.ds-think-content`) is the
+// reasoning. The action row is the first clickables after the answer (icon-only `div[role="button"]`s,
+// not in it), which appears once the answer is complete: the finished signal and the anchor. Code
+// blocks are `.md-code-block` with the language in their banner. Ids are synthesized (the item key is
+// not known to be the API's message id); the model shows only as DeepThink/Search toggles: unknown.
 const ITEM = '[data-virtual-list-item-key]';
+const MARKDOWN = '.ds-markdown';
 const CONVERSATION_PATH = /^\/(?:a\/)?chat\/s\/([a-z0-9-]+)/i;
 
-function message(turn: PageTurn): Element | null {
-  return turn.element.querySelector('.ds-message');
+function message(turn: PageTurn): Element {
+  return turn.element.querySelector('.ds-message') ?? turn.element;
 }
 
-/** The row of action icons (copy, regenerate, like, …) after the message, once it is finished. */
+/** The message's markdown blocks that are not inside another one, in order. */
+function markdownBlocks(turn: PageTurn): Element[] {
+  return Array.from(message(turn).querySelectorAll(MARKDOWN)).filter(
+    (block) => !block.parentElement?.closest(MARKDOWN),
+  );
+}
+
+function answer(turn: PageTurn): Element | null {
+  const main = turn.element.querySelector('.ds-assistant-message-main-content');
+  if (main) return main;
+  const blocks = markdownBlocks(turn).filter((block) => !block.closest('.ds-think-content'));
+  return blocks.at(-1) ?? null;
+}
+
+/** The row of action icons (copy, regenerate, like, …) after the answer, once it is finished. */
 function actionRow(turn: PageTurn): Element | null {
-  const own = message(turn);
-  for (let sibling = own?.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
-    const row = sibling.querySelector('.ds-flex');
-    if (row?.querySelector('[role="button"]')) return row;
-  }
-  return null;
+  const body = answer(turn);
+  return body ? actionRowAfter(turn.element, body) : null;
 }
 
 export default defineSiteAdapter({
@@ -33,34 +45,31 @@ export default defineSiteAdapter({
   testUrls: ['https://chat.deepseek.com/a/chat/s/040e281f-fd36-41a0-8b5a-85344dc365ed'],
   conversationPath: CONVERSATION_PATH,
   turnSelector: ITEM,
+  anchors: ['data-virtual-list-item-key', 'role'],
 
   role(element) {
-    const own = element.querySelector('.ds-message');
-    return own ? (own.querySelector('.ds-markdown') ? 'assistant' : 'user') : null;
+    if (element.querySelector(`${MARKDOWN}, .ds-assistant-message-main-content`)) return 'assistant';
+    return element.querySelector('.ds-message') ? 'user' : null;
   },
 
   content(turn) {
-    const own = message(turn);
-    if (!own) return null;
-    if (turn.role === 'user') return own.firstElementChild ?? own;
-    const answers = Array.from(own.querySelectorAll('.ds-markdown')).filter(
-      (markdown) => !markdown.closest('.ds-think-content'),
+    return turn.role === 'user' ? message(turn) : answer(turn);
+  },
+
+  reasoning(turn) {
+    const main = answer(turn);
+    const thoughts = Array.from(message(turn).querySelectorAll('.ds-think-content'));
+    const earlier = markdownBlocks(turn).filter(
+      (block) => block !== main && !block.closest('.ds-think-content') && main !== null && follows(main, block),
     );
-    return answers.at(-1) ?? null;
+    return [...thoughts, ...earlier];
   },
 
   isStreaming: (turn) => actionRow(turn) === null,
 
   anchor: actionRow,
 
-  variant(turn) {
-    for (const label of Array.from(actionRow(turn)?.querySelectorAll('span, div') ?? [])) {
-      if (label.childElementCount > 0) continue;
-      const variant = parseVariantCounter(label.textContent);
-      if (variant) return variant;
-    }
-    return null;
-  },
+  variant: (turn) => variantCounter(actionRow(turn) ?? turn.element, answer(turn)),
 
   codeLanguage(pre) {
     const banner = pre.closest('.md-code-block')?.querySelector('.md-code-block-banner');

@@ -1,4 +1,5 @@
 import type { ModelSource } from '../../../shared/annotation.ts';
+import type { Placeholder } from '../capture/placeholders.ts';
 
 /** Who wrote a turn; `null` for a virtualized placeholder whose content is not in the DOM. */
 export type TurnRole = 'user' | 'assistant' | null;
@@ -58,6 +59,11 @@ export interface SiteAdapter {
   turnSelector: string;
   /** Attributes whose change can finish a response or (re)mount a turn; observed on the whole page. */
   watchedAttributes: string[];
+  /**
+   * Every attribute the adapter reads to find turns, roles, content, the finished signal and the anchor
+   * (besides `class`). The drift tests remove all others from its fixtures and expect the same capture.
+   */
+  anchors: string[];
   /** The turn that `element` (a turn element found by `turnSelector`) stands for. */
   describeTurn(element: Element): PageTurn;
   /** Every turn in document order. */
@@ -77,8 +83,18 @@ export interface SiteAdapter {
   anchor(turn: PageTurn): Element | null;
   /** "2/3" regeneration controls on this response, if shown. */
   variant(turn: PageTurn): VariantInfo | null;
-  /** Programming language of a code block (`pre`), when the site shows it outside a `language-*` class. */
+  /**
+   * The elements of an assistant turn that show the model's reasoning (thoughts, thinking): captured
+   * as `reasoning`, left out of the response.
+   */
+  reasoning?(turn: PageTurn): Element[];
+  /**
+   * Programming language of a code block (`pre`) where the site has its own way of showing it; the
+   * shared reader (capture/code-language.ts) already knows classes, data attributes and header labels.
+   */
   codeLanguage?(pre: Element): string | null;
+  /** Site markup standing for something unreadable (a file card, an artifact, a tool's output). */
+  placeholder?(element: Element): Placeholder | null;
   /** Site chrome inside a turn's content (a code block's language label) that is not part of the text. */
   skip?(element: Element): boolean;
   /** Inline code the site renders as something other than `code` (Grok's monospace `span`). */

@@ -1,10 +1,27 @@
-import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, CLICKABLE, variantCounter } from './structure.ts';
 
 // Selectors and sources: docs/sites.md, "Gemini": custom element names and ids from saved pages
 // (2025) that gemini-voyager's 2026 code still targets. The draft counter is uncertain after lr26.
 const TURN = 'user-query, model-response';
 const CONVERSATION_PATH = /^(?:\/u\/\d+)?\/(?:app|gem\/[^/]+)\/([a-z0-9_-]+)/i;
 const COPY = '[data-test-id="copy-button"], mat-icon[fonticon="content_copy"]';
+
+/** The answer's `message-content`: thinking models have a second one inside `model-thoughts`. */
+function answer(turn: PageTurn): Element | null {
+  for (const content of Array.from(turn.element.querySelectorAll('message-content'))) {
+    if (!content.closest('model-thoughts')) return content;
+  }
+  return null;
+}
+
+/** `message-actions`, else (renamed) the clickables after the answer; null until the reply is done. */
+function actions(turn: PageTurn): Element | null {
+  const own = turn.element.querySelector('message-actions');
+  if (own) return own;
+  const body = answer(turn);
+  return body ? actionRowAfter(turn.element, body) : null;
+}
 
 export default defineSiteAdapter({
   id: 'gemini',
@@ -18,32 +35,37 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: TURN,
   watchedAttributes: ['aria-disabled', 'aria-busy'],
+  anchors: ['data-test-id', 'id', 'fonticon', 'aria-busy', 'aria-disabled', 'disabled'],
 
   role: (element) =>
     element.localName === 'user-query' ? 'user' : element.localName === 'model-response' ? 'assistant' : null,
 
   content(turn) {
-    if (turn.role === 'user') return turn.element.querySelector('.query-text');
-    // Thinking models have a second message-content inside model-thoughts; the answer is outside it.
-    for (const content of Array.from(turn.element.querySelectorAll('message-content'))) {
-      if (!content.closest('model-thoughts')) return content.querySelector('.markdown') ?? content;
-    }
-    return null;
+    if (turn.role === 'user') return turn.element.querySelector('.query-text') ?? turn.element;
+    const content = answer(turn);
+    return content?.querySelector('.markdown') ?? content;
+  },
+
+  reasoning(turn) {
+    return Array.from(turn.element.querySelectorAll('model-thoughts')).map(
+      (thoughts) => thoughts.querySelector('message-content') ?? thoughts,
+    );
   },
 
   nativeMessageId(turn) {
-    for (const content of Array.from(turn.element.querySelectorAll('message-content[id^="message-content-id-"]'))) {
-      if (!content.closest('model-thoughts')) return content.id.slice('message-content-id-'.length);
-    }
+    const content = answer(turn);
+    if (content?.id.startsWith('message-content-id-')) return content.id.slice('message-content-id-'.length);
     const container = turn.element.closest('.conversation-container[id]');
     return container ? `r_${container.id}` : null;
   },
 
   isStreaming(turn) {
     if (turn.element.querySelector('[aria-busy="true"], [role="progressbar"]')) return true;
-    const copy = turn.element.querySelector(`message-actions :is(${COPY})`);
-    const button = copy?.closest('button');
-    return !button || button.getAttribute('aria-disabled') === 'true' || button.hasAttribute('disabled');
+    const bar = actions(turn);
+    // Since the May 2026 redesign the copy button may have no test id: its icon names it. Failing both,
+    // any enabled button in the bar.
+    const copy = bar?.querySelector(COPY)?.closest(CLICKABLE) ?? bar?.querySelector(CLICKABLE);
+    return !copy || copy.getAttribute('aria-disabled') === 'true' || copy.hasAttribute('disabled');
   },
 
   model(_turn, doc) {
@@ -53,13 +75,14 @@ export default defineSiteAdapter({
     return namedModel(name, 'model-picker');
   },
 
-  anchor: (turn) => turn.element.querySelector('message-actions'),
+  anchor: actions,
 
   variant(turn) {
     const previous = turn.element.querySelector('button[aria-label*="Previous draft" i]');
     return (
       parseVariantCounter(previous?.nextElementSibling?.textContent) ??
-      parseVariantCounter(previous?.parentElement?.textContent)
+      parseVariantCounter(previous?.parentElement?.textContent) ??
+      variantCounter(turn.element, answer(turn))
     );
   },
 

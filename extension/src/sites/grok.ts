@@ -1,12 +1,23 @@
-import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, CLICKABLE, variantCounter } from './structure.ts';
 
 // Selectors and sources: docs/sites.md, "Grok", checked against revivalstack's saved pages
 // grok-dom-2question-ans-pairs.html and grok-dom-5question-ans-pairs.html (2026-03-23). Confidence: medium.
 // Each message is `div#response-<uuid>`; `items-end` marks the user's, `items-start` Grok's. No source
 // confirms a streaming signal: a response counts as finished once its `.action-buttons` row has buttons
-// (Regenerate, Copy, …), which the saved pages show only on finished replies.
+// (Regenerate, Copy, …), which the saved pages show only on finished replies. Expanded thinking is in
+// `.thinking-container`, outside the markdown: the reasoning.
 const MESSAGE = 'div[id^="response-"]';
+const MARKDOWN = '.response-content-markdown';
 const CONVERSATION_PATH = /^\/c\/([a-z0-9-]+)/i;
+
+/** The reply's action row once it has buttons; else (class renamed) the clickables after the markdown. */
+function actionRow(turn: PageTurn): Element | null {
+  const bar = turn.element.querySelector('.action-buttons');
+  if (bar) return bar.querySelector(CLICKABLE) ? bar : null;
+  const body = turn.element.querySelector(MARKDOWN);
+  return body ? actionRowAfter(turn.element, body) : null;
+}
 
 export default defineSiteAdapter({
   id: 'grok',
@@ -18,16 +29,24 @@ export default defineSiteAdapter({
   ],
   conversationPath: CONVERSATION_PATH,
   turnSelector: MESSAGE,
+  anchors: ['id'],
 
-  role: (element) =>
-    element.classList.contains('items-end') ? 'user' : element.classList.contains('items-start') ? 'assistant' : null,
+  role(element) {
+    if (element.classList.contains('items-end')) return 'user';
+    if (element.classList.contains('items-start')) return 'assistant';
+    // The user's bubble has a squared corner (`rounded-br-lg`); only replies think.
+    if (element.querySelector('.message-bubble.rounded-br-lg')) return 'user';
+    return element.querySelector('.thinking-container') ? 'assistant' : null;
+  },
 
-  // The thinking summary ("Thought for 6s") sits in `.thinking-container`, outside the markdown.
-  content: (turn) => turn.element.querySelector('.response-content-markdown'),
+  content: (turn) => turn.element.querySelector(MARKDOWN),
+
+  // The summary ("Thought for 6s") is the container's button; expanded thoughts are its text.
+  reasoning: (turn) => Array.from(turn.element.querySelectorAll('.thinking-container')),
 
   nativeMessageId: (turn) => turn.element.id.slice('response-'.length) || null,
 
-  isStreaming: (turn) => !turn.element.querySelector('.action-buttons button'),
+  isStreaming: (turn) => actionRow(turn) === null,
 
   model(_turn, doc) {
     // The composer's mode ("Expert", "Fast"), not a model version: the page shows nothing more precise.
@@ -35,14 +54,15 @@ export default defineSiteAdapter({
     return namedModel(name, 'model-picker');
   },
 
-  anchor(turn) {
-    const bar = turn.element.querySelector('.action-buttons');
-    return bar?.querySelector('button') ? bar : null;
-  },
+  anchor: actionRow,
 
   variant(turn) {
-    const previous = turn.element.querySelector('.action-buttons button[aria-label="Previous message"]');
-    return parseVariantCounter(previous?.nextElementSibling?.textContent);
+    const row = actionRow(turn);
+    const previous = row?.querySelector('button[aria-label="Previous message"]');
+    return (
+      parseVariantCounter(previous?.nextElementSibling?.textContent) ??
+      (row ? variantCounter(row, turn.element.querySelector(MARKDOWN)) : null)
+    );
   },
 
   // Code blocks: `[data-testid="code-block"]` with the language in a monospace label above the `pre`.

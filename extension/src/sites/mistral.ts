@@ -1,4 +1,5 @@
 import { defineSiteAdapter, hasLater, type PageTurn, textOf } from './define-site-adapter.ts';
+import { actionRowAfter } from './structure.ts';
 
 // Selectors and sources: docs/sites.md, "Mistral Le Chat" (confidence: medium-low, no saved page): messages are
 // `[data-message-author-role][data-message-id]`; the answer is `[data-message-part-type="answer"]`
@@ -14,12 +15,18 @@ const ANSWER = '[data-message-part-type="answer"]';
 const CODE_BLOCK = '[data-testid="code-block"]';
 const CONVERSATION_PATH = /^\/chat\/([a-z0-9-]+)/i;
 
-/** The message's own "Copy to clipboard" (not a code block's), whose row is the action bar. */
+/**
+ * The message's own "Copy to clipboard" row (not a code block's); where that label is another language,
+ * the clickables after the answer.
+ */
 function actionRow(turn: PageTurn): Element | null {
   const copy = Array.from(turn.element.querySelectorAll('button[aria-label="Copy to clipboard"]')).find(
     (button) => !button.closest(`${CODE_BLOCK}, ${ANSWER}`),
   );
-  return copy?.parentElement ?? null;
+  if (copy) return copy.parentElement;
+  const answers = turn.element.querySelectorAll(ANSWER);
+  const last = answers[answers.length - 1];
+  return last ? actionRowAfter(turn.element, last) : null;
 }
 
 export default defineSiteAdapter({
@@ -29,6 +36,7 @@ export default defineSiteAdapter({
   testUrls: ['https://chat.mistral.ai/chat/8f1c2d3e-0000-4000-8000-000000000001'],
   conversationPath: CONVERSATION_PATH,
   turnSelector: TURN,
+  anchors: ['data-message-author-role', 'data-message-id', 'data-message-part-type', 'data-testid'],
 
   role(element) {
     const role = element.getAttribute('data-message-author-role');
@@ -42,6 +50,8 @@ export default defineSiteAdapter({
     if (answers.length > 1) return answers[0]?.parentElement ?? null;
     return answers[0] ?? null;
   },
+
+  reasoning: (turn) => Array.from(turn.element.querySelectorAll('[data-message-part-type="reasoning"]')),
 
   nativeMessageId: (turn) => turn.element.getAttribute('data-message-id'),
 

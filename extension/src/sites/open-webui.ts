@@ -1,4 +1,5 @@
-import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { defineSiteAdapter, namedModel, type PageTurn, parseVariantCounter, textOf } from './define-site-adapter.ts';
+import { actionRowAfter, CLICKABLE, follows, textBlock, variantCounter } from './structure.ts';
 
 // Self-hosted: runs on whatever origin the user adds in the options page (Open WebUI's documented Docker
 // setup publishes it on http://localhost:3000). Selectors and sources: docs/sites.md, "Open WebUI", read
@@ -8,8 +9,28 @@ import { defineSiteAdapter, namedModel, parseVariantCounter, textOf } from './de
 // `#response-content-container`, the model's name in the `Name` header above it. The `.buttons` row gets
 // its buttons (Edit, Copy `.copy-response-button`, …) only `{#if message.done}`: that is the finished
 // signal and the anchor; regenerations show "Previous message" / "i/N" / "Next message" in the same row.
+// A message that is not the assistant's is the user's, whether or not it has `.user-message` (its
+// bubble is read then).
 const MESSAGE = 'div[id^="message-"]:not([id^="message-feedback-"])';
+const ASSISTANT = '.chat-assistant, #response-content-container, .copy-response-button, .regenerate-response-button';
 const CONVERSATION_PATH = /^\/c\/([a-z0-9-]+)/i;
+
+function reply(turn: PageTurn): Element | null {
+  return (
+    turn.element.querySelector('.chat-assistant #response-content-container') ??
+    turn.element.querySelector('#response-content-container, .chat-assistant')
+  );
+}
+
+/** The `.buttons` row once it has its buttons (`message.done`); else the clickables after the reply. */
+function buttonsRow(turn: PageTurn): Element | null {
+  const copy = turn.element.querySelector('.copy-response-button');
+  if (copy) return copy.closest('.buttons') ?? copy.parentElement;
+  const row = turn.element.querySelector('.buttons');
+  if (row) return row.querySelector(CLICKABLE) ? row : null;
+  const body = reply(turn);
+  return body ? actionRowAfter(turn.element, body) : null;
+}
 
 export default defineSiteAdapter({
   id: 'open-webui',
@@ -22,14 +43,20 @@ export default defineSiteAdapter({
   ],
   conversationPath: CONVERSATION_PATH,
   turnSelector: MESSAGE,
+  anchors: ['id'],
 
+  // Markers of the app's own markup only: `#messages-container` is common to many chat apps.
   detect: (doc) =>
     doc.querySelector(
-      '[id^="message-"] .chat-assistant, .user-message .chat-user, #messages-container, link[href$="/static/custom.css"], script[src$="/static/loader.js"]',
+      '[id^="message-"] .chat-assistant, .user-message .chat-user, #response-content-container, .copy-response-button, .edit-user-message-button, link[href$="/static/custom.css"], script[src$="/static/loader.js"]',
     ) !== null,
 
-  role: (element) =>
-    element.classList.contains('user-message') ? 'user' : element.querySelector('.chat-assistant') ? 'assistant' : null,
+  role(element) {
+    if (element.querySelector(ASSISTANT)) return 'assistant';
+    if (element.classList.contains('user-message') || element.querySelector('.chat-user')) return 'user';
+    // A message without the assistant's markup is the user's, if it says anything (not a nested row).
+    return element.querySelector(MESSAGE) === null && textOf(element) !== null ? 'user' : null;
+  },
 
   turns(doc) {
     return Array.from(doc.querySelectorAll(MESSAGE))
@@ -38,29 +65,31 @@ export default defineSiteAdapter({
   },
 
   content(turn) {
-    if (turn.role === 'user') return turn.element.querySelector('.chat-user');
-    return (
-      turn.element.querySelector('.chat-assistant #response-content-container') ??
-      turn.element.querySelector('.chat-assistant')
-    );
+    if (turn.role === 'assistant') return reply(turn);
+    return turn.element.querySelector('.chat-user') ?? textBlock(turn.element);
   },
 
   nativeMessageId: (turn) => turn.element.id.slice('message-'.length) || null,
 
-  isStreaming: (turn) => !turn.element.querySelector('.buttons .copy-response-button'),
+  isStreaming: (turn) => buttonsRow(turn) === null,
 
   model(turn) {
-    const name = textOf(
-      turn.element.querySelector('.chat-assistant')?.parentElement?.previousElementSibling?.querySelector('span'),
+    // The `Name` header right above the reply; else the first words before the reply (its name comes
+    // before the time).
+    const body = turn.element.querySelector('.chat-assistant');
+    const header = body?.parentElement?.previousElementSibling?.querySelector('span');
+    const before = Array.from(turn.element.querySelectorAll('span')).find(
+      (span) => body !== null && follows(body, span) && textOf(span) !== null,
     );
-    return namedModel(name, 'message');
+    return namedModel(textOf(header ?? before), 'message');
   },
 
-  anchor: (turn) => turn.element.querySelector('.copy-response-button')?.closest('.buttons') ?? null,
+  anchor: buttonsRow,
 
   variant(turn) {
-    const previous = turn.element.querySelector('.buttons button[aria-label="Previous message"]');
-    return parseVariantCounter(previous?.nextElementSibling?.textContent);
+    const row = buttonsRow(turn);
+    const previous = row?.querySelector('button[aria-label="Previous message"]');
+    return parseVariantCounter(previous?.nextElementSibling?.textContent) ?? (row ? variantCounter(row, null) : null);
   },
 
   // A code block's language label sits above its sticky button bar, outside the `pre`.

@@ -31,6 +31,7 @@ export default defineSiteAdapter({
   conversationPath: CONVERSATION_PATH,
   turnSelector: ROW,
   watchedAttributes: ['data-complete'],
+  anchors: ['data-complete'],
 
   role: (element) => (element.querySelector(BOT) ? 'assistant' : element.querySelector(HUMAN) ? 'user' : null),
 
@@ -54,6 +55,6 @@ export default defineSiteAdapter({
     return turn.element.querySelector('[class*="Message_messageBubbleWrapper"]');
   },
 
-  // A code block's header (language name and copy button) is chrome; the `code` carries `language-*`.
+  // A code block's header (language name and copy button) is chrome; the language is read from it.
   skip: (element) => /\bMarkdownCodeBlock_codeHeader/.test(element.getAttribute('class') ?? ''),
 });

@@ -10,7 +10,7 @@ export function takePageSnapshot(doc: Document, host: string): PageSnapshot {
   const adapter =
     siteAdapters.find((candidate) =>
       candidate.matches.some((pattern) => new URL(pattern.replace('/*', '/')).host === host),
-    ) ?? detectSelfHostedAdapter(doc);
+    ) ?? detectSelfHostedAdapter(doc)?.adapter;
   const turns = new Map<Element, string>();
   try {
     for (const turn of adapter?.turns(doc) ?? []) turns.set(turn.element, turn.role ?? 'unknown');

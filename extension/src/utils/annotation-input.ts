@@ -111,4 +111,6 @@ export type SaveResult = { ok: true; annotation: AnnotationState } | { ok: false
 export interface PageSettings {
   rubric: Rubric | null;
   shortcuts: Shortcuts;
+  /** This page's origin is one the person opted in to the generic adapter. */
+  generic: boolean;
 }

@@ -14,7 +14,7 @@ export const pageHealthSchema = z.strictObject({
   streaming: count,
   problem: z
     .strictObject({
-      kind: z.enum(['no-turns', 'no-anchor', 'never-finishes']),
+      kind: z.enum(['no-turns', 'no-anchor', 'no-text', 'never-finishes']),
       message: z.string().min(1).max(500),
     })
     .nullable(),

@@ -69,6 +69,15 @@ export const selfHostedOriginsItem = storage.defineItem<string[]>('local:selfHos
   version: 1,
 });
 
+/**
+ * Origins of chat apps Margin has no adapter for, where the person turned on the generic adapter
+ * (sites/generic.ts). Written by the options page; never the same origin as a self-hosted app's.
+ */
+export const genericOriginsItem = storage.defineItem<string[]>('local:genericOrigins', {
+  fallback: [],
+  version: 1,
+});
+
 export interface Settings {
   annotator: string;
   defaultTags: string[];
@@ -76,19 +85,22 @@ export interface Settings {
   shortcuts: Shortcuts;
   rubric: Rubric;
   selfHostedOrigins: string[];
+  genericOrigins: string[];
 }
 
 /** Reads every setting, parsing what storage returns; a value that fails its schema falls back to the default. */
 export async function readSettings(): Promise<Settings> {
-  const [annotator, defaultTags, enabledSites, shortcuts, rubric, selfHostedOrigins] = await Promise.all([
-    annotatorNameItem.getValue(),
-    defaultTagsItem.getValue(),
-    enabledSitesItem.getValue(),
-    shortcutsItem.getValue(),
-    rubricItem.getValue(),
-    selfHostedOriginsItem.getValue(),
-  ]);
-  return parseSettings({ annotator, defaultTags, enabledSites, shortcuts, rubric, selfHostedOrigins });
+  const [annotator, defaultTags, enabledSites, shortcuts, rubric, selfHostedOrigins, genericOrigins] =
+    await Promise.all([
+      annotatorNameItem.getValue(),
+      defaultTagsItem.getValue(),
+      enabledSitesItem.getValue(),
+      shortcutsItem.getValue(),
+      rubricItem.getValue(),
+      selfHostedOriginsItem.getValue(),
+      genericOriginsItem.getValue(),
+    ]);
+  return parseSettings({ annotator, defaultTags, enabledSites, shortcuts, rubric, selfHostedOrigins, genericOrigins });
 }
 
 export function parseSettings(raw: {
@@ -98,6 +110,7 @@ export function parseSettings(raw: {
   shortcuts?: unknown;
   rubric?: unknown;
   selfHostedOrigins?: unknown;
+  genericOrigins?: unknown;
 }): Settings {
   return {
     annotator: annotatorNameSchema.safeParse(raw.annotator).data ?? DEFAULT_ANNOTATOR,
@@ -106,5 +119,6 @@ export function parseSettings(raw: {
     shortcuts: withDefaults(raw.shortcuts),
     rubric: rubricSchema.safeParse(raw.rubric).data ?? NO_RUBRIC,
     selfHostedOrigins: selfHostedOriginsSchema.safeParse(raw.selfHostedOrigins).data ?? [],
+    genericOrigins: selfHostedOriginsSchema.safeParse(raw.genericOrigins).data ?? [],
   };
 }

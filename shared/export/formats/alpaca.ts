@@ -5,6 +5,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'alpaca',
   kind: 'sft',
+  reasoning: 'inline',
   explain: '{"instruction":last user turn,"input":"","output":target,"system"?,"history"?:[[user,assistant]…]}',
   build(ex) {
     const turns = alternate(ex.prompt.turns, false);

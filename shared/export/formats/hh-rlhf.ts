@@ -24,6 +24,7 @@ function hhTranscript(prompt: Prompt, answer: string): string | { skip: string }
 export default defineExportFormat({
   id: 'hh-rlhf',
   kind: 'pair',
+  reasoning: 'inline',
   explain: '{"chosen":"\\n\\nHuman: …\\n\\nAssistant: …","rejected":…}; the system prompt opens the first Human turn',
   build(ex) {
     const chosen = hhTranscript(ex.prompt, ex.chosen);

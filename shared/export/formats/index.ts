@@ -1,8 +1,10 @@
 import type { Example } from '../example.ts';
 import alpaca from './alpaca.ts';
-import type { Built, ExportFormatDefinition, ExportKind } from './define-export-format.ts';
+import bedrockSft from './bedrock-sft.ts';
+import type { BuildContext, Built, ExportFormatDefinition, ExportKind } from './define-export-format.ts';
 import hhRlhf from './hh-rlhf.ts';
 import openaiDpo from './openai-dpo.ts';
+import openaiRft from './openai-rft.ts';
 import openaiSft from './openai-sft.ts';
 import raw from './raw.ts';
 import sharegpt from './sharegpt.ts';
@@ -12,9 +14,20 @@ import trlKto from './trl-kto.ts';
 import trlPromptCompletion from './trl-prompt-completion.ts';
 import trlReward from './trl-reward.ts';
 import trlSft from './trl-sft.ts';
+import verlRl from './verl-rl.ts';
+import verlSft from './verl-sft.ts';
+import vertexPreference from './vertex-preference.ts';
+import vertexSft from './vertex-sft.ts';
 
-export type { Built, ExportFormatDefinition, ExportKind } from './define-export-format.ts';
-export { defineExportFormat } from './define-export-format.ts';
+export type {
+  BuildContext,
+  Built,
+  ExportFormatDefinition,
+  ExportKind,
+  LinePlace,
+  ParquetContext,
+} from './define-export-format.ts';
+export { defineExportFormat, exportFileKind } from './define-export-format.ts';
 
 /**
  * Every dataset format, in the order the CLI, the dashboard, the extension and `--explain` list them.
@@ -24,6 +37,7 @@ export { defineExportFormat } from './define-export-format.ts';
 export const exportFormatDefinitions = [
   openaiSft,
   openaiDpo,
+  openaiRft,
   trlSft,
   trlPromptCompletion,
   trlDpo,
@@ -33,6 +47,11 @@ export const exportFormatDefinitions = [
   sharegptDpo,
   alpaca,
   hhRlhf,
+  vertexSft,
+  vertexPreference,
+  bedrockSft,
+  verlSft,
+  verlRl,
   raw,
 ] as const;
 
@@ -57,8 +76,12 @@ export function exportFormatDefinition(id: ExportFormatId): ExportFormatDefiniti
 const KIND_NAMES: Record<ExportKind, string> = { sft: 'supervised', pair: 'preference', kto: 'KTO', raw: 'raw' };
 
 /** The JSON value of one line of `format`, or why the format cannot carry this example. */
-export function buildLine(format: ExportFormatId, example: Example): Built {
+export function buildLine(
+  format: ExportFormatId,
+  example: Example,
+  context: BuildContext = { reasoningField: 'reasoning_content', sources: [] },
+): Built {
   const definition = exportFormatDefinition(format);
   if (definition.kind !== example.kind) throw new Error(`${format} is not a ${KIND_NAMES[example.kind]} format`);
-  return definition.build(example);
+  return definition.build(example, context);
 }

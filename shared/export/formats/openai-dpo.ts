@@ -5,6 +5,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'openai-dpo',
   kind: 'pair',
+  reasoning: 'inline',
   explain: '{"input":{"messages":[…]},"preferred_output":[assistant],"non_preferred_output":[assistant]}',
   build(ex) {
     const messages = openaiTurns(ex.prompt);

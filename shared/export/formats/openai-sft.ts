@@ -9,6 +9,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'openai-sft',
   kind: 'sft',
+  reasoning: 'inline',
   explain:
     '{"messages":[system?, …context, assistant target]}; earlier assistant turns carry weight 0 (trained on their own line)',
   build(ex) {

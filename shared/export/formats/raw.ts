@@ -4,6 +4,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'raw',
   kind: 'raw',
+  reasoning: 'stored',
   explain: 'each annotation exactly as stored (after filters and redaction)',
   build(annotation) {
     return { value: annotation };

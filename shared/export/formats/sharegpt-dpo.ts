@@ -5,6 +5,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'sharegpt-dpo',
   kind: 'pair',
+  reasoning: 'inline',
   explain:
     '{"conversations":[… ending with human],"chosen":{"from":"gpt"},"rejected":{…},"system"?} (LLaMA-Factory ranking)',
   build(ex) {

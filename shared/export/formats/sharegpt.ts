@@ -5,6 +5,7 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'sharegpt',
   kind: 'sft',
+  reasoning: 'inline',
   explain: '{"conversations":[{"from":"human"|"gpt"|"observation","value"}…],"system"?} (LLaMA-Factory, FastChat)',
   build(ex) {
     const conversations = sharegptConversation(ex.prompt);

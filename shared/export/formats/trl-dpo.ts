@@ -5,10 +5,15 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'trl-dpo',
   kind: 'pair',
+  reasoning: 'field',
   explain: '{"prompt":[…],"chosen":[assistant],"rejected":[assistant]} (TRL conversational, explicit prompt)',
-  build(ex) {
+  build(ex, { reasoningField }) {
     return {
-      value: { prompt: chatMessages(ex.prompt), chosen: [assistant(ex.chosen)], rejected: [assistant(ex.rejected)] },
+      value: {
+        prompt: chatMessages(ex.prompt),
+        chosen: [assistant(ex.chosen, ex.chosenReasoning, reasoningField)],
+        rejected: [assistant(ex.rejected, ex.rejectedReasoning, reasoningField)],
+      },
     };
   },
 });

@@ -5,8 +5,15 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'trl-kto',
   kind: 'kto',
+  reasoning: 'field',
   explain: '{"prompt":[…],"completion":[assistant],"label":true|false}',
-  build(ex) {
-    return { value: { prompt: chatMessages(ex.prompt), completion: [assistant(ex.completion)], label: ex.label } };
+  build(ex, { reasoningField }) {
+    return {
+      value: {
+        prompt: chatMessages(ex.prompt),
+        completion: [assistant(ex.completion, ex.completionReasoning, reasoningField)],
+        label: ex.label,
+      },
+    };
   },
 });

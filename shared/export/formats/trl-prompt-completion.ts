@@ -5,8 +5,14 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'trl-prompt-completion',
   kind: 'sft',
+  reasoning: 'field',
   explain: '{"prompt":[…context],"completion":[assistant target]} (only the target is trained)',
-  build(ex) {
-    return { value: { prompt: chatMessages(ex.prompt), completion: [assistant(ex.target)] } };
+  build(ex, { reasoningField }) {
+    return {
+      value: {
+        prompt: chatMessages(ex.prompt),
+        completion: [assistant(ex.target, ex.targetReasoning, reasoningField)],
+      },
+    };
   },
 });

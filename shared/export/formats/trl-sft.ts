@@ -5,8 +5,11 @@ import { defineExportFormat } from './define-export-format.ts';
 export default defineExportFormat({
   id: 'trl-sft',
   kind: 'sft',
+  reasoning: 'field',
   explain: '{"messages":[system?, …context, assistant target]} (TRL conversational language modeling)',
-  build(ex) {
-    return { value: { messages: [...chatMessages(ex.prompt), assistant(ex.target)] } };
+  build(ex, { reasoningField }) {
+    return {
+      value: { messages: [...chatMessages(ex.prompt), assistant(ex.target, ex.targetReasoning, reasoningField)] },
+    };
   },
 });

@@ -37,7 +37,9 @@ describe('export format registry', () => {
   });
 
   it('has golden files for every format and none for a format it lacks', () => {
-    const golden = readdirSync(goldenDir).sort();
+    const golden = readdirSync(goldenDir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort();
     expect(golden).toEqual(ids.flatMap((id) => [`${id}.jsonl`, `${id}.meta.jsonl`]).sort());
   });
 

@@ -63,6 +63,99 @@ const invalid: [ExportFormat, string, string][] = [
     'share the dialogue',
   ],
   ['hh-rlhf', jsonl({ chosen: 'Human: q\n\nAssistant: a', rejected: '\n\nHuman: q\n\nAssistant: b' }), 'must start'],
+  ['openai-rft', jsonl({ messages: [u, a('x')], reference_answer: 'y' }), 'final message must be the user turn'],
+  ['openai-rft', jsonl({ messages: [{ role: 'system', content: 's' }, u], reference_answer: 'y' }), 'role system'],
+  ['openai-rft', jsonl({ messages: [u] }), 'reference_answer'],
+  ['vertex-sft', jsonl({ contents: [{ role: 'user', parts: [{ text: 'q' }] }] }), 'end with the model target'],
+  [
+    'vertex-sft',
+    jsonl({
+      contents: [
+        { role: 'user', parts: [{ text: 'q' }] },
+        { role: 'assistant', parts: [{ text: 'a' }] },
+      ],
+    }),
+    'role must be user or model',
+  ],
+  [
+    'vertex-sft',
+    jsonl({
+      contents: [
+        { role: 'model', parts: [{ text: 'hi' }] },
+        { role: 'model', parts: [{ text: 'a' }] },
+      ],
+    }),
+    'alternate',
+  ],
+  [
+    'vertex-preference',
+    jsonl({
+      contents: [{ role: 'user', parts: [{ text: 'q' }] }],
+      completions: [
+        { score: 1, completion: { role: 'model', parts: [{ text: 'a' }] } },
+        { score: 1, completion: { role: 'model', parts: [{ text: 'b' }] } },
+      ],
+    }),
+    'one preferred (score 1) and one dispreferred',
+  ],
+  [
+    'vertex-preference',
+    jsonl({
+      contents: [{ role: 'user', parts: [{ text: 'q' }] }],
+      completions: [{ score: 1, completion: { role: 'model', parts: [{ text: 'a' }] } }],
+    }),
+    'exactly two',
+  ],
+  [
+    'bedrock-sft',
+    jsonl({ schemaVersion: 'bedrock-conversation-2023', messages: [{ role: 'user', content: [{ text: 'q' }] }] }),
+    'schemaVersion',
+  ],
+  [
+    'bedrock-sft',
+    jsonl({
+      schemaVersion: 'bedrock-conversation-2024',
+      messages: [
+        { role: 'user', content: [{ text: 'q' }] },
+        { role: 'assistant', content: [{ text: 'a' }, { reasoningContent: { reasoningText: { text: 'r' } } }] },
+      ],
+    }),
+    'before the answer text',
+  ],
+  [
+    'bedrock-sft',
+    jsonl({ schemaVersion: 'bedrock-conversation-2024', messages: [{ role: 'assistant', content: [{ text: 'a' }] }] }),
+    'at least a user and an assistant',
+  ],
+  [
+    'verl-rl',
+    jsonl({
+      data_source: 'margin',
+      prompt: [u],
+      ability: 'chat',
+      reward_model: { style: 'rule', ground_truth: '' },
+      extra_info: { split: 'train', index: 0 },
+    }),
+    'reward_model',
+  ],
+  [
+    'verl-rl',
+    jsonl({
+      data_source: 'margin',
+      prompt: [u],
+      ability: 'chat',
+      reward_model: { style: 'rule', ground_truth: 'x' },
+      extra_info: { split: 'train', index: 3 },
+    }),
+    'extra_info',
+  ],
+  ['verl-sft', jsonl({ messages: [u, { ...a('x'), reasoning_content: '' }] }), 'reasoning_content must be non-empty'],
+  [
+    'trl-sft',
+    jsonl({ messages: [{ ...u, thinking: 'hm' }, a('x')] }),
+    'thinking must be non-empty text on an assistant',
+  ],
+  ['trl-sft', jsonl({ messages: [u, a('<think>\nhm\n</think>')] }), '<think> block'],
   ['raw', '{"a":1}\r\n', 'CR'],
   ['raw', '{"a":1}\n\n{"a":2}\n', 'blank line'],
   ['raw', '{"a":1,"a":2}\n', 'duplicate keys'],

@@ -1,4 +1,6 @@
 import { annotationSchema, type ExportFormat } from '../../../shared/index.ts';
+import { isObj, type Json, nonEmpty, type Obj } from './json-shapes.ts';
+import { providerValidators } from './provider-validators.ts';
 
 /**
  * One validator per export format, implementing the consumers' own rules as formats.md gives them
@@ -6,11 +8,6 @@ import { annotationSchema, type ExportFormat } from '../../../shared/index.ts';
  * Stanford Alpaca, Anthropic HH-RLHF). Each returns the problems of a whole file; [] means a trainer
  * takes it as is.
  */
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
-
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 /** JSONL hygiene shared by every format: UTF-8 text, `\n` ends, one object per line, no duplicate keys. */
 function parseLines(text: string, problems: string[]): Obj[] {
@@ -151,6 +148,11 @@ function trlMessages(value: Json | undefined, where: string, p: string[]): strin
       p.push(`${where}[${i}]: unusual role ${message.role}`);
     if (message.role === 'assistant' && message.content.trim() === '')
       p.push(`${where}[${i}]: empty assistant content`);
+    // Reasoning-aware templates (Qwen3, GLM, Harmony) read it from the assistant turn, as text.
+    for (const key of ['reasoning_content', 'thinking']) {
+      if (key in message && (message.role !== 'assistant' || !nonEmpty(message[key])))
+        p.push(`${where}[${i}]: ${key} must be non-empty text on an assistant message`);
+    }
     return message.role;
   });
 }
@@ -254,7 +256,21 @@ export const rowValidators: Record<ExportFormat, (row: Obj, p: string[]) => void
     const parsed = annotationSchema.safeParse(row);
     if (!parsed.success) p.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   },
+  ...providerValidators,
 };
+
+/**
+ * Inline reasoning as reasoning templates write it: `<think>\n…\n</think>\n\n` then a non-empty
+ * answer. An unclosed or empty block trains a model to emit a bare `<think></think>`.
+ */
+function thinkBlocks(value: Json, where: string, p: string[]): void {
+  if (typeof value === 'string') {
+    if (value.startsWith('<think>') && !/^<think>\n\S[\s\S]*?\n<\/think>\n\n\S/.test(value))
+      p.push(`${where}: <think> block must hold reasoning, close, and be followed by the answer`);
+  } else if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) thinkBlocks(item, `${where}[${i}]`, p);
+  } else if (isObj(value)) for (const [key, item] of Object.entries(value)) thinkBlocks(item, `${where}.${key}`, p);
+}
 
 function sharegpt(row: Obj, mode: 'sft' | 'ranking', p: string[]): void {
   const conversations = row.conversations;
@@ -302,12 +318,24 @@ export function validateExport(format: ExportFormat, text: string): string[] {
   rows.forEach((row, i) => {
     const rowProblems: string[] = [];
     rowValidators[format](row, rowProblems);
+    thinkBlocks(row, 'row', rowProblems);
     problems.push(...rowProblems.map((problem) => `line ${i + 1}: ${problem}`));
   });
   // TRL decides conversational/standard and the type from the first row: every row must share them.
   if (format.startsWith('trl-')) {
     const shapes = new Set(rows.map((row) => Object.keys(row).sort().join(',')));
     if (shapes.size > 1) problems.push(`rows have different key sets: ${[...shapes].join(' | ')}`);
+  }
+  // verl's extra_info numbers the rows of one split file from 0.
+  if (format === 'verl-rl') {
+    rows.forEach((row, i) => {
+      const info = row.extra_info;
+      if (
+        isObj(info) &&
+        (info.index !== i || info.split !== (isObj(rows[0]?.extra_info) ? rows[0].extra_info.split : ''))
+      )
+        problems.push(`line ${i + 1}: extra_info must be {"split": the file's split, "index": ${i}}`);
+    });
   }
   return problems;
 }

@@ -1,3 +1,4 @@
+import { REASONING_FIELDS, REASONING_MODES } from '../../../../shared/export/reasoning.ts';
 import { fieldLabel } from '../field-labels.ts';
 import { DraftInput } from './draft-input.tsx';
 
@@ -11,16 +12,28 @@ const OPTION_KEYS = [
   'ktoDesirableMin',
   'ktoUndesirableMax',
   'systemPrompt',
+  'reasoning',
+  'reasoningField',
 ];
+
+const REASONING_TEXT: Record<(typeof REASONING_MODES)[number], string> = {
+  none: 'left out',
+  field: 'as a field',
+  inline: 'inline <think>',
+};
 
 interface Props {
   params: URLSearchParams;
   /** Fields the companion refused. */
   invalid: ReadonlySet<string>;
-  set(name: string, value: string): void;
+  /** Sets one field; `drop` names fields to clear in the same step. */
+  set(name: string, value: string, drop?: readonly string[]): void;
 }
 
-/** The export's rules and options (dedup, redaction, partial captures, split, thresholds, system prompt), as `margin export` has them. */
+/**
+ * The export's rules and options (dedup, redaction, partial captures, split, reasoning, thresholds,
+ * system prompt), as `margin export` has them.
+ */
 export function ExportOptionsForm({ params, invalid, set }: Props) {
   const value = (name: string) => params.get(name) ?? '';
   const split = value('split');
@@ -105,6 +118,39 @@ export function ExportOptionsForm({ params, invalid, set }: Props) {
             >
               <option value="train">train</option>
               <option value="validation">validation</option>
+            </select>
+          </label>
+        )}
+        <label>
+          {fieldLabel('reasoning')}
+          <select
+            name="reasoning"
+            value={value('reasoning')}
+            aria-invalid={bad('reasoning')}
+            // The field name goes with field mode only: the options refuse it otherwise.
+            onChange={(event) => set('reasoning', event.currentTarget.value, ['reasoningField'])}
+          >
+            {REASONING_MODES.map((mode) => (
+              <option key={mode} value={mode === 'none' ? '' : mode}>
+                {REASONING_TEXT[mode]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {value('reasoning') === 'field' && (
+          <label>
+            {fieldLabel('reasoningField')}
+            <select
+              name="reasoningField"
+              value={value('reasoningField')}
+              aria-invalid={bad('reasoningField')}
+              onChange={(event) => set('reasoningField', event.currentTarget.value)}
+            >
+              {REASONING_FIELDS.map((field) => (
+                <option key={field} value={field === 'reasoning_content' ? '' : field}>
+                  {field}
+                </option>
+              ))}
             </select>
           </label>
         )}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API, type ExportPreviewResponse } from '../../../../shared/api/index.ts';
+import { exportFileKind, exportFormatDefinitions } from '../../../../shared/export/formats/index.ts';
 import {
   EXPORT_FORMAT_KIND,
   EXPORT_FORMATS,
@@ -96,8 +97,9 @@ export function ExportPage({ route }: PageProps) {
     };
   }, [key]);
 
-  const set = (name: string, value: string) => {
+  const set = (name: string, value: string, drop: readonly string[] = []) => {
     const next = new URLSearchParams(params);
+    for (const other of drop) next.delete(other);
     if (value === '') next.delete(name);
     else next.set(name, value);
     navigate(routeHref('export', [], next), { replace: true });
@@ -107,7 +109,9 @@ export function ExportPage({ route }: PageProps) {
     setDownloaded(null);
     try {
       const part = params.get('part') ?? 'train';
-      const fallback = `margin-${format}${split ? `.${part}` : ''}${sidecar ? '.meta' : ''}.jsonl`;
+      const definition = exportFormatDefinitions.find((candidate) => candidate.id === format);
+      const extension = sidecar ? 'meta.jsonl' : definition ? exportFileKind(definition) : 'jsonl';
+      const fallback = `margin-${format}${split ? `.${part}` : ''}.${extension}`;
       const bytes = await download(
         API.export.download,
         { query: { ...query, ...(sidecar ? { sidecar: '1' } : {}) } },

@@ -5,7 +5,7 @@ import { originPattern } from '../../utils/origin-pattern.ts';
 import type { Settings } from '../../utils/settings.ts';
 import type { createAnnotationHandlers } from './annotation-handlers.ts';
 import { onCommand, onMenuClicked, type SendToTab, selectionMenuItem } from './page-actions.ts';
-import { syncSelfHostedScripts } from './self-hosted.ts';
+import { syncGenericScripts, syncSelfHostedScripts } from './self-hosted.ts';
 import { snapshotTab } from './snapshot-tab.ts';
 import { createTabHealth } from './tab-health.ts';
 
@@ -58,20 +58,22 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
       ? sendMessage(type, data ?? { text: '' }, target)
       : sendMessage('openLatestControls', undefined, target);
 
-  /** The menu shows on supported sites and on the self-hosted origins the person added. */
+  /** The menu shows on supported sites and on the origins the person added (self-hosted or generic). */
   async function refreshMenu(): Promise<void> {
-    const { selfHostedOrigins } = await readSettings();
+    const { selfHostedOrigins, genericOrigins } = await readSettings();
     await browser.contextMenus.removeAll();
-    browser.contextMenus.create(selectionMenuItem([...allSiteMatches, ...selfHostedOrigins.map(originPattern)]));
+    const added = [...selfHostedOrigins, ...genericOrigins].map(originPattern);
+    browser.contextMenus.create(selectionMenuItem([...allSiteMatches, ...new Set(added)]));
   }
   browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab, send).catch(() => {}));
   browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab, send).catch(() => {}));
 
   async function syncSelfHosted(): Promise<string[]> {
-    const { selfHostedOrigins } = await readSettings();
+    const { selfHostedOrigins, genericOrigins } = await readSettings();
     const registered = await syncSelfHostedScripts(selfHostedOrigins, browser.scripting, browser.permissions);
+    const generic = await syncGenericScripts(genericOrigins, browser.scripting, browser.permissions);
     await refreshMenu();
-    return registered;
+    return [...registered, ...generic];
   }
   onMessage('syncSelfHostedOrigins', async (message) => {
     if (!fromExtensionPage(message.sender)) throw new Error('only Margin’s options page may change origins');

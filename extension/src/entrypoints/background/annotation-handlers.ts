@@ -4,6 +4,7 @@ import { listConversationAnnotations, SaveError, saveAnnotation, toState } from 
 import type { AppDB } from '../../db/app-db.ts';
 import { listConversationComparisons, saveComparison } from '../../db/comparisons.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
+import { GENERIC_SITE_ID } from '../../sites/generic/site-id.ts';
 import {
   type AnnotationChanges,
   annotationInputSchema,
@@ -38,6 +39,15 @@ function isSiteEnabled(enabledSites: EnabledSites, site: string): boolean {
   return enabledSites[site] !== false;
 }
 
+/** The origin of `url`, or '' when it is not a URL. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 /** A message this extension refuses: wrong sender, wrong site, or a payload that fails its schema. */
 export class RejectedMessage extends Error {
   override name = 'RejectedMessage';
@@ -57,12 +67,9 @@ export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
   function matchesSite(site: string, url: string | undefined, settings: Settings): boolean {
     if (!url) return false;
     if (patterns.get(site)?.some((pattern) => pattern.includes(url))) return true;
-    if (!selfHosted.has(site)) return false;
-    try {
-      return settings.selfHostedOrigins.includes(new URL(url).origin);
-    } catch {
-      return false;
-    }
+    const added =
+      site === GENERIC_SITE_ID ? settings.genericOrigins : selfHosted.has(site) ? settings.selfHostedOrigins : [];
+    return added.includes(originOf(url));
   }
 
   function checkSender(sender: Sender, site: string, settings: Settings): void {
@@ -76,7 +83,8 @@ export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
   function checkAnySite(sender: Sender, settings: Settings): void {
     if (sender.id !== deps.runtimeId) throw new RejectedMessage('message from another extension');
     const url = sender.tab?.url ?? sender.url;
-    if (!deps.adapters.some((adapter) => matchesSite(adapter.id, url, settings))) {
+    const sites = [...deps.adapters.map((adapter) => adapter.id), GENERIC_SITE_ID];
+    if (!sites.some((site) => matchesSite(site, url, settings))) {
       throw new RejectedMessage('message from a page that is not a supported chat site');
     }
   }
@@ -117,6 +125,7 @@ export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
       return {
         rubric: settings.rubric.questions.length > 0 ? settings.rubric : null,
         shortcuts: settings.shortcuts,
+        generic: matchesSite(GENERIC_SITE_ID, sender.tab?.url ?? sender.url, settings),
       };
     },
 

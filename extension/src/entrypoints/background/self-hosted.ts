@@ -4,6 +4,10 @@ import { originPattern } from '../../utils/origin-pattern.ts';
 export const SELF_HOSTED_SCRIPT_ID = 'margin-self-hosted';
 /** The same bundle as the manifest's content script (WXT's output path for `annotate.content`). */
 const CONTENT_SCRIPT = 'content-scripts/annotate.js';
+/** The id of the content script registered for origins the person opted in to the generic adapter. */
+export const GENERIC_SCRIPT_ID = 'margin-generic';
+/** The generic adapter's own bundle (`generic.content`), so the sites' content script stays small. */
+const GENERIC_SCRIPT = 'content-scripts/generic.js';
 
 export interface ScriptingApi {
   getRegisteredContentScripts(filter: { ids: string[] }): Promise<{ id: string }[]>;
@@ -22,7 +26,26 @@ export interface PermissionsApi {
  * person granted (an origin whose permission was removed in the browser's settings is left out).
  * Runs at start-up and whenever the origins or the permissions change. Returns the origins covered.
  */
-export async function syncSelfHostedScripts(
+export function syncSelfHostedScripts(
+  origins: readonly string[],
+  scripting: ScriptingApi,
+  permissions: PermissionsApi,
+): Promise<string[]> {
+  return syncRegisteredScript(SELF_HOSTED_SCRIPT_ID, CONTENT_SCRIPT, origins, scripting, permissions);
+}
+
+/** The same for the origins opted in to the generic adapter, with its own content script. */
+export function syncGenericScripts(
+  origins: readonly string[],
+  scripting: ScriptingApi,
+  permissions: PermissionsApi,
+): Promise<string[]> {
+  return syncRegisteredScript(GENERIC_SCRIPT_ID, GENERIC_SCRIPT, origins, scripting, permissions);
+}
+
+async function syncRegisteredScript(
+  id: string,
+  script: string,
   origins: readonly string[],
   scripting: ScriptingApi,
   permissions: PermissionsApi,
@@ -31,12 +54,12 @@ export async function syncSelfHostedScripts(
   for (const origin of origins) {
     if (await permissions.contains({ origins: [originPattern(origin)] })) granted.push(origin);
   }
-  const existing = await scripting.getRegisteredContentScripts({ ids: [SELF_HOSTED_SCRIPT_ID] });
-  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: [SELF_HOSTED_SCRIPT_ID] });
+  const existing = await scripting.getRegisteredContentScripts({ ids: [id] });
+  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: [id] });
   const matches = [...new Set(granted.map(originPattern))];
   if (matches.length > 0) {
     await scripting.registerContentScripts([
-      { id: SELF_HOSTED_SCRIPT_ID, matches, js: [CONTENT_SCRIPT], runAt: 'document_idle', persistAcrossSessions: true },
+      { id, matches, js: [script], runAt: 'document_idle', persistAcrossSessions: true },
     ]);
   }
   return granted;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { exportParquetSchema, REASONING_MODES, type ReasoningMode } from '../../../../shared/export/index.ts';
 import { describeIssues, EXPORT_FORMATS, type ExportFormat, exportOptionsSchema } from '../../../../shared/index.ts';
 import { getDb } from '../../db/connection.ts';
 import { buildLocalDataset, datasetFileName } from '../../export/local-dataset.ts';
@@ -24,13 +25,14 @@ export function DownloadDatasetSection() {
   const [format, setFormat] = useState<ExportFormat>('openai-sft');
   const [site, setSite] = useState('');
   const [redactPii, setRedactPii] = useState(false);
+  const [reasoning, setReasoning] = useState<ReasoningMode>('none');
   const [withSidecar, setWithSidecar] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ error: boolean; text: string } | null>(null);
 
   async function download(event: Event) {
     event.preventDefault();
-    const options = exportOptionsSchema.safeParse({ format, site: site || undefined, redactPii });
+    const options = exportOptionsSchema.safeParse({ format, site: site || undefined, redactPii, reasoning });
     if (!options.success) return setResult({ error: true, text: describeIssues(options.error) });
     setBusy(true);
     setResult(null);
@@ -42,11 +44,17 @@ export function DownloadDatasetSection() {
       const skipped = Object.entries(summary.skipped)
         .map(([reason, count]) => `${reason} ${count}`)
         .join(', ');
+      // The popup writes Parquet formats' rows as JSONL (docs/export.md, "Parquet"): say how to get Parquet.
+      const parquet = exportParquetSchema(options.data)
+        ? ` ${format} is Parquet for verl: these are its rows as JSONL; \`margin export --format ${format}\` writes the .parquet file.`
+        : '';
       setResult({
         error: false,
         text: `${summary.examplesWritten} lines from ${summary.annotationsRead} annotations${
           summary.pairs > 0 ? ` (${summary.pairs} pairs)` : ''
-        }${skipped ? `; skipped: ${skipped}` : ''}.`,
+        }${summary.reasoningLines > 0 ? `, ${summary.reasoningLines} with reasoning` : ''}${skipped ? `; skipped: ${skipped}` : ''}.${
+          summary.warnings.length > 0 ? ` ${summary.warnings.join(' ')}` : ''
+        }${parquet}`,
       });
     } catch (error) {
       setResult({ error: true, text: `Export failed: ${error instanceof Error ? error.message : String(error)}` });
@@ -79,6 +87,20 @@ export function DownloadDatasetSection() {
               {siteAdapters.map((adapter) => (
                 <option key={adapter.id} value={adapter.id}>
                   {adapter.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Reasoning
+            <select value={reasoning} onChange={(event) => setReasoning(event.currentTarget.value as ReasoningMode)}>
+              {REASONING_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {mode === 'none'
+                    ? 'Leave out'
+                    : mode === 'field'
+                      ? 'As a field (reasoning_content)'
+                      : 'Inline (<think>…</think>)'}
                 </option>
               ))}
             </select>

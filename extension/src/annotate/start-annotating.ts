@@ -1,0 +1,69 @@
+import { browser, type ContentScriptContext } from '#imports';
+import type { SiteAdapter } from '../sites/define-site-adapter.ts';
+import type { PageSettings } from '../utils/annotation-input.ts';
+import { onMessage, sendMessage } from '../utils/messaging.ts';
+import { DEFAULT_SHORTCUTS } from '../utils/shortcuts.ts';
+import { ShortcutSheet } from './cheat-sheet.tsx';
+import { startHealthReports } from './health-reports.ts';
+import { KeyboardShortcuts } from './keyboard.ts';
+import { type AnnotatorApi, createPageAnnotator } from './page-annotator.tsx';
+import { SelectionAnnotator } from './selection.tsx';
+
+/**
+ * Everything a chat page gets once its adapter is known: the controls beside each response, keyboard
+ * shortcuts and their cheat sheet, "Annotate selection", health reports and the settings they follow.
+ * Shared by the content script of the built-in sites and self-hosted apps, and by the generic one.
+ */
+export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAdapter): Promise<void> {
+  let settings: PageSettings = { rubric: null, shortcuts: DEFAULT_SHORTCUTS, generic: false };
+  const api: AnnotatorApi = {
+    load: (site, conversationId) => sendMessage('getConversationAnnotations', { site, conversationId }),
+    save: (capture, changes) => sendMessage('saveAnnotation', { capture, changes }),
+    compare: (a, b, winner) => sendMessage('saveComparison', { a, b, winner }),
+    rubric: () => settings.rubric,
+  };
+
+  const annotator = createPageAnnotator(adapter, document, ctx, api);
+  const sheet = new ShortcutSheet(document);
+  const keyboard = new KeyboardShortcuts(annotator.controls, document, sheet, settings.shortcuts);
+  const selection = new SelectionAnnotator(annotator, document, api);
+
+  const loadSettings = () =>
+    sendMessage('getPageSettings').then(
+      (loaded) => {
+        settings = loaded;
+        keyboard.setShortcuts(loaded.shortcuts);
+      },
+      () => undefined,
+    );
+  await loadSettings();
+  if (!ctx.isValid) return;
+  annotator.start();
+
+  ctx.addEventListener(window, 'keydown', keyboard.onKeyDown, { capture: true });
+  const onStorage = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'local' && ('rubric' in changes || 'shortcuts' in changes)) void loadSettings();
+  };
+  browser.storage.onChanged.addListener(onStorage);
+  ctx.onInvalidated(() => {
+    browser.storage.onChanged.removeListener(onStorage);
+    sheet.close();
+    selection.close();
+  });
+
+  ctx.onInvalidated(startHealthReports(annotator, adapter.label, (health) => sendMessage('reportHealth', health)));
+  ctx.onInvalidated(onMessage('annotateSelection', (message) => selection.annotate(message.data.text)));
+  ctx.onInvalidated(
+    onMessage('openLatestControls', () => {
+      const latest = annotator.controls.responses().at(-1);
+      return { ok: latest ? annotator.controls.run(latest, { type: 'focus' }) : false };
+    }),
+  );
+
+  // WXT fires this from the Navigation API's `navigate` event, before the new URL is committed:
+  // read the location once it has been (and again later, for slower traversals).
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    ctx.setTimeout(() => annotator.checkLocation(), 0);
+    ctx.setTimeout(() => annotator.checkLocation(), 500);
+  });
+}
