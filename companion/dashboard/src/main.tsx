@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
 import './style.css';
+import './table.css';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);
