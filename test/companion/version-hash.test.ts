@@ -154,7 +154,7 @@ describe('the store names a version by its canonical hash', () => {
       const again = await server.push(pushBody([reordered]));
       expect(first.json()).toMatchObject({ annotations: [{ status: 'accepted', seq: 1 }] });
       expect(again.json()).toMatchObject({ annotations: [{ status: 'unchanged', seq: 1 }], checkpoint: 1 });
-      expect(server.countRows('history')).toBe(0);
+      expect(await server.countRows('history')).toBe(0);
     } finally {
       await server.close();
     }
