@@ -50,19 +50,22 @@ describe('sync with a companion (Firefox)', () => {
     const running = companion;
     session = await launchFirefox({ window: { width: 1100, height: 1400 } });
 
-    // Pairing as a person does: a wrong token is told apart from a right one, then "Pair and sync".
+    // Pairing as a person does, in one action: a wrong token is refused and nothing is saved, then the right one pairs.
     const options = await session.openExtensionPage('options.html');
     await fill(options, 'Companion URL', running.url);
     await fill(options, 'Pairing token', 'not-the-token');
-    await click(options, 'Test connection');
-    const note = () => textAt(options, '[data-companion-note]');
-    await waitUntil(note, (text) => text.startsWith('Token rejected'), 'token rejected');
-    await fill(options, 'Pairing token', running.token);
     await fill(options, 'Sync interval (seconds)', '1');
-    await click(options, 'Test connection');
-    await waitUntil(note, (text) => text.startsWith('Connected: Margin companion'), 'the connection test');
     await click(options, 'Pair and sync');
-    await waitUntil(note, (text) => text === 'Saved. Syncing now.', 'pairing');
+    const note = () => textAt(options, '[data-companion-note]');
+    const refused = await waitUntil(note, (text) => text.startsWith('Not paired'), 'token rejected');
+    expect(refused).toMatch(/Token rejected \(HTTP 401\).*Nothing was saved\.$/);
+    await fill(options, 'Pairing token', running.token);
+    await click(options, 'Pair and sync');
+    await waitUntil(
+      note,
+      (text) => text.startsWith('Paired with Margin companion') && text.endsWith('Syncing now.'),
+      'pairing',
+    );
 
     const fixture = scenarios.find((scenario) => scenario.site === 'chatgpt')?.fixture('multi-turn');
     if (!fixture) throw new Error('missing fixture');

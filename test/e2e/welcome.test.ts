@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS } from '../../extension/src/utils/shortcuts.ts';
+import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS } from '../../shared/shortcuts.ts';
 import { type ChromiumSession, launchChromium } from '../support/chromium.ts';
 import { extensionScreenshot } from './support/extension-artifacts.ts';
 import { textOf, waitUntil } from './support/sync-helpers.ts';
@@ -13,7 +13,7 @@ describe('the welcome page (Chromium)', () => {
   });
 
   it('opens on install, asks who annotates, and the popup then shows that name', async () => {
-    session = await launchChromium();
+    session = await launchChromium(undefined, { keepWelcome: true });
     const context = session.context;
     const opened = await waitUntil(
       async () => context.pages().find((page) => page.url().endsWith('/welcome.html')),

@@ -10,8 +10,8 @@ import {
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import type { ComparisonInput, ResponseCaptureInput } from '../../extension/src/utils/annotation-input.ts';
 import type { Settings } from '../../extension/src/utils/settings.ts';
-import { DEFAULT_SHORTCUTS } from '../../extension/src/utils/shortcuts.ts';
 import { type Rubric, rubricAnswerIssues, rubricQuestionId, rubricSchema } from '../../shared/index.ts';
+import { DEFAULT_SHORTCUTS } from '../../shared/shortcuts.ts';
 import { loadSiteFixtures, parseFixture } from './site-fixtures.ts';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';

@@ -11,8 +11,8 @@ import {
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import type { AnnotationInput } from '../../extension/src/utils/annotation-input.ts';
 import type { Settings } from '../../extension/src/utils/settings.ts';
-import { DEFAULT_SHORTCUTS } from '../../extension/src/utils/shortcuts.ts';
 import { annotationKey } from '../../shared/index.ts';
+import { DEFAULT_SHORTCUTS } from '../../shared/shortcuts.ts';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const PAGE = 'https://chatgpt.com/c/conv-1';

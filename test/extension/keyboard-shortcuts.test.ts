@@ -1,7 +1,7 @@
 import { Window } from 'happy-dom';
 import { describe, expect, it } from 'vitest';
 import { isTyping } from '../../extension/src/annotate/keyboard.ts';
-import { DEFAULT_SHORTCUTS, shortcutProblems, withDefaults } from '../../extension/src/utils/shortcuts.ts';
+import { DEFAULT_SHORTCUTS, shortcutProblems, withDefaults } from '../../shared/shortcuts.ts';
 
 describe('keyboard shortcuts', () => {
   it('refuses duplicate, reserved and multi-character keys, naming the action', () => {

@@ -28,8 +28,32 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/** Tabs whose address ends so are the welcome page a first install opens (background/index.ts). */
+export const WELCOME_PAGE = /\/welcome\.html$/;
+
+/**
+ * Closes the welcome tab a first install opens: it would take the focus (and "the active tab") from
+ * the page a test works on. test/e2e/welcome.test.ts keeps it (`keepWelcome`).
+ */
+function closeWelcomeTabs(context: BrowserContext): void {
+  const watch = (page: Page) => {
+    const closeIfWelcome = () => {
+      if (WELCOME_PAGE.test(page.url())) void page.close().catch(() => undefined);
+    };
+    closeIfWelcome();
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) closeIfWelcome();
+    });
+  };
+  for (const page of context.pages()) watch(page);
+  context.on('page', watch);
+}
+
 /** Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile. */
-export async function launchChromium(extensionDir = chromeExtensionDir): Promise<ChromiumSession> {
+export async function launchChromium(
+  extensionDir = chromeExtensionDir,
+  { keepWelcome = false }: { keepWelcome?: boolean } = {},
+): Promise<ChromiumSession> {
   const executablePath = findBrowser('chromium');
   if (!executablePath) throw new Error(installHint('chromium'));
   if (!existsSync(`${extensionDir}/manifest.json`)) {
@@ -41,6 +65,7 @@ export async function launchChromium(extensionDir = chromeExtensionDir): Promise
     headless: true,
     args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
+  if (!keepWelcome) closeWelcomeTabs(context);
   try {
     const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const extensionId = new URL(serviceWorker.url()).host;

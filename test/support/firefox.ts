@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import { findBrowser, installHint } from './browser-paths.js';
 import { firefoxExtensionDir } from './paths.ts';
 import { makeTempDir } from './temp-dir.ts';
@@ -43,6 +43,8 @@ export interface FirefoxLaunchOptions {
   window?: { width: number; height: number };
   /** Profile preferences, e.g. `extensions.webextOptionalPermissionPrompts: false` (see firefox-self-hosted.test.ts). */
   prefs?: Record<string, string | number | boolean>;
+  /** Keep the welcome tab a first install opens (closed by default: it takes the focus). */
+  keepWelcome?: boolean;
 }
 
 /** The BiDi browsing context id of a page's main frame. */
@@ -72,6 +74,18 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       ...prefs,
     },
   });
+  // The welcome tab a first install opens would take the focus from the page a test works on.
+  if (!options.keepWelcome) {
+    const closeIfWelcome = (target: Target) => {
+      if (target.type() !== 'page' || !/\/welcome\.html$/.test(target.url())) return;
+      void target
+        .page()
+        .then((page) => page?.close())
+        .catch(() => undefined);
+    };
+    browser.on('targetcreated', closeIfWelcome);
+    browser.on('targetchanged', closeIfWelcome);
+  }
   try {
     const extensionId = await browser.installExtension(extensionDir);
     const connection = (browser as unknown as { connection: BidiConnection }).connection;

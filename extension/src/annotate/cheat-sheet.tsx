@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from '../utils/shortcuts.ts';
+import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from '../../../shared/shortcuts.ts';
 import type { CheatSheet } from './keyboard.ts';
 import { pageTheme } from './theme.ts';
 

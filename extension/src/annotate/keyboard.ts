@@ -1,4 +1,4 @@
-import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from '../utils/shortcuts.ts';
+import { SHORTCUT_ACTIONS, type ShortcutAction, type Shortcuts } from '../../../shared/shortcuts.ts';
 import type { ControlsCommand } from './controls.tsx';
 import type { Mounted, ResponseControls } from './response-controls.ts';
 

@@ -1,8 +1,8 @@
 import { browser, type ContentScriptContext } from '#imports';
+import { DEFAULT_SHORTCUTS } from '../../../shared/shortcuts.ts';
 import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../utils/messaging.ts';
-import { DEFAULT_SHORTCUTS } from '../utils/shortcuts.ts';
 import { ShortcutSheet } from './cheat-sheet.tsx';
 import { startHealthReports } from './health-reports.ts';
 import { KeyboardShortcuts } from './keyboard.ts';

@@ -6,7 +6,7 @@ import {
   thumbSchema,
   winnerSchema,
 } from '../../../shared/index.ts';
-import type { Shortcuts } from './shortcuts.ts';
+import type { Shortcuts } from '../../../shared/shortcuts.ts';
 
 /**
  * What a content script may send to save an annotation: the response as captured from the page and

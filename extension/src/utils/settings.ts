@@ -2,7 +2,7 @@ import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { annotatorSchema, type Rubric, rubricSchema, tagSchema } from '../../../shared/index.ts';
 import { LIMITS } from '../../../shared/limits.ts';
-import { DEFAULT_SHORTCUTS, type Shortcuts, shortcutProblems, withDefaults } from './shortcuts.ts';
+import { DEFAULT_SHORTCUTS, type Shortcuts, shortcutProblems, withDefaults } from '../../../shared/shortcuts.ts';
 
 export const DEFAULT_ANNOTATOR = 'me';
 
@@ -24,7 +24,7 @@ export const defaultTagsItem = storage.defineItem<string[]>('local:defaultTags',
 /** Which chat sites get controls. Written by the options page; read by the background. */
 export const enabledSitesItem = storage.defineItem<EnabledSites>('local:enabledSites', { fallback: {}, version: 1 });
 
-/** Keyboard shortcuts, action → key (utils/shortcuts.ts). Written by the options page. */
+/** Keyboard shortcuts, action → key (shared/shortcuts.ts: the dashboard's rating page uses the same keys). Written by the options page. */
 export const shortcutsSchema = z
   .record(z.string(), z.string())
   .superRefine((value, ctx) => {

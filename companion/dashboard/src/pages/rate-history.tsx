@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { DEFAULT_SHORTCUTS, SHORTCUT_LABELS, type ShortcutAction } from '../../../../extension/src/utils/shortcuts.ts';
 import { API } from '../../../../shared/api/index.ts';
 import type { ItemFacets, NextItem } from '../../../../shared/history.ts';
 import type { Item } from '../../../../shared/item.ts';
+import { DEFAULT_SHORTCUTS, SHORTCUT_LABELS, type ShortcutAction } from '../../../../shared/shortcuts.ts';
 import { api, errorText } from '../api.ts';
 import { FILTER_KEYS, filtersFrom, HistoryFilters, type HistoryFilterValues } from '../components/history-filters.tsx';
 import { HistoryItem } from '../components/history-item.tsx';

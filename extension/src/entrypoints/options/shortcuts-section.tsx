@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { readSettings, shortcutsItem } from '../../utils/settings.ts';
 import {
   DEFAULT_SHORTCUTS,
   SHORTCUT_ACTIONS,
   SHORTCUT_LABELS,
   type Shortcuts,
   shortcutProblems,
-} from '../../utils/shortcuts.ts';
+} from '../../../../shared/shortcuts.ts';
+import { readSettings, shortcutsItem } from '../../utils/settings.ts';
 import './annotate-sections.css';
 
 type Note = { error: boolean; lines: string[] } | null;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
+import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from '../../../../shared/shortcuts.ts';
 import { annotatorNameItem, annotatorNameSchema, DEFAULT_ANNOTATOR, readSettings } from '../../utils/settings.ts';
-import { SHORTCUT_ACTIONS, SHORTCUT_LABELS, type Shortcuts } from '../../utils/shortcuts.ts';
 
 /** Chat pages to try Margin on right away (any supported site works; these need no setup). */
 const TRY_LINKS = [

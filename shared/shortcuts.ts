@@ -1,6 +1,7 @@
 /**
- * Keyboard shortcuts: what each does, its default key, and the rules a remapping must follow. No zod
- * here (the content script imports this); settings.ts builds the stored setting's schema from it.
+ * Keyboard shortcuts: what each does, its default key, and the rules a remapping must follow. Shared:
+ * the extension's controls and the dashboard's rating pages answer the same keys. No zod here (the
+ * content script imports this); the extension's settings.ts builds the stored setting's schema from it.
  */
 export const SHORTCUT_ACTIONS = [
   'thumbsUp',
