@@ -144,7 +144,8 @@ describe('keyboard shortcuts (Firefox)', () => {
     const note = () => options.evaluate(() => document.querySelector('[data-shortcuts-note]')?.textContent ?? '');
     const driverFor = new FirefoxControls(options, session.connection);
     const setThumbsUpKey = async (key: string) => {
-      const field = await options.$('aria/Key for Thumbs up');
+      // The options page renders after it has read the stored settings: wait for the field.
+      const field = await options.waitForSelector('aria/Key for Thumbs up', { timeout: 30_000 });
       if (!field) throw new Error('no "Key for Thumbs up" field');
       await field.click({ count: 3 });
       await options.keyboard.type(key);

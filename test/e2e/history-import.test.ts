@@ -82,7 +82,9 @@ describe('bring your history (Chromium, real companion)', () => {
     expect(phases.some(([phase]) => phase === 'importing')).toBe(true);
     const done = phases.filter(([phase]) => phase === 'done').at(-1);
     expect(done?.[1]).toBe(done?.[2]);
-    await expect.poll(() => page.locator('[data-count="ratings"]').textContent()).toMatch(/^3 in the file \(3 new/);
+    await expect
+      .poll(() => page.locator('[data-count="ratings"]').textContent(), { timeout: 15_000 })
+      .toMatch(/^3 in the file \(3 new/);
 
     // Rate three responses from the keyboard: up, down, up.
     await page.getByTestId('rate-link').click();
@@ -95,10 +97,12 @@ describe('bring your history (Chromium, real companion)', () => {
     ] as const) {
       const before = await shown();
       await page.keyboard.press(key);
-      await expect.poll(shown).not.toBe(before);
+      await expect.poll(shown, { timeout: 15_000 }).not.toBe(before);
       rated.push({ id: before, label });
     }
-    await expect.poll(() => page.getByTestId('rate-status').textContent()).toMatch(/Saved: thumbs up/);
+    await expect
+      .poll(() => page.getByTestId('rate-status').textContent(), { timeout: 15_000 })
+      .toMatch(/Saved: thumbs up/);
     expect(problems).toEqual([]);
 
     // They are annotations the extension pulls; a trl-kto export that opts the imported source in has them and the imported thumbs.

@@ -76,7 +76,17 @@ describe('"Report a broken page" (Chromium)', () => {
     await serveFixturePage(session.context, page.expected.url, page.html);
     await chat.reload();
     popup = await popupOver(session, chat);
-    await expect.poll(() => popup.locator('[data-health="ok"]').count(), { timeout: 15_000 }).toBe(1);
+    // The popup reads the tab's health once when it opens: reopen it until the reloaded page has reported.
+    const healthyPopup = popup;
+    await expect
+      .poll(
+        async () => {
+          await healthyPopup.reload();
+          return healthyPopup.locator('[data-health="ok"]').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     expect(await popup.getByRole('button', { name: 'Save page snapshot' }).count()).toBe(0);
   });
 

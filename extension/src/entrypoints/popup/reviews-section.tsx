@@ -13,7 +13,7 @@ import { decideReview, getReview, pairedCompanion, pendingReviews } from '../../
 import type { CompanionEndpoint } from '../../sync/companion-client.ts';
 import { CompanionError } from '../../sync/companion-client.ts';
 import { readSettings } from '../../utils/settings.ts';
-import { renderMarkdown } from './markdown.ts';
+import { Markdown } from './markdown.tsx';
 import { ReviewFields } from './review-fields.tsx';
 
 /** How many pending reviews the popup lists; the rest wait in the dashboard's inbox. */
@@ -153,18 +153,13 @@ export function ReviewsSection() {
           }}
         >
           <h3>{open.title}</h3>
-          {open.description && (
-            <div class="review-text markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(open.description) }} />
-          )}
+          {open.description && <Markdown text={open.description} />}
           {open.messages.length > 0 && (
             <ol class="review-messages">
               {open.messages.map((message, index) => (
                 <li key={index}>
                   <strong>{message.role}</strong>
-                  <div
-                    class="review-text markdown"
-                    dangerouslySetInnerHTML={{ __html: renderMarkdown(message.content) }}
-                  />
+                  <Markdown text={message.content} />
                 </li>
               ))}
             </ol>

@@ -1,4 +1,5 @@
 import markdownIt from 'markdown-it';
+import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * Markdown for review texts, which a pipeline wrote (untrusted): `html: false` makes markdown-it escape
@@ -17,4 +18,18 @@ markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
 
 export function renderMarkdown(text: string): string {
   return markdown.render(text);
+}
+
+/**
+ * Review markdown as DOM: the rendered HTML is parsed by DOMParser (an inert document: no script runs,
+ * nothing loads) and its nodes moved in. The extension's Preact build refuses dangerouslySetInnerHTML
+ * (extension/build/preact-without-inner-html.ts), so no innerHTML assignment ships for store review.
+ */
+export function Markdown({ text }: { text: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const parsed = new DOMParser().parseFromString(renderMarkdown(text), 'text/html');
+    box.current?.replaceChildren(...parsed.body.childNodes);
+  }, [text]);
+  return <div class="review-text markdown" ref={box} />;
 }
