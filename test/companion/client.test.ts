@@ -92,10 +92,13 @@ describe('TypeScript client against a real companion', () => {
   });
 
   it('throws ReviewRejectedError, ReviewExpiredError and ReviewCancelledError with the review', async () => {
-    const rejected = pipeline.requestReview({ title: 'to reject', form: personForm, pollSeconds: 5 });
+    // The outcome is caught at once: the decision can settle the wait before the next line awaits it.
+    const rejected = pipeline
+      .requestReview({ title: 'to reject', form: personForm, pollSeconds: 5 })
+      .catch((error: unknown) => error);
     const toReject = await pendingReview('to reject');
     await reviewer.decideReview(toReject.id, { decision: 'reject', reviewer: 'grace', comment: 'wrong person' });
-    const rejection = await rejected.catch((error: unknown) => error);
+    const rejection = await rejected;
     expect(rejection).toBeInstanceOf(ReviewRejectedError);
     expect((rejection as ReviewRejectedError).review).toMatchObject({ status: 'rejected', comment: 'wrong person' });
     expect((rejection as Error).message).toBe('Review "to reject" was rejected by grace: wrong person');
@@ -104,10 +107,10 @@ describe('TypeScript client against a real companion', () => {
     expect(expired).toBeInstanceOf(ReviewExpiredError);
     expect((expired as ReviewExpiredError).review.status).toBe('expired');
 
-    const cancelled = pipeline.requestReview({ title: 'to cancel', pollSeconds: 5 });
+    const cancelled = pipeline.requestReview({ title: 'to cancel', pollSeconds: 5 }).catch((error: unknown) => error);
     const toCancel = await pendingReview('to cancel');
     await reviewer.cancelReview(toCancel.id, 'run aborted');
-    const cancellation = await cancelled.catch((error: unknown) => error);
+    const cancellation = await cancelled;
     expect(cancellation).toBeInstanceOf(ReviewCancelledError);
     expect((cancellation as Error).message).toBe('Review "to cancel" was cancelled: run aborted');
   });
@@ -117,14 +120,14 @@ describe('TypeScript client against a real companion', () => {
       message: 'first and last name must differ',
       path: ['last_name'],
     });
-    const asked = pipeline.requestReview({ title: 'refined', form, pollSeconds: 5 });
+    const asked = pipeline.requestReview({ title: 'refined', form, pollSeconds: 5 }).catch((caught: unknown) => caught);
     const review = await pendingReview('refined');
     await reviewer.decideReview(review.id, {
       decision: 'approve',
       input: { title: 'Mx', first_name: 'Sam', last_name: 'Sam' },
       reviewer: 'grace',
     });
-    const error = await asked.catch((caught: unknown) => caught);
+    const error = await asked;
     expect(error).toBeInstanceOf(ReviewInputError);
     expect((error as ReviewInputError).issues).toEqual([
       { path: 'last_name', message: 'first and last name must differ' },
