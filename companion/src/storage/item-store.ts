@@ -1,4 +1,5 @@
-import type { ImportRun, ImportSummary, Item, ItemFacets, ItemFilters } from '../../../shared/index.ts';
+import { createHash } from 'node:crypto';
+import type { ImportRun, ImportSummary, Item, ItemFacets, ItemFilters, Message } from '../../../shared/index.ts';
 
 /** Device ids the companion writes under itself: annotations from them were not captured by a person's browser. */
 export const COMPANION_DEVICE_IDS = [
@@ -62,3 +63,16 @@ export interface ItemStore {
 
 /** `site:conversationId`: how fingerprints are keyed. */
 export const conversationMarkKey = (site: string, conversationId: string) => `${site}\u0000${conversationId}`;
+
+/**
+ * A message's address in `item_texts`: its role and text, hashed. One function for both stores, so a
+ * copy between them (and an item that meets its annotation) keeps the same addresses.
+ */
+export function textHash(message: Message): string {
+  return createHash('sha256')
+    .update(message.role)
+    .update('\u0000')
+    .update(message.content)
+    .digest('base64url')
+    .slice(0, 24);
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import {
   type ImportRun,
@@ -9,7 +8,7 @@ import {
   type Message,
   toEpoch,
 } from '../../../../shared/index.ts';
-import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore } from '../item-store.ts';
+import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore, textHash } from '../item-store.ts';
 import { pgText, type Sql } from './connect.ts';
 import type { PostgresStore } from './postgres-store.ts';
 
@@ -42,16 +41,6 @@ function toRun(row: RunRow): ImportRun {
     summary: JSON.parse(row.summary) as ImportSummary,
     error: row.error,
   };
-}
-
-/** A message's address in `item_texts`: its role and text, hashed (the SQLite store's hash). */
-function textHash(message: Message): string {
-  return createHash('sha256')
-    .update(message.role)
-    .update('\u0000')
-    .update(message.content)
-    .digest('base64url')
-    .slice(0, 24);
 }
 
 /** The Rate view's filters as SQL on `items i` for one annotator, with `$n` parameters. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
   type ImportRun,
@@ -9,7 +8,7 @@ import {
   type Message,
   toEpoch,
 } from '../../../../shared/index.ts';
-import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore } from '../item-store.ts';
+import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore, textHash } from '../item-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
 /** How much of a long list goes into one `IN (…)` lookup. */
@@ -41,16 +40,6 @@ function toRun(row: RunRow): ImportRun {
     summary: JSON.parse(row.summary) as ImportSummary,
     error: row.error,
   };
-}
-
-/** A message's address in `item_texts`: its role and text, hashed. */
-function textHash(message: Message): string {
-  return createHash('sha256')
-    .update(message.role)
-    .update('\u0000')
-    .update(message.content)
-    .digest('base64url')
-    .slice(0, 24);
 }
 
 function chunks<T>(values: readonly T[]): T[][] {
