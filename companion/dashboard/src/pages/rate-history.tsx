@@ -67,9 +67,17 @@ export function RateHistoryPage({ route }: PageProps) {
   const [busy, setBusy] = useState(false);
   const commentBox = useRef<HTMLTextAreaElement>(null);
 
+  // Keys can come faster than the companion answers ("+ - +" in a second): every action waits for the one before
+  // it and then works on the response shown at that moment, so no key is dropped and none rates the wrong response.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const current = useRef({ next, done, comment });
+  current.current = { next, done, comment };
+
   const load = useCallback(async () => {
     try {
-      setNext(await api(API.history.next, { query: JSON.parse(filterKey) as Record<string, string> }));
+      const loaded = await api(API.history.next, { query: JSON.parse(filterKey) as Record<string, string> });
+      current.current.next = loaded;
+      setNext(loaded);
       setError(null);
     } catch (reason) {
       setError(errorText(reason));
@@ -77,35 +85,45 @@ export function RateHistoryPage({ route }: PageProps) {
   }, [filterKey]);
 
   useEffect(() => {
-    void load();
+    queue.current = queue.current.then(load);
   }, [load]);
   useEffect(() => {
     api(API.history.facets, {}).then(setFacets, () => {});
   }, [done.length]);
 
-  const act = async (work: () => Promise<void>) => {
-    if (busy) return;
+  const act = (work: () => Promise<void>) => {
     setBusy(true);
-    try {
-      await work();
-    } catch (reason) {
-      setError(errorText(reason));
-    } finally {
-      setBusy(false);
-    }
+    const run = queue.current.then(async () => {
+      try {
+        await work();
+      } catch (reason) {
+        setError(errorText(reason));
+      }
+    });
+    queue.current = run;
+    void run.then(() => {
+      if (queue.current === run) setBusy(false);
+    });
+  };
+  const record = (entries: Done[]) => {
+    current.current.done = entries;
+    setDone(entries);
   };
 
   const rate = (rating: { thumb?: 'up' | 'down'; score?: number }) =>
     act(async () => {
-      const item = next?.item;
+      const { next: shown, done: list, comment: typed } = current.current;
+      const item = shown?.item;
       if (!item) return;
+      const note = typed.trim();
       const saved = await api(API.history.rate, {
         params: { id: item.id },
-        body: { ...rating, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+        body: { ...rating, ...(note ? { comment: note } : {}) },
       });
       const what = rating.thumb ? (rating.thumb === 'up' ? 'thumbs up' : 'thumbs down') : `score ${rating.score}`;
-      setDone((list) => [...list, { kind: 'rated', item, annotationId: saved.annotation.id, what }]);
-      setStatus(`Saved: ${what}${comment.trim() ? ' with your comment' : ''}. ${DEFAULT_SHORTCUTS.previous} to undo.`);
+      record([...list, { kind: 'rated', item, annotationId: saved.annotation.id, what }]);
+      setStatus(`Saved: ${what}${note ? ' with your comment' : ''}. ${DEFAULT_SHORTCUTS.previous} to undo.`);
+      current.current.comment = '';
       setComment('');
       invalidateFacets();
       await load();
@@ -113,23 +131,27 @@ export function RateHistoryPage({ route }: PageProps) {
 
   const skip = () =>
     act(async () => {
-      const item = next?.item;
+      const { next: shown, done: list } = current.current;
+      const item = shown?.item;
       if (!item) return;
       await api(API.history.skip, { params: { id: item.id }, body: {} });
-      setDone((list) => [...list, { kind: 'skipped', item }]);
+      record([...list, { kind: 'skipped', item }]);
       setStatus(`Skipped. ${DEFAULT_SHORTCUTS.previous} to undo.`);
       await load();
     });
 
   const undo = () =>
     act(async () => {
-      const last = done.at(-1);
+      const { next: shown, done: list } = current.current;
+      const last = list.at(-1);
       if (!last) return;
       if (last.kind === 'rated') {
         await api(API.annotations.remove, { params: { id: last.annotationId }, query: { baseRevision: 1 } });
       } else await api(API.history.unskip, { params: { id: last.item.id } });
-      setDone((list) => list.slice(0, -1));
-      setNext((current) => ({ item: last.item, remaining: (current?.remaining ?? 0) + 1 }));
+      record(list.slice(0, -1));
+      const back = { item: last.item, remaining: (shown?.remaining ?? 0) + 1 };
+      current.current.next = back;
+      setNext(back);
       setStatus(
         last.kind === 'rated' ? `Undone: the ${last.what} is deleted.` : 'Undone: back to the skipped response.',
       );
@@ -146,9 +168,9 @@ export function RateHistoryPage({ route }: PageProps) {
       const action = KEYS.find(([key]) => key === event.key)?.[1];
       if (!action) return;
       const rating = RATINGS[action];
-      if (rating) void rate(rating);
-      else if (action === 'next') void skip();
-      else if (action === 'previous') void undo();
+      if (rating) rate(rating);
+      else if (action === 'next') skip();
+      else if (action === 'previous') undo();
       else if (action === 'comment') commentBox.current?.focus();
       else if (action === 'help') setHelp((open) => !open);
       else return;
@@ -169,6 +191,7 @@ export function RateHistoryPage({ route }: PageProps) {
         <h2>Rate your history</h2>
         <p class="muted" data-testid="rate-remaining">
           {next ? `${formatCount(next.remaining)} waiting` : 'Loading…'}
+          {busy ? ' · saving…' : ''}
           {rated > 0 ? ` · ${formatCount(rated)} rated here` : ''}
         </p>
       </header>
@@ -198,21 +221,21 @@ export function RateHistoryPage({ route }: PageProps) {
           <HistoryItem key={next.item.id} item={next.item} />
           <fieldset class="rate-controls">
             <legend class="visually-hidden">Rate this response</legend>
-            <button type="button" onClick={() => void rate({ thumb: 'up' })} disabled={busy}>
+            <button type="button" onClick={() => rate({ thumb: 'up' })}>
               ▲ Good {key('thumbsUp')}
             </button>
-            <button type="button" onClick={() => void rate({ thumb: 'down' })} disabled={busy}>
+            <button type="button" onClick={() => rate({ thumb: 'down' })}>
               ▼ Bad {key('thumbsDown')}
             </button>
             {[1, 2, 3, 4, 5].map((n) => (
-              <button key={n} type="button" onClick={() => void rate({ score: (n - 1) * 25 })} disabled={busy}>
+              <button key={n} type="button" onClick={() => rate({ score: (n - 1) * 25 })}>
                 {n} {key(`score${n}` as ShortcutAction)}
               </button>
             ))}
-            <button type="button" onClick={() => void skip()} disabled={busy}>
+            <button type="button" onClick={() => skip()}>
               Skip {key('next')}
             </button>
-            <button type="button" onClick={() => void undo()} disabled={busy || done.length === 0}>
+            <button type="button" onClick={() => undo()} disabled={done.length === 0}>
               Undo {key('previous')}
             </button>
             <label class="rate-comment">
