@@ -69,7 +69,8 @@ export function bootstrapAlpha(
     for (let draw = 0; draw < pairable.length; draw += 1) {
       const pick = Math.floor(random() * pairable.length);
       drawnUnits += pairable[pick]?.length ?? 0;
-      for (const [c, k, weight] of contributions[pick] ?? []) matrix[c * size + k] += weight;
+      for (const [c, k, weight] of contributions[pick] ?? [])
+        matrix[c * size + k] = (matrix[c * size + k] ?? 0) + weight;
     }
     const { alpha } = alphaFromCoincidences({ categories, matrix, pairableUnits: drawnUnits }, options.level);
     if (alpha !== null) alphas.push(alpha);

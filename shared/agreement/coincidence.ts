@@ -57,7 +57,8 @@ export function coincidences(units: readonly UnitValues[], order?: readonly Agre
   for (const unit of units) {
     if (unit.length < 2) continue;
     pairableUnits += 1;
-    for (const [c, k, weight] of unitContribution(unit, index).cells) matrix[c * size + k] += weight;
+    for (const [c, k, weight] of unitContribution(unit, index).cells)
+      matrix[c * size + k] = (matrix[c * size + k] ?? 0) + weight;
   }
   return { categories, matrix, pairableUnits };
 }
