@@ -1,6 +1,6 @@
 import { type QuestionTable, questionTables, type RatedResponse } from './annotation-questions.ts';
 import { type AgreementOptions, declaredLevels } from './options.ts';
-import { type AgreementReport, questionAgreement } from './report.ts';
+import { type AgreementReport, type QuestionAgreement, questionAgreement } from './report.ts';
 
 /**
  * The agreement report over rated responses (each with its distinct annotators' ratings; those with
@@ -9,9 +9,42 @@ import { type AgreementReport, questionAgreement } from './report.ts';
  */
 export function agreementReport(
   rated: readonly RatedResponse[],
-  options: Pick<AgreementOptions, 'models' | 'level' | 'seed' | 'resamples'>,
+  options: ReportOptions,
   annotationsRead: number,
 ): AgreementReport {
+  const steps = reportSteps(rated, options, annotationsRead);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * The same report, handing the event loop back between questions (`pause`, e.g. setImmediate): the
+ * bootstrap of a large store takes seconds, and a server keeps answering other requests meanwhile.
+ */
+export async function agreementReportAsync(
+  rated: readonly RatedResponse[],
+  options: ReportOptions,
+  annotationsRead: number,
+  pause: () => Promise<void>,
+): Promise<AgreementReport> {
+  const steps = reportSteps(rated, options, annotationsRead);
+  let step = steps.next();
+  while (!step.done) {
+    await pause();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+type ReportOptions = Pick<AgreementOptions, 'models' | 'level' | 'seed' | 'resamples'>;
+
+/** Yields after each question's figures; returns the report. */
+function* reportSteps(
+  rated: readonly RatedResponse[],
+  options: ReportOptions,
+  annotationsRead: number,
+): Generator<void, AgreementReport> {
   const units = rated.filter((response) => response.ratings.length >= 2);
   const models = new Set(options.models ?? []);
   const declared = declaredLevels(options);
@@ -30,14 +63,16 @@ export function agreementReport(
   for (const question of declared.keys())
     if (!asked.has(question)) warnings.push(`a level is declared for "${question}", which no shared response answers`);
 
-  const questions = tables.map((table) => {
+  const questions: QuestionAgreement[] = [];
+  for (const table of tables) {
     try {
-      return questionAgreement(table, { models, seed: options.seed, resamples: options.resamples });
+      questions.push(questionAgreement(table, { models, seed: options.seed, resamples: options.resamples }));
     } catch (error) {
       // A level that does not fit the answers (words at the interval level…) is the caller's to fix.
       throw new Error(`${table.id}: ${(error as Error).message}${levelHint(table)}`);
     }
-  });
+    yield;
+  }
 
   return {
     annotationsRead,

@@ -1,7 +1,7 @@
 import {
   type AgreementOptions,
   type AgreementReport,
-  agreementReport,
+  agreementReportAsync,
   type RatedResponse,
   type Rating,
   ratingOf,
@@ -42,5 +42,5 @@ export async function agreementFromStore(source: AgreementSource, options: Agree
     key,
     ratings: [...ratings.values()],
   }));
-  return agreementReport(rated, options, read);
+  return agreementReportAsync(rated, options, read, () => new Promise((resolve) => setImmediate(resolve)));
 }

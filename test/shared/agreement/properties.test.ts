@@ -144,6 +144,24 @@ describe('the bootstrap interval for α', () => {
     expect(covered).toBeGreaterThan(30);
   });
 
+  it('computes each resample exactly as α of the drawn units would be (every level)', () => {
+    const data = randomUnits(5, 60, 3, 5).map((unit, i) => (i % 4 === 0 ? unit.slice(0, 2) : unit.map((v) => v + 1)));
+    for (const level of ['nominal', 'ordinal', 'interval', 'ratio'] as const) {
+      for (const seed of [1, 2, 3]) {
+        // One resample: the interval is that resample's α; draw the same units by hand with the same generator.
+        const random = mulberry32(seed);
+        const drawn = data.map(() => data[Math.floor(random() * data.length)] ?? []);
+        const expected = krippendorffAlpha(drawn, { level }).alpha ?? Number.NaN;
+        const interval = bootstrapAlpha(
+          data.map((unit) => [unit]),
+          { level, seed, resamples: 1 },
+        );
+        expect(interval?.low).toBeCloseTo(expected, 10);
+        expect(interval?.high).toBeCloseTo(expected, 10);
+      }
+    }
+  });
+
   it('has nothing to say about fewer than two pairable units', () => {
     expect(bootstrapAlpha([[[1, 2]], [[3]]], { level: 'nominal' })).toBeNull();
   });
