@@ -32,13 +32,14 @@ export function App() {
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
-    void readSettings().then((settings) => {
+    // Everything is read before the form shows, so nothing read late overwrites what the person picked.
+    void Promise.all([readSettings(), controlsRevealItem.getValue()]).then(([settings, shown]) => {
       setAnnotator(settings.annotator);
       setTags(settings.defaultTags.join(', '));
       setEnabled(settings.enabledSites);
+      setReveal(parseControlsReveal(shown));
       setLoaded(true);
     });
-    void controlsRevealItem.getValue().then((value) => setReveal(parseControlsReveal(value)));
   }, []);
 
   async function save(event: Event) {

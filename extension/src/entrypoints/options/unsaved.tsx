@@ -46,7 +46,14 @@ export function Tracked({
   edited.current = tracker.edited;
   useEffect(() => {
     const element = box.current;
-    const mark = () => edited.current(name);
+    const mark = (event: Event) => {
+      // A box or radio fires `input` then `change`: re-rendering between the two would undo the click
+      // on a controlled field, so those count on `change` only.
+      const target = event.target;
+      if (event.type === 'input' && target instanceof HTMLInputElement && /^(checkbox|radio)$/.test(target.type))
+        return;
+      edited.current(name);
+    };
     element?.addEventListener('input', mark);
     element?.addEventListener('change', mark);
     return () => {
