@@ -72,7 +72,7 @@ export function Tracked({
 export function UnsavedNotice({ tracker }: { tracker: UnsavedTracker }) {
   if (tracker.sections.length === 0) return null;
   return (
-    <p class="unsaved" role="status" data-unsaved>
+    <p class="unsaved" aria-live="polite" data-unsaved>
       Unsaved changes in {tracker.sections.join(', ')}. Save them before you leave this page.
     </p>
   );

@@ -129,6 +129,12 @@ export function ReviewsSection() {
             {list.total}
           </span>
         )}
+        {list && list.total > 0 && reviewer && (
+          <span class="review-age" data-reviewer title="Decisions are recorded under the annotator name in Options">
+            {' '}
+            you decide as {reviewer}
+          </span>
+        )}
       </h2>
       {note && (
         <p class={note.error ? 'error' : 'review-done'} data-reviews-note>
@@ -138,11 +144,6 @@ export function ReviewsSection() {
       {!open && list && (
         <>
           {list.total === 0 && <p class="hint">No review waits for you.</p>}
-          {list.total > 0 && reviewer && (
-            <p class="hint" data-reviewer>
-              You decide as <strong>{reviewer}</strong> (the annotator name in Options).
-            </p>
-          )}
           <ul class="review-list">
             {list.reviews.slice(0, SHOWN_REVIEWS).map((review) => (
               <li key={review.id}>
