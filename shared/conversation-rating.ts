@@ -47,6 +47,28 @@ export const conversationRatingSchema = z
   });
 export type ConversationRating = z.infer<typeof conversationRatingSchema>;
 
+/** What an export says about a conversation rating (`raw`'s `conversationRating`, the sidecar): the judgement, not the sync bookkeeping. */
+export const conversationRatingSummarySchema = z.strictObject({
+  rating: conversationRatingValueSchema,
+  note: z.string().max(LIMITS.commentChars),
+  tags: z.array(tagSchema).max(LIMITS.tags),
+  annotator: annotatorSchema,
+  id: recordIdSchema,
+  updatedAt: isoDateTimeSchema,
+});
+export type ConversationRatingSummary = z.infer<typeof conversationRatingSummarySchema>;
+
+export function conversationRatingSummary(rating: ConversationRating): ConversationRatingSummary {
+  return {
+    rating: rating.rating,
+    note: rating.note,
+    tags: rating.tags,
+    annotator: rating.annotator,
+    id: rating.id,
+    updatedAt: rating.updatedAt,
+  };
+}
+
 /**
  * The rating that speaks for a conversation when an annotation of it is exported or listed: the live
  * rating by the annotation's own annotator, the latest one when several devices made one each.

@@ -1,6 +1,6 @@
 import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
-import type { ConversationRating } from '../conversation-rating.ts';
+import { type ConversationRating, conversationRatingSummary } from '../conversation-rating.ts';
 import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
 import type { AnnotationSource } from './sources.ts';
@@ -78,18 +78,6 @@ export interface SidecarEntry {
   label?: boolean;
   /** Ratings of the sources' conversations (by their annotators), when any is rated. */
   conversationRatings?: readonly ConversationRating[];
-}
-
-/** What an export says about a conversation rating: the judgement, not the sync bookkeeping. */
-export function conversationRatingSummary(rating: ConversationRating) {
-  return {
-    rating: rating.rating,
-    note: rating.note,
-    tags: rating.tags,
-    annotator: rating.annotator,
-    id: rating.id,
-    updatedAt: rating.updatedAt,
-  };
 }
 
 /** The sidecar line of one written line (with its `\n`). */

@@ -96,4 +96,40 @@ describe.each(STORE_KINDS)('conversation ratings through sync (%s)', (kind) => {
     expect(result.conversationRatings?.[1]).toMatchObject({ index: 1, id: good.id, status: 'accepted' });
     expect(await server.countRows('conversation_ratings')).toBe(1);
   });
+
+  it('backs up ratings with the annotations and restores them idempotently elsewhere', async () => {
+    const annotation = makeAnnotation();
+    const rating = makeConversationRating({ rating: 'unclear', note: 'which router?', tags: ['vague'] });
+    const withdrawn = makeConversationRating({ conversationId: 'conv-2', deletedAt: '2026-11-02T00:00:00.000Z' });
+    await push({ annotations: [annotation], conversationRatings: [rating, withdrawn] });
+    const backup = await server.send({ path: '/api/v1/backup' });
+    expect(backup.status).toBe(200);
+    const lines = backup.text.split('\n').filter((line) => line !== '');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([annotation, rating, withdrawn]);
+
+    const other = await startTestServer({ store: kind });
+    try {
+      const restore = async (body: unknown) =>
+        (
+          await other.send({
+            method: 'POST',
+            path: '/api/v1/backup/restore',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json() as Record<string, unknown>;
+      const bad = JSON.stringify({ ...makeConversationRating(), rating: 'meh' });
+      const first = await restore({ firstLine: 1, lines: [...lines, bad] });
+      expect(first).toMatchObject({ accepted: 3, rejected: 1 });
+      expect(String((first.problems as string[])[0])).toMatch(/^line 4 .*conversation rating: rating: /);
+      expect(await restore({ firstLine: 1, lines })).toMatchObject({ accepted: 0, unchanged: 3 });
+      const { page } = await (async () => {
+        const response = await other.send({ path: '/api/v1/sync/pull?since=0&conversationRatings=include' });
+        return { page: syncPullResponseSchema.parse(response.json()) };
+      })();
+      expect(page.conversationRatings).toEqual([rating, withdrawn]);
+    } finally {
+      await other.close();
+    }
+  });
 });

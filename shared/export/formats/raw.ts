@@ -1,4 +1,4 @@
-import { conversationRatingSummary } from '../sidecar.ts';
+import { conversationRatingSummary } from '../../conversation-rating.ts';
 import { defineExportFormat } from './define-export-format.ts';
 
 /** Margin's own backup-like dump: the annotations themselves, no rules applied. */
