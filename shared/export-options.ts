@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONVERSATION_RATING_VALUES } from './conversation-rating.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { EXPORT_FORMAT_IDS, type ExportKind, exportFormatDefinitions } from './export/formats/index.ts';
 import { REASONING_FIELDS, REASONING_MODES } from './export/reasoning.ts';
@@ -54,6 +55,18 @@ const sourceListSchema = listSchema.pipe(
   ),
 );
 
+/** `--conversation-rating good,unclear`: conversation ratings to keep (`unrated`: conversations nobody rated). */
+export const CONVERSATION_RATING_FILTER_VALUES = [...CONVERSATION_RATING_VALUES, 'unrated'] as const;
+export type ConversationRatingFilterValue = (typeof CONVERSATION_RATING_FILTER_VALUES)[number];
+const conversationRatingListSchema = listSchema.pipe(
+  z.array(
+    z.enum(CONVERSATION_RATING_FILTER_VALUES, {
+      error: (issue) =>
+        `unknown conversation rating "${String(issue.input)}"${didYouMean(String(issue.input), CONVERSATION_RATING_FILTER_VALUES)}; the ratings are ${CONVERSATION_RATING_FILTER_VALUES.join(', ')}`,
+    }),
+  ),
+);
+
 const booleanSchema = z.preprocess((value) => {
   if (value === 'true' || value === '1' || value === 'yes') return true;
   if (value === 'false' || value === '0' || value === 'no') return false;
@@ -92,6 +105,11 @@ export const exportOptionsSchema = z
     tag: listSchema.optional(),
     /** Drop annotations carrying any of these tags. */
     excludeTag: listSchema.optional(),
+    /**
+     * Keep annotations whose conversation its annotator rated so (docs/conversation-ratings.md);
+     * `unrated` keeps conversations without a rating.
+     */
+    conversationRating: z.preprocess(emptyToUndefined, conversationRatingListSchema.optional()),
     /** Created at or after this instant. */
     since: z.preprocess(emptyToUndefined, instantSchema.optional()),
     /** Created before this instant. */

@@ -4,6 +4,7 @@ export * from './api/index.ts';
 export * from './api-error.ts';
 export * from './capture-completeness.ts';
 export * from './comparison.ts';
+export * from './conversation-rating.ts';
 export * from './dashboard.ts';
 export * from './did-you-mean.ts';
 export * from './export-options.ts';

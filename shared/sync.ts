@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Annotation, annotationSchema } from './annotation.ts';
 import { apiIssueSchema } from './api-error.ts';
 import { type Comparison, comparisonSchema } from './comparison.ts';
+import { type ConversationRating, conversationRatingSchema } from './conversation-rating.ts';
 import { protocolRangeSchema } from './protocol.ts';
 
 /**
@@ -10,7 +11,7 @@ import { protocolRangeSchema } from './protocol.ts';
  * are in shared/api/sync.ts.
  */
 export const SYNC_LIMITS = {
-  /** Records (annotations + comparisons) in one push. */
+  /** Records (annotations + comparisons + conversation ratings) in one push. */
   maxRecordsPerPush: 1_000,
   /** Changes in one pull page. */
   maxPullLimit: 1_000,
@@ -31,11 +32,18 @@ export const syncPushRequestSchema = z
     deviceId: deviceIdSchema,
     annotations: z.array(z.unknown()).default([]),
     comparisons: z.array(z.unknown()).default([]),
+    /** Added after protocol 1 shipped: a client that sends none (an older extension) gets no results for them. */
+    conversationRatings: z.array(z.unknown()).optional(),
   })
-  .refine((push) => push.annotations.length + push.comparisons.length <= SYNC_LIMITS.maxRecordsPerPush, {
-    message: `at most ${SYNC_LIMITS.maxRecordsPerPush} records per push; split the batch`,
-    path: ['annotations'],
-  });
+  .refine(
+    (push) =>
+      push.annotations.length + push.comparisons.length + (push.conversationRatings?.length ?? 0) <=
+      SYNC_LIMITS.maxRecordsPerPush,
+    {
+      message: `at most ${SYNC_LIMITS.maxRecordsPerPush} records per push; split the batch`,
+      path: ['annotations'],
+    },
+  );
 export type SyncPushRequest = z.input<typeof syncPushRequestSchema>;
 
 /**
@@ -65,10 +73,14 @@ export const annotationPushResultSchema = pushResultSchema(annotationSchema);
 export type AnnotationPushResult = z.infer<typeof annotationPushResultSchema>;
 export const comparisonPushResultSchema = pushResultSchema(comparisonSchema);
 export type ComparisonPushResult = z.infer<typeof comparisonPushResultSchema>;
+export const conversationRatingPushResultSchema = pushResultSchema(conversationRatingSchema);
+export type ConversationRatingPushResult = z.infer<typeof conversationRatingPushResultSchema>;
 
 export const syncPushResponseSchema = z.strictObject({
   annotations: z.array(annotationPushResultSchema),
   comparisons: z.array(comparisonPushResultSchema),
+  /** Present when the push carried `conversationRatings` (older clients never see it). */
+  conversationRatings: z.array(conversationRatingPushResultSchema).optional(),
   /** The highest sequence number the companion has handed out so far. */
   checkpoint: z.int().min(0),
 });
@@ -83,6 +95,11 @@ const wholeNumber = z
 export const syncPullQuerySchema = z.strictObject({
   since: wholeNumber.pipe(z.int().min(0)).default(0),
   limit: wholeNumber.pipe(z.int().min(1).max(SYNC_LIMITS.maxPullLimit)).default(SYNC_LIMITS.defaultPullLimit),
+  /**
+   * `include`: the page carries `conversationRatings` too. Opt-in, because protocol-1 clients parse the
+   * pull strictly and would refuse a field they do not know.
+   */
+  conversationRatings: z.literal('include').optional(),
 });
 export type SyncPullQuery = z.infer<typeof syncPullQuerySchema>;
 
@@ -90,6 +107,8 @@ export const syncPullResponseSchema = z.strictObject({
   /** Current versions (tombstones included) changed after `since`, in sequence order. */
   annotations: z.array(annotationSchema),
   comparisons: z.array(comparisonSchema),
+  /** Only when the query asked for them (`conversationRatings=include`). */
+  conversationRatings: z.array(conversationRatingSchema).optional(),
   /** Store this after applying the page, in the same local transaction, and pass it as the next `since`. */
   checkpoint: z.int().min(0),
   /** More changes wait after `checkpoint`: pull again. */
@@ -119,4 +138,4 @@ export const statsResponseSchema = z.strictObject({
 });
 export type StatsResponse = z.infer<typeof statsResponseSchema>;
 
-export type SyncRecord = Annotation | Comparison;
+export type SyncRecord = Annotation | Comparison | ConversationRating;

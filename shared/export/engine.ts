@@ -1,6 +1,12 @@
 import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
 import type { Comparison } from '../comparison.ts';
+import {
+  type ConversationRating,
+  conversationKey,
+  conversationRatingIndexKey,
+  indexConversationRatings,
+} from '../conversation-rating.ts';
 import type { ExportOptions } from '../export-options.ts';
 import { attachReasoning } from './attach-reasoning.ts';
 import { ComparisonPairing } from './comparison-pairing.ts';
@@ -53,6 +59,7 @@ export function exportDataset(
   annotations: AnyIterable<Annotation>,
   comparisons: AnyIterable<Comparison>,
   options: ExportOptions,
+  conversationRatings: AnyIterable<ConversationRating> = [],
 ): ExportRun {
   const format = exportFormatDefinition(options.format);
   const kind = format.kind;
@@ -67,6 +74,11 @@ export function exportDataset(
   let splitConversations = 0;
   const comparisonPairing = new ComparisonPairing();
   const reasoningField = options.reasoningField ?? 'reasoning_content';
+  let ratings = new Map<string, ConversationRating>();
+  const ratingOf = (annotation: Annotation) =>
+    ratings.get(
+      conversationRatingIndexKey(conversationKey(annotation.site, annotation.conversationId), annotation.annotator),
+    );
   const reasoningProblem = reasoningWarning(format.id, format.reasoning, options.reasoning);
   if (reasoningProblem !== null) summary.warnings.push(reasoningProblem);
 
@@ -104,7 +116,15 @@ export function exportDataset(
     out.push({
       split,
       line: `${placed}\n`,
-      meta: metaLine({ split, lineNo: summary.lines[split], hash, kind: lineKind, provenance, label }),
+      meta: metaLine({
+        split,
+        lineNo: summary.lines[split],
+        hash,
+        kind: lineKind,
+        provenance,
+        label,
+        conversationRatings: [...new Set(provenance.sources.map(ratingOf))].filter((rating) => rating !== undefined),
+      }),
       example,
       provenance,
     });
@@ -123,7 +143,11 @@ export function exportDataset(
       return;
     }
     const attached = attachReasoning(example, candidate.sources, options.reasoning, format.reasoning);
-    const built = format.build(attached.example, { reasoningField, sources: candidate.sources });
+    const built = format.build(attached.example, {
+      reasoningField,
+      sources: candidate.sources,
+      conversationRating: candidate.sources[0] && ratingOf(candidate.sources[0]),
+    });
     if ('skip' in built) {
       skip(built.skip);
       return;
@@ -136,7 +160,11 @@ export function exportDataset(
   function conversationLines(batch: Annotation[]): void {
     if (kind === 'raw') {
       for (const annotation of batch) {
-        const built = format.build(annotation, { reasoningField, sources: [annotation] });
+        const built = format.build(annotation, {
+          reasoningField,
+          sources: [annotation],
+          conversationRating: ratingOf(annotation),
+        });
         if ('skip' in built) skip(built.skip);
         else write(built.value, null, { basis: 'stored', sources: [annotation] }, reasoningOf(annotation) !== null);
       }
@@ -204,6 +232,11 @@ export function exportDataset(
   // Records are handed out in batches: one await per batch, not per line, keeps a million-line export
   // from spending its time in promise machinery.
   async function* batches(): AsyncGenerator<ExportRecord[]> {
+    // One small record per rated conversation and annotator, read before the annotations like comparisons.
+    const allRatings: ConversationRating[] = [];
+    for await (const rating of conversationRatings) allRatings.push(rating);
+    ratings = indexConversationRatings(allRatings);
+
     if (kind === 'pair') {
       for await (const comparison of comparisons) {
         summary.comparisonsRead += 1;
@@ -230,6 +263,10 @@ export function exportDataset(
         return skip('source-not-selected');
       }
       if (!passesFilters(annotation, options)) return skip('filtered');
+      if (options.conversationRating !== undefined) {
+        const rated = ratingOf(annotation)?.rating ?? 'unrated';
+        if (!options.conversationRating.includes(rated)) return skip('conversation-rating-not-selected');
+      }
       if (isPartialCapture(annotation.metadata)) {
         summary.partialCaptures += 1;
         if (options.skipPartial) return skip('partial-capture');

@@ -1,5 +1,6 @@
 import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
+import { type ConversationRating, conversationRatingSummary } from '../conversation-rating.ts';
 import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
 import type { AnnotationSource } from './sources.ts';
@@ -75,10 +76,20 @@ export interface SidecarEntry {
   kind: string;
   provenance: Provenance;
   label?: boolean;
+  /** Ratings of the sources' conversations (by their annotators), when any is rated. */
+  conversationRatings?: readonly ConversationRating[];
 }
 
 /** The sidecar line of one written line (with its `\n`). */
-export function metaLine({ split, lineNo, hash, kind, provenance, label }: SidecarEntry): string {
+export function metaLine({
+  split,
+  lineNo,
+  hash,
+  kind,
+  provenance,
+  label,
+  conversationRatings = [],
+}: SidecarEntry): string {
   const { sources } = provenance;
   return `${JSON.stringify({
     line: lineNo,
@@ -97,6 +108,16 @@ export function metaLine({ split, lineNo, hash, kind, provenance, label }: Sidec
     ...rubricsOf(sources),
     // Only when a source's capture was partial, so complete lines stay as they were.
     ...(sources.some((a) => isPartialCapture(a.metadata)) ? { partial: true } : {}),
+    // Only when a source's conversation is rated, so other lines stay as they were.
+    ...(conversationRatings.length > 0
+      ? {
+          conversation_ratings: conversationRatings.map((rating) => ({
+            site: rating.site,
+            conversation_id: rating.conversationId,
+            ...conversationRatingSummary(rating),
+          })),
+        }
+      : {}),
     sources: sources.map((a) => ({
       site: a.site,
       conversation_id: a.conversationId,

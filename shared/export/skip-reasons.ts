@@ -38,6 +38,11 @@ export const SKIP_REASONS = {
     rule: () =>
       '"Skip partial captures" (--skip-partial) is on: the page had turns, images, files, artifacts or tool output the capture could not read (docs/capture.md).',
   },
+  'conversation-rating-not-selected': {
+    words: 'Conversation not rated as selected',
+    rule: () =>
+      'The conversation rating filter (--conversation-rating) keeps only annotations whose conversation their annotator rated with one of the chosen values.',
+  },
   duplicate: {
     words: 'Same line as one already written',
     rule: () => '"Drop duplicate lines" is on: an identical line is written once.',

@@ -7,6 +7,7 @@ import { ParquetRows } from '../../companion/src/dataset/parquet-rows.ts';
 import { openStore } from '../../companion/src/support/data-dir.ts';
 import { collectExport, exportDataset, exportParquetSchema } from '../../shared/export/index.ts';
 import { type ExportFormat, exportOptionsSchema, PARQUET_CONTENT_TYPE } from '../../shared/index.ts';
+import { conversationRatings } from '../shared/export/conversation-rating-fixture.ts';
 import { annotations, comparisons } from '../shared/export/fixture.ts';
 import { validateExport } from '../shared/export/validators.ts';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
@@ -36,6 +37,7 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
       receivedAt: '2026-11-03T00:00:00.000Z',
       annotations,
       comparisons,
+      conversationRatings,
     });
     await stores.close();
     companion = await startCompanion({ dataDir: join(dir.path, 'data') });
@@ -54,11 +56,16 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
     { format: 'sharegpt', query: { reasoning: 'inline' } },
     { format: 'verl-rl', query: {} },
     { format: 'verl-sft', query: { reasoning: 'field', 'min-score': '0' } },
+    { format: 'raw', query: { 'conversation-rating': 'good,unclear' } },
+    { format: 'trl-dpo', query: { 'conversation-rating': 'good,needs-work' } },
+    { format: 'verl-rl', query: { 'conversation-rating': 'good' } },
   ];
 
   it.each(cases)('$format with $query', async ({ format, query }) => {
     const parquet = format.startsWith('verl-');
-    const out = join(dir.path, `${format}.${parquet ? 'parquet' : 'jsonl'}`);
+    // A case of its own file: the stdout test below compares with the unfiltered verl-rl file.
+    const name = query['conversation-rating'] === undefined ? format : `${format}-rated`;
+    const out = join(dir.path, `${name}.${parquet ? 'parquet' : 'jsonl'}`);
     const flags = Object.entries(query).flatMap(([key, value]) =>
       value === 'true' ? [`--${key}`] : [`--${key}`, value],
     );
@@ -95,9 +102,14 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
 
     // The engine in memory, over a store that yields the same order.
     const options = exportOptionsSchema.parse(Object.fromEntries(params));
-    const memory = new MemoryStore(annotations, comparisons);
+    const memory = new MemoryStore(annotations, comparisons, conversationRatings);
     const inMemory = await collectExport(
-      exportDataset(memory.iterateAnnotations({ order: 'conversation' }), memory.iterateComparisons(), options),
+      exportDataset(
+        memory.iterateAnnotations({ order: 'conversation' }),
+        memory.iterateComparisons(),
+        options,
+        memory.iterateConversationRatings(),
+      ),
     );
     const schema = exportParquetSchema(options);
     if (schema) {
@@ -114,11 +126,17 @@ describe('new formats: CLI, HTTP and the engine give the same bytes', { timeout:
       expect(validateExport(format, fromCli.toString())).toEqual([]);
     }
 
-    const sidecar = readFileSync(join(dir.path, `${format}.meta.jsonl`), 'utf8')
+    const sidecar = readFileSync(join(dir.path, `${name}.meta.jsonl`), 'utf8')
       .trim()
       .split('\n');
     const summary = JSON.parse(sidecar[sidecar.length - 1] ?? '').summary;
     expect(summary.examplesWritten).toBe(sidecar.length - 1);
+    if (query['conversation-rating'] !== undefined) {
+      expect(summary.skipped['conversation-rating-not-selected']).toBeGreaterThan(0);
+      const kept = query['conversation-rating'].split(',');
+      for (const line of sidecar.slice(0, -1))
+        for (const rating of JSON.parse(line).conversation_ratings) expect(kept).toContain(rating.rating);
+    }
     const sidecarOverHttp = await fetch(`${companion.url}/api/v1/export?${params}&sidecar=1`, {
       headers: { authorization: `Bearer ${companion.token}` },
     });

@@ -1,5 +1,5 @@
 import type { ExportSource } from '../../companion/src/dataset/export-run.ts';
-import type { Annotation, Comparison } from '../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating } from '../../shared/index.ts';
 
 /**
  * An export source held in arrays, for export tests that need no database. Insertion order is sequence order;
@@ -10,6 +10,7 @@ export class MemoryStore implements ExportSource {
   constructor(
     readonly annotations: Annotation[] = [],
     readonly comparisons: Comparison[] = [],
+    readonly conversationRatings: ConversationRating[] = [],
   ) {}
 
   *iterateAnnotations(
@@ -35,5 +36,9 @@ export class MemoryStore implements ExportSource {
 
   *iterateComparisons(options: { includeDeleted?: boolean } = {}): IterableIterator<Comparison> {
     yield* this.comparisons.filter((c) => options.includeDeleted || c.deletedAt === null);
+  }
+
+  *iterateConversationRatings(options: { includeDeleted?: boolean } = {}): IterableIterator<ConversationRating> {
+    yield* this.conversationRatings.filter((r) => options.includeDeleted || r.deletedAt === null);
   }
 }

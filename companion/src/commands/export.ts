@@ -70,6 +70,11 @@ export function registerExportCommand(program: Command): void {
     .option('--annotator <name>', 'only these annotators', collect)
     .option('--tag <tag>', 'only annotations with one of these tags', collect)
     .option('--exclude-tag <tag>', 'drop annotations with any of these tags', collect)
+    .option(
+      '--conversation-rating <ratings>',
+      'only annotations whose conversation their annotator rated so: good, needs-work, unclear, unrated',
+      collect,
+    )
     .option('--since <date>', 'created at or after (2026-11-01 or an ISO date-time)')
     .option('--until <date>', 'created before')
     .option('--min-score <n>', 'score at least n')

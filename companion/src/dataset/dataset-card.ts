@@ -43,6 +43,7 @@ function describeFilters(o: ExportOptions): string[] {
   if (o.annotator) lines.push(`annotators: ${o.annotator.length} chosen`);
   if (o.tag) lines.push(`tags (any): ${o.tag.join(', ')}`);
   if (o.excludeTag) lines.push(`tags left out: ${o.excludeTag.join(', ')}`);
+  if (o.conversationRating) lines.push(`conversations rated: ${o.conversationRating.join(', ')}`);
   if (o.since) lines.push(`created at or after ${o.since}`);
   if (o.until) lines.push(`created before ${o.until}`);
   if (o.minScore !== undefined) lines.push(`score at least ${o.minScore}`);

@@ -6,7 +6,7 @@ import {
   exportFormatDefinition,
   type SplitName,
 } from '../../../shared/export/index.ts';
-import type { Annotation, Comparison, ExportFormat, ExportOptions } from '../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating, ExportFormat, ExportOptions } from '../../../shared/index.ts';
 
 /**
  * What an export reads. `order: 'conversation'` asks for each conversation's annotations together,
@@ -19,6 +19,8 @@ export interface ExportSource {
     order?: 'sequence' | 'conversation';
   }): AnyIterable<Annotation>;
   iterateComparisons(options?: { includeDeleted?: boolean }): AnyIterable<Comparison>;
+  /** Absent on a source without conversation ratings: every conversation is then unrated. */
+  iterateConversationRatings?(options?: { includeDeleted?: boolean }): AnyIterable<ConversationRating>;
 }
 
 /** The one way the CLI and the HTTP route run an export, so both give the same bytes. */
@@ -28,6 +30,7 @@ export function exportFromStore(store: ExportSource, options: ExportOptions, onA
     onAnnotation ? counting(annotations, onAnnotation) : annotations,
     store.iterateComparisons(),
     options,
+    store.iterateConversationRatings?.() ?? [],
   );
 }
 

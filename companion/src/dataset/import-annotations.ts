@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Annotation } from '../../../shared/index.ts';
+import { type Annotation, type ConversationRating, conversationRatingSchema } from '../../../shared/index.ts';
 import type { SyncStore } from '../storage/store.ts';
-import { checkAnnotation } from '../sync/check-record.ts';
+import { checkAnnotation, checkRecord } from '../sync/check-record.ts';
 import { describeForeignRecord } from './foreign-lines.ts';
 
 const BATCH_SIZE = 500;
@@ -45,16 +45,19 @@ export async function importAnnotationLines(
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0 };
   let batch: Annotation[] = [];
+  let ratings: ConversationRating[] = [];
   const flush = async () => {
-    if (batch.length === 0) return;
+    if (batch.length === 0 && ratings.length === 0) return;
     const applied = await store.applyChanges({
       deviceId,
       receivedAt: new Date().toISOString(),
       annotations: batch,
       comparisons: [],
+      conversationRatings: ratings,
     });
-    for (const result of applied.annotations) summary[result.status] += 1;
+    for (const result of [...applied.annotations, ...applied.conversationRatings]) summary[result.status] += 1;
     batch = [];
+    ratings = [];
   };
   let lineNumber = firstLine - 1;
   let foreignReported = 0;
@@ -68,6 +71,25 @@ export async function importAnnotationLines(
     } catch (error) {
       summary.rejected += 1;
       report(`line ${lineNumber}: not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    // A `raw` export's line carries its conversation's rating beside the annotation: a summary, not a
+    // record (conversation ratings travel whole in backups), so the annotation is imported without it.
+    if (typeof raw === 'object' && raw !== null && 'conversationRating' in raw && 'messageId' in raw) {
+      const { conversationRating: _summary, ...annotation } = raw as Record<string, unknown>;
+      raw = annotation;
+    }
+    if (isConversationRatingLine(raw)) {
+      // A backup holds conversation ratings after the annotations, as whole records.
+      const rating = checkRecord(conversationRatingSchema, raw);
+      if (!rating.ok) {
+        summary.rejected += 1;
+        const problems = rating.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+        report(`line ${lineNumber}${rating.id ? ` (id ${rating.id})` : ''}: conversation rating: ${problems}`);
+        continue;
+      }
+      ratings.push(rating.record);
+      if (ratings.length >= BATCH_SIZE) await flush();
       continue;
     }
     const checked = checkAnnotation(raw);
@@ -90,4 +112,9 @@ export async function importAnnotationLines(
   }
   await flush();
   return summary;
+}
+
+/** A whole conversation rating record (a backup line), told from an annotation by its fields. */
+function isConversationRatingLine(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'rating' in raw && 'conversationId' in raw && !('messageId' in raw);
 }

@@ -9,8 +9,8 @@ export const RESTORE_DEVICE_ID = 'restore';
 const MAX_PROBLEMS = 100;
 
 /**
- * Backup and restore from the dashboard's settings. The backup is every stored annotation, tombstones
- * included, one JSON per line: the shape `margin import` reads. A restore posts the file back in chunks
+ * Backup and restore from the dashboard's settings. The backup is every stored annotation, then every
+ * conversation rating, tombstones included, one JSON per line: the shape `margin import` reads. A restore posts the file back in chunks
  * of lines (bodies are JSON only, see middleware/json-body.ts) and runs `margin import`'s own code on
  * each, so a restore is idempotent and follows the sync conflict rule.
  */
@@ -31,6 +31,11 @@ export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefiniti
           if (closed) break;
           if (!res.write(`${JSON.stringify(annotation)}\n`))
             await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        // Conversation ratings follow, whole records too: a restore tells them apart by their fields.
+        for await (const rating of store.iterateConversationRatings({ includeDeleted: true })) {
+          if (closed) break;
+          if (!res.write(`${JSON.stringify(rating)}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
         }
       } catch (error) {
         res.destroy(error as Error); // never let a cut-off backup look complete

@@ -5,7 +5,10 @@ import {
   type ApiIssue,
   type Comparison,
   type ComparisonPushResult,
+  type ConversationRating,
+  type ConversationRatingPushResult,
   comparisonSchema,
+  conversationRatingSchema,
   type SyncPullResponse,
   type SyncPushResponse,
 } from '../../../shared/index.ts';
@@ -42,21 +45,37 @@ export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
     defineRoute(API.sync.push, async ({ body: push }) => {
       const annotations = checkAll<Annotation>(checkAnnotation, push.annotations);
       const comparisons = checkAll<Comparison>((raw) => checkRecord(comparisonSchema, raw), push.comparisons);
+      const ratings = checkAll<ConversationRating>(
+        (raw) => checkRecord(conversationRatingSchema, raw),
+        push.conversationRatings ?? [],
+      );
       // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
       const applied = await store.applyChanges({
         deviceId: push.deviceId,
         receivedAt: clock().toISOString(),
         annotations: annotations.valid,
         comparisons: comparisons.valid,
+        conversationRatings: ratings.valid,
       });
       const body: SyncPushResponse = {
         annotations: mergeResults(annotations.checked, applied.annotations) as AnnotationPushResult[],
         comparisons: mergeResults(comparisons.checked, applied.comparisons) as ComparisonPushResult[],
         checkpoint: applied.checkpoint,
       };
+      // Only a client that sent the field hears about it: protocol-1 clients parse this strictly.
+      if (push.conversationRatings !== undefined) {
+        body.conversationRatings = mergeResults(
+          ratings.checked,
+          applied.conversationRatings,
+        ) as ConversationRatingPushResult[];
+      }
       return body;
     }),
 
-    defineRoute(API.sync.pull, ({ query }): Promise<SyncPullResponse> => store.changesSince(query.since, query.limit)),
+    defineRoute(API.sync.pull, async ({ query }): Promise<SyncPullResponse> => {
+      const { conversationRatings, ...page } = await store.changesSince(query.since, query.limit);
+      // Opt-in (see syncPullQuerySchema): a protocol-1 client would refuse the unknown field.
+      return query.conversationRatings === 'include' ? { ...page, conversationRatings } : page;
+    }),
   ];
 }

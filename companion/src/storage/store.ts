@@ -1,4 +1,4 @@
-import type { Annotation, Comparison, StatsResponse } from '../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../shared/index.ts';
 
 /**
  * What the companion needs from a database. SQLite (better-sqlite3, storage/sqlite/) is the embedded
@@ -19,6 +19,8 @@ export interface Store {
   iterateAnnotations(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation>;
   /** The current version of each stored comparison, in sequence order; tombstones only when asked. */
   iterateComparisons(options?: { includeDeleted?: boolean }): AsyncIterableIterator<Comparison>;
+  /** The current version of each stored conversation rating, in sequence order; tombstones only when asked. */
+  iterateConversationRatings(options?: { includeDeleted?: boolean }): AsyncIterableIterator<ConversationRating>;
 }
 
 /** What happened to one valid record of a push (see `pushStatusSchema` in shared/sync.ts). */
@@ -33,17 +35,20 @@ export interface ChangeSet {
   receivedAt: string;
   annotations: readonly Annotation[];
   comparisons: readonly Comparison[];
+  conversationRatings?: readonly ConversationRating[];
 }
 
 export interface AppliedChangeSet {
   annotations: WriteResult<Annotation>[];
   comparisons: WriteResult<Comparison>[];
+  conversationRatings: WriteResult<ConversationRating>[];
   checkpoint: number;
 }
 
 export interface ChangePage {
   annotations: Annotation[];
   comparisons: Comparison[];
+  conversationRatings: ConversationRating[];
   checkpoint: number;
   hasMore: boolean;
 }

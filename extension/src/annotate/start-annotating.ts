@@ -4,6 +4,7 @@ import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../utils/messaging.ts';
 import { ShortcutSheet } from './cheat-sheet.tsx';
+import { mountConversationBar } from './conversation-bar.tsx';
 import { startHealthReports } from './health-reports.ts';
 import { KeyboardShortcuts } from './keyboard.ts';
 import { type AnnotatorApi, createPageAnnotator } from './page-annotator.tsx';
@@ -39,6 +40,12 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   await loadSettings();
   if (!ctx.isValid) return;
   annotator.start();
+  const conversationBar = mountConversationBar(document, adapter, {
+    load: (site, conversationId) => sendMessage('getConversationRating', { site, conversationId }),
+    save: (input) => sendMessage('saveConversationRating', input),
+  });
+  conversationBar.checkLocation();
+  ctx.onInvalidated(() => conversationBar.remove());
 
   ctx.addEventListener(window, 'keydown', keyboard.onKeyDown, { capture: true });
   const onStorage = (changes: Record<string, unknown>, area: string) => {
@@ -65,5 +72,6 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     ctx.setTimeout(() => annotator.checkLocation(), 0);
     ctx.setTimeout(() => annotator.checkLocation(), 500);
+    ctx.setTimeout(() => conversationBar.checkLocation(), 500);
   });
 }

@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { Annotation, Comparison } from '../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
@@ -15,6 +15,8 @@ export const DATABASE_NAME = 'margin';
 export class AppDB extends Dexie {
   annotations!: EntityTable<Annotation, 'id'>;
   comparisons!: EntityTable<Comparison, 'id'>;
+  /** A person's judgement of a whole conversation (db/conversation-ratings.ts), synced like comparisons. */
+  conversationRatings!: EntityTable<ConversationRating, 'id'>;
   /** Sync (extension/src/sync/): versions waiting for push, export order, the engine's own state. */
   outbox!: Table<OutboxEntry, [RecordKind, string]>;
   recordOrder!: Table<RecordOrder, [RecordKind, string]>;
@@ -41,6 +43,8 @@ export class AppDB extends Dexie {
       .upgrade(queueExistingAnnotations);
     // v3: annotation schema v2 (`reasoning`, `capture.*` completeness metadata); no index changes.
     this.version(3).stores({}).upgrade(upgradeAnnotationsToV2);
+    // v4: conversation ratings; `[key+annotator]` is unique (one rating per conversation per person).
+    this.version(4).stores({ conversationRatings: 'id, &[key+annotator], key, updatedAt' });
     this.use(
       outboxMiddleware(() => {
         for (const listener of this.outboxListeners) listener();

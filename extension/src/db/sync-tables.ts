@@ -1,4 +1,4 @@
-import type { Annotation, ApiIssue, Comparison } from '../../../shared/index.ts';
+import type { Annotation, ApiIssue, Comparison, ConversationRating } from '../../../shared/index.ts';
 
 /**
  * The rows sync keeps in the extension's IndexedDB (tables added by `AppDB` version 2). Nothing the
@@ -7,9 +7,13 @@ import type { Annotation, ApiIssue, Comparison } from '../../../shared/index.ts'
  */
 
 /** The kinds of record that sync carries; each has a Dexie table of the same plural name. */
-export type RecordKind = 'annotation' | 'comparison';
-export type SyncedRecord = Annotation | Comparison;
-export const SYNCED_TABLES: Record<string, RecordKind> = { annotations: 'annotation', comparisons: 'comparison' };
+export type RecordKind = 'annotation' | 'comparison' | 'conversation-rating';
+export type SyncedRecord = Annotation | Comparison | ConversationRating;
+export const SYNCED_TABLES: Record<string, RecordKind> = {
+  annotations: 'annotation',
+  comparisons: 'comparison',
+  conversationRatings: 'conversation-rating',
+};
 
 /**
  * One record version waiting to be pushed. Keyed by `[kind+id]`: a newer local edit replaces the
@@ -39,7 +43,7 @@ export interface OutboxEntry {
 export interface RecordOrder {
   kind: RecordKind;
   id: string;
-  /** Annotations only; empty for comparisons. */
+  /** Annotations and conversation ratings; empty for comparisons. */
   site: string;
   conversationId: string;
   seq: number;
@@ -55,17 +59,12 @@ export interface SyncMetaRow {
 }
 
 export function recordKind(record: SyncedRecord): RecordKind {
-  return 'key' in record ? 'annotation' : 'comparison';
+  if ('messageId' in record) return 'annotation';
+  return 'rating' in record ? 'conversation-rating' : 'comparison';
 }
 
 export function orderOf(kind: RecordKind, record: SyncedRecord, seq: number): RecordOrder {
-  return kind === 'annotation'
-    ? {
-        kind,
-        id: record.id,
-        site: (record as Annotation).site,
-        conversationId: (record as Annotation).conversationId,
-        seq,
-      }
+  return 'conversationId' in record
+    ? { kind, id: record.id, site: record.site, conversationId: record.conversationId, seq }
     : { kind, id: record.id, site: '', conversationId: '', seq };
 }

@@ -1,6 +1,6 @@
 import type { Table } from 'dexie';
 import { type ExportRecord, type ExportSummary, exportDataset, summaryLine } from '../../../shared/export/index.ts';
-import type { Annotation, Comparison, ExportOptions } from '../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating, ExportOptions } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
 
 /** Records read per IndexedDB round trip. */
@@ -67,7 +67,9 @@ export interface LocalDataset {
  * exports keep the train part, like `GET /api/v1/export` without `part`.
  */
 export async function buildLocalDataset(db: AppDB, options: ExportOptions): Promise<LocalDataset> {
-  const run = exportDataset(annotationsInExportOrder(db), comparisonsInExportOrder(db), options);
+  // Read whole (one small row per rated conversation): the engine indexes them before the annotations.
+  const ratings: ConversationRating[] = await db.conversationRatings.toArray();
+  const run = exportDataset(annotationsInExportOrder(db), comparisonsInExportOrder(db), options, ratings);
   const lines: string[] = [];
   const sidecar: string[] = [];
   for await (const record of run.records as AsyncIterable<ExportRecord>) {

@@ -1,6 +1,6 @@
 import type { Table } from 'dexie';
 import { canonicalJson } from '../../../shared/canonical-json.ts';
-import type { Annotation, SyncPullResponse } from '../../../shared/index.ts';
+import type { Annotation, ConversationRating, SyncPullResponse } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
 import { orderOf, type RecordKind, type SyncedRecord } from '../db/sync-tables.ts';
 import { type Choice, chooseVersion } from './choose-version.ts';
@@ -8,11 +8,16 @@ import { nextOrderSeq, writeMeta } from './sync-meta.ts';
 
 /** Every table a sync transaction touches. Naming `outbox` keeps the outbox middleware out of it. */
 export function syncTables(db: AppDB) {
-  return [db.annotations, db.comparisons, db.outbox, db.recordOrder, db.syncMeta];
+  return [db.annotations, db.comparisons, db.conversationRatings, db.outbox, db.recordOrder, db.syncMeta];
 }
 
 export function recordTable(db: AppDB, kind: RecordKind): Table<SyncedRecord, string> {
-  return (kind === 'annotation' ? db.annotations : db.comparisons) as unknown as Table<SyncedRecord, string>;
+  const table = {
+    annotation: db.annotations,
+    comparison: db.comparisons,
+    'conversation-rating': db.conversationRatings,
+  }[kind];
+  return table as unknown as Table<SyncedRecord, string>;
 }
 
 /**
@@ -43,6 +48,12 @@ export async function applyRemoteVersion(
     if (kind === 'annotation') {
       const { key, annotator } = remote as Annotation;
       const holder = await db.annotations.where('[key+annotator]').equals([key, annotator]).first();
+      if (holder && holder.id !== remote.id) return 'conflicting-key';
+    }
+    if (kind === 'conversation-rating') {
+      // As annotations: one rating per conversation per person here; another profile's stays on the companion.
+      const { key, annotator } = remote as ConversationRating;
+      const holder = await db.conversationRatings.where('[key+annotator]').equals([key, annotator]).first();
       if (holder && holder.id !== remote.id) return 'conflicting-key';
     }
     await table.put(remote);
@@ -80,6 +91,9 @@ export async function applyPulledPage(db: AppDB, page: SyncPullResponse): Promis
     }
     for (const comparison of page.comparisons) {
       count(await applyRemoteVersion(db, 'comparison', comparison, { moveToEndOfOrder: true }));
+    }
+    for (const rating of page.conversationRatings ?? []) {
+      count(await applyRemoteVersion(db, 'conversation-rating', rating, { moveToEndOfOrder: true }));
     }
     await writeMeta(db, 'checkpoint', page.checkpoint);
   });

@@ -178,7 +178,12 @@ export function createCompanionClient(endpoint: CompanionEndpoint, fetchImpl?: F
       return companionRequest(endpoint, API.sync.push, { body: request }, fetchImpl);
     },
     pull(since: number, limit: number): Promise<SyncPullResponse> {
-      return companionRequest(endpoint, API.sync.pull, { query: { since, limit } }, fetchImpl);
+      return companionRequest(
+        endpoint,
+        API.sync.pull,
+        { query: { since, limit, conversationRatings: 'include' } },
+        fetchImpl,
+      );
     },
     stats(): Promise<StatsResponse> {
       return companionRequest(endpoint, API.sync.stats, {}, fetchImpl);

@@ -4,6 +4,8 @@ import {
   type AnnotationPushResult,
   type Comparison,
   type ComparisonPushResult,
+  type ConversationRating,
+  type ConversationRatingPushResult,
   SYNC_LIMITS,
   type SyncPushResponse,
 } from '../../../shared/index.ts';
@@ -65,10 +67,14 @@ export async function settlePush(db: AppDB, sent: OutboxEntry[], response: SyncP
   const comparisons = sent.filter((entry) => entry.kind === 'comparison');
   checkResults(annotations, response.annotations);
   checkResults(comparisons, response.comparisons);
+  const ratings = sent.filter((entry) => entry.kind === 'conversation-rating');
+  const ratingResults = response.conversationRatings ?? [];
+  checkResults(ratings, ratingResults);
   const settled: PushSettled = { synced: 0, superseded: 0, rejected: 0, editedMeanwhile: 0 };
-  const pairs: [OutboxEntry, AnnotationPushResult | ComparisonPushResult][] = [
+  const pairs: [OutboxEntry, AnnotationPushResult | ComparisonPushResult | ConversationRatingPushResult][] = [
     ...annotations.map((entry, index) => [entry, response.annotations[index]] as [OutboxEntry, AnnotationPushResult]),
     ...comparisons.map((entry, index) => [entry, response.comparisons[index]] as [OutboxEntry, ComparisonPushResult]),
+    ...ratings.map((entry, index) => [entry, ratingResults[index]] as [OutboxEntry, ConversationRatingPushResult]),
   ];
   await db.transaction('rw', syncTables(db), async () => {
     for (const [entry, result] of pairs) {
@@ -127,8 +133,9 @@ export async function queueEverything(db: AppDB, now: number): Promise<number> {
     for (const [kind, table] of [
       ['annotation', db.annotations],
       ['comparison', db.comparisons],
+      ['conversation-rating', db.conversationRatings],
     ] as const) {
-      const records: (Annotation | Comparison)[] = await table.toArray();
+      const records: (Annotation | Comparison | ConversationRating)[] = await table.toArray();
       const existing = new Set(
         (await db.outbox.where('[kind+id]').between([kind, Dexie.minKey], [kind, Dexie.maxKey]).primaryKeys()).map(
           (key) => key[1],

@@ -1,4 +1,4 @@
-import type { Annotation, Comparison } from '../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
 import { SYNC_LIMITS } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
 import { applyPulledPage } from './apply-remote.ts';
@@ -40,10 +40,13 @@ export async function syncOnce(db: AppDB, client: CompanionClient, deviceId: str
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const batch = await readBatch(db, PUSH_BATCH);
     if (batch.length === 0) break;
+    const ratings = batch.filter((entry) => entry.kind === 'conversation-rating');
     const response = await client.push({
       deviceId,
       annotations: batch.filter((entry) => entry.kind === 'annotation').map((entry) => entry.record as Annotation),
       comparisons: batch.filter((entry) => entry.kind === 'comparison').map((entry) => entry.record as Comparison),
+      // Only when there are some, so a batch without them is the push a protocol-1 companion knows.
+      ...(ratings.length > 0 && { conversationRatings: ratings.map((entry) => entry.record as ConversationRating) }),
     });
     let settled: Awaited<ReturnType<typeof settlePush>>;
     try {
@@ -67,7 +70,7 @@ export async function syncOnce(db: AppDB, client: CompanionClient, deviceId: str
       );
     }
     const applied = await applyPulledPage(db, page);
-    report.pulled += page.annotations.length + page.comparisons.length;
+    report.pulled += page.annotations.length + page.comparisons.length + (page.conversationRatings?.length ?? 0);
     report.keptLocal += applied.keptLocal;
     report.conflictingKeys += applied.conflictingKeys;
     since = page.checkpoint;

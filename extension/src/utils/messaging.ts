@@ -9,6 +9,7 @@ import type {
   SaveComparisonResult,
   SaveResult,
 } from './annotation-input.ts';
+import type { ConversationRatingInput, ConversationRatingResult } from './conversation-rating-input.ts';
 import type { PageHealth, TabHealth } from './page-health.ts';
 
 /** What this browser holds, for the options page's "Delete all Margin data" confirmation. */
@@ -33,6 +34,10 @@ export interface ProtocolMap {
   saveAnnotation(input: AnnotationInput): SaveResult;
   /** Compare mode: which of two variants of one prompt is better; answers after the write committed. */
   saveComparison(input: ComparisonInput): SaveComparisonResult;
+  /** The conversation bar: the sender's rating of one conversation. */
+  getConversationRating(query: ConversationQuery): ConversationRatingResult;
+  /** Rates a whole conversation (or withdraws the rating); answers after the write committed. */
+  saveConversationRating(input: ConversationRatingInput): ConversationRatingResult;
   /** A content script's rubric and keyboard shortcuts (the options page writes them). */
   getPageSettings(): PageSettings;
   /** A content script's health check of its page; the popup shows it, the toolbar badge flags a problem. */

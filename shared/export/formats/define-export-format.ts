@@ -1,4 +1,5 @@
 import type { Annotation } from '../../annotation.ts';
+import type { ConversationRating } from '../../conversation-rating.ts';
 import type { KtoExample, PairExample, SftExample } from '../example.ts';
 import type { ParquetSchema } from '../parquet-schema.ts';
 import type { ReasoningField, ReasoningSupport } from '../reasoning.ts';
@@ -24,6 +25,8 @@ export interface BuildContext {
   readonly reasoningField: ReasoningField;
   /** The annotations behind the example, chosen side first (their rubric answers, …). */
   readonly sources: readonly Annotation[];
+  /** The rating of the first source's conversation by its annotator, when there is one. */
+  readonly conversationRating?: ConversationRating;
 }
 
 /** Where a written line landed: its split and its 0-based row number in that split's file. */

@@ -1,3 +1,4 @@
+import { conversationRatingSummary } from '../../conversation-rating.ts';
 import { defineExportFormat } from './define-export-format.ts';
 
 /** Margin's own backup-like dump: the annotations themselves, no rules applied. */
@@ -6,7 +7,9 @@ export default defineExportFormat({
   kind: 'raw',
   reasoning: 'stored',
   explain: 'each annotation exactly as stored (after filters and redaction)',
-  build(annotation) {
-    return { value: annotation };
+  build(annotation, { conversationRating }) {
+    // Only on annotations of a rated conversation, so unrated lines stay exactly the stored record.
+    if (conversationRating === undefined) return { value: annotation };
+    return { value: { ...annotation, conversationRating: conversationRatingSummary(conversationRating) } };
   },
 });

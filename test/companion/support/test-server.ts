@@ -20,7 +20,7 @@ export interface TestServer {
   send(options: RawRequest & { token?: string | null }): Promise<RawResponse>;
   push(body: unknown, token?: string): Promise<RawResponse>;
   /** Counts a table's rows on a connection of its own, to check what is really stored. */
-  countRows(table: 'annotations' | 'comparisons' | 'history'): Promise<number>;
+  countRows(table: 'annotations' | 'comparisons' | 'conversation_ratings' | 'history'): Promise<number>;
   close(): Promise<void>;
 }
 

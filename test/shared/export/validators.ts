@@ -1,4 +1,4 @@
-import { annotationSchema, type ExportFormat } from '../../../shared/index.ts';
+import { annotationSchema, conversationRatingSummarySchema, type ExportFormat } from '../../../shared/index.ts';
 import { isObj, type Json, nonEmpty, type Obj } from './json-shapes.ts';
 import { providerValidators } from './provider-validators.ts';
 
@@ -251,9 +251,15 @@ export const rowValidators: Record<ExportFormat, (row: Obj, p: string[]) => void
       p.push('chosen and rejected must share the dialogue up to the final Assistant turn');
     if (chosen === rejected) p.push('chosen == rejected (tie)');
   },
-  // Margin's own rows: each must be an annotation as the store holds it.
+  // Margin's own rows: each must be an annotation as the store holds it, plus its conversation's rating when rated.
   raw: (row, p) => {
-    const parsed = annotationSchema.safeParse(row);
+    const { conversationRating, ...annotation } = row as Obj;
+    if (conversationRating !== undefined) {
+      const rating = conversationRatingSummarySchema.safeParse(conversationRating);
+      if (!rating.success)
+        p.push(...rating.error.issues.map((i) => `conversationRating.${i.path.join('.')}: ${i.message}`));
+    }
+    const parsed = annotationSchema.safeParse(annotation);
     if (!parsed.success) p.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   },
   ...providerValidators,

@@ -224,6 +224,35 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       `);
     },
   },
+  {
+    // Handed out as v4 (accounts take v3 in parallel); the next number on this branch. Renumber at merge.
+    version: 3,
+    description: 'conversation ratings, and history accepting them (SQLite v8)',
+    async up(tx) {
+      await tx.unsafe(`
+        CREATE TABLE conversation_ratings (
+          id text COLLATE "C" PRIMARY KEY,
+          seq bigint NOT NULL UNIQUE,
+          key text COLLATE "C" NOT NULL,
+          site text COLLATE "C" NOT NULL,
+          conversation_id text COLLATE "C" NOT NULL,
+          annotator text COLLATE "C" NOT NULL,
+          revision bigint NOT NULL,
+          updated_at text COLLATE "C" NOT NULL,
+          updated_at_ms bigint NOT NULL,
+          deleted_at text COLLATE "C",
+          device_id text COLLATE "C" NOT NULL,
+          hash text COLLATE "C" NOT NULL,
+          received_at text COLLATE "C" NOT NULL,
+          body text NOT NULL
+        );
+        CREATE INDEX conversation_ratings_key ON conversation_ratings (key, annotator);
+        ALTER TABLE history DROP CONSTRAINT history_kind_check;
+        ALTER TABLE history ADD CONSTRAINT history_kind_check
+          CHECK (kind IN ('annotation', 'comparison', 'conversation-rating'));
+      `);
+    },
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -1,9 +1,10 @@
-import type { Annotation, Comparison } from '../../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import type { WriteResult } from '../store.ts';
 import { versionHash } from '../version-hash.ts';
 
-export type Kind = 'annotation' | 'comparison';
+export type Kind = 'annotation' | 'comparison' | 'conversation-rating';
+export type SyncedRecord = Annotation | Comparison | ConversationRating;
 
 /** One version of a record with the columns stored beside its body (the row of `annotations`, `comparisons` or `history`). */
 export interface StoredVersion {
@@ -20,14 +21,14 @@ export interface StoredVersion {
   receivedAt: string;
   /** Undefined for a row already stored whose body was not read (it is read only when needed). */
   body: string | undefined;
-  /** `key`, `site`, `conversation_id` for an annotation; `a`, `b` for a comparison. */
+  /** `key`, `site`, `conversation_id` for an annotation or conversation rating; `a`, `b` for a comparison. */
   extra: Record<string, string>;
 }
 
 /** A validated record on its way in, with the device and time it came from. */
 export interface IncomingRecord {
   kind: Kind;
-  record: Annotation | Comparison;
+  record: SyncedRecord;
   deviceId: string;
   receivedAt: string;
 }
@@ -41,7 +42,7 @@ export interface HistoryEntry {
 export interface ChangePlan {
   results: Array<{
     kind: Kind;
-    result: WriteResult<Annotation | Comparison> | { status: 'superseded'; seq: number; of: StoredVersion };
+    result: WriteResult<SyncedRecord> | { status: 'superseded'; seq: number; of: StoredVersion };
   }>;
   /** The final version of every record that changed, by kind and id: one upsert each. */
   writes: Map<string, StoredVersion>;
@@ -54,7 +55,7 @@ export function stateKey(kind: Kind, id: string): string {
   return `${kind}\u0000${id}`;
 }
 
-function extraColumns(record: Annotation | Comparison): Record<string, string> {
+function extraColumns(record: SyncedRecord): Record<string, string> {
   return 'key' in record
     ? { key: record.key, site: record.site, conversation_id: record.conversationId }
     : { a: record.a, b: record.b };

@@ -1,7 +1,7 @@
-import type { Annotation, Comparison, StatsResponse } from '../../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
 import type { AnnotationIterationOptions, AppliedChangeSet, ChangePage, ChangeSet, SyncStore } from '../store.ts';
 import type { Sql, Tx } from './connect.ts';
-import { type IncomingRecord, toVersion } from './plan-changes.ts';
+import { type IncomingRecord, type SyncedRecord, toVersion } from './plan-changes.ts';
 import { writeVersions } from './write-versions.ts';
 
 /** Rows fetched per round trip while an export streams: about 3 MB of typical annotations. */
@@ -9,11 +9,12 @@ const CURSOR_ROWS = 1_000;
 
 /** The change set's records in their stored form, annotations first (the SQLite store's order). */
 export function incomingVersions(changes: ChangeSet) {
-  const from = (kind: IncomingRecord['kind'], record: Annotation | Comparison) =>
+  const from = (kind: IncomingRecord['kind'], record: SyncedRecord) =>
     toVersion({ kind, record, deviceId: changes.deviceId, receivedAt: changes.receivedAt }, 0);
   return [
     ...changes.annotations.map((record) => from('annotation', record)),
     ...changes.comparisons.map((record) => from('comparison', record)),
+    ...(changes.conversationRatings ?? []).map((record) => from('conversation-rating', record)),
   ];
 }
 
@@ -48,19 +49,29 @@ export class PostgresStore implements SyncStore {
 
   async changesSince(since: number, limit: number): Promise<ChangePage> {
     // One statement, so one snapshot for both tables: two would let a change commit between them.
-    const rows = await this.#sql<{ kind: 'a' | 'c'; seq: number; body: string }[]>`
+    const rows = await this.#sql<{ kind: 'a' | 'c' | 'r'; seq: number; body: string }[]>`
       (SELECT 'a' AS kind, seq, body FROM annotations WHERE seq > ${since} ORDER BY seq LIMIT ${limit + 1})
       UNION ALL
       (SELECT 'c' AS kind, seq, body FROM comparisons WHERE seq > ${since} ORDER BY seq LIMIT ${limit + 1})
+      UNION ALL
+      (SELECT 'r' AS kind, seq, body FROM conversation_ratings WHERE seq > ${since} ORDER BY seq LIMIT ${limit + 1})
       ORDER BY seq LIMIT ${limit + 1}`;
     const page = rows.slice(0, limit);
     const annotations: Annotation[] = [];
     const comparisons: Comparison[] = [];
+    const conversationRatings: ConversationRating[] = [];
     for (const row of page) {
       if (row.kind === 'a') annotations.push(JSON.parse(row.body) as Annotation);
-      else comparisons.push(JSON.parse(row.body) as Comparison);
+      else if (row.kind === 'c') comparisons.push(JSON.parse(row.body) as Comparison);
+      else conversationRatings.push(JSON.parse(row.body) as ConversationRating);
     }
-    return { annotations, comparisons, checkpoint: page.at(-1)?.seq ?? since, hasMore: rows.length > limit };
+    return {
+      annotations,
+      comparisons,
+      conversationRatings,
+      checkpoint: page.at(-1)?.seq ?? since,
+      hasMore: rows.length > limit,
+    };
   }
 
   async checkpoint(): Promise<number> {
@@ -96,12 +107,16 @@ export class PostgresStore implements SyncStore {
     return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
   }
 
+  iterateConversationRatings(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<ConversationRating> {
+    return this.#iterate<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq');
+  }
+
   /**
    * A cursor over one statement (one snapshot), fetched a batch at a time. Leaving the loop early
    * (`return()`) closes the cursor and gives its connection back.
    */
   async *#iterate<T>(
-    table: 'annotations' | 'comparisons',
+    table: 'annotations' | 'comparisons' | 'conversation_ratings',
     includeDeleted: boolean,
     order: 'seq' | 'site, conversation_id, seq',
   ): AsyncGenerator<T, void, undefined> {

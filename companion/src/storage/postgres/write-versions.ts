@@ -1,10 +1,19 @@
-import type { Annotation, Comparison } from '../../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating } from '../../../../shared/index.ts';
 import type { WriteResult } from '../store.ts';
 import type { Tx } from './connect.ts';
 import { type Kind, planChanges, type StoredVersion, stateKey } from './plan-changes.ts';
 
-const TABLE: Record<Kind, 'annotations' | 'comparisons'> = { annotation: 'annotations', comparison: 'comparisons' };
-const EXTRA: Record<Kind, string[]> = { annotation: ['key', 'site', 'conversation_id'], comparison: ['a', 'b'] };
+const KINDS = ['annotation', 'comparison', 'conversation-rating'] as const;
+const TABLE: Record<Kind, string> = {
+  annotation: 'annotations',
+  comparison: 'comparisons',
+  'conversation-rating': 'conversation_ratings',
+};
+const EXTRA: Record<Kind, string[]> = {
+  annotation: ['key', 'site', 'conversation_id'],
+  comparison: ['a', 'b'],
+  'conversation-rating': ['key', 'site', 'conversation_id'],
+};
 const COMMON = [
   'annotator',
   'revision',
@@ -42,7 +51,11 @@ function upsertSql(kind: Kind): string {
   return `INSERT INTO ${TABLE[kind]} (${columns.join(', ')}) SELECT * FROM unnest(${unnest})
     ON CONFLICT (id) DO UPDATE SET ${set}`;
 }
-const UPSERT: Record<Kind, string> = { annotation: upsertSql('annotation'), comparison: upsertSql('comparison') };
+const UPSERT: Record<Kind, string> = {
+  annotation: upsertSql('annotation'),
+  comparison: upsertSql('comparison'),
+  'conversation-rating': upsertSql('conversation-rating'),
+};
 
 function columnArrays(kind: Kind, versions: StoredVersion[]): unknown[][] {
   return [
@@ -89,7 +102,7 @@ async function readCurrent(tx: Tx, kind: Kind, ids: string[], into: Map<string, 
 
 /** Reads the bodies of stored rows the plan needs (versions going to history, current versions a loser is told about). */
 async function readBodies(tx: Tx, versions: StoredVersion[]): Promise<void> {
-  for (const kind of ['annotation', 'comparison'] as const) {
+  for (const kind of KINDS) {
     const missing = versions.filter((v) => v.kind === kind && v.body === undefined);
     if (missing.length === 0) continue;
     const rows = await tx.unsafe<{ id: string; body: string }[]>(
@@ -104,6 +117,7 @@ async function readBodies(tx: Tx, versions: StoredVersion[]): Promise<void> {
 export interface WrittenVersions {
   annotations: WriteResult<Annotation>[];
   comparisons: WriteResult<Comparison>[];
+  conversationRatings: WriteResult<ConversationRating>[];
   checkpoint: number;
 }
 
@@ -120,7 +134,7 @@ export async function writeVersions(
 ): Promise<WrittenVersions> {
   const [counter] = await tx<{ last_seq: number }[]>`SELECT last_seq FROM sync_sequence FOR UPDATE`;
   const current = new Map<string, StoredVersion>();
-  for (const kind of ['annotation', 'comparison'] as const) {
+  for (const kind of KINDS) {
     const ids = [...new Set(incoming.filter((v) => v.kind === kind).map((v) => v.id))];
     await readCurrent(tx, kind, ids, current);
   }
@@ -132,7 +146,7 @@ export async function writeVersions(
   await readBodies(tx, needBodies);
 
   const writes: Promise<unknown>[] = [];
-  for (const kind of ['annotation', 'comparison'] as const) {
+  for (const kind of KINDS) {
     const versions = [...plan.writes.values()].filter((v) => v.kind === kind);
     if (versions.length > 0) writes.push(tx.unsafe(UPSERT[kind], columnArrays(kind, versions)));
   }
@@ -181,14 +195,20 @@ export async function writeVersions(
   // Sent together: one round trip for every write of the batch.
   await Promise.all(writes);
 
-  const results: WrittenVersions = { annotations: [], comparisons: [], checkpoint: plan.lastSeq };
+  const results: WrittenVersions = {
+    annotations: [],
+    comparisons: [],
+    conversationRatings: [],
+    checkpoint: plan.lastSeq,
+  };
   for (const { kind, result } of plan.results) {
     const final =
       'of' in result
         ? { status: 'superseded' as const, seq: result.seq, current: JSON.parse(result.of.body as string) }
         : result;
     if (kind === 'annotation') results.annotations.push(final as WriteResult<Annotation>);
-    else results.comparisons.push(final as WriteResult<Comparison>);
+    else if (kind === 'comparison') results.comparisons.push(final as WriteResult<Comparison>);
+    else results.conversationRatings.push(final as WriteResult<ConversationRating>);
   }
   return results;
 }

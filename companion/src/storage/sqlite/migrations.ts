@@ -261,6 +261,54 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Handed out as v9 (accounts take v8 in parallel); numbered here as the next one after the last on
+    // this branch because the list may have no gaps. Renumber at merge.
+    version: 8,
+    description: 'conversation ratings (a judgement of a whole conversation), and history accepting them',
+    up(db) {
+      // Same columns as comparisons, with the conversation's key, site and id for look-ups by conversation.
+      // The history table's CHECK names the record kinds, and SQLite cannot alter a CHECK: the table is
+      // rebuilt with the new kind, every row copied.
+      db.exec(`
+        CREATE TABLE conversation_ratings (
+          id TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL UNIQUE,
+          key TEXT NOT NULL,
+          site TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          annotator TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          deleted_at TEXT,
+          device_id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          body TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX conversation_ratings_key ON conversation_ratings (key, annotator);
+
+        CREATE TABLE history_next (
+          kind TEXT NOT NULL CHECK (kind IN ('annotation', 'comparison', 'conversation-rating')),
+          id TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          updated_at TEXT NOT NULL,
+          deleted_at TEXT,
+          device_id TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          superseded_at TEXT NOT NULL,
+          body TEXT NOT NULL,
+          PRIMARY KEY (kind, id, hash)
+        ) STRICT;
+        INSERT INTO history_next (kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body)
+          SELECT kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_next RENAME TO history;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

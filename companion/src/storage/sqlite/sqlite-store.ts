@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Annotation, Comparison, StatsResponse } from '../../../../shared/index.ts';
+import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import type {
   AnnotationIterationOptions,
@@ -25,15 +25,22 @@ interface CurrentRow {
   hash: string;
 }
 
-type Kind = 'annotation' | 'comparison';
-const TABLE: Record<Kind, string> = { annotation: 'annotations', comparison: 'comparisons' };
+type Kind = 'annotation' | 'comparison' | 'conversation-rating';
+type SyncedRecord = Annotation | Comparison | ConversationRating;
+type Table = 'annotations' | 'comparisons' | 'conversation_ratings';
+const TABLE: Record<Kind, Table> = {
+  annotation: 'annotations',
+  comparison: 'comparisons',
+  'conversation-rating': 'conversation_ratings',
+};
 /** Columns besides the common ones, filled from the record by `extraColumns`. */
 const EXTRA_COLUMNS: Record<Kind, string[]> = {
   annotation: ['key', 'site', 'conversation_id'],
   comparison: ['a', 'b'],
+  'conversation-rating': ['key', 'site', 'conversation_id'],
 };
 
-function extraColumns(record: Annotation | Comparison): Record<string, string> {
+function extraColumns(record: SyncedRecord): Record<string, string> {
   return 'key' in record
     ? { key: record.key, site: record.site, conversation_id: record.conversationId }
     : { a: record.a, b: record.b };
@@ -104,9 +111,11 @@ export class SqliteStore implements SyncStore {
     this.#statements = {
       annotation: statementsFor('annotation'),
       comparison: statementsFor('comparison'),
+      'conversation-rating': statementsFor('conversation-rating'),
       maxSeq: db
         .prepare<[], number>(
-          'SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0))',
+          `SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0),
+             coalesce((SELECT max(seq) FROM conversation_ratings), 0))`,
         )
         .pluck(),
       archiveIncoming: db.prepare(
@@ -122,6 +131,9 @@ export class SqliteStore implements SyncStore {
       ),
       comparisonsSince: db.prepare<[number, number], { seq: number; body: string }>(
         'SELECT seq, body FROM comparisons WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      conversationRatingsSince: db.prepare<[number, number], { seq: number; body: string }>(
+        'SELECT seq, body FROM conversation_ratings WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
       counts: db.prepare<[], Record<string, number>>(
         `SELECT
@@ -156,13 +168,16 @@ export class SqliteStore implements SyncStore {
         const comparisons = changes.comparisons.map((comparison) =>
           this.#applyOne('comparison', comparison, changes, sequence),
         );
+        const conversationRatings = (changes.conversationRatings ?? []).map((rating) =>
+          this.#applyOne('conversation-rating', rating, changes, sequence),
+        );
         this.#statements.touchDevice.run(changes.deviceId, changes.receivedAt, changes.receivedAt);
-        return { annotations, comparisons, checkpoint: sequence.last };
+        return { annotations, comparisons, conversationRatings, checkpoint: sequence.last };
       })
       .immediate();
   }
 
-  #applyOne<T extends Annotation | Comparison>(
+  #applyOne<T extends SyncedRecord>(
     kind: Kind,
     record: T,
     changes: ChangeSet,
@@ -198,7 +213,8 @@ export class SqliteStore implements SyncStore {
     }
     const current = statements.current.get(record.id) as CurrentRow;
     if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
-    current.hash = this.#rewriteLegacyHashes(kind, record.id, current.hash);
+    // Conversation ratings came after the hash change: no legacy hash to rewrite.
+    if (kind !== 'conversation-rating') current.hash = this.#rewriteLegacyHashes(kind, record.id, current.hash);
     if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
     const currentKey: VersionKey = {
       deleted: current.deleted_at !== null,
@@ -224,20 +240,25 @@ export class SqliteStore implements SyncStore {
     // over means there is more to pull.
     const annotationRows = this.#statements.annotationsSince.all(since, limit + 1);
     const comparisonRows = this.#statements.comparisonsSince.all(since, limit + 1);
+    const ratingRows = this.#statements.conversationRatingsSince.all(since, limit + 1);
     const merged = [
       ...annotationRows.map((row) => ({ ...row, kind: 'annotation' as const })),
       ...comparisonRows.map((row) => ({ ...row, kind: 'comparison' as const })),
+      ...ratingRows.map((row) => ({ ...row, kind: 'conversation-rating' as const })),
     ].sort((a, b) => a.seq - b.seq);
     const page = merged.slice(0, limit);
     const annotations: Annotation[] = [];
     const comparisons: Comparison[] = [];
+    const conversationRatings: ConversationRating[] = [];
     for (const row of page) {
       if (row.kind === 'annotation') annotations.push(JSON.parse(row.body) as Annotation);
-      else comparisons.push(JSON.parse(row.body) as Comparison);
+      else if (row.kind === 'comparison') comparisons.push(JSON.parse(row.body) as Comparison);
+      else conversationRatings.push(JSON.parse(row.body) as ConversationRating);
     }
     return {
       annotations,
       comparisons,
+      conversationRatings,
       checkpoint: page.at(-1)?.seq ?? since,
       hasMore: merged.length > limit,
     };
@@ -271,6 +292,10 @@ export class SqliteStore implements SyncStore {
     return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
   }
 
+  iterateConversationRatings(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<ConversationRating> {
+    return this.#iterate<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq');
+  }
+
   /**
    * Streams from a read connection of its own: better-sqlite3 refuses other statements on a connection
    * while it iterates, and an export consumes this across awaits while sync keeps writing. Under WAL
@@ -278,7 +303,7 @@ export class SqliteStore implements SyncStore {
    * abandoned with `return()` (a `break` in for await…of).
    */
   async *#iterate<T>(
-    table: 'annotations' | 'comparisons',
+    table: Table,
     includeDeleted: boolean,
     order: 'seq' | 'site, conversation_id, seq',
   ): AsyncGenerator<T, void, undefined> {

@@ -23,6 +23,8 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
     sender.id === runtimeId && sender.url !== undefined && new URL(sender.url).origin === extensionOrigin;
 
   onMessage('saveComparison', (message) => handlers.saveComparison(message.data, message.sender));
+  onMessage('getConversationRating', (message) => handlers.getConversationRating(message.data, message.sender));
+  onMessage('saveConversationRating', (message) => handlers.saveConversationRating(message.data, message.sender));
   onMessage('getPageSettings', (message) => handlers.getPageSettings(message.data, message.sender));
 
   const health = createTabHealth(browser.storage.session, browser.action, () => new Date());

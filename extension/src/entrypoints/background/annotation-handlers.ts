@@ -3,6 +3,7 @@ import { describeIssues, type Rubric, rubricAnswerIssues } from '../../../../sha
 import { listConversationAnnotations, SaveError, saveAnnotation, toState } from '../../db/annotations.ts';
 import type { AppDB } from '../../db/app-db.ts';
 import { listConversationComparisons, saveComparison } from '../../db/comparisons.ts';
+import { findConversationRating, saveConversationRating, toRatingState } from '../../db/conversation-ratings.ts';
 import type { SiteAdapter } from '../../sites/define-site-adapter.ts';
 import { GENERIC_SITE_ID } from '../../sites/generic/site-id.ts';
 import {
@@ -15,6 +16,7 @@ import {
   type SaveComparisonResult,
   type SaveResult,
 } from '../../utils/annotation-input.ts';
+import { type ConversationRatingResult, conversationRatingInputSchema } from '../../utils/conversation-rating-input.ts';
 import { type PageHealth, pageHealthSchema } from '../../utils/page-health.ts';
 import type { EnabledSites, Settings } from '../../utils/settings.ts';
 
@@ -158,6 +160,41 @@ export function createAnnotationHandlers(deps: AnnotationHandlerDeps) {
           newId: deps.newId,
         });
         return { ok: true, annotation: toState(saved) };
+      } catch (error) {
+        if (error instanceof SaveError || error instanceof RejectedMessage) return { ok: false, error: error.message };
+        throw error;
+      }
+    },
+
+    /** The conversation bar: this person's rating of the conversation, and whether the site is on. */
+    async getConversationRating(data: unknown, sender: Sender): Promise<ConversationRatingResult> {
+      const parsed = conversationQuerySchema.safeParse(data);
+      if (!parsed.success) throw new RejectedMessage(describeIssues(parsed.error));
+      const settings = await deps.readSettings();
+      checkSender(sender, parsed.data.site, settings);
+      if (!isSiteEnabled(settings.enabledSites, parsed.data.site)) return { ok: true, enabled: false, state: null };
+      const { site, conversationId } = parsed.data;
+      const rating = await findConversationRating(deps.db, site, conversationId, settings.annotator);
+      return { ok: true, enabled: true, state: toRatingState(rating) };
+    },
+
+    async saveConversationRating(data: unknown, sender: Sender): Promise<ConversationRatingResult> {
+      const parsed = conversationRatingInputSchema.safeParse(data);
+      if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
+      try {
+        const settings = await deps.readSettings();
+        const { site, url } = parsed.data;
+        checkSender(sender, site, settings);
+        if (!matchesSite(site, url, settings)) throw new RejectedMessage(`url: not a ${site} page`);
+        if (!isSiteEnabled(settings.enabledSites, site)) {
+          throw new RejectedMessage(`${site} is turned off in Margin's options`);
+        }
+        const saved = await saveConversationRating(deps.db, parsed.data, {
+          annotator: settings.annotator,
+          now: deps.now,
+          newId: deps.newId,
+        });
+        return { ok: true, enabled: true, state: toRatingState(saved ?? undefined) };
       } catch (error) {
         if (error instanceof SaveError || error instanceof RejectedMessage) return { ok: false, error: error.message };
         throw error;

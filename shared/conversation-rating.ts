@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { siteIdSchema, tagSchema } from './annotation.ts';
+import { annotatorSchema, isoDateTimeSchema, recordIdSchema } from './fields.ts';
+import { LIMITS } from './limits.ts';
+
+/** How a person judged a whole conversation, beside the ratings of its single responses. */
+export const conversationRatingValueSchema = z.enum(['good', 'needs-work', 'unclear']);
+export type ConversationRatingValue = z.infer<typeof conversationRatingValueSchema>;
+export const CONVERSATION_RATING_VALUES = conversationRatingValueSchema.options;
+
+/** Words a person reads for each value (the extension's bar, the dashboard). */
+export const CONVERSATION_RATING_LABELS: Record<ConversationRatingValue, string> = {
+  good: 'Good',
+  'needs-work': 'Needs work',
+  unclear: 'Unclear',
+};
+
+/** The key that names one conversation: one rating per key per annotator. */
+export function conversationKey(site: string, conversationId: string): string {
+  return `${site}:${conversationId}`;
+}
+
+/**
+ * One person's judgement of a whole conversation. Synced like comparisons: `deletedAt` is a tombstone
+ * and `revision` grows with every change, so the conflict rule orders versions from several devices.
+ * `key` is `conversationKey(site, conversationId)`.
+ */
+export const conversationRatingSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    id: recordIdSchema,
+    key: z.string().min(1).max(LIMITS.keyChars),
+    site: siteIdSchema,
+    conversationId: recordIdSchema,
+    rating: conversationRatingValueSchema,
+    note: z.string().max(LIMITS.commentChars),
+    tags: z.array(tagSchema).max(LIMITS.tags),
+    annotator: annotatorSchema,
+    createdAt: isoDateTimeSchema,
+    updatedAt: isoDateTimeSchema,
+    deletedAt: isoDateTimeSchema.nullable(),
+    revision: z.int().min(1),
+  })
+  .refine((rating) => rating.key === conversationKey(rating.site, rating.conversationId), {
+    message: 'key must be "<site>:<conversationId>"',
+    path: ['key'],
+  });
+export type ConversationRating = z.infer<typeof conversationRatingSchema>;
+
+/** What an export says about a conversation rating (`raw`'s `conversationRating`, the sidecar): the judgement, not the sync bookkeeping. */
+export const conversationRatingSummarySchema = z.strictObject({
+  rating: conversationRatingValueSchema,
+  note: z.string().max(LIMITS.commentChars),
+  tags: z.array(tagSchema).max(LIMITS.tags),
+  annotator: annotatorSchema,
+  id: recordIdSchema,
+  updatedAt: isoDateTimeSchema,
+});
+export type ConversationRatingSummary = z.infer<typeof conversationRatingSummarySchema>;
+
+export function conversationRatingSummary(rating: ConversationRating): ConversationRatingSummary {
+  return {
+    rating: rating.rating,
+    note: rating.note,
+    tags: rating.tags,
+    annotator: rating.annotator,
+    id: rating.id,
+    updatedAt: rating.updatedAt,
+  };
+}
+
+/**
+ * The rating that speaks for a conversation when an annotation of it is exported or listed: the live
+ * rating by the annotation's own annotator, the latest one when several devices made one each.
+ */
+export function conversationRatingIndexKey(key: string, annotator: string): string {
+  return `${key}\u0000${annotator}`;
+}
+
+/** Indexes live ratings by conversation and annotator, the latest `updatedAt` winning. */
+export function indexConversationRatings(ratings: Iterable<ConversationRating>): Map<string, ConversationRating> {
+  const index = new Map<string, ConversationRating>();
+  for (const rating of ratings) {
+    if (rating.deletedAt !== null) continue;
+    const at = conversationRatingIndexKey(rating.key, rating.annotator);
+    const known = index.get(at);
+    if (known === undefined || Date.parse(known.updatedAt) < Date.parse(rating.updatedAt)) index.set(at, rating);
+  }
+  return index;
+}
