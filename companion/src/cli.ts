@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -9,6 +10,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerServiceCommand } from './commands/service.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerUserCommand } from './commands/user.ts';
 import { commandOptionHint } from './support/cli-hints.ts';
 import { version } from './support/version.ts';
 
@@ -36,6 +38,8 @@ registerPublishCommand(program);
 registerDashboardCommand(program);
 registerServiceCommand(program);
 registerPurgeCommand(program);
+registerUserCommand(program);
+registerAuditCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

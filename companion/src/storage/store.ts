@@ -60,5 +60,10 @@ export interface SyncStore extends Store {
   changesSince(since: number, limit: number): Promise<ChangePage>;
   /** The highest sequence number handed out so far (0 for an empty store). */
   checkpoint(): Promise<number>;
+  /**
+   * The stored annotator of each of `ids` that exists in `table` (tombstones included): whose record a
+   * push would overwrite, so a team server refuses one user's push over another's (docs/accounts.md).
+   */
+  annotatorsOf(table: 'annotations' | 'comparisons', ids: readonly string[]): Promise<Map<string, string>>;
   stats(): Promise<StatsResponse>;
 }

@@ -224,6 +224,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description:
+      'accounts: users, their tokens (hashes only), the audit log; sign-in codes remember who asked (SQLite v8)',
+    async up(tx) {
+      // As SQLite's v8 (see there).
+      await tx.unsafe(`
+        CREATE TABLE users (
+          name text COLLATE "C" PRIMARY KEY,
+          role text COLLATE "C" NOT NULL CHECK (role IN ('admin', 'annotator', 'viewer')),
+          kind text COLLATE "C" NOT NULL CHECK (kind IN ('human', 'model')),
+          created_at text COLLATE "C" NOT NULL,
+          revoked_at text COLLATE "C"
+        );
+        CREATE TABLE user_tokens (
+          hash text COLLATE "C" PRIMARY KEY,
+          user_name text COLLATE "C" NOT NULL REFERENCES users (name),
+          purpose text COLLATE "C" NOT NULL CHECK (purpose IN ('personal', 'dashboard')),
+          created_at text COLLATE "C" NOT NULL,
+          expires_at text COLLATE "C"
+        );
+        CREATE INDEX user_tokens_user ON user_tokens (user_name);
+        CREATE TABLE audit_log (
+          id bigserial PRIMARY KEY,
+          at text COLLATE "C" NOT NULL,
+          actor text COLLATE "C" NOT NULL,
+          action text COLLATE "C" NOT NULL,
+          target text,
+          details text NOT NULL
+        );
+        CREATE INDEX audit_log_actor ON audit_log (actor, id);
+        CREATE INDEX audit_log_at ON audit_log (at, id);
+        ALTER TABLE sign_in_codes ADD COLUMN user_name text COLLATE "C";
+      `);
+    },
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -63,6 +63,14 @@ export class PostgresStore implements SyncStore {
     return { annotations, comparisons, checkpoint: page.at(-1)?.seq ?? since, hasMore: rows.length > limit };
   }
 
+  async annotatorsOf(table: 'annotations' | 'comparisons', ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#sql<{ id: string; annotator: string }[]>`
+      SELECT id, annotator FROM ${this.#sql(table === 'annotations' ? 'annotations' : 'comparisons')}
+      WHERE id = ANY(${[...ids]}::text[])`;
+    return new Map(rows.map((row) => [row.id, row.annotator]));
+  }
+
   async checkpoint(): Promise<number> {
     const [row] = await this.#sql<{ last_seq: number }[]>`SELECT last_seq FROM sync_sequence`;
     return row?.last_seq ?? 0;

@@ -243,6 +243,17 @@ export class SqliteStore implements SyncStore {
     };
   }
 
+  async annotatorsOf(table: 'annotations' | 'comparisons', ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#db
+      .prepare<[string], { id: string; annotator: string }>(
+        `SELECT id, annotator FROM ${table === 'annotations' ? 'annotations' : 'comparisons'}
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids));
+    return new Map(rows.map((row) => [row.id, row.annotator]));
+  }
+
   async checkpoint(): Promise<number> {
     return this.checkpointNow();
   }
