@@ -13,7 +13,7 @@ export function fillAnnotator(caller: Caller, raw: unknown): unknown {
   return annotator === undefined || annotator === '' ? { ...raw, annotator: caller.name } : raw;
 }
 
-function refuse<T>(item: CheckedRecord<T> & { ok: true }, id: string, issue: ApiIssue): CheckedRecord<T> {
+function refuse<T>(id: string, issue: ApiIssue): CheckedRecord<T> {
   return { ok: false, id, issues: [issue] };
 }
 
@@ -33,14 +33,14 @@ export function claimRecords<T extends { id: string; annotator: string }>(
     if (!item.ok) return item;
     const { id, annotator } = item.record;
     if (annotator !== caller.name) {
-      return refuse(item, id, {
+      return refuse(id, {
         path: 'annotator',
         message: `you are signed in as "${caller.name}", but this ${noun} names "${annotator}"; it was not stored (leave annotator out or set it to "${caller.name}")`,
       });
     }
     const owner = owners.get(id);
     if (owner !== undefined && owner !== caller.name) {
-      return refuse(item, id, {
+      return refuse(id, {
         path: 'id',
         message: `this ${noun} belongs to "${owner}"; "${caller.name}" cannot change or delete it`,
       });
