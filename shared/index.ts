@@ -1,4 +1,5 @@
 export * from './account.ts';
+export * from './agreement/index.ts';
 export * from './annotation.ts';
 export * from './api/index.ts';
 export * from './api-error.ts';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
@@ -40,6 +41,7 @@ registerServiceCommand(program);
 registerPurgeCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
+registerAgreementCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

@@ -1,4 +1,5 @@
 import { AUDIT_API, SESSION_API, USERS_API } from './accounts.ts';
+import { AGREEMENT_API } from './agreement.ts';
 import { ANNOTATIONS_API } from './annotations.ts';
 import type { RouteContract } from './contract.ts';
 import { DASHBOARD_API } from './dashboard.ts';
@@ -9,6 +10,7 @@ import { REVIEWS_API } from './reviews.ts';
 import { SYNC_API } from './sync.ts';
 
 export * from './accounts.ts';
+export * from './agreement.ts';
 export * from './annotations.ts';
 export * from './contract.ts';
 export * from './dashboard.ts';
@@ -34,6 +36,7 @@ export const API = {
   session: SESSION_API,
   users: USERS_API,
   audit: AUDIT_API,
+  agreement: AGREEMENT_API,
 } as const;
 
 /** The whole table as one list, in mounting order within each group. */
