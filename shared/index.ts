@@ -1,3 +1,4 @@
+export * from './account.ts';
 export * from './agreement/index.ts';
 export * from './annotation.ts';
 export * from './api/index.ts';

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { ProtocolRange } from '../../shared/index.ts';
+import type { Accounts } from './accounts/accounts.ts';
 import type { FeedbackService } from './feedback/feedback-service.ts';
 import { requireToken } from './middleware/auth.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
@@ -18,8 +19,10 @@ import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { type HistoryDeps, historyRoutes } from './routes/history.ts';
 import { reviewsRoutes } from './routes/reviews.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { usersRoutes } from './routes/users.ts';
 import type { RateLimitStore } from './storage/rate-limit-store.ts';
 import type { SyncStore } from './storage/store.ts';
 import type { Logger } from './support/logger.ts';
@@ -47,8 +50,13 @@ export interface AppDeps {
   history?: HistoryDeps;
   /** The dashboard: its files (served without the token: they hold no data) and its API routes. */
   dashboard?: DashboardDeps;
-  /** Constant-time check of a presented pairing token. */
+  /** Constant-time check of a presented pairing token (the personal owner's, an admin). */
   verifyToken(candidate: string): boolean;
+  /**
+   * A team's users, their tokens and the audit log (/api/v1/users, /api/v1/audit); left out, the
+   * pairing token is the only token and those routes are 404s.
+   */
+  accounts?: Accounts;
   clock?: () => Date;
   logger?: Logger;
   /** `host:port` names accepted besides the loopback names; only for an explicitly exposed companion. */
@@ -87,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsPreflight());
   app.use(protocolCheck(deps.version, deps.protocol));
   if (deps.dashboard) app.use(mountRoutes(dashboardFileRoutes(deps.dashboard.distDir), mount));
-  app.use(requireToken(deps.verifyToken));
+  app.use(requireToken({ verifyToken: deps.verifyToken, accounts: deps.accounts }));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT, deps.rateLimits));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
 
@@ -95,15 +103,22 @@ export function createApp(deps: AppDeps): Express {
     mountRoutes(
       [
         ...healthRoutes(deps.version, deps.protocol),
-        ...syncRoutes({ store: deps.store, clock }),
+        ...sessionRoutes(deps.accounts, deps.version, deps.protocol),
+        ...(deps.accounts ? usersRoutes(deps.accounts) : []),
+        ...syncRoutes({ store: deps.store, clock, accounts: deps.accounts }),
         ...statsRoutes(deps.store),
-        ...exportRoutes(deps.store),
+        ...exportRoutes(deps.store, deps.accounts),
+        ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
         ...agreementRoutes(deps.store),
-        ...(deps.reviews ? reviewsRoutes(deps.reviews) : []),
         ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
         ...(deps.history ? historyRoutes(deps.history, { store: deps.store, clock }) : []),
         ...(deps.dashboard
-          ? dashboardRoutes(deps.dashboard, { syncStore: deps.store, version: deps.version, clock })
+          ? dashboardRoutes(deps.dashboard, {
+              syncStore: deps.store,
+              version: deps.version,
+              clock,
+              accounts: deps.accounts,
+            })
           : []),
       ],
       mount,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAgreementCommand } from './commands/agreement.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -10,6 +11,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerServiceCommand } from './commands/service.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerUserCommand } from './commands/user.ts';
 import { commandOptionHint } from './support/cli-hints.ts';
 import { version } from './support/version.ts';
 
@@ -37,6 +39,8 @@ registerPublishCommand(program);
 registerDashboardCommand(program);
 registerServiceCommand(program);
 registerPurgeCommand(program);
+registerUserCommand(program);
+registerAuditCommand(program);
 registerAgreementCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Accounts } from './accounts/accounts.ts';
 import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { HistoryImports } from './import-history/uploads.ts';
@@ -56,6 +57,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
   const stores = await openDatabase(options.database ?? { kind: 'sqlite', path: databasePath(options.dataDir) });
+  const accounts = new Accounts({ users: stores.users, audit: stores.audit });
   const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
   const feedback = new FeedbackService({ store: stores.feedback });
   const dashboard = stores.dashboard;
@@ -83,6 +85,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       databaseFile: stores.location,
     },
     verifyToken: (candidate) => verifier.verify(candidate),
+    accounts,
     rateLimits: stores.rateLimits,
     logger: options.logger,
     extraAllowedHosts: loopback

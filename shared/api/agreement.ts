@@ -1,6 +1,6 @@
 import { agreementOptionsSchema } from '../agreement/options.ts';
 import { agreementReportSchema } from '../agreement/report.ts';
-import { jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { jsonResponse, READER_ROLES, routeContract } from './contract.ts';
 
 /** Inter-annotator agreement over what the store holds (docs/agreement.md); `margin agreement` prints the same report. */
 export const AGREEMENT_API = {
@@ -8,7 +8,7 @@ export const AGREEMENT_API = {
     id: 'agreement.report',
     method: 'GET',
     path: '/api/v1/agreement',
-    access: TOKEN_ACCESS,
+    access: READER_ROLES,
     summary:
       "Krippendorff's α (95% bootstrap interval), Fleiss' and Cohen's κ and percent agreement per question, over responses rated by two or more annotators.",
     query: agreementOptionsSchema,

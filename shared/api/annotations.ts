@@ -10,7 +10,7 @@ import {
   annotationWriteResponseSchema,
   insightsResponseSchema,
 } from '../dashboard.ts';
-import { jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { ANNOTATOR_ROLES, ANY_ROLE, jsonResponse, READER_ROLES, routeContract } from './contract.ts';
 
 /**
  * The dashboard's table, detail view and corrections, and its charts (docs/dashboard.md). `:id` is an
@@ -21,7 +21,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.list',
     method: 'GET',
     path: '/api/v1/annotations',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'One page of the table, filtered, searched and sorted on the server.',
     query: annotationListQuerySchema,
     response: jsonResponse(annotationListResponseSchema),
@@ -31,7 +31,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.facets',
     method: 'GET',
     path: '/api/v1/annotations/facets',
-    access: TOKEN_ACCESS,
+    access: READER_ROLES,
     summary: 'The values the filters offer, with how many live annotations have each.',
     response: jsonResponse(annotationFacetsSchema),
   }),
@@ -39,7 +39,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.insights',
     method: 'GET',
     path: '/api/v1/insights',
-    access: TOKEN_ACCESS,
+    access: READER_ROLES,
     summary: 'Aggregates over the annotations the filters select, for the charts.',
     query: annotationFiltersSchema,
     response: jsonResponse(insightsResponseSchema),
@@ -48,7 +48,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.get',
     method: 'GET',
     path: '/api/v1/annotations/:id',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'One annotation as stored, conversation included.',
     response: jsonResponse(annotationSchema),
   }),
@@ -56,7 +56,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.comparisons',
     method: 'GET',
     path: '/api/v1/annotations/:id/comparisons',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'The live comparisons that involve the annotation, each with the other annotation.',
     response: jsonResponse(annotationComparisonsSchema),
   }),
@@ -64,7 +64,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.edit',
     method: 'PATCH',
     path: '/api/v1/annotations/:id',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Saves a correction as a new revision (409 if it changed since `baseRevision`).',
     body: annotationEditSchema,
     optionalBody: true,
@@ -75,7 +75,7 @@ export const ANNOTATIONS_API = {
     id: 'annotations.remove',
     method: 'DELETE',
     path: '/api/v1/annotations/:id',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Deletes (a tombstone that syncs) the revision `baseRevision` names.',
     query: annotationDeleteQuerySchema,
     response: jsonResponse(annotationWriteResponseSchema),

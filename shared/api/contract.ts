@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UserRole } from '../account.ts';
 
 /**
  * What a route of the companion is, in one place: its method and path, the schemas of its query,
@@ -10,14 +11,20 @@ import { z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
- * Who may call a route. Today a route is public (it holds no data: health, the dashboard's files,
- * the sign-in exchange) or needs the pairing token. Roles (`admin | annotator | viewer`) become one
- * more kind here, `{ kind: 'role', roles: [...] }`; callers ask `isPublicRoute(route)` rather than
- * comparing kinds, so they need no change.
+ * Who may call a route: anyone (a route that holds no data: health, the dashboard's files, the
+ * sign-in exchange), or a caller whose token is one of a user with one of `roles`. On a personal
+ * server the pairing token is the user `owner`, an admin, so every route is open to it.
  */
-export type RouteAccess = { readonly kind: 'public' } | { readonly kind: 'token' };
+export type RouteAccess = { readonly kind: 'public' } | { readonly kind: 'roles'; readonly roles: readonly UserRole[] };
 export const PUBLIC_ACCESS = { kind: 'public' } as const satisfies RouteAccess;
-export const TOKEN_ACCESS = { kind: 'token' } as const satisfies RouteAccess;
+/** Reading what is shared with everyone signed in (counts, reviews to answer, who am I). */
+export const ANY_ROLE = { kind: 'roles', roles: ['admin', 'annotator', 'viewer'] } as const satisfies RouteAccess;
+/** Reading the whole store: the dashboard's table, insights, exports. An annotator sees only their own work. */
+export const READER_ROLES = { kind: 'roles', roles: ['admin', 'viewer'] } as const satisfies RouteAccess;
+/** Writing annotations and answers (each annotator only their own; an admin anyone's). */
+export const ANNOTATOR_ROLES = { kind: 'roles', roles: ['admin', 'annotator'] } as const satisfies RouteAccess;
+/** Users, backup and restore, imports: the server's keeper. */
+export const ADMIN_ONLY = { kind: 'roles', roles: ['admin'] } as const satisfies RouteAccess;
 
 /** A JSON answer, described by its schema; `statuses` lists the success codes when 200 is not the only one. */
 export interface JsonResponse<S extends z.ZodType = z.ZodType> {
@@ -80,6 +87,11 @@ export const ignoredBodySchema = z.unknown();
 
 export function isPublicRoute(route: Pick<RouteContract, 'access'>): boolean {
   return route.access.kind === 'public';
+}
+
+/** Whether a caller with `role` may call `route` (a public route: anyone). */
+export function routeAllows(route: Pick<RouteContract, 'access'>, role: UserRole): boolean {
+  return route.access.kind === 'public' || route.access.roles.includes(role);
 }
 
 export function isJsonRoute(route: RouteContract): route is JsonRoute {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
 import { messageSchema } from '../message.ts';
-import { fileResponse, jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { fileResponse, jsonResponse, READER_ROLES, routeContract } from './contract.ts';
 
 /** The media type of Parquet files (registered with IANA in 2024). */
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
@@ -152,7 +152,7 @@ export const EXPORT_API = {
     id: 'export.download',
     method: 'GET',
     path: '/api/v1/export',
-    access: TOKEN_ACCESS,
+    access: READER_ROLES,
     summary: 'Streams the dataset file (or its sidecar) for the options, as an attachment.',
     query: exportQuerySchema,
     names: { query: 'export query' },
@@ -167,7 +167,7 @@ export const EXPORT_API = {
     id: 'export.preview',
     method: 'GET',
     path: '/api/v1/export/preview',
-    access: TOKEN_ACCESS,
+    access: READER_ROLES,
     summary: 'The first lines of exactly what the export would write, and the whole run’s counts.',
     query: exportPreviewQuerySchema,
     names: { query: 'export query' },

@@ -1,5 +1,5 @@
 import { feedbackRequestSchema, feedbackResultSchema, logRequestSchema, logResponseSchema } from '../feedback.ts';
-import { jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { ANNOTATOR_ROLES, ANY_ROLE, jsonResponse, routeContract } from './contract.ts';
 
 /** Logged LLM calls and the feedback on them (docs/feedback.md). `:traceId` is the caller's trace id. */
 export const FEEDBACK_API = {
@@ -7,7 +7,7 @@ export const FEEDBACK_API = {
     id: 'feedback.log',
     method: 'POST',
     path: '/api/v1/logs',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Records an LLM call under its trace id (201), or answers the one already logged (200).',
     body: logRequestSchema,
     names: { body: 'log' },
@@ -17,7 +17,7 @@ export const FEEDBACK_API = {
     id: 'feedback.getLog',
     method: 'GET',
     path: '/api/v1/logs/:traceId',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'A logged call and the feedback every source gave it.',
     response: jsonResponse(logResponseSchema),
   }),
@@ -25,7 +25,7 @@ export const FEEDBACK_API = {
     id: 'feedback.feedback',
     method: 'POST',
     path: '/api/v1/feedback',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Feedback on a logged trace; the same trace and source update one annotation (201 when new).',
     body: feedbackRequestSchema,
     names: { body: 'feedback' },

@@ -1,3 +1,4 @@
+import { AUDIT_API, SESSION_API, USERS_API } from './accounts.ts';
 import { AGREEMENT_API } from './agreement.ts';
 import { ANNOTATIONS_API } from './annotations.ts';
 import type { RouteContract } from './contract.ts';
@@ -8,6 +9,7 @@ import { HISTORY_API } from './history.ts';
 import { REVIEWS_API } from './reviews.ts';
 import { SYNC_API } from './sync.ts';
 
+export * from './accounts.ts';
 export * from './agreement.ts';
 export * from './annotations.ts';
 export * from './contract.ts';
@@ -31,6 +33,9 @@ export const API = {
   export: EXPORT_API,
   dashboard: DASHBOARD_API,
   history: HISTORY_API,
+  session: SESSION_API,
+  users: USERS_API,
+  audit: AUDIT_API,
   agreement: AGREEMENT_API,
 } as const;
 

@@ -9,7 +9,7 @@ import {
   reviewSchema,
   reviewWaitQuerySchema,
 } from '../review.ts';
-import { jsonResponse, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { ANNOTATOR_ROLES, ANY_ROLE, jsonResponse, routeContract } from './contract.ts';
 
 /**
  * The review queue (docs/reviews.md): a pipeline creates a review and long-polls it, a person decides
@@ -20,7 +20,7 @@ export const REVIEWS_API = {
     id: 'reviews.create',
     method: 'POST',
     path: '/api/v1/reviews',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Creates a review (201), or answers the one its key already names (200).',
     body: reviewRequestSchema,
     names: { body: 'review request' },
@@ -30,7 +30,7 @@ export const REVIEWS_API = {
     id: 'reviews.list',
     method: 'GET',
     path: '/api/v1/reviews',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'Reviews with a status, a page at a time: pending ones oldest first.',
     query: reviewListQuerySchema,
     response: jsonResponse(reviewListResponseSchema),
@@ -40,7 +40,7 @@ export const REVIEWS_API = {
     id: 'reviews.counts',
     method: 'GET',
     path: '/api/v1/reviews/counts',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'How many reviews have each status, and how many long polls wait: the extension’s badge.',
     response: jsonResponse(reviewCountsSchema),
   }),
@@ -48,7 +48,7 @@ export const REVIEWS_API = {
     id: 'reviews.get',
     method: 'GET',
     path: '/api/v1/reviews/:id',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'One review; with `wait`, once it is resolved or that many seconds have passed.',
     query: reviewWaitQuerySchema,
     response: jsonResponse(reviewSchema),
@@ -57,7 +57,7 @@ export const REVIEWS_API = {
     id: 'reviews.decide',
     method: 'POST',
     path: '/api/v1/reviews/:id/decision',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Approves or rejects a pending review, with the answers its form asks for.',
     body: reviewDecisionSchema,
     names: { body: 'decision' },
@@ -67,7 +67,7 @@ export const REVIEWS_API = {
     id: 'reviews.cancel',
     method: 'POST',
     path: '/api/v1/reviews/:id/cancel',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'The asking side gives up on a pending review.',
     body: reviewCancelSchema,
     optionalBody: true,

@@ -6,7 +6,7 @@ import {
   syncPushRequestSchema,
   syncPushResponseSchema,
 } from '../sync.ts';
-import { jsonResponse, PUBLIC_ACCESS, routeContract, TOKEN_ACCESS } from './contract.ts';
+import { ANNOTATOR_ROLES, ANY_ROLE, jsonResponse, PUBLIC_ACCESS, routeContract } from './contract.ts';
 
 /** Sync between the extension (or any client) and the companion: docs/sync-protocol.md. */
 export const SYNC_API = {
@@ -22,7 +22,7 @@ export const SYNC_API = {
     id: 'sync.stats',
     method: 'GET',
     path: '/api/v1/stats',
-    access: TOKEN_ACCESS,
+    access: ANY_ROLE,
     summary: 'Counts for the extension’s "Test connection" and the dashboard.',
     response: jsonResponse(statsResponseSchema),
   }),
@@ -30,7 +30,7 @@ export const SYNC_API = {
     id: 'sync.push',
     method: 'POST',
     path: '/api/v1/sync/push',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Stores a batch of annotations and comparisons, each checked on its own.',
     body: syncPushRequestSchema,
     names: { body: 'push' },
@@ -40,7 +40,7 @@ export const SYNC_API = {
     id: 'sync.pull',
     method: 'GET',
     path: '/api/v1/sync/pull',
-    access: TOKEN_ACCESS,
+    access: ANNOTATOR_ROLES,
     summary: 'Changes after a checkpoint, in sequence order.',
     query: syncPullQuerySchema,
     response: jsonResponse(syncPullResponseSchema),

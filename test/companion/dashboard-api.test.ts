@@ -178,14 +178,14 @@ describe.each(STORE_KINDS)('dashboard API (%s)', (kind) => {
         const codes = new SignInCodes(stores.signInCodes, () => now);
         const late = (await codes.issue()).code;
         now += 120_000;
-        expect(await codes.redeem(late)).toBe(false);
+        expect(await codes.redeem(late)).toBeUndefined();
         const issued: string[] = [];
         for (let i = 0; i < 21; i++) issued.push((await codes.issue()).code);
-        expect(await codes.redeem(issued[0] as string)).toBe(false); // pushed out by the 21st
-        expect(await codes.redeem(issued[1] as string)).toBe(true);
-        expect(await codes.redeem(issued[20] as string)).toBe(true);
-        expect(await codes.redeem(issued[20] as string)).toBe(false);
-        expect(await codes.redeem('never-issued')).toBe(false);
+        expect(await codes.redeem(issued[0] as string)).toBeUndefined(); // pushed out by the 21st
+        expect(await codes.redeem(issued[1] as string)).toEqual({ user: null });
+        expect(await codes.redeem(issued[20] as string)).toEqual({ user: null });
+        expect(await codes.redeem(issued[20] as string)).toBeUndefined();
+        expect(await codes.redeem('never-issued')).toBeUndefined();
       } finally {
         await remove();
       }

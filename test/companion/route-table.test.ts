@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Accounts } from '../../companion/src/accounts/accounts.ts';
+import { OWNER } from '../../companion/src/accounts/caller.ts';
 import { type AppDeps, createApp } from '../../companion/src/app.ts';
 import { FeedbackService } from '../../companion/src/feedback/feedback-service.ts';
 import { HistoryImports } from '../../companion/src/import-history/uploads.ts';
@@ -13,13 +15,13 @@ import type { Stores } from '../../companion/src/storage/stores.ts';
 import { silentLogger } from '../../companion/src/support/logger.ts';
 import { SignInCodes } from '../../companion/src/support/sign-in-codes.ts';
 import {
+  ADMIN_ONLY,
   API,
   API_ROUTES,
   apiErrorSchema,
   jsonResponse,
   type RouteContract,
   routeContract,
-  TOKEN_ACCESS,
 } from '../../shared/index.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import { rawRequest } from './support/raw-http.ts';
@@ -51,6 +53,7 @@ function fullDeps(): AppDeps {
       distDir: `${dir.path}/dist`,
     },
     verifyToken: (token) => token === 'secret',
+    accounts: new Accounts({ users: stores.users, audit: stores.audit }),
     rateLimits: stores.rateLimits,
   };
 }
@@ -123,7 +126,7 @@ describe('the route table (shared/api)', () => {
         id: 'scratch.bare',
         method: 'POST',
         path: '/api/v1/scratch',
-        access: TOKEN_ACCESS,
+        access: ADMIN_ONLY,
         summary: 'A route someone forgot to describe.',
         response: { kind: 'json' },
       } as unknown as RouteContract;
@@ -146,8 +149,10 @@ describe('defineRoute', () => {
   /** A scratch app with one route, the token already checked (as the real app's middleware does). */
   async function serve(definition: ReturnType<typeof defineRoute>, checkResponses: boolean) {
     const app = express();
+    // What the token check leaves for a right token: the token, and who it names.
     app.use((_req, res, next) => {
       res.locals.token = 'secret';
+      res.locals.user = OWNER;
       next();
     });
     app.use(express.json());

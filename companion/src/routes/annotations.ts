@@ -1,4 +1,6 @@
-import { type AnnotationWriteResponse, API } from '../../../shared/index.ts';
+import { type Annotation, type AnnotationWriteResponse, API } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { type Caller, callerOf, mayTouch } from '../accounts/caller.ts';
 import type { DashboardStore, DashboardWriteResult } from '../storage/dashboard-store.ts';
 import { HttpError } from '../support/http-error.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
@@ -22,30 +24,63 @@ function written(result: DashboardWriteResult): AnnotationWriteResponse {
   }
 }
 
-/** The dashboard's table, detail view and corrections, plus its charts' aggregates. */
-export function annotationsRoutes(store: DashboardStore, clock: () => Date): RouteDefinition[] {
+/**
+ * The stored annotation `id` if `caller` may see and change it: a 404 when there is none, a 403 when
+ * it is another annotator's and the caller is an annotator (who sees only their own work).
+ */
+async function ownedAnnotation(store: DashboardStore, caller: Caller, id: string): Promise<Annotation> {
+  const annotation = await store.get(id);
+  if (annotation === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
+  if (caller.role === 'annotator' && !mayTouch(caller, annotation.annotator)) {
+    throw new HttpError(
+      403,
+      'not_yours',
+      `This annotation belongs to "${annotation.annotator}"; "${caller.name}" is an annotator and may read and change only their own.`,
+    );
+  }
+  return annotation;
+}
+
+/**
+ * The dashboard's table, detail view and corrections, plus its charts' aggregates. An annotator's
+ * table holds only their own annotations; edits and deletes are audited.
+ */
+export function annotationsRoutes(
+  store: DashboardStore,
+  clock: () => Date,
+  accounts: Accounts | undefined,
+): RouteDefinition[] {
   return [
-    defineRoute(API.annotations.list, ({ query }) => store.list(query)),
+    defineRoute(API.annotations.list, ({ query, res }) => {
+      const caller = callerOf(res);
+      return store.list(caller.role === 'annotator' ? { ...query, annotator: [caller.name] } : query);
+    }),
 
     defineRoute(API.annotations.facets, () => store.facets()),
 
     defineRoute(API.annotations.insights, ({ query }) => store.insights(query)),
 
-    defineRoute(API.annotations.get, async ({ params: { id } }) => {
-      const annotation = await store.get(id);
-      if (annotation === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
-      return annotation;
-    }),
+    defineRoute(API.annotations.get, ({ params: { id }, res }) => ownedAnnotation(store, callerOf(res), id)),
 
-    defineRoute(API.annotations.comparisons, async ({ params: { id } }) => {
-      if ((await store.get(id)) === undefined) throw new HttpError(404, 'not_found', 'No annotation with this id.');
+    defineRoute(API.annotations.comparisons, async ({ params: { id }, res }) => {
+      await ownedAnnotation(store, callerOf(res), id);
       return store.comparisons(id);
     }),
 
-    defineRoute(API.annotations.edit, async ({ params: { id }, body }) => written(await store.edit(id, body, clock()))),
+    defineRoute(API.annotations.edit, async ({ params: { id }, body, res }) => {
+      const caller = callerOf(res);
+      await ownedAnnotation(store, caller, id);
+      const answer = written(await store.edit(id, body, clock()));
+      await accounts?.log(caller.name, 'annotation.edit', id, { revision: answer.annotation.revision });
+      return answer;
+    }),
 
-    defineRoute(API.annotations.remove, async ({ params: { id }, query: { baseRevision } }) =>
-      written(await store.remove(id, baseRevision, clock())),
-    ),
+    defineRoute(API.annotations.remove, async ({ params: { id }, query: { baseRevision }, res }) => {
+      const caller = callerOf(res);
+      const before = await ownedAnnotation(store, caller, id);
+      const answer = written(await store.remove(id, baseRevision, clock()));
+      await accounts?.log(caller.name, 'annotation.delete', id, { annotator: before.annotator });
+      return answer;
+    }),
   ];
 }

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import { API, type RestoreResponse } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { callerOf } from '../accounts/caller.ts';
 import { importAnnotationLines } from '../dataset/import-annotations.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
@@ -14,7 +16,7 @@ const MAX_PROBLEMS = 100;
  * of lines (bodies are JSON only, see middleware/json-body.ts) and runs `margin import`'s own code on
  * each, so a restore is idempotent and follows the sync conflict rule.
  */
-export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefinition[] {
+export function backupRoutes(store: SyncStore, clock: () => Date, accounts?: Accounts): RouteDefinition[] {
   return [
     defineRoute(API.dashboard.backup, async ({ res }) => {
       const date = clock().toISOString().slice(0, 10);
@@ -44,7 +46,7 @@ export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefiniti
       if (!closed) res.end();
     }),
 
-    defineRoute(API.dashboard.restore, async ({ body: chunk }) => {
+    defineRoute(API.dashboard.restore, async ({ body: chunk, res }) => {
       const problems: string[] = [];
       const summary = await importAnnotationLines(
         store,
@@ -56,6 +58,7 @@ export function backupRoutes(store: SyncStore, clock: () => Date): RouteDefiniti
         chunk.firstLine,
       );
       const body: RestoreResponse = { ...summary, problems };
+      await accounts?.log(callerOf(res).name, 'backup.restore', null, { ...summary });
       return body;
     }),
   ];

@@ -1,4 +1,5 @@
 import { API, type SettingsResponse } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
 import type { DashboardStore } from '../storage/dashboard-store.ts';
 import type { SyncStore } from '../storage/store.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
@@ -28,13 +29,13 @@ export interface DashboardDeps {
 /** Every dashboard API route (all behind the token but `POST /api/v1/sign-in`). */
 export function dashboardRoutes(
   deps: DashboardDeps,
-  context: { syncStore: SyncStore; version: string; clock: () => Date },
+  context: { syncStore: SyncStore; version: string; clock: () => Date; accounts?: Accounts | undefined },
 ): RouteDefinition[] {
   return [
-    ...signInRoutes(deps.signInCodes, deps.currentToken),
-    ...annotationsRoutes(deps.store, context.clock),
+    ...signInRoutes(deps.signInCodes, deps.currentToken, context.accounts),
+    ...annotationsRoutes(deps.store, context.clock, context.accounts),
     ...exportPreviewRoutes(context.syncStore),
-    ...backupRoutes(context.syncStore, context.clock),
+    ...backupRoutes(context.syncStore, context.clock, context.accounts),
     defineRoute(API.dashboard.settings, () => {
       const body: SettingsResponse = {
         version: context.version,

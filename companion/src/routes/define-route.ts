@@ -15,6 +15,8 @@ import {
   type RouteQueryOutput,
   type RouteReply,
 } from '../../../shared/index.ts';
+import type { Caller } from '../accounts/caller.ts';
+import { checkRole } from '../middleware/auth.ts';
 import { HttpError, parseOrThrow } from '../support/http-error.ts';
 
 /** What a handler gets: the query and body parsed with the route's schemas, and the path's parameters. */
@@ -188,14 +190,16 @@ function decodes(segment: string): boolean {
 }
 
 /**
- * The token check (middleware/auth.ts) already ran for the whole app; this is the same rule per
- * route, so a route the table calls token-only never answers without one, whatever the order of
- * the middleware. Roles will be checked here.
+ * The token check (middleware/auth.ts) already ran for the whole app and named the caller; this is
+ * the route's own rule, so a route never answers a caller its roles leave out, whatever the order
+ * of the middleware.
  */
 function authorize(route: RouteContract, res: Response): void {
-  if (route.access.kind === 'token' && res.locals.token === undefined) {
-    res.set('WWW-Authenticate', 'Bearer');
-    throw new HttpError(401, 'unauthorized', 'A valid pairing token is required: Authorization: Bearer <token>.');
+  try {
+    checkRole(route, res.locals.token === undefined ? undefined : (res.locals.user as Caller | undefined));
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 401) res.set('WWW-Authenticate', 'Bearer');
+    throw error;
   }
 }
 

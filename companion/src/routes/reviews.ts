@@ -1,4 +1,6 @@
 import { API, type ReviewCreated, reviewIdSchema } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { callerOf } from '../accounts/caller.ts';
 import type { ReviewService } from '../reviews/review-service.ts';
 import { HttpError } from '../support/http-error.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
@@ -15,7 +17,7 @@ function reviewParams(params: { id: string }): { id: string } {
  * it from the dashboard or the extension; the pipeline may cancel it. Behind the same boundary as
  * every data route (Host, Origin, token, JSON body).
  */
-export function reviewsRoutes(reviews: ReviewService): RouteDefinition[] {
+export function reviewsRoutes(reviews: ReviewService, accounts?: Accounts): RouteDefinition[] {
   return [
     defineRoute(API.reviews.create, async ({ body, res }) => {
       const result: ReviewCreated = await reviews.create(body);
@@ -44,8 +46,22 @@ export function reviewsRoutes(reviews: ReviewService): RouteDefinition[] {
 
     defineRoute(
       API.reviews.decide,
-      // The Host check has already pinned this to a loopback name and our port.
-      ({ params: { id }, body, req }) => reviews.decide(id, body, `http://${req.headers.host}`),
+      async ({ params: { id }, body, req, res }) => {
+        const caller = callerOf(res);
+        // On a team server the decision is the caller's, proved by their token: it may not name another reviewer.
+        if (!caller.personal && body.reviewer !== caller.name) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `You are signed in as "${caller.name}", but the decision names the reviewer "${body.reviewer}"; the review is still pending.`,
+            [{ path: 'reviewer', message: `must be "${caller.name}", the user this token belongs to` }],
+          );
+        }
+        // The Host check has already pinned this to a loopback name and our port.
+        const review = await reviews.decide(id, body, `http://${req.headers.host}`);
+        await accounts?.log(caller.name, 'review.decide', id, { decision: body.decision, reviewer: body.reviewer });
+        return review;
+      },
       { params: reviewParams },
     ),
 

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 import { API, type SignInCodeResponse, type SignInResponse } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { callerOf } from '../accounts/caller.ts';
 import { HttpError } from '../support/http-error.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
@@ -15,12 +17,19 @@ function dashboardOriginOnly(req: Request): void {
  * One-time sign-in for the dashboard. `POST /api/v1/sign-in/codes` needs the token (the extension's
  * popup or `margin dashboard` call it) and answers a link with a code in its fragment;
  * `POST /api/v1/sign-in` is public (its contract, shared/api/dashboard.ts) but only the dashboard's own page may call
- * it, and it trades a valid code for the token once.
+ * it, and it trades a valid code for a token once: the pairing token for the owner, a dashboard session
+ * (7 days) for a named user.
  */
-export function signInRoutes(codes: SignInCodes, currentToken: () => string): RouteDefinition[] {
+export function signInRoutes(
+  codes: SignInCodes,
+  currentToken: () => string,
+  accounts: Accounts | undefined,
+): RouteDefinition[] {
   return [
-    defineRoute(API.dashboard.signInCodes, async ({ req }) => {
-      const { code, expiresAt } = await codes.issue();
+    defineRoute(API.dashboard.signInCodes, async ({ req, res }) => {
+      // The code signs in as whoever asked for it: the owner gets the pairing token, a user a session of their own.
+      const caller = callerOf(res);
+      const { code, expiresAt } = await codes.issue(caller.personal ? null : caller.name);
       // The Host check has already pinned this to a loopback name and the port of this companion.
       const body: SignInCodeResponse = {
         code,
@@ -33,14 +42,21 @@ export function signInRoutes(codes: SignInCodes, currentToken: () => string): Ro
     defineRoute(
       API.dashboard.signIn,
       async ({ body: { code } }) => {
-        if (!(await codes.redeem(code))) {
+        const redeemed = await codes.redeem(code);
+        const token =
+          redeemed === undefined
+            ? undefined
+            : redeemed.user === null
+              ? currentToken()
+              : await accounts?.dashboardSession(redeemed.user);
+        if (token === undefined) {
           throw new HttpError(
             401,
             'invalid_code',
-            'This sign-in link has expired or was used already; open a new one.',
+            'This sign-in link has expired or was used already (or its user was revoked); open a new one.',
           );
         }
-        const body: SignInResponse = { token: currentToken() };
+        const body: SignInResponse = { token };
         return body;
       },
       { guard: dashboardOriginOnly },

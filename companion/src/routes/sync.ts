@@ -12,19 +12,22 @@ import {
   type SyncPullResponse,
   type SyncPushResponse,
 } from '../../../shared/index.ts';
+import type { Accounts } from '../accounts/accounts.ts';
+import { callerOf } from '../accounts/caller.ts';
 import type { SyncStore, WriteResult } from '../storage/store.ts';
 import { type CheckedRecord, checkAnnotation, checkRecord } from '../sync/check-record.ts';
+import { claimRecords, fillAnnotator, validIds } from '../sync/identity.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 interface SyncDeps {
   store: SyncStore;
   clock: () => Date;
+  /** Where pushes are audited; left out (an app without accounts), they are not. */
+  accounts?: Accounts | undefined;
 }
 
-function checkAll<T>(check: (raw: unknown) => CheckedRecord<T>, raws: readonly unknown[]) {
-  const checked = raws.map(check);
-  const valid = checked.flatMap((item) => (item.ok ? [item.record] : []));
-  return { checked, valid };
+function valid<T>(checked: CheckedRecord<T>[]): T[] {
+  return checked.flatMap((item) => (item.ok ? [item.record] : []));
 }
 
 /** Puts rejected and stored results back in the order the client sent the records. */
@@ -40,42 +43,87 @@ function mergeResults<T extends { id: string }>(
   });
 }
 
-export function syncRoutes({ store, clock }: SyncDeps): RouteDefinition[] {
+/** What a push did, counted for the audit log: created, edited and deleted annotations, and the rest. */
+function pushCounts(
+  annotations: CheckedRecord<Annotation>[],
+  written: WriteResult<Annotation>[],
+  comparisons: WriteResult<Comparison>[],
+) {
+  const counts = { created: 0, edited: 0, deleted: 0, unchanged: 0, superseded: 0, rejected: 0, comparisons: 0 };
+  const stored = valid(annotations);
+  counts.rejected = annotations.length - stored.length;
+  written.forEach((result, index) => {
+    const record = stored[index] as Annotation;
+    if (result.status !== 'accepted') counts[result.status]++;
+    else if (record.deletedAt !== null) counts.deleted++;
+    else if (record.revision === 1) counts.created++;
+    else counts.edited++;
+  });
+  counts.comparisons = comparisons.filter((result) => result.status === 'accepted').length;
+  return counts;
+}
+
+export function syncRoutes({ store, clock, accounts }: SyncDeps): RouteDefinition[] {
   return [
-    defineRoute(API.sync.push, async ({ body: push }) => {
-      const annotations = checkAll<Annotation>(checkAnnotation, push.annotations);
-      const comparisons = checkAll<Comparison>((raw) => checkRecord(comparisonSchema, raw), push.comparisons);
-      const ratings = checkAll<ConversationRating>(
-        (raw) => checkRecord(conversationRatingSchema, raw),
-        push.conversationRatings ?? [],
+    defineRoute(API.sync.push, async ({ body: push, res }) => {
+      const caller = callerOf(res);
+      const rawAnnotations = push.annotations.map((raw) => checkAnnotation(fillAnnotator(caller, raw)));
+      const rawComparisons = push.comparisons.map((raw) => checkRecord(comparisonSchema, fillAnnotator(caller, raw)));
+      const rawRatings = (push.conversationRatings ?? []).map((raw) =>
+        checkRecord(conversationRatingSchema, fillAnnotator(caller, raw)),
       );
+      // Whose records a push would overwrite: looked up before the write, so another user's push racing
+      // this one could still create the same id first; its annotator then stays its own.
+      const [annotationOwners, comparisonOwners, ratingOwners] = caller.personal
+        ? [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()]
+        : await Promise.all([
+            store.annotatorsOf('annotations', validIds(rawAnnotations)),
+            store.annotatorsOf('comparisons', validIds(rawComparisons)),
+            store.annotatorsOf('conversation_ratings', validIds(rawRatings)),
+          ]);
+      const annotations = claimRecords(caller, rawAnnotations, annotationOwners, 'annotation');
+      const comparisons = claimRecords(caller, rawComparisons, comparisonOwners, 'comparison');
+      const ratings = claimRecords<ConversationRating>(caller, rawRatings, ratingOwners, 'conversation rating');
       // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
       const applied = await store.applyChanges({
         deviceId: push.deviceId,
         receivedAt: clock().toISOString(),
-        annotations: annotations.valid,
-        comparisons: comparisons.valid,
-        conversationRatings: ratings.valid,
+        annotations: valid(annotations),
+        comparisons: valid(comparisons),
+        conversationRatings: valid(ratings),
       });
+      const counts = pushCounts(annotations, applied.annotations, applied.comparisons);
+      if (counts.created + counts.edited + counts.deleted + counts.comparisons + counts.rejected > 0) {
+        await accounts?.log(caller.name, 'annotations.push', null, { deviceId: push.deviceId, ...counts });
+      }
       const body: SyncPushResponse = {
-        annotations: mergeResults(annotations.checked, applied.annotations) as AnnotationPushResult[],
-        comparisons: mergeResults(comparisons.checked, applied.comparisons) as ComparisonPushResult[],
+        annotations: mergeResults(annotations, applied.annotations) as AnnotationPushResult[],
+        comparisons: mergeResults(comparisons, applied.comparisons) as ComparisonPushResult[],
         checkpoint: applied.checkpoint,
       };
       // Only a client that sent the field hears about it: protocol-1 clients parse this strictly.
       if (push.conversationRatings !== undefined) {
         body.conversationRatings = mergeResults(
-          ratings.checked,
+          ratings,
           applied.conversationRatings,
         ) as ConversationRatingPushResult[];
       }
       return body;
     }),
 
-    defineRoute(API.sync.pull, async ({ query }): Promise<SyncPullResponse> => {
+    defineRoute(API.sync.pull, async ({ query, res }): Promise<SyncPullResponse> => {
       const { conversationRatings, ...page } = await store.changesSince(query.since, query.limit);
+      const caller = callerOf(res);
+      const mine = <T extends { annotator: string }>(records: T[]) =>
+        caller.personal || caller.role !== 'annotator'
+          ? records
+          : records.filter((record) => record.annotator === caller.name);
+      // An annotator reads only their own work; the checkpoint still moves past the rest.
+      const scoped = { ...page, annotations: mine(page.annotations), comparisons: mine(page.comparisons) };
       // Opt-in (see syncPullQuerySchema): a protocol-1 client would refuse the unknown field.
-      return query.conversationRatings === 'include' ? { ...page, conversationRatings } : page;
+      return query.conversationRatings === 'include'
+        ? { ...scoped, conversationRatings: mine(conversationRatings) }
+        : scoped;
     }),
   ];
 }

@@ -3,6 +3,8 @@ export interface StoredSignInCode {
   digest: string;
   issuedAtMs: number;
   expiresAtMs: number;
+  /** Who asked for it, so it signs in as them; null for the pairing token's owner. */
+  user: string | null;
 }
 
 /**
@@ -12,6 +14,9 @@ export interface StoredSignInCode {
 export interface SignInCodeStore {
   /** Keeps `code`, drops expired codes, and keeps only the newest `keep` codes. */
   add(code: StoredSignInCode, keep: number): Promise<void>;
-  /** Removes the code with `digest`: true if it was there and had not expired at `nowMs` (so true once per code). */
-  take(digest: string, nowMs: number): Promise<boolean>;
+  /**
+   * Removes the code with `digest`: who asked for it if it was there and had not expired at `nowMs`
+   * (so once per code), undefined otherwise.
+   */
+  take(digest: string, nowMs: number): Promise<{ user: string | null } | undefined>;
 }

@@ -5,6 +5,15 @@ import type { Annotation, Comparison, ConversationRating, StatsResponse } from '
  * default; PostgreSQL (storage/postgres/) serves a team. Every method answers a Promise, and reads are
  * async iterators that stream row by row (a cursor), so an export never holds the result set in memory.
  */
+/** The tables whose rows belong to an annotator (checked before a team member's push overwrites one). */
+export type OwnedTable = 'annotations' | 'comparisons' | 'conversation_ratings';
+/** Each owned table's SQL name, spelled out so a table name never comes from input. */
+export const OWNED_TABLES: Readonly<Record<OwnedTable, string>> = {
+  annotations: 'annotations',
+  comparisons: 'comparisons',
+  conversation_ratings: 'conversation_ratings',
+};
+
 export interface AnnotationIterationOptions {
   includeDeleted?: boolean;
   /** `sequence` (default): as synced. `conversation`: each conversation's annotations together (by site, conversation id). */
@@ -65,5 +74,10 @@ export interface SyncStore extends Store {
   changesSince(since: number, limit: number): Promise<ChangePage>;
   /** The highest sequence number handed out so far (0 for an empty store). */
   checkpoint(): Promise<number>;
+  /**
+   * The stored annotator of each of `ids` that exists in `table` (tombstones included): whose record a
+   * push would overwrite, so a team server refuses one user's push over another's (docs/accounts.md).
+   */
+  annotatorsOf(table: OwnedTable, ids: readonly string[]): Promise<Map<string, string>>;
   stats(): Promise<StatsResponse>;
 }

@@ -1,3 +1,4 @@
+import type { AuditStore } from './audit-store.ts';
 import type { DashboardStore } from './dashboard-store.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import type { ItemStore } from './item-store.ts';
@@ -5,6 +6,7 @@ import type { RateLimitStore } from './rate-limit-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SignInCodeStore } from './sign-in-code-store.ts';
 import type { SyncStore } from './store.ts';
+import type { UserStore } from './user-store.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -26,6 +28,10 @@ export interface Stores {
   readonly signInCodes: SignInCodeStore;
   /** Request rate limits, shared by every companion process on the database. */
   readonly rateLimits: RateLimitStore;
+  /** A team server's users and their token hashes (none on a personal server). */
+  readonly users: UserStore;
+  /** Who did what, and when. */
+  readonly audit: AuditStore;
   /** The database's own consistency check: `ok`, or what is wrong. */
   integrityCheck(): Promise<string>;
   /** Stops background work (the search indexer) and closes every connection. */

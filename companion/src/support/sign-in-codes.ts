@@ -27,16 +27,17 @@ export class SignInCodes {
     this.#store = store;
   }
 
-  async issue(): Promise<{ code: string; expiresAt: Date }> {
+  /** A code for `user` (null: the pairing token's owner); redeeming it signs in as them. */
+  async issue(user: string | null = null): Promise<{ code: string; expiresAt: Date }> {
     const code = randomBytes(32).toString('base64url');
     const issuedAtMs = this.now();
     const expiresAtMs = issuedAtMs + SIGN_IN_CODE_TTL_MS;
-    await this.#store.add({ digest: digest(code), issuedAtMs, expiresAtMs }, MAX_OUTSTANDING);
+    await this.#store.add({ digest: digest(code), issuedAtMs, expiresAtMs, user }, MAX_OUTSTANDING);
     return { code, expiresAt: new Date(expiresAtMs) };
   }
 
-  /** True once per issued code, before it expires. */
-  redeem(code: string): Promise<boolean> {
+  /** Who the code was issued for, once per code, before it expires; undefined otherwise. */
+  redeem(code: string): Promise<{ user: string | null } | undefined> {
     return this.#store.take(digest(code), this.now());
   }
 }

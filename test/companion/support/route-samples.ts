@@ -10,7 +10,9 @@ import {
   reviewCreatedSchema,
   routePath,
   signInCodeResponseSchema,
+  type UserRole,
   uploadSchema,
+  userTokenResponseSchema,
 } from '../../../shared/index.ts';
 import { makeAnnotation } from '../../support/annotation-factory.ts';
 import { historyFixture } from './history-store.ts';
@@ -126,7 +128,35 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   }),
   'history.skip': async ({ server }) => ({ params: { id: await nextItemId(server) }, body: {} }),
   'history.unskip': ({ historyItem }) => ({ params: { id: historyItem } }),
+  'session.me': () => ({}),
+  'users.list': () => ({}),
+  'users.add': () => ({ body: { name: uniqueUserName(), role: 'viewer' }, expect: [201] }),
+  'users.rotate': async ({ server }) => ({ params: { name: (await addUser(server, 'annotator')).name }, body: {} }),
+  'users.revoke': async ({ server }) => ({ params: { name: (await addUser(server, 'viewer')).name }, body: {} }),
+  'audit.list': () => ({ query: { limit: '5' } }),
 };
+
+/** A user name no other sample has taken. */
+export function uniqueUserName(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Adds a user through the API with the server's pairing token (the owner, an admin); answers their token. */
+export async function addUser(
+  server: TestServer,
+  role: UserRole,
+  name = uniqueUserName(role),
+): Promise<{ name: string; token: string }> {
+  const response = await server.send({
+    method: 'POST',
+    path: routePath(API.users.add),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, role }),
+    token: server.token,
+  });
+  if (response.status !== 201) throw new Error(`adding ${name} failed: ${response.status} ${response.text}`);
+  return { name, token: userTokenResponseSchema.parse(response.json()).token };
+}
 
 /** A LibreChat export of one short conversation, for import samples. */
 const TINY_LIBRECHAT_EXPORT = {

@@ -58,7 +58,8 @@ export function contractProblems(route: RouteContract): string[] {
   if (route.response.kind !== 'json' && route.response.kind !== 'file') problems.push('no response description');
   if ((route.method === 'POST' || route.method === 'PATCH') && !isSchema(route.body)) problems.push('no body schema');
   if (route.query !== undefined && !isSchema(route.query)) problems.push('a query that is not a schema');
-  if (route.access?.kind !== 'public' && route.access?.kind !== 'token') problems.push('no access');
+  const access = route.access as RouteContract['access'] | undefined;
+  if (access?.kind !== 'public' && !(access?.kind === 'roles' && access.roles.length > 0)) problems.push('no access');
   return problems.map((problem) => `${key(route)} (${route.id}): ${problem}`);
 }
 

@@ -225,7 +225,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     },
   },
   {
-    // Handed out as v4 (accounts take v3 in parallel); the next number on this branch. Renumber at merge.
     version: 3,
     description: 'conversation ratings, and history accepting them (SQLite v8)',
     async up(tx) {
@@ -250,6 +249,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         ALTER TABLE history DROP CONSTRAINT history_kind_check;
         ALTER TABLE history ADD CONSTRAINT history_kind_check
           CHECK (kind IN ('annotation', 'comparison', 'conversation-rating'));
+      `);
+    },
+  },
+  {
+    version: 4,
+    description:
+      'accounts: users, their tokens (hashes only), the audit log; sign-in codes remember who asked (SQLite v9)',
+    async up(tx) {
+      // As SQLite's v9 (see there).
+      await tx.unsafe(`
+        CREATE TABLE users (
+          name text COLLATE "C" PRIMARY KEY,
+          role text COLLATE "C" NOT NULL CHECK (role IN ('admin', 'annotator', 'viewer')),
+          kind text COLLATE "C" NOT NULL CHECK (kind IN ('human', 'model')),
+          created_at text COLLATE "C" NOT NULL,
+          revoked_at text COLLATE "C"
+        );
+        CREATE TABLE user_tokens (
+          hash text COLLATE "C" PRIMARY KEY,
+          user_name text COLLATE "C" NOT NULL REFERENCES users (name),
+          purpose text COLLATE "C" NOT NULL CHECK (purpose IN ('personal', 'dashboard')),
+          created_at text COLLATE "C" NOT NULL,
+          expires_at text COLLATE "C"
+        );
+        CREATE INDEX user_tokens_user ON user_tokens (user_name);
+        CREATE TABLE audit_log (
+          id bigserial PRIMARY KEY,
+          at text COLLATE "C" NOT NULL,
+          actor text COLLATE "C" NOT NULL,
+          action text COLLATE "C" NOT NULL,
+          target text,
+          details text NOT NULL
+        );
+        CREATE INDEX audit_log_actor ON audit_log (actor, id);
+        CREATE INDEX audit_log_at ON audit_log (at, id);
+        ALTER TABLE sign_in_codes ADD COLUMN user_name text COLLATE "C";
       `);
     },
   },

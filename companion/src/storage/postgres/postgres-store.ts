@@ -1,5 +1,13 @@
 import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
-import type { AnnotationIterationOptions, AppliedChangeSet, ChangePage, ChangeSet, SyncStore } from '../store.ts';
+import {
+  type AnnotationIterationOptions,
+  type AppliedChangeSet,
+  type ChangePage,
+  type ChangeSet,
+  OWNED_TABLES,
+  type OwnedTable,
+  type SyncStore,
+} from '../store.ts';
 import type { Sql, Tx } from './connect.ts';
 import { type IncomingRecord, type SyncedRecord, toVersion } from './plan-changes.ts';
 import { writeVersions } from './write-versions.ts';
@@ -72,6 +80,14 @@ export class PostgresStore implements SyncStore {
       checkpoint: page.at(-1)?.seq ?? since,
       hasMore: rows.length > limit,
     };
+  }
+
+  async annotatorsOf(table: OwnedTable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#sql<{ id: string; annotator: string }[]>`
+      SELECT id, annotator FROM ${this.#sql(OWNED_TABLES[table])}
+      WHERE id = ANY(${[...ids]}::text[])`;
+    return new Map(rows.map((row) => [row.id, row.annotator]));
   }
 
   async checkpoint(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Stores } from '../stores.ts';
 import { connectPostgres, describePostgresUrl } from './connect.ts';
 import { migratePostgres } from './migrations.ts';
+import { PostgresAuditStore } from './postgres-audit-store.ts';
 import { PostgresDashboard } from './postgres-dashboard.ts';
 import { PostgresFeedbackStore } from './postgres-feedback-store.ts';
 import { PostgresItemStore } from './postgres-item-store.ts';
@@ -8,6 +9,7 @@ import { PostgresRateLimits } from './postgres-rate-limits.ts';
 import { PostgresReviewStore } from './postgres-review-store.ts';
 import { PostgresSignInCodes } from './postgres-sign-in-codes.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { PostgresUserStore } from './postgres-user-store.ts';
 
 /** What to tell a person whose database cannot be reached or used, from the error the driver gave. */
 function explain(error: unknown, url: string): Error {
@@ -46,6 +48,8 @@ export async function openPostgresStores(url: string): Promise<Stores> {
       items: new PostgresItemStore(sync),
       signInCodes: new PostgresSignInCodes(sql),
       rateLimits: new PostgresRateLimits(sql),
+      users: new PostgresUserStore(sql),
+      audit: new PostgresAuditStore(sql),
       async integrityCheck() {
         // PostgreSQL checks its own pages; what can drift is ours: every stored seq at or below the counter.
         const [row] = await sql<{ ok: boolean }[]>`

@@ -262,8 +262,6 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    // Handed out as v9 (accounts take v8 in parallel); numbered here as the next one after the last on
-    // this branch because the list may have no gaps. Renumber at merge.
     version: 8,
     description: 'conversation ratings (a judgement of a whole conversation), and history accepting them',
     up(db) {
@@ -306,6 +304,44 @@ export const MIGRATIONS: readonly Migration[] = [
           SELECT kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body FROM history;
         DROP TABLE history;
         ALTER TABLE history_next RENAME TO history;
+      `);
+    },
+  },
+  {
+    version: 9,
+    description: 'accounts: users, their tokens (hashes only), the audit log; sign-in codes remember who asked',
+    up(db) {
+      // A token is kept only as its SHA-256 (companion/src/accounts/user-tokens.ts says why that is
+      // enough). `purpose` tells a personal token (`margin user add/rotate`) from a dashboard session
+      // made by a sign-in code; rotating or revoking a user deletes both. `user_name` on a sign-in code
+      // is who asked for it (NULL: the pairing token's owner), so the code signs in as them.
+      db.exec(`
+        CREATE TABLE users (
+          name TEXT PRIMARY KEY,
+          role TEXT NOT NULL CHECK (role IN ('admin', 'annotator', 'viewer')),
+          kind TEXT NOT NULL CHECK (kind IN ('human', 'model')),
+          created_at TEXT NOT NULL,
+          revoked_at TEXT
+        ) STRICT;
+        CREATE TABLE user_tokens (
+          hash TEXT PRIMARY KEY,
+          user_name TEXT NOT NULL REFERENCES users (name),
+          purpose TEXT NOT NULL CHECK (purpose IN ('personal', 'dashboard')),
+          created_at TEXT NOT NULL,
+          expires_at TEXT
+        ) STRICT;
+        CREATE INDEX user_tokens_user ON user_tokens (user_name);
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT,
+          details TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_log_actor ON audit_log (actor, id);
+        CREATE INDEX audit_log_at ON audit_log (at, id);
+        ALTER TABLE sign_in_codes ADD COLUMN user_name TEXT;
       `);
     },
   },

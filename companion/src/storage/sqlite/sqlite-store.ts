@@ -1,13 +1,15 @@
 import Database from 'better-sqlite3';
 import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
-import type {
-  AnnotationIterationOptions,
-  AppliedChangeSet,
-  ChangePage,
-  ChangeSet,
-  SyncStore,
-  WriteResult,
+import {
+  type AnnotationIterationOptions,
+  type AppliedChangeSet,
+  type ChangePage,
+  type ChangeSet,
+  OWNED_TABLES,
+  type OwnedTable,
+  type SyncStore,
+  type WriteResult,
 } from '../store.ts';
 import { versionHashOf } from '../version-hash.ts';
 import { legacyHashRewriter } from './legacy-hashes.ts';
@@ -262,6 +264,17 @@ export class SqliteStore implements SyncStore {
       checkpoint: page.at(-1)?.seq ?? since,
       hasMore: merged.length > limit,
     };
+  }
+
+  async annotatorsOf(table: OwnedTable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#db
+      .prepare<[string], { id: string; annotator: string }>(
+        `SELECT id, annotator FROM ${OWNED_TABLES[table]}
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids));
+    return new Map(rows.map((row) => [row.id, row.annotator]));
   }
 
   async checkpoint(): Promise<number> {

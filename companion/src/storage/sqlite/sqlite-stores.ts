@@ -1,4 +1,5 @@
 import type { Stores } from '../stores.ts';
+import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteDashboard } from './sqlite-dashboard.ts';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.ts';
 import { SqliteItemStore } from './sqlite-item-store.ts';
@@ -6,6 +7,7 @@ import { SqliteRateLimits } from './sqlite-rate-limits.ts';
 import { SqliteReviewStore } from './sqlite-review-store.ts';
 import { SqliteSignInCodes } from './sqlite-sign-in-codes.ts';
 import { openSqliteStore } from './sqlite-store.ts';
+import { SqliteUserStore } from './sqlite-user-store.ts';
 
 /** Every store on the SQLite file at `path` (created and migrated when needed), on one connection. */
 export function openSqliteStores(path: string): Stores {
@@ -22,6 +24,8 @@ export function openSqliteStores(path: string): Stores {
     items: new SqliteItemStore(sync),
     signInCodes: new SqliteSignInCodes(sync.database),
     rateLimits,
+    users: new SqliteUserStore(sync.database),
+    audit: new SqliteAuditStore(sync.database),
     async integrityCheck() {
       return String(sync.database.pragma('integrity_check', { simple: true }));
     },
