@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { API, type SignInCodeResponse, type SignInResponse } from '../../../shared/index.ts';
 import { HttpError } from '../support/http-error.ts';
+import { isOwnOrigin, ownOrigin } from '../support/own-origin.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** The Origin check let through no Origin and extension origins too: the exchange wants the dashboard. */
 function dashboardOriginOnly(req: Request): void {
-  if (req.headers.origin !== `http://${req.headers.host}`) {
+  if (!isOwnOrigin(req, req.headers.origin)) {
     throw new HttpError(403, 'forbidden_origin', 'Only the dashboard page can sign in with a code.');
   }
 }
@@ -21,11 +22,12 @@ export function signInRoutes(codes: SignInCodes, currentToken: () => string): Ro
   return [
     defineRoute(API.dashboard.signInCodes, async ({ req }) => {
       const { code, expiresAt } = await codes.issue();
-      // The Host check has already pinned this to a loopback name and the port of this companion.
+      // The Host check has already pinned this to a loopback name and the port of this companion, or a
+      // team server's public host; the scheme is the one the request came by (https behind TLS).
       const body: SignInCodeResponse = {
         code,
         expiresAt: expiresAt.toISOString(),
-        url: `http://${req.headers.host}/#sign-in=${code}`,
+        url: `${ownOrigin(req)}/#sign-in=${code}`,
       };
       return body;
     }),
