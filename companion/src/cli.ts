@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerCopyCommand } from './commands/copy.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
@@ -37,6 +38,7 @@ registerPublishCommand(program);
 registerDashboardCommand(program);
 registerServiceCommand(program);
 registerPurgeCommand(program);
+registerAgreementCommand(program);
 registerCopyCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
