@@ -10,6 +10,7 @@ import { corsPreflight, originCheck } from './middleware/origin-check.ts';
 import { protocolCheck } from './middleware/protocol-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { signInThrottle } from './middleware/sign-in-throttle.ts';
 import type { ReviewService } from './reviews/review-service.ts';
 import { agreementRoutes } from './routes/agreement.ts';
 import { type DashboardDeps, dashboardFileRoutes, dashboardRoutes } from './routes/dashboard.ts';
@@ -23,7 +24,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { usersRoutes } from './routes/users.ts';
-import type { RateLimitStore } from './storage/rate-limit-store.ts';
+import type { RateLimit, RateLimitStore } from './storage/rate-limit-store.ts';
 import type { SyncStore } from './storage/store.ts';
 import type { Logger } from './support/logger.ts';
 import { silentLogger } from './support/logger.ts';
@@ -61,6 +62,18 @@ export interface AppDeps {
   logger?: Logger;
   /** `host:port` names accepted besides the loopback names; only for an explicitly exposed companion. */
   extraAllowedHosts?: readonly string[];
+  /**
+   * A team server's public origin (`--public-url`, e.g. https://margin.example.org): its dashboard page
+   * may call the API (the Host check accepts its host through `extraAllowedHosts`).
+   */
+  publicOrigin?: string;
+  /** A TLS proxy on this machine sits in front (`--behind-proxy`): believe its X-Forwarded-Proto/For. */
+  behindProxy?: boolean;
+  /**
+   * Failed sign-ins (401s) allowed per client address; left out, not limited (a personal companion's
+   * callers are all 127.0.0.1: one stale token would lock out the others). A team server sets it.
+   */
+  signInLimit?: RateLimit;
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
   /** Where the rate limit's buckets live (the database: shared by every companion process on it). */
@@ -88,6 +101,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  // Only a proxy on this machine may say what the client's scheme and address were; anyone else's
+  // X-Forwarded-* headers are ignored (req.protocol and req.ip then come from the socket).
+  app.set('trust proxy', deps.behindProxy ? 'loopback' : false);
+  app.locals.publicOrigin = deps.publicOrigin;
+  const throttle = deps.signInLimit ? signInThrottle(deps.signInLimit, deps.rateLimits) : undefined;
 
   app.use(securityHeaders);
   app.use(hostCheck(deps.extraAllowedHosts));
@@ -95,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsPreflight());
   app.use(protocolCheck(deps.version, deps.protocol));
   if (deps.dashboard) app.use(mountRoutes(dashboardFileRoutes(deps.dashboard.distDir), mount));
+  if (throttle) app.use(throttle.gate);
   app.use(requireToken({ verifyToken: deps.verifyToken, accounts: deps.accounts }));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT, deps.rateLimits));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
@@ -126,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(notFound);
+  if (throttle) app.use(throttle.count);
   app.use(errorHandler(logger));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerCopyCommand } from './commands/copy.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -42,6 +43,7 @@ registerPurgeCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
 registerAgreementCommand(program);
+registerCopyCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

@@ -1,18 +1,19 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Accounts } from './accounts/accounts.ts';
 import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { HistoryImports } from './import-history/uploads.ts';
+import { DEFAULT_SIGN_IN_LIMIT } from './middleware/sign-in-throttle.ts';
 import { ReviewService } from './reviews/review-service.ts';
 import { type DatabaseTarget, openDatabase } from './storage/open-database.ts';
 import { databasePath, ensureDataDir } from './support/data-dir.ts';
+import { checkListenPolicy, LOOPBACK_ADDRESSES, parsePublicUrl, readTlsFiles } from './support/listen-policy.ts';
 import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
 import { readOrCreateToken, rotateToken, TokenVerifier } from './support/token.ts';
 import { version } from './support/version.ts';
-
-const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1']);
 
 export interface ServeOptions {
   host: string;
@@ -22,12 +23,22 @@ export interface ServeOptions {
   /** The database (`--database`): a SQLite file or a PostgreSQL server; the data directory's SQLite file if left out. */
   database?: DatabaseTarget;
   logger: Logger;
-  /** Required to listen anywhere but loopback: that exposes every annotation to the network. */
+  /** `--expose`: a personal companion may listen anywhere but loopback (still over TLS, see below). */
   allowNonLoopback?: boolean;
+  /**
+   * `--team --public-url`: a team server reached at this URL (https://margin.example.org). Its host passes
+   * the Host check, its origin the Origin check, failed sign-ins are limited per address, and it may
+   * listen on a non-loopback address.
+   */
+  team?: { publicUrl: string };
+  /** `--tls-cert/--tls-key`: serve HTTPS with this certificate (PEM files). */
+  tls?: { certFile: string; keyFile: string };
+  /** `--behind-proxy`: a TLS proxy in front; X-Forwarded-Proto/For are believed from loopback only. */
+  behindProxy?: boolean;
   /** How long in-flight requests may run after a shutdown signal before their sockets are closed. */
   shutdownGraceMs?: number;
   /** Passed to the app (body limit, rate limit…), mostly for tests. */
-  app?: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'rateLimit'>>;
+  app?: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'rateLimit' | 'signInLimit'>>;
   timeouts?: Partial<{ headersMs: number; requestMs: number; keepAliveMs: number; checkIntervalMs: number }>;
 }
 
@@ -41,19 +52,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function formatUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+export function formatUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Opens the store, then listens on `host:port` and resolves once the socket is bound. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const loopback = LOOPBACK_ADDRESSES.has(options.host);
-  if (!loopback && !options.allowNonLoopback) {
-    throw new Error(
-      `refusing to listen on ${options.host}: only 127.0.0.1 and ::1 keep annotations off the network. ` +
-        'Pass --expose to listen there anyway (anyone who can reach it and has the token can read everything).',
-    );
-  }
+  const publicUrl = options.team ? parsePublicUrl(options.team.publicUrl) : undefined;
+  checkListenPolicy({
+    host: options.host,
+    expose: options.allowNonLoopback ?? false,
+    ...(publicUrl ? { publicUrl: publicUrl.href } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    behindProxy: options.behindProxy ?? false,
+  });
+  const tls = options.tls ? readTlsFiles(options.tls) : undefined;
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
   const stores = await openDatabase(options.database ?? { kind: 'sqlite', path: databasePath(options.dataDir) });
@@ -88,9 +102,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     accounts,
     rateLimits: stores.rateLimits,
     logger: options.logger,
-    extraAllowedHosts: loopback
-      ? []
-      : [`${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`],
+    extraAllowedHosts: [
+      ...(loopback ? [] : [`${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`]),
+      ...(publicUrl ? [publicUrl.host] : []),
+    ],
+    ...(publicUrl ? { publicOrigin: publicUrl.origin, signInLimit: DEFAULT_SIGN_IN_LIMIT } : {}),
+    behindProxy: options.behindProxy ?? false,
     ...options.app,
   });
   const timeouts = {
@@ -100,26 +117,28 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     checkIntervalMs: 1_000,
     ...options.timeouts,
   };
-  const server = createServer(
-    {
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: timeouts.requestMs,
-      keepAliveTimeout: timeouts.keepAliveMs,
-      // How often Node checks the two timeouts above; its default (30 s) would let them overrun.
-      connectionsCheckingInterval: timeouts.checkIntervalMs,
-      // Node would answer a missing Host with a bare 400; the Host check answers it like any bad Host.
-      requireHostHeader: false,
-    },
-    (req, res) => {
-      // While shutting down, finish this request but do not keep its connection for another.
-      if (closing) res.setHeader('Connection', 'close');
-      res.once('finish', () => {
-        // A request that began before the shutdown leaves a keep-alive socket behind: close it once idle.
-        if (closing) setImmediate(() => server.closeIdleConnections());
-      });
-      app(req, res);
-    },
-  );
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // How often Node checks the two timeouts above; its default (30 s) would let them overrun.
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+    // Node would answer a missing Host with a bare 400; the Host check answers it like any bad Host.
+    requireHostHeader: false,
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // While shutting down, finish this request but do not keep its connection for another.
+    if (closing) res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      // A request that began before the shutdown leaves a keep-alive socket behind: close it once idle.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    app(req, res);
+  };
+  // An HTTPS server is an HTTP server over TLS sockets: everything below treats both alike.
+  const server: Server = tls
+    ? (createTlsServer({ ...serverOptions, ...tls }, handle) as unknown as Server)
+    : createServer(serverOptions, handle);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -157,5 +176,5 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     return closed;
   };
-  return { server, url: formatUrl(options.host, port), port, database: stores.location, close };
+  return { server, url: formatUrl(options.host, port, tls ? 'https' : 'http'), port, database: stores.location, close };
 }

@@ -15,12 +15,17 @@ describe('companion server', () => {
           /refusing to listen on .*--expose/,
         );
       }
+      // Opting in is not enough: plain HTTP off loopback is refused too (team-serve.test.ts has TLS).
+      await expect(
+        startServer({ host: '0.0.0.0', port: 0, dataDir: dir.path, logger: silentLogger, allowNonLoopback: true }),
+      ).rejects.toThrow(/refusing to serve plain HTTP on 0\.0\.0\.0: .*--tls-cert FILE --tls-key FILE.*--behind-proxy/);
       const exposed = await startServer({
         host: '0.0.0.0',
         port: 0,
         dataDir: dir.path,
         logger: silentLogger,
         allowNonLoopback: true,
+        behindProxy: true,
       });
       await exposed.close();
     } finally {

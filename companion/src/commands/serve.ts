@@ -17,7 +17,34 @@ interface ServeCommandOptions {
   database?: string;
   host: string;
   expose?: boolean;
+  team?: boolean;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  behindProxy?: boolean;
   showPairing?: boolean;
+}
+
+/** The team and TLS flags as server options, or an error saying which flag is missing. */
+function teamOptions(options: ServeCommandOptions) {
+  if (options.team && options.publicUrl === undefined) {
+    throw new Error('--team needs --public-url, the https:// address people open (e.g. https://margin.example.org)');
+  }
+  if (!options.team && options.publicUrl !== undefined) {
+    throw new Error('--public-url is for a team server: add --team');
+  }
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    throw new Error(
+      `${options.tlsCert === undefined ? '--tls-key needs --tls-cert FILE' : '--tls-cert needs --tls-key FILE'} too`,
+    );
+  }
+  return {
+    ...(options.team && options.publicUrl !== undefined ? { team: { publicUrl: options.publicUrl } } : {}),
+    ...(options.tlsCert !== undefined && options.tlsKey !== undefined
+      ? { tls: { certFile: options.tlsCert, keyFile: options.tlsKey } }
+      : {}),
+    behindProxy: options.behindProxy ?? false,
+  };
 }
 
 export function registerServeCommand(program: Command): void {
@@ -31,8 +58,17 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--database <url-or-path>', DATABASE_OPTION_HELP)
-    .option('--host <address>', 'address to listen on; anything but 127.0.0.1 or ::1 also needs --expose', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to listen on; anything but 127.0.0.1 or ::1 also needs --team (or --expose) and TLS',
+      '127.0.0.1',
+    )
     .option('--expose', 'allow a non-loopback --host (exposes your annotations to whoever can reach it)')
+    .option('--team', 'serve a team at --public-url (docs/team.md)')
+    .option('--public-url <url>', 'the https:// address people open (a team server): its host and origin are accepted')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--behind-proxy', 'a TLS proxy on this machine (Caddy, nginx) is in front: trust its X-Forwarded-Proto/For')
     .option('--show-pairing', 'also print the pairing token to paste into the extension')
     .addHelpText(
       'after',
@@ -53,6 +89,7 @@ export function registerServeCommand(program: Command): void {
         database,
         logger,
         allowNonLoopback: options.expose ?? false,
+        ...teamOptions(options),
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
           throw new Error(`port ${port} is already in use; choose another with --port or MARGIN_PORT`);

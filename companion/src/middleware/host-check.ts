@@ -34,7 +34,13 @@ export function hostCheck(extraHosts: readonly string[] = []): RequestHandler {
     const host = req.headers.host;
     if (host === undefined || !hosts.has(host)) {
       res.set('Connection', 'close');
-      next(new HttpError(403, 'forbidden_host', 'The Host header must name this companion on a loopback address.'));
+      next(
+        new HttpError(
+          403,
+          'forbidden_host',
+          "The Host header must name this companion: a loopback address, or a team server's public host.",
+        ),
+      );
       return;
     }
     next();

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { PROTOCOL_HEADER } from '../../../shared/index.ts';
 import { HttpError } from '../support/http-error.ts';
+import { isOwnOrigin } from '../support/own-origin.ts';
 
 /** A Chrome extension id: 32 letters a-p. */
 const CHROME_EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
@@ -14,14 +15,15 @@ export function isExtensionOrigin(origin: string): boolean {
 /**
  * Second check. A request may come without Origin (the Chrome service worker's GETs, curl, the CLI),
  * from an extension, or from the companion's own dashboard (the Host check already pinned the
- * loopback name and port, so the same origin is this companion and nothing else). Any other page:
+ * loopback name and port, or a team server's public host, so the same origin is this companion and
+ * nothing else; support/own-origin.ts). Any other page:
  * 403, token or not. The token, not the Origin, is the real gate: extensions can forge Origin.
  */
 export function originCheck(): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin === undefined) return next();
-    if (isExtensionOrigin(origin) || origin === `http://${req.headers.host}`) {
+    if (isExtensionOrigin(origin) || isOwnOrigin(req, origin)) {
       if (isExtensionOrigin(origin)) {
         res.set('Access-Control-Allow-Origin', origin);
       }

@@ -3,12 +3,13 @@ import { API, type SignInCodeResponse, type SignInResponse } from '../../../shar
 import type { Accounts } from '../accounts/accounts.ts';
 import { callerOf } from '../accounts/caller.ts';
 import { HttpError } from '../support/http-error.ts';
+import { isOwnOrigin, ownOrigin } from '../support/own-origin.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** The Origin check let through no Origin and extension origins too: the exchange wants the dashboard. */
 function dashboardOriginOnly(req: Request): void {
-  if (req.headers.origin !== `http://${req.headers.host}`) {
+  if (!isOwnOrigin(req, req.headers.origin)) {
     throw new HttpError(403, 'forbidden_origin', 'Only the dashboard page can sign in with a code.');
   }
 }
@@ -30,11 +31,12 @@ export function signInRoutes(
       // The code signs in as whoever asked for it: the owner gets the pairing token, a user a session of their own.
       const caller = callerOf(res);
       const { code, expiresAt } = await codes.issue(caller.personal ? null : caller.name);
-      // The Host check has already pinned this to a loopback name and the port of this companion.
+      // The Host check has already pinned this to a loopback name and the port of this companion, or a
+      // team server's public host; the scheme is the one the request came by (https behind TLS).
       const body: SignInCodeResponse = {
         code,
         expiresAt: expiresAt.toISOString(),
-        url: `http://${req.headers.host}/#sign-in=${code}`,
+        url: `${ownOrigin(req)}/#sign-in=${code}`,
       };
       return body;
     }),

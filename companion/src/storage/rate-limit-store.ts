@@ -19,6 +19,11 @@ export interface RateDecision {
 export interface RateLimitStore {
   /** Takes one request from the bucket `key` at `nowMs` (milliseconds since the epoch). */
   take(key: string, limit: RateLimit, nowMs: number): Promise<RateDecision>;
+  /**
+   * Whole requests the bucket `key` would allow at `nowMs`, taking none (a bucket never used holds
+   * `burst`): a gate that spends only on failures (failed sign-ins) asks this before it checks.
+   */
+  peek(key: string, limit: RateLimit, nowMs: number): Promise<number>;
 }
 
 /** Turns what the bucket holds after a request into the decision and headers' figures. */

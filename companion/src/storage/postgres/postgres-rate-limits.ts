@@ -14,6 +14,15 @@ export class PostgresRateLimits implements RateLimitStore {
     this.#sql = sql;
   }
 
+  async peek(key: string, limit: RateLimit, nowMs: number): Promise<number> {
+    const [row] = await this.#sql.unsafe<{ tokens: number }[]>(
+      `SELECT ${REFILL} AS tokens FROM rate_limit_buckets AS b WHERE key = $1`,
+      [key, limit.burst, limit.perSecond, nowMs],
+      { prepare: true },
+    );
+    return Math.floor(row?.tokens ?? limit.burst);
+  }
+
   async take(key: string, limit: RateLimit, nowMs: number): Promise<RateDecision> {
     const [row] = await this.#sql.unsafe<{ tokens: number; allowed: boolean }[]>(
       `INSERT INTO rate_limit_buckets AS b (key, tokens, at_ms, allowed) VALUES ($1, $2::float8 - 1, $4::float8, true)

@@ -12,6 +12,7 @@ const REFILL = 'min(@burst, tokens + max(0, @now - at_ms) / 1000.0 * @perSecond)
 export class SqliteRateLimits implements RateLimitStore {
   readonly #db: Database.Database;
   readonly #take;
+  readonly #peek;
 
   constructor(path: string) {
     this.#db = new Database(path, { fileMustExist: true });
@@ -28,6 +29,16 @@ export class SqliteRateLimits implements RateLimitStore {
          at_ms = max(at_ms, @now)
        RETURNING tokens, allowed`,
     );
+    this.#peek = this.#db
+      .prepare<{ key: string; burst: number; perSecond: number; now: number }, number>(
+        `SELECT ${REFILL} FROM rate_limit_buckets WHERE key = @key`,
+      )
+      .pluck();
+  }
+
+  async peek(key: string, limit: RateLimit, nowMs: number): Promise<number> {
+    const tokens = this.#peek.get({ key, burst: limit.burst, perSecond: limit.perSecond, now: nowMs });
+    return Math.floor(tokens ?? limit.burst);
   }
 
   async take(key: string, limit: RateLimit, nowMs: number): Promise<RateDecision> {
