@@ -15,19 +15,20 @@ export interface NearViewportHooks {
 }
 
 /**
- * Which turns are near the viewport, from ONE IntersectionObserver for the whole page. Watching a turn
- * costs the page nothing but the browser's own intersection check: no host, no shadow root, no
- * rendering and no reading of its text happen until it comes near. Turns that leave keep what they got.
+ * Which turns have come near the viewport, from ONE IntersectionObserver for the whole page. Watching a
+ * turn costs the page nothing but the browser's own intersection check: no host, no shadow root, no
+ * rendering and no reading of its text happen until it comes near. A turn that came near once is
+ * handled like any other from then on (and no longer watched): it keeps its controls when it leaves.
  */
 export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
-  const near = new WeakSet<Element>();
+  const seen = new WeakSet<Element>();
   const view = doc.defaultView;
   let idle: Element[] = [];
   let idleHandle: number | undefined;
 
   function flushIdle(): void {
     idleHandle = undefined;
-    const turns = idle.filter((turn) => near.has(turn) && turn.isConnected);
+    const turns = idle.filter((turn) => turn.isConnected);
     idle = [];
     if (turns.length > 0) hooks.soon(turns);
   }
@@ -47,11 +48,9 @@ export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
     const onScreen: Element[] = [];
     const soon: Element[] = [];
     for (const entry of entries) {
-      if (!entry.isIntersecting) {
-        near.delete(entry.target);
-        continue;
-      }
-      near.add(entry.target);
+      if (!entry.isIntersecting) continue;
+      seen.add(entry.target);
+      observer.unobserve(entry.target);
       const box = entry.boundingClientRect;
       (box.bottom > 0 && box.top < height ? onScreen : soon).push(entry.target);
     }
@@ -62,18 +61,18 @@ export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
   const observer = new IntersectionObserver(onEntries, { rootMargin: NEAR_MARGIN });
 
   return {
-    /** True once the observer has seen `turn` near the viewport (and not since far from it). */
+    /** True once the observer has seen `turn` near the viewport. */
     isNear(turn: Element): boolean {
-      return near.has(turn);
+      return seen.has(turn);
     },
-    /** Starts watching `turn` (again: a no-op); the observer reports it near or far on the next frame. */
+    /** Starts watching `turn` (again: a no-op); the observer reports it when it comes near. */
     watch(turn: Element): void {
-      observer.observe(turn);
+      if (!seen.has(turn)) observer.observe(turn);
     },
     /** Stops watching a turn that left the page. */
     forget(turn: Element): void {
       observer.unobserve(turn);
-      near.delete(turn);
+      seen.delete(turn);
     },
     disconnect(): void {
       observer.disconnect();
