@@ -20,6 +20,7 @@ import type { CompareCandidate, Winner } from './compare-candidates.ts';
 import { Controls } from './controls.tsx';
 import { createConversationStore } from './conversation-state.ts';
 import { createNearViewport } from './near-viewport.ts';
+import { createOffscreenCensus } from './offscreen-census.ts';
 import { PageObserver } from './page-observer.ts';
 import { createResponseControls, type Mounted } from './response-controls.ts';
 import type { RubricView } from './rubric-form.tsx';
@@ -61,7 +62,7 @@ export interface AnnotatorCounts {
   quietMs: number;
 }
 
-/** Reading `location.href` from a content script is not free: mutation batches check it this often. */
+/** Reading `location.href` from a content script is not free: checked at most this often. */
 const LOCATION_CHECK_MS = 100;
 
 /**
@@ -92,9 +93,13 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     onScreen: (turns) => queue.add(turns),
     soon: (turns) => queue.add(turns),
   });
+  const census = createOffscreenCensus(adapter, doc, viewport.isNear, () => annotator.onUpdate?.());
   const conversations = createConversationStore(
     (id) => api.load(adapter.id, id),
-    () => queue.schedule(0),
+    () => {
+      queue.schedule(0);
+      annotator.onUpdate?.();
+    },
   );
   const queue = createTurnQueue(adapter.turnSelector, ctx, {
     handle,
@@ -122,11 +127,12 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     observer?.disconnect();
     observer = undefined;
     viewport.disconnect();
+    census.stop();
     controls.stop();
     queue.clear();
   }
 
-  /** Called on `wxt:locationchange`, and on mutation batches (at most every LOCATION_CHECK_MS). */
+  /** On `wxt:locationchange`, and on mutation batches (at most every LOCATION_CHECK_MS). */
   function checkLocation(): void {
     const current = doc.location.href;
     if (current === href) return;
@@ -145,14 +151,19 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
    */
   function revisitAll(): void {
     const near: Element[] = [];
+    const far: Element[] = [];
     for (const element of Array.from(doc.querySelectorAll(adapter.turnSelector))) {
       if (viewport.isNear(element)) near.push(element);
-      else viewport.watch(element);
+      else {
+        viewport.watch(element);
+        far.push(element);
+      }
     }
     queue.add(near);
+    census.add(far);
+    if (conversationId !== null) conversations.get(conversationId); // the health check's far counts need it
   }
 
-  /** The capture of a response as it is now (for the selection fallback and tests). */
   function capture(turnElement: Element): ResponseCapture | null {
     return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, read });
   }
@@ -175,11 +186,11 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     }
   }
 
-  /** One queued or waiting turn: controls if it is a finished response, else why it waits. */
+  /** One queued or waiting turn (near the viewport): controls if it is a finished response, else why it waits. */
   function handle(element: Element, waiting: PendingTurn | undefined, now: number): PendingTurn | null {
     if (!viewport.isNear(element)) {
-      // Handled when the observer says it is near (a turn just added is reported on the next frame).
       viewport.watch(element);
+      census.add([element]);
       return null;
     }
     const turn = adapter.describeTurn(element);
@@ -199,7 +210,6 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     textCache.set(turn.element, reading);
     return reading;
   }
-
   function readText(turn: PageTurn): string {
     return read(turn).text;
   }
@@ -362,17 +372,23 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
           oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
         }
       }
+      // The responses far from the viewport, sorted in idle time (they get controls as they come near).
+      const enabled = conversationId !== null && conversations.get(conversationId)?.enabled === true;
+      const far = enabled ? census.counts() : null;
+      const all = {
+        withControls: withControls + (far?.ready ?? 0),
+        withoutAnchor: withoutAnchor + (far?.withoutAnchor ?? 0),
+        streaming: streaming + (far?.streaming ?? 0),
+      };
       return {
         conversationId,
         // One native query; the elements themselves are never touched.
         turns: doc.querySelectorAll(adapter.turnSelector).length,
-        assistantTurns: withControls + streaming + withoutAnchor + withoutText,
-        withControls,
-        withoutAnchor,
+        assistantTurns: all.withControls + all.streaming + all.withoutAnchor + withoutText,
+        ...all,
         withoutText,
-        streaming,
-        stuck,
-        oldestStreamingMs,
+        stuck: stuck + (far?.stuck ?? 0),
+        oldestStreamingMs: Math.max(oldestStreamingMs, far?.oldestStreamingMs ?? 0),
         quietMs: now - lastMutationAt,
       };
     },
