@@ -2,6 +2,7 @@ import { render } from 'preact';
 import type { ControlsCommand, ControlsHandle } from './controls.tsx';
 import { attachControlsRoot, type ControlsRoot, HOST_TAG, placeHost } from './mount-controls.ts';
 import { pageTheme, type Theme } from './theme.ts';
+import { watchTheme } from './theme-watch.ts';
 
 /** One response's controls, made when its turn comes near the viewport (near-viewport.ts) or a shortcut reaches it. */
 export interface Mounted {
@@ -30,6 +31,7 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   const ours = new WeakSet<Element>();
   /** The page's theme, read once per task however many controls that task places. */
   let theme: Theme | null = null;
+  let stopTheme: (() => void) | undefined;
 
   function currentTheme(): Theme {
     if (theme === null) {
@@ -49,8 +51,16 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   }
 
   return {
+    start(): void {
+      // The site switched to dark (or back): every rendered root follows at once.
+      stopTheme = watchTheme(doc, (next) => {
+        for (const mounted of byKey.values()) mounted.view.root.setAttribute('data-theme', next);
+      });
+    },
+
     /** Removes every host (context invalidated: update or reload). */
     stop(): void {
+      stopTheme?.();
       for (const mounted of byKey.values()) unmount(mounted);
     },
 
