@@ -19,6 +19,14 @@ const COMMANDS: Partial<Record<ShortcutAction, ControlsCommand>> = {
   pickTie: { type: 'pick', winner: 'tie' },
 };
 
+/**
+ * The responses shortcuts act on: those with controls, and `step` to the next or previous one in the
+ * thread, which gives a response far from the viewport its controls when the shortcut reaches it.
+ */
+export type ShortcutTargets = Pick<ResponseControls, 'responses' | 'focusedResponse' | 'focusedInside' | 'run'> & {
+  step(from: Mounted | null, direction: 1 | -1): Mounted | null;
+};
+
 /** What the cheat sheet needs from keyboard handling. */
 export interface CheatSheet {
   readonly open: boolean;
@@ -61,7 +69,7 @@ export class KeyboardShortcuts {
   private byKey = new Map<string, ShortcutAction>();
 
   constructor(
-    private readonly controls: ResponseControls,
+    private readonly controls: ShortcutTargets,
     private readonly doc: Document,
     private readonly sheet: CheatSheet,
     private shortcuts: Shortcuts,
@@ -109,19 +117,18 @@ export class KeyboardShortcuts {
 
   /** Does what `action` says; false when it does not apply here (the key then goes on to the page). */
   private act(action: ShortcutAction, focused: Mounted | null): boolean {
+    // Only the responses near the viewport have controls: the one most in view is among them.
     const responses = this.controls.responses();
+    const current = focused ?? this.mostVisible(responses);
+    if (action === 'next' || action === 'previous') {
+      // Reaches responses far from the viewport too: the focus scrolls the one it lands on into view.
+      const next = this.controls.step(current, action === 'next' ? 1 : -1);
+      return next ? this.controls.run(next, { type: 'focus' }) : false;
+    }
     if (responses.length === 0) return false;
     if (action === 'help') {
       this.sheet.toggle(this.shortcuts);
       return true;
-    }
-    const current = focused ?? this.mostVisible(responses);
-    if (action === 'next' || action === 'previous') {
-      const index = current ? responses.indexOf(current) : -1;
-      const next =
-        action === 'next' ? responses[Math.min(responses.length - 1, index + 1)] : responses[Math.max(0, index - 1)];
-      if (!next) return false;
-      return this.controls.run(next, { type: 'focus' });
     }
     if (!current) return false;
     const command = COMMANDS[action];

@@ -19,6 +19,8 @@ import type {
 import type { CompareCandidate, Winner } from './compare-candidates.ts';
 import { Controls } from './controls.tsx';
 import { createConversationStore } from './conversation-state.ts';
+import { createNearViewport } from './near-viewport.ts';
+import { createOffscreenCensus } from './offscreen-census.ts';
 import { PageObserver } from './page-observer.ts';
 import { createResponseControls, type Mounted } from './response-controls.ts';
 import type { RubricView } from './rubric-form.tsx';
@@ -60,7 +62,7 @@ export interface AnnotatorCounts {
   quietMs: number;
 }
 
-/** Reading `location.href` from a content script is not free: mutation batches check it this often. */
+/** Reading `location.href` from a content script is not free: checked at most this often. */
 const LOCATION_CHECK_MS = 100;
 
 /**
@@ -70,8 +72,10 @@ const LOCATION_CHECK_MS = 100;
  * controls (response-controls.ts), and what the person saved in this conversation comes from the
  * conversation store (conversation-state.ts).
  *
- * Cost on long threads: each finished response first gets a bare host element (one per response);
- * its closed root, styles and Preact controls are added when its anchor nears the viewport. A
+ * Cost on long threads is proportional to what is on screen: at load every turn is handed to one
+ * IntersectionObserver (near-viewport.ts) and nothing else; a turn is read, and a finished response
+ * gets its host, closed root and Preact controls, only once it comes near the viewport (those on
+ * screen at once, the others within the margin in idle time), or when a shortcut moves to it. A
  * streaming response makes thousands of mutations: its text is left out of the observer while it
  * waits, and a change anywhere else (the site's finished signal) re-checks it soon after.
  */
@@ -85,9 +89,17 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   let conversationId = adapter.conversationId(new URL(href));
 
   const controls = createResponseControls(doc, renderControls);
+  const viewport = createNearViewport(doc, {
+    onScreen: (turns) => queue.add(turns),
+    soon: (turns) => queue.add(turns),
+  });
+  const census = createOffscreenCensus(adapter, doc, viewport.isNear, () => annotator.onUpdate?.());
   const conversations = createConversationStore(
     (id) => api.load(adapter.id, id),
-    () => queue.schedule(0),
+    () => {
+      queue.schedule(0);
+      annotator.onUpdate?.();
+    },
   );
   const queue = createTurnQueue(adapter.turnSelector, ctx, {
     handle,
@@ -97,6 +109,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
       annotator.onUpdate?.();
     },
     changed: (turn) => textCache.delete(turn),
+    near: (turn) => viewport.isNear(turn),
     removed: rememberRemoved,
     mutated() {
       const now = performance.now();
@@ -113,11 +126,13 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   function stop(): void {
     observer?.disconnect();
     observer = undefined;
+    viewport.disconnect();
+    census.stop();
     controls.stop();
     queue.clear();
   }
 
-  /** Called on `wxt:locationchange`, and on mutation batches (at most every LOCATION_CHECK_MS). */
+  /** On `wxt:locationchange`, and on mutation batches (at most every LOCATION_CHECK_MS). */
   function checkLocation(): void {
     const current = doc.location.href;
     if (current === href) return;
@@ -127,10 +142,28 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     // A new chat that just got its id keeps what it saw; another conversation starts afresh.
     if (conversationId !== null) memory = new Map();
     conversationId = id;
-    queue.queueAll(doc);
+    revisitAll();
   }
 
-  /** The capture of a response as it is now (for the selection fallback and tests). */
+  /**
+   * The one pass over every turn (at start, on a new conversation, after a remount): the turns near the
+   * viewport are handled again, the others only watched (the observer hands them over when they near).
+   */
+  function revisitAll(): void {
+    const near: Element[] = [];
+    const far: Element[] = [];
+    for (const element of Array.from(doc.querySelectorAll(adapter.turnSelector))) {
+      if (viewport.isNear(element)) near.push(element);
+      else {
+        viewport.watch(element);
+        far.push(element);
+      }
+    }
+    queue.add(near);
+    census.add(far);
+    if (conversationId !== null) conversations.get(conversationId); // the health check's far counts need it
+  }
+
   function capture(turnElement: Element): ResponseCapture | null {
     return captureResponse(adapter, doc, doc.location.href, turnElement, { memory, read });
   }
@@ -143,8 +176,9 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   function rememberRemoved(element: Element): void {
     const selector = adapter.turnSelector;
     const turns = element.matches(selector) ? [element] : Array.from(element.querySelectorAll(selector));
-    if (turns.some((turn) => controls.placedIn(turn))) queue.queueAll(doc);
+    if (turns.some((turn) => controls.placedIn(turn))) revisitAll();
     for (const turnElement of turns) {
+      if (!turnElement.isConnected) viewport.forget(turnElement);
       const turn = adapter.describeTurn(turnElement);
       if (turn.role === null || turn.position === null || memory.has(turn.position)) continue;
       const content = (textCache.get(turnElement) ?? readTurn(adapter, turn)).text;
@@ -152,8 +186,13 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     }
   }
 
-  /** One queued or waiting turn: controls if it is a finished response, else why it waits. */
+  /** One queued or waiting turn (near the viewport): controls if it is a finished response, else why it waits. */
   function handle(element: Element, waiting: PendingTurn | undefined, now: number): PendingTurn | null {
+    if (!viewport.isNear(element)) {
+      viewport.watch(element);
+      census.add([element]);
+      return null;
+    }
     const turn = adapter.describeTurn(element);
     if (turn.role !== 'assistant') return null;
     const outcome = ensureControls(turn);
@@ -171,7 +210,6 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     textCache.set(turn.element, reading);
     return reading;
   }
-
   function readText(turn: PageTurn): string {
     return read(turn).text;
   }
@@ -185,7 +223,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     return capture(turn.element)?.messageId ?? null;
   }
 
-  /** Gives a finished response its (bare) host if it has none; else why it must wait. */
+  /** Gives a finished response its controls if it has none; else why it must wait. */
   function ensureControls(turn: PageTurn): 'done' | WaitReason {
     const id = conversationId;
     if (!id) return 'other';
@@ -260,6 +298,41 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     return result;
   }
 
+  /**
+   * The response after (`direction` 1) or before (-1) `from` in the thread, given its controls now if it
+   * is far from the viewport and had none (a shortcut moves to it: the focus scrolls it in). From no
+   * response, the first one. At either end, `from` itself; null when the page has no response to give.
+   */
+  function step(from: Mounted | null, direction: 1 | -1): Mounted | null {
+    const turns = Array.from(doc.querySelectorAll(adapter.turnSelector));
+    const start = from ? turns.indexOf(from.turn) : -1;
+    const forward = start === -1 ? 1 : direction;
+    for (let index = start + forward; index >= 0 && index < turns.length; index += forward) {
+      const found = controlsFor(turns[index] as Element);
+      if (found) return found;
+    }
+    return from;
+  }
+
+  /** The last response of the thread that can have controls, given them now if it had none. */
+  function latest(): Mounted | null {
+    const turns = Array.from(doc.querySelectorAll(adapter.turnSelector));
+    for (let index = turns.length - 1; index >= 0; index--) {
+      const found = controlsFor(turns[index] as Element);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The controls of a turn, placed now if it is a finished response that has none yet. */
+  function controlsFor(element: Element): Mounted | null {
+    const existing = controls.mountedIn(element);
+    if (existing) return existing;
+    const turn = adapter.describeTurn(element);
+    if (turn.role !== 'assistant' || ensureControls(turn) !== 'done') return null;
+    return controls.mountedIn(element);
+  }
+
   const annotator = {
     adapter,
     /** The controls of every response; keyboard shortcuts act on them. */
@@ -272,10 +345,12 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
       observer = new PageObserver(doc.documentElement, adapter.watchedAttributes, queue.onMutations);
       observer.observeAll();
       ctx.onInvalidated(stop);
-      queue.queueAll(doc);
+      revisitAll();
     },
 
     stop,
+    step,
+    latest,
     checkLocation,
     capture,
 
@@ -298,17 +373,23 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
           oldestStreamingMs = Math.max(oldestStreamingMs, now - waiting.since);
         }
       }
+      // The responses far from the viewport, sorted in idle time (they get controls as they come near).
+      const enabled = conversationId !== null && conversations.get(conversationId)?.enabled === true;
+      const far = enabled ? census.counts() : null;
+      const all = {
+        withControls: withControls + (far?.ready ?? 0),
+        withoutAnchor: withoutAnchor + (far?.withoutAnchor ?? 0),
+        streaming: streaming + (far?.streaming ?? 0),
+      };
       return {
         conversationId,
         // One native query; the elements themselves are never touched.
         turns: doc.querySelectorAll(adapter.turnSelector).length,
-        assistantTurns: withControls + streaming + withoutAnchor + withoutText,
-        withControls,
-        withoutAnchor,
+        assistantTurns: all.withControls + all.streaming + all.withoutAnchor + withoutText,
+        ...all,
         withoutText,
-        streaming,
-        stuck,
-        oldestStreamingMs,
+        stuck: stuck + (far?.stuck ?? 0),
+        oldestStreamingMs: Math.max(oldestStreamingMs, far?.oldestStreamingMs ?? 0),
         quietMs: now - lastMutationAt,
       };
     },

@@ -26,7 +26,12 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
 
   const annotator = createPageAnnotator(adapter, document, ctx, api);
   const sheet = new ShortcutSheet(document);
-  const keyboard = new KeyboardShortcuts(annotator.controls, document, sheet, settings.shortcuts);
+  const keyboard = new KeyboardShortcuts(
+    { ...annotator.controls, step: annotator.step },
+    document,
+    sheet,
+    settings.shortcuts,
+  );
   const selection = new SelectionAnnotator(annotator, document, api);
 
   const loadSettings = () =>
@@ -62,7 +67,7 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   ctx.onInvalidated(onMessage('annotateSelection', (message) => selection.annotate(message.data.text)));
   ctx.onInvalidated(
     onMessage('openLatestControls', () => {
-      const latest = annotator.controls.responses().at(-1);
+      const latest = annotator.latest();
       return { ok: latest ? annotator.controls.run(latest, { type: 'focus' }) : false };
     }),
   );

@@ -19,6 +19,8 @@ export interface TurnQueueHooks {
   flushed(): void;
   /** A mutation inside this turn: what was read of it is stale. */
   changed(turn: Element): void;
+  /** Whether a turn is worth handling now (near the viewport); the others cost a mutation nothing more. */
+  near(turn: Element): boolean;
   /** An element left the DOM (turns inside it may be worth remembering). */
   removed(element: Element): void;
   /** After each batch of mutation records, before the next flush is scheduled. */
@@ -120,9 +122,9 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
     pending: pending as ReadonlyMap<Element, PendingTurn>,
     schedule,
 
-    /** Queues every turn of the document (once per navigation). */
-    queueAll(doc: Document): void {
-      for (const element of Array.from(doc.querySelectorAll(selector))) queued.add(element);
+    /** Queues these turns, handled on the next task. */
+    add(elements: Iterable<Element>): void {
+      for (const element of elements) queued.add(element);
       schedule(0);
     },
 
@@ -169,8 +171,9 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
           }
         }
         if (turn) {
-          queued.add(turn);
           hooks.changed(turn);
+          // A turn far from the viewport is handled when it comes near, not on each of its mutations.
+          if (hooks.near(turn)) queued.add(turn);
         } else if (pending.size > 0) {
           // Outside any turn: may be the site's finished signal (ChatGPT's stop button going away).
           recheck = Math.min(recheck, FINISH_SIGNAL_RECHECK_MS);

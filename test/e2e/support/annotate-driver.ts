@@ -1,5 +1,6 @@
 import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
 import type { Annotation, Comparison } from '../../../shared/index.ts';
+import { readThrough } from './read-through.ts';
 
 /**
  * Drives the controls inside their CLOSED shadow roots the way a person (or a screen reader) finds
@@ -208,7 +209,12 @@ export class ControlsDriver {
 
   async waitForHosts(count: number): Promise<void> {
     await this.waitFor(
-      () => this.hostCount(),
+      async () => {
+        const found = await this.hostCount();
+        // Responses far below (or above) have no controls until they near the viewport.
+        if (found < count) await readThrough(this.page);
+        return found;
+      },
       (value) => value === count,
       `${count} controls hosts`,
     );

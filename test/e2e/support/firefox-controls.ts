@@ -1,6 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import type { Annotation, Comparison } from '../../../shared/index.ts';
 import { type BidiConnection, contextOf, type FirefoxSession } from '../../support/firefox.ts';
+import { readThrough } from './read-through.ts';
 
 interface RemoteNode {
   type: 'node';
@@ -171,7 +172,12 @@ export class FirefoxControls {
 
   async waitForHosts(count: number): Promise<void> {
     await this.waitFor(
-      () => this.hostCount(),
+      async () => {
+        const found = await this.hostCount();
+        // Responses far below (or above) have no controls until they near the viewport.
+        if (found < count) await readThrough(this.page);
+        return found;
+      },
       (value) => value === count,
       `${count} controls hosts`,
       20_000,
