@@ -24,6 +24,8 @@ export interface CampaignOptions {
   seed: number;
   /** Run the database-level checks (integrity, history) after every n-th restart, and at the end. */
   deepCheckEvery?: number;
+  /** Called after every kill and its checks, with the figures so far (a long soak shows progress). */
+  onProgress?: (figures: CampaignFigures) => void;
 }
 
 export interface CampaignFigures {
@@ -211,6 +213,8 @@ export async function runKillCampaign(options: CampaignOptions): Promise<Campaig
       await checkDatabase(database, clients);
       figures.deepChecks += 1;
     }
+    figures.durationMs = Date.now() - started;
+    options.onProgress?.(figures);
   }
   figures.tombstones = clients.reduce(
     (sum, client) => sum + [...client.acked.values()].filter((record) => record.deletedAt !== null).length,
