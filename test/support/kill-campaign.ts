@@ -225,10 +225,18 @@ export async function runKillCampaign(options: CampaignOptions): Promise<Campaig
 }
 
 async function request<T>(companion: CompanionProcess, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${companion.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${companion.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const send = () =>
+    fetch(`${companion.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${companion.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  // fetch keeps connections alive: after a restart it may first pick one the killed process left
+  // behind ("other side closed"). Pushes and pulls are idempotent, so one retry is what a client does;
+  // a companion that is really gone refuses the retry too.
+  const response = await send().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return send();
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);

@@ -11,7 +11,7 @@ import type {
 } from '../store.ts';
 import { versionHashOf } from '../version-hash.ts';
 import { legacyHashRewriter } from './legacy-hashes.ts';
-import { migrate } from './migrations.ts';
+import { migrate, refuseNewerStore } from './migrations.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -43,6 +43,9 @@ function extraColumns(record: Annotation | Comparison): Record<string, string> {
 export function openSqliteStore(path: string): SqliteStore {
   const db = new Database(path);
   try {
+    // Before any pragma that writes (journal_mode = WAL rewrites the header): a store from a newer
+    // Margin, or a file that is not a Margin database, must be left exactly as it was.
+    refuseNewerStore(db);
     // WAL lets exports read while sync writes. synchronous=FULL fsyncs the WAL at every commit, so a
     // push the companion acknowledged survives a power loss too, not only a crash of the process
     // (NORMAL may roll back the last commits after a power loss). Commits are one per batch, so the
