@@ -1,3 +1,4 @@
+export * from './agreement/index.ts';
 export * from './annotation.ts';
 export * from './api/index.ts';
 export * from './api-error.ts';

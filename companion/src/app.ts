@@ -10,6 +10,7 @@ import { protocolCheck } from './middleware/protocol-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import type { ReviewService } from './reviews/review-service.ts';
+import { agreementRoutes } from './routes/agreement.ts';
 import { type DashboardDeps, dashboardFileRoutes, dashboardRoutes } from './routes/dashboard.ts';
 import { mountRoutes } from './routes/define-route.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
         ...syncRoutes({ store: deps.store, clock }),
         ...statsRoutes(deps.store),
         ...exportRoutes(deps.store),
+        ...agreementRoutes(deps.store),
         ...(deps.reviews ? reviewsRoutes(deps.reviews) : []),
         ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
         ...(deps.history ? historyRoutes(deps.history, { store: deps.store, clock }) : []),

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -36,6 +37,7 @@ registerPublishCommand(program);
 registerDashboardCommand(program);
 registerServiceCommand(program);
 registerPurgeCommand(program);
+registerAgreementCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

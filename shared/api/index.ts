@@ -1,3 +1,4 @@
+import { AGREEMENT_API } from './agreement.ts';
 import { ANNOTATIONS_API } from './annotations.ts';
 import type { RouteContract } from './contract.ts';
 import { DASHBOARD_API } from './dashboard.ts';
@@ -7,6 +8,7 @@ import { HISTORY_API } from './history.ts';
 import { REVIEWS_API } from './reviews.ts';
 import { SYNC_API } from './sync.ts';
 
+export * from './agreement.ts';
 export * from './annotations.ts';
 export * from './contract.ts';
 export * from './dashboard.ts';
@@ -29,6 +31,7 @@ export const API = {
   export: EXPORT_API,
   dashboard: DASHBOARD_API,
   history: HISTORY_API,
+  agreement: AGREEMENT_API,
 } as const;
 
 /** The whole table as one list, in mounting order within each group. */

@@ -3,8 +3,24 @@ import { type ExportOptions, toEpoch } from '../export-options.ts';
 import type { Message } from '../message.ts';
 import type { Prompt } from './example.ts';
 
+/** The export's filters on an annotation's text-free fields (agreement reads with them too). */
+export type AnnotationFilters = Pick<
+  ExportOptions,
+  | 'site'
+  | 'model'
+  | 'annotator'
+  | 'tag'
+  | 'excludeTag'
+  | 'since'
+  | 'until'
+  | 'minScore'
+  | 'maxScore'
+  | 'hasComment'
+  | 'hasCorrection'
+>;
+
 /** Whether an annotation's text-free fields pass the export's filters. */
-export function passesFilters(annotation: Annotation, options: ExportOptions): boolean {
+export function passesFilters(annotation: Annotation, options: AnnotationFilters): boolean {
   const o = options;
   if (o.site && !o.site.includes(annotation.site)) return false;
   if (o.model && (annotation.model === null || !o.model.includes(annotation.model))) return false;

@@ -44,6 +44,9 @@ describe('the popup layout (Chromium)', () => {
     expect(await textOf(popup.locator('[data-paired-url]'))).toBe(`at ${companion.url}`);
     // A short list; the rest are counted, not listed.
     expect(await reviews.locator('li').count()).toBe(4);
+    // Who decides (the annotator name) and how long each review has waited.
+    expect(await textOf(reviews.locator('[data-reviewer]'))).toMatch(/you decide as \S+/);
+    expect(await textOf(reviews.locator('li').first())).toMatch(/Check summary 1 asked (just now|\d+ min ago)/);
     expect(await textOf(reviews.locator('[data-reviews-more]'))).toBe("3 more in the dashboard's inbox.");
     // No rows of per-site zeros.
     expect(await popup.locator('table').count()).toBe(0);

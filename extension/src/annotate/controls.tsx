@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { rubricAnswerIssues } from '../../../shared/rubric-rules.ts';
 import type { VariantInfo } from '../sites/define-site-adapter.ts';
@@ -8,12 +9,17 @@ import type {
   SaveResult,
 } from '../utils/annotation-input.ts';
 import type { CompareCandidate, Winner } from './compare-candidates.ts';
+import { ControlsBar, MoreMenu, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
+import { claimPanel } from './open-panel.ts';
+import { PanelOverlay } from './panel-overlay.tsx';
 import { CommentPanel } from './panels/comment-panel.tsx';
 import { ComparePanel, VERDICTS } from './panels/compare-panel.tsx';
 import { CorrectionPanel } from './panels/correction-panel.tsx';
 import { ScorePanel } from './panels/score-panel.tsx';
 import { TagsPanel } from './panels/tags-panel.tsx';
 import { answersOf, type RubricDraft, type RubricView } from './rubric-form.tsx';
+import { missingMessage, missingRequired } from './rubric-gate.ts';
+import { useControlsReveal } from './use-controls-reveal.ts';
 
 /** What a keyboard shortcut asks of one response's controls. */
 export type ControlsCommand =
@@ -43,18 +49,30 @@ export interface ControlsProps {
   compare: (other: CompareCandidate, winner: Winner) => Promise<SaveComparisonResult>;
 }
 
-type Panel = 'score' | 'comment' | 'tags' | 'correction' | 'compare' | null;
-type Status = { kind: 'idle' | 'saving' | 'saved' | 'error'; text: string };
+/** Names of the panels' dialogs, as a screen reader announces them. */
+const PANEL_LABELS: Record<Panel, string> = {
+  score: 'Score',
+  comment: 'Comment',
+  tags: 'Tags',
+  correction: 'Better response',
+  compare: 'Compare variants',
+  more: 'More Margin actions',
+};
 
 /**
  * Thumbs, score, comment (with the rubric), tags, a better-response editor and compare mode for one
- * response: the bar, and the one panel open below it (panels/). The drafts live here, not in the panels,
- * so closing a panel keeps what was typed in it.
+ * response: Margin's bar (controls-bar.tsx), and the one panel open over the page next to it
+ * (panel-overlay.tsx, panels/). The drafts live here, not in the panels, so closing a panel keeps
+ * what was typed in it. A rating waits for the rubric's required answers (rubric-gate.ts).
  */
 export function Controls(props: ControlsProps) {
   const { initial, rubric, variant, readResponse, save } = props;
   const [saved, setSaved] = useState<AnnotationState | null>(initial);
-  const [panel, setPanel] = useState<Panel>(null);
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [compact, setCompact] = useState(false);
+  /** A rating (thumb, score, tags, better response) waiting for the rubric's required answers. */
+  const [pending, setPending] = useState<AnnotationChanges | null>(null);
+  const reveal = useControlsReveal();
   const [status, setStatus] = useState<Status>({ kind: 'idle', text: '' });
   // Drafts live until a save succeeds, so a failed save never loses what the person typed.
   const [scoreDraft, setScoreDraft] = useState(String(initial?.score ?? 50));
@@ -70,6 +88,45 @@ export function Controls(props: ControlsProps) {
   /** Which element to focus once the panel it belongs to has rendered. */
   const focusNext = useRef<string | null>(null);
   const container = useRef<HTMLDivElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  /** The full bar's width when it last fitted: the compact bar goes back to it once there is room. */
+  const fullWidth = useRef(0);
+  const closeMine = useRef(() => setPanel(null));
+
+  // One panel open on the whole page: opening this one closes another response's.
+  useEffect(() => (panel === null ? undefined : claimPanel(closeMine.current)), [panel]);
+
+  // Esc anywhere in the controls (bar or panel) closes the open panel; the focus goes back to its button.
+  const onEscape = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  onEscape.current = (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || panel === null) return;
+    event.preventDefault();
+    close(true);
+  };
+  useEffect(() => {
+    const element = container.current;
+    const listener = (event: KeyboardEvent) => onEscape.current(event);
+    element?.addEventListener('keydown', listener);
+    return () => element?.removeEventListener('keydown', listener);
+  }, []);
+
+  // The bar never wraps: when the full row does not fit its column, the compact one is used.
+  useLayoutEffect(() => {
+    const row = bar.current;
+    if (!row) return;
+    const refit = () => {
+      if (!compact && row.scrollWidth > row.clientWidth + 1) {
+        fullWidth.current = row.scrollWidth;
+        setCompact(true);
+      } else if (compact && fullWidth.current > 0 && row.clientWidth >= fullWidth.current) {
+        setCompact(false);
+      }
+    };
+    refit();
+    const observer = new ResizeObserver(refit);
+    observer.observe(row);
+    return () => observer.disconnect();
+  }, [compact]);
 
   useEffect(() => {
     const selector = focusNext.current;
@@ -78,7 +135,28 @@ export function Controls(props: ControlsProps) {
     container.current?.querySelector<HTMLElement>(selector)?.focus();
   });
 
-  async function commit(changes: AnnotationChanges, closePanel: boolean) {
+  /**
+   * Saves `changes`, unless the rubric has required questions this annotation leaves unanswered: then
+   * they wait (with any earlier waiting ones) and the comment panel opens on the missing answers.
+   * Clearing a thumb or a score is never held back.
+   */
+  function commit(changes: AnnotationChanges, closePanel: boolean): Promise<void> {
+    const clearing = Object.values(changes).every((value) => value === null);
+    const missing = clearing ? [] : missingRequired(rubric, saved?.rubric);
+    if (missing.length === 0) return write(changes, closePanel);
+    setPending((waiting) => ({ ...waiting, ...changes }));
+    setRubricErrors(
+      Object.fromEntries(
+        missing.map((question) => [question.id, `"${question.label}" is required: answer it to save`]),
+      ),
+    );
+    setStatus({ kind: 'error', text: missingMessage(missing) });
+    focusNext.current = '[aria-invalid="true"] input, [aria-invalid="true"]';
+    open('comment', false);
+    return Promise.resolve();
+  }
+
+  async function write(changes: AnnotationChanges, closePanel: boolean) {
     setStatus({ kind: 'saving', text: 'Saving…' });
     let result: SaveResult;
     try {
@@ -90,13 +168,22 @@ export function Controls(props: ControlsProps) {
       setSaved(result.annotation);
       setTagsDraft(result.annotation.tags.join(', '));
       setStatus({ kind: 'saved', text: 'Saved' });
-      if (closePanel) setPanel(null);
+      setPending(null);
+      if (closePanel) close(true);
     } else {
       setStatus({ kind: 'error', text: `Not saved: ${result.error}` });
     }
   }
 
-  function open(next: Exclude<Panel, null>, toggle = true) {
+  /** Closes the open panel; `returnFocus`: back to the button that opened it (Esc, Cancel, a save). */
+  function close(returnFocus: boolean) {
+    if (returnFocus && panel !== null) {
+      focusNext.current = `[data-opens="${compact && SECONDARY.has(panel) ? 'more' : panel}"]`;
+    }
+    setPanel(null);
+  }
+
+  function open(next: Panel, toggle = true) {
     if (next === 'correction' && correctionDraft === null) setCorrectionDraft(saved?.correction ?? readResponse());
     if (next === 'compare') {
       const found = props.candidates();
@@ -109,7 +196,8 @@ export function Controls(props: ControlsProps) {
   }
 
   function saveComment() {
-    if (!rubric || rubric.questions.length === 0) return void commit({ comment: commentDraft }, true);
+    const waiting = pending ?? {};
+    if (!rubric || rubric.questions.length === 0) return void write({ ...waiting, comment: commentDraft }, true);
     const answers = answersOf(rubric, rubricDraft);
     const issues = rubricAnswerIssues(rubric.questions, answers);
     setRubricErrors(Object.fromEntries(issues.map((issue) => [issue.id, issue.message])));
@@ -118,7 +206,7 @@ export function Controls(props: ControlsProps) {
       focusNext.current = '[aria-invalid="true"] input, [aria-invalid="true"]';
       return;
     }
-    void commit({ comment: commentDraft, rubric: { version: rubric.version, answers } }, true);
+    void write({ ...waiting, comment: commentDraft, rubric: { version: rubric.version, answers } }, true);
   }
 
   async function pick(winner: Winner) {
@@ -180,98 +268,93 @@ export function Controls(props: ControlsProps) {
           return true;
         case 'close':
           if (panel === null) return false;
-          setPanel(null);
+          close(true);
           return true;
       }
     };
   });
 
-  return (
-    <div ref={container}>
-      <div class="bar">
-        <button
-          type="button"
-          aria-label="Thumbs up"
-          title="Thumbs up"
-          aria-pressed={thumb === 'up'}
-          onClick={() => commit({ thumb: thumb === 'up' ? null : 'up' }, false)}
-        >
-          👍
-        </button>
-        <button
-          type="button"
-          aria-label="Thumbs down"
-          title="Thumbs down"
-          aria-pressed={thumb === 'down'}
-          onClick={() => commit({ thumb: thumb === 'down' ? null : 'down' }, false)}
-        >
-          👎
-        </button>
-        <button type="button" aria-label="Score" aria-expanded={panel === 'score'} onClick={() => open('score')}>
-          Score{score === null ? '' : ` ${score}`}
-        </button>
-        <button type="button" aria-label="Comment" aria-expanded={panel === 'comment'} onClick={() => open('comment')}>
-          Comment{saved?.comment || saved?.rubric ? ' ✓' : ''}
-        </button>
-        <button type="button" aria-label="Tags" aria-expanded={panel === 'tags'} onClick={() => open('tags')}>
-          Tags
-        </button>
-        <button
-          type="button"
-          aria-label="Write a better response"
-          aria-expanded={panel === 'correction'}
-          onClick={() => open('correction')}
-        >
-          Better response{saved?.correction ? ' ✓' : ''}
-        </button>
-        {variant && (
-          <button
-            type="button"
-            aria-label="Compare variants"
-            aria-expanded={panel === 'compare'}
-            onClick={() => open('compare')}
-          >
-            Compare
-          </button>
-        )}
-        {saved?.tags.map((tag) => (
-          <span class="tag" key={tag}>
-            {tag}
-          </span>
-        ))}
-        <span role="status" class={`status ${status.kind}`}>
-          {status.text}
-        </span>
-      </div>
+  const overlay = (content: ComponentChildren) =>
+    panel && (
+      <PanelOverlay anchor={bar} label={PANEL_LABELS[panel]} onClose={() => close(true)}>
+        {content}
+      </PanelOverlay>
+    );
+  const cancel = () => close(true);
 
-      {panel === 'score' && <ScorePanel draft={scoreDraft} setDraft={setScoreDraft} score={score} commit={commit} />}
-      {panel === 'comment' && (
-        <CommentPanel
-          draft={commentDraft}
-          setDraft={setCommentDraft}
-          rubric={
-            rubric?.questions.length
-              ? {
-                  rubric,
-                  draft: rubricDraft,
-                  errors: rubricErrors,
-                  onChange: (id, value) => {
-                    setRubricDraft((draft) => ({ ...draft, [id]: value }));
-                    setRubricErrors(({ [id]: _answered, ...rest }) => rest);
-                  },
-                }
-              : null
-          }
-          onSave={saveComment}
-        />
-      )}
-      {panel === 'tags' && <TagsPanel draft={tagsDraft} setDraft={setTagsDraft} commit={commit} />}
-      {panel === 'correction' && (
-        <CorrectionPanel draft={correctionDraft} setDraft={setCorrectionDraft} commit={commit} />
-      )}
-      {panel === 'compare' && variant && (
-        <ComparePanel variant={variant} candidates={candidates} other={other} setOther={setOther} pick={pick} />
-      )}
+  return (
+    <div ref={container} class="controls" data-reveal={reveal} data-open={panel === null ? undefined : panel}>
+      <ControlsBar
+        barRef={bar}
+        compact={compact}
+        thumb={thumb}
+        score={score}
+        commented={Boolean(saved?.comment || saved?.rubric)}
+        corrected={Boolean(saved?.correction)}
+        tags={saved?.tags ?? []}
+        variant={variant !== null}
+        panel={panel}
+        status={status}
+        onThumb={(direction) => void commit({ thumb: thumb === direction ? null : direction }, false)}
+        onOpen={(next) => open(next)}
+      />
+      {panel === 'more' &&
+        overlay(
+          <MoreMenu
+            score={score}
+            corrected={Boolean(saved?.correction)}
+            variant={variant !== null}
+            onOpen={(next) => {
+              focusNext.current = 'input, textarea, select, .compare button';
+              open(next, false);
+            }}
+          />,
+        )}
+      {panel === 'score' &&
+        overlay(
+          <ScorePanel draft={scoreDraft} setDraft={setScoreDraft} score={score} commit={commit} onCancel={cancel} />,
+        )}
+      {panel === 'comment' &&
+        overlay(
+          <CommentPanel
+            draft={commentDraft}
+            setDraft={setCommentDraft}
+            waiting={pending}
+            rubric={
+              rubric?.questions.length
+                ? {
+                    rubric,
+                    draft: rubricDraft,
+                    errors: rubricErrors,
+                    onChange: (id, value) => {
+                      setRubricDraft((draft) => ({ ...draft, [id]: value }));
+                      setRubricErrors(({ [id]: _answered, ...rest }) => rest);
+                    },
+                  }
+                : null
+            }
+            onSave={saveComment}
+            onCancel={cancel}
+          />,
+        )}
+      {panel === 'tags' &&
+        overlay(<TagsPanel draft={tagsDraft} setDraft={setTagsDraft} commit={commit} onCancel={cancel} />)}
+      {panel === 'correction' &&
+        overlay(
+          <CorrectionPanel draft={correctionDraft} setDraft={setCorrectionDraft} commit={commit} onCancel={cancel} />,
+        )}
+      {panel === 'compare' &&
+        variant &&
+        overlay(
+          <ComparePanel
+            variant={variant}
+            candidates={candidates}
+            other={other}
+            setOther={setOther}
+            pick={pick}
+            onCancel={cancel}
+          />,
+        )}
     </div>
   );
 }

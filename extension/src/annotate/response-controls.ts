@@ -2,6 +2,7 @@ import { render } from 'preact';
 import type { ControlsCommand, ControlsHandle } from './controls.tsx';
 import { attachControlsRoot, type ControlsRoot, HOST_TAG, placeHost } from './mount-controls.ts';
 import { pageTheme, type Theme } from './theme.ts';
+import { watchTheme } from './theme-watch.ts';
 
 /** One response's controls: a bare host until it nears the viewport, then the rendered controls. */
 export interface Mounted {
@@ -33,6 +34,7 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   /** Every host this page's controls made: a `margin-annotator` not in here is a page's copy of one. */
   const ours = new WeakSet<Element>();
   let visibility: IntersectionObserver | undefined;
+  let stopTheme: (() => void) | undefined;
 
   function onVisibility(entries: IntersectionObserverEntry[]): void {
     let theme: Theme | undefined;
@@ -66,12 +68,17 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   return {
     start(): void {
       visibility = new IntersectionObserver(onVisibility, { rootMargin: RENDER_MARGIN });
+      // The site switched to dark (or back): every rendered root follows at once.
+      stopTheme = watchTheme(doc, (theme) => {
+        for (const mounted of byKey.values()) mounted.view?.root.setAttribute('data-theme', theme);
+      });
     },
 
     /** Stops watching and removes every host (context invalidated: update or reload). */
     stop(): void {
       visibility?.disconnect();
       visibility = undefined;
+      stopTheme?.();
       for (const mounted of byKey.values()) unmount(mounted);
     },
 

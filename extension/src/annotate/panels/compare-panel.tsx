@@ -12,10 +12,11 @@ export interface ComparePanelProps {
   other: string | null;
   setOther: (messageId: string) => void;
   pick: (winner: Winner) => void;
+  onCancel: () => void;
 }
 
 /** Compare mode: this response (A) against another variant of its prompt (B), and the verdict. */
-export function ComparePanel({ variant, candidates, other, setOther, pick }: ComparePanelProps) {
+export function ComparePanel({ variant, candidates, other, setOther, pick, onCancel }: ComparePanelProps) {
   const chosen = candidates.find((candidate) => candidate.messageId === other);
   return (
     <section class="panel compare" aria-label="Compare variants">
@@ -57,6 +58,11 @@ export function ComparePanel({ variant, candidates, other, setOther, pick }: Com
           </div>
         </>
       )}
+      <div class="row">
+        <button type="button" onClick={onCancel}>
+          {candidates.length === 0 ? 'Close' : 'Cancel'}
+        </button>
+      </div>
     </section>
   );
 }

@@ -5,12 +5,17 @@ export interface CorrectionPanelProps {
   draft: string | null;
   setDraft: (draft: string) => void;
   commit: Commit;
+  onCancel: () => void;
 }
 
 /** The editor for a better response than the one on the page. */
-export function CorrectionPanel({ draft, setDraft, commit }: CorrectionPanelProps) {
+export function CorrectionPanel({ draft, setDraft, commit, onCancel }: CorrectionPanelProps) {
   return (
-    <PanelForm onSave={() => void commit({ correction: draft ?? '' }, true)} submit="Save better response">
+    <PanelForm
+      onCancel={onCancel}
+      onSave={() => void commit({ correction: draft ?? '' }, true)}
+      submit="Save better response"
+    >
       <label>
         A better response (markdown)
         <textarea

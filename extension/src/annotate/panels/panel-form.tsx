@@ -11,13 +11,15 @@ export interface PanelFormProps {
   submit: string;
   /** Leaves checking to us (the rubric's answers are checked before anything is sent). */
   noValidate?: boolean;
+  /** Closes the panel without saving (the draft stays for next time). */
+  onCancel: () => void;
   /** Buttons after the save button. */
   more?: ComponentChildren;
   children: ComponentChildren;
 }
 
-/** The frame every editing panel shares: its fields, then a row with the save button. */
-export function PanelForm({ onSave, submit, noValidate, more, children }: PanelFormProps) {
+/** The frame every editing panel shares: its fields, then a row with the save and Cancel buttons. */
+export function PanelForm({ onSave, onCancel, submit, noValidate, more, children }: PanelFormProps) {
   return (
     <form
       class="panel"
@@ -33,6 +35,9 @@ export function PanelForm({ onSave, submit, noValidate, more, children }: PanelF
           {submit}
         </button>
         {more}
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

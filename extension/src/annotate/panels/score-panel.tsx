@@ -9,12 +9,14 @@ export interface ScorePanelProps {
   /** The saved score, or null when there is none (no "Clear score" then). */
   score: number | null;
   commit: Commit;
+  onCancel: () => void;
 }
 
 /** The score slider (0–100; keys 1–5 pick the quick scores), with save and clear. */
-export function ScorePanel({ draft, setDraft, score, commit }: ScorePanelProps) {
+export function ScorePanel({ draft, setDraft, score, commit, onCancel }: ScorePanelProps) {
   return (
     <PanelForm
+      onCancel={onCancel}
       onSave={() => void commit({ score: Number(draft) }, true)}
       submit="Save score"
       more={

@@ -4,6 +4,7 @@ export interface TagsPanelProps {
   draft: string;
   setDraft: (draft: string) => void;
   commit: Commit;
+  onCancel: () => void;
 }
 
 function parseTags(text: string): string[] {
@@ -11,9 +12,9 @@ function parseTags(text: string): string[] {
 }
 
 /** The tags, typed as one comma-separated line. */
-export function TagsPanel({ draft, setDraft, commit }: TagsPanelProps) {
+export function TagsPanel({ draft, setDraft, commit, onCancel }: TagsPanelProps) {
   return (
-    <PanelForm onSave={() => void commit({ tags: parseTags(draft) }, true)} submit="Save tags">
+    <PanelForm onCancel={onCancel} onSave={() => void commit({ tags: parseTags(draft) }, true)} submit="Save tags">
       <label>
         Tags, separated by commas
         <input

@@ -1,9 +1,10 @@
 import { browser } from '#imports';
 import type { AppDB } from '../../db/app-db.ts';
-import { reviewCounts } from '../../sync/companion-api.ts';
+import { pairedCompanion, reviewCounts } from '../../sync/companion-api.ts';
 import { isExtensionPage, type PageSender } from '../../sync/sender-check.ts';
 import { createSyncEngine, type SyncEngine } from '../../sync/sync-engine.ts';
 import { onMessage } from '../../utils/messaging.ts';
+import { wireReviewBadge } from './review-badge.ts';
 
 /**
  * Wires the sync engine to the browser: the alarm, the messages from the options page and the popup.
@@ -31,6 +32,13 @@ export function wireSync(db: AppDB): SyncEngine {
   onMessage('syncNow', (message) => {
     fromPage(message.sender);
     return engine.syncNow();
+  });
+  wireReviewBadge({
+    paired: () => pairedCompanion(db),
+    pendingReviews: (endpoint) => reviewCounts(endpoint),
+    setBadgeText: (details) => browser.action.setBadgeText(details),
+    onStartup: (listener) => browser.runtime.onStartup.addListener(listener),
+    onInstalled: (listener) => browser.runtime.onInstalled.addListener(listener),
   });
   void engine.start();
   return engine;

@@ -15,7 +15,7 @@ type Note = { tone: 'ok' | 'error' | 'busy'; text: string } | null;
  * behind and a person never sees "Saved" for settings that cannot sync. The background keeps them in
  * IndexedDB (never in storage.local, which content scripts can read).
  */
-export function CompanionSection() {
+export function CompanionSection({ onSaved }: { onSaved?: () => void }) {
   const [url, setUrl] = useState(DEFAULT_COMPANION_URL);
   const [token, setToken] = useState('');
   const [interval, setIntervalText] = useState(String(DEFAULT_SYNC_INTERVAL_SECONDS));
@@ -46,6 +46,7 @@ export function CompanionSection() {
         token,
         intervalSeconds: Number(interval.trim() === '' ? Number.NaN : interval),
       });
+      if (result.ok) onSaved?.();
       setNote(
         result.ok
           ? {

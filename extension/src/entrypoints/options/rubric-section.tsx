@@ -61,7 +61,7 @@ function toQuestions(drafts: Draft[]): unknown[] {
  * in a range, short text; each optionally required). Saving a change makes a new rubric version;
  * annotations keep the version their answers were given under.
  */
-export function RubricSection() {
+export function RubricSection({ onSaved }: { onSaved?: () => void }) {
   const [rubric, setRubric] = useState<Rubric | null>(null);
   const [drafts, setDrafts] = useState<Draft[]>([]);
   const [note, setNote] = useState<{ error: boolean; text: string } | null>(null);
@@ -90,6 +90,7 @@ export function RubricSection() {
       return;
     }
     await rubricItem.setValue(parsed.data);
+    onSaved?.();
     setRubric(parsed.data);
     setNote({
       error: false,

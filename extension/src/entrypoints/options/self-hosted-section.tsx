@@ -27,7 +27,7 @@ interface Added {
  * script there. Nothing broader is ever asked for. A chat app Margin does not know can be added the
  * same way for the generic adapter (docs/capture.md, "The generic adapter").
  */
-export function SelfHostedSection() {
+export function SelfHostedSection({ onSaved }: { onSaved?: () => void }) {
   const [added, setAdded] = useState<Added | null>(null);
   const [address, setAddress] = useState('');
   const [app, setApp] = useState<App>('self-hosted');
@@ -45,6 +45,7 @@ export function SelfHostedSection() {
     await selfHostedOriginsItem.setValue(next.selfHosted);
     await genericOriginsItem.setValue(next.generic);
     setAdded(next);
+    onSaved?.();
     const { registered } = await sendMessage('syncSelfHostedOrigins', undefined);
     const missing = [...next.selfHosted, ...next.generic].filter((origin) => !registered.includes(origin));
     setNote(

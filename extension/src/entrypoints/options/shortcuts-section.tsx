@@ -15,7 +15,7 @@ type Note = { error: boolean; lines: string[] } | null;
  * Remapping the keyboard shortcuts: one key per action, no two the same, none the page relies on
  * (Enter, Esc, Tab, space, /). Open chat pages pick the new keys up at once.
  */
-export function ShortcutsSection() {
+export function ShortcutsSection({ onSaved }: { onSaved?: () => void }) {
   const [keys, setKeys] = useState<Shortcuts | null>(null);
   const [note, setNote] = useState<Note>(null);
   useEffect(() => {
@@ -29,6 +29,7 @@ export function ShortcutsSection() {
     const problems = shortcutProblems(keys);
     if (problems.length > 0) return setNote({ error: true, lines: problems });
     await shortcutsItem.setValue(keys);
+    onSaved?.();
     setNote({ error: false, lines: ['Shortcuts saved. Open chat pages use them now.'] });
   }
 

@@ -26,6 +26,16 @@ function problem(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** "asked 5 min ago": how long a pending review has waited. */
+export function waitedFor(createdAt: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.round((now - Date.parse(createdAt)) / 60_000));
+  if (minutes < 1) return 'asked just now';
+  if (minutes < 60) return `asked ${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `asked ${hours} h ago`;
+  return `asked ${Math.round(hours / 24)} days ago`;
+}
+
 /** The toolbar badge: how many reviews wait (the background refreshes it after every sync too). */
 function showBadge(pending: number): void {
   void browser.action.setBadgeText({ text: pending > 0 ? String(pending) : '' });
@@ -45,6 +55,8 @@ export function ReviewsSection() {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ error: boolean; text: string } | null>(null);
+  /** Decisions are recorded under this name (the options' annotator name). */
+  const [reviewer, setReviewer] = useState('');
 
   async function refresh(target: CompanionEndpoint) {
     try {
@@ -59,6 +71,7 @@ export function ReviewsSection() {
   }
 
   useEffect(() => {
+    void readSettings().then((settings) => setReviewer(settings.annotator));
     void pairedCompanion(getDb()).then((found) => {
       setEndpoint(found);
       if (found) void refresh(found);
@@ -116,6 +129,12 @@ export function ReviewsSection() {
             {list.total}
           </span>
         )}
+        {list && list.total > 0 && reviewer && (
+          <span class="review-age" data-reviewer title="Decisions are recorded under the annotator name in Options">
+            {' '}
+            you decide as {reviewer}
+          </span>
+        )}
       </h2>
       {note && (
         <p class={note.error ? 'error' : 'review-done'} data-reviews-note>
@@ -129,7 +148,7 @@ export function ReviewsSection() {
             {list.reviews.slice(0, SHOWN_REVIEWS).map((review) => (
               <li key={review.id}>
                 <button type="button" disabled={busy} onClick={() => void openReview(review.id)}>
-                  {review.title}
+                  {review.title} <span class="review-age">{waitedFor(review.createdAt)}</span>
                 </button>
               </li>
             ))}
