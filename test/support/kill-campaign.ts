@@ -232,10 +232,10 @@ async function request<T>(companion: CompanionProcess, path: string, body?: unkn
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   // fetch keeps connections alive: after a restart it may first pick one the killed process left
-  // behind ("other side closed"). Pushes and pulls are idempotent, so one retry is what a client does;
+  // behind ("other side closed", ECONNRESET). Pushes and pulls are idempotent, so one retry is what a client does;
   // a companion that is really gone refuses the retry too.
   const response = await send().catch((error: { cause?: { code?: string } }) => {
-    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    if (error.cause?.code !== 'UND_ERR_SOCKET' && error.cause?.code !== 'ECONNRESET') throw error;
     return send();
   });
   const text = await response.text();
