@@ -5,12 +5,12 @@
  * Generates the ZIP once (reused across runs; BENCH_FRESH=1 rebuilds it; BENCH_CONVERSATIONS=n changes
  * the size, 20,000 by default, about 1 GB uncompressed), then as the anchor times `unzip -p` streaming
  * the same archive to /dev/null, and runs the real CLI into an empty data directory under GNU time.
- * Prints conversations/s, MB/s (of the uncompressed JSON, and of the ZIP), the CLI's peak RSS and the
- * ratio to unzip; writes the figures to bench/results/import.json.
+ * Prints conversations/s, MB/s (of the uncompressed JSON, and of the ZIP), the CLI's peak RSS and CPU
+ * time, the ratio to unzip and the machine's load average; writes the figures to bench/results/import.json.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -49,10 +49,13 @@ async function generate(): Promise<number> {
 }
 
 /** Runs a command and reports wall time and peak RSS (GNU time's %M, in KiB). */
-function measure(command: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; stderr: string }> {
+function measure(
+  command: string,
+  args: string[],
+): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M CPU_S=%U+%S', command, ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -66,7 +69,13 @@ function measure(command: string, args: string[]): Promise<{ seconds: number; pe
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr}`));
       const peak = /PEAK_RSS_KB=(\d+)/.exec(stderr);
-      resolve({ seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN, stderr });
+      const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+      resolve({
+        seconds,
+        cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN,
+        peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN,
+        stderr,
+      });
     });
   });
 }
@@ -80,6 +89,8 @@ async function main(): Promise<void> {
   const mb = (bytes: number) => bytes / 1_000_000;
   console.log(`export: ${mb(zipBytes).toFixed(0)} MB ZIP, ${mb(jsonBytes).toFixed(0)} MB of JSON`);
 
+  // A shared machine's wall times follow its load: the load average and the CPU time are kept beside them.
+  const loadBefore = loadavg()[0] ?? 0;
   const unzip = await measure('unzip', ['-p', zipPath]);
   console.log(`anchor  unzip -p > /dev/null: ${unzip.seconds.toFixed(1)} s`);
 
@@ -109,15 +120,18 @@ async function main(): Promise<void> {
     conversationsPerSecond: Math.round(conversations / run.seconds),
     jsonMegabytesPerSecond: Number((mb(jsonBytes) / run.seconds).toFixed(1)),
     zipMegabytesPerSecond: Number((mb(zipBytes) / run.seconds).toFixed(1)),
+    cpuSeconds: Number(run.cpuSeconds.toFixed(1)),
     peakRssMb: Number(run.peakRssMb.toFixed(0)),
     unzipSeconds: Number(unzip.seconds.toFixed(1)),
     ratioToUnzip: Number((run.seconds / unzip.seconds).toFixed(1)),
+    loadAverage: { before: Number(loadBefore.toFixed(1)), after: Number((loadavg()[0] ?? 0).toFixed(1)) },
   };
   console.log(
     `import-history: ${result.seconds} s, ${result.conversationsPerSecond} conversations/s, ` +
       `${result.jsonMegabytesPerSecond} MB/s of JSON (${result.zipMegabytesPerSecond} MB/s of ZIP), ` +
       `${items.toLocaleString()} responses, peak RSS ${result.peakRssMb} MB (target < 300), ` +
-      `${result.ratioToUnzip}× the time of unzip -p`,
+      `${result.ratioToUnzip}× the time of unzip -p; ${result.cpuSeconds} s of CPU; ` +
+      `load average ${result.loadAverage.before} → ${result.loadAverage.after}`,
   );
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });

@@ -65,6 +65,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     dataDir: options.dataDir,
     logger: options.logger,
   });
+  // Imports whose process died while this companion was down read as interrupted (run-lease.ts).
+  await imports.interruptAbandoned();
   let closing = false;
   const app = createApp({
     version,

@@ -10,6 +10,7 @@ import { siteAdapters } from '../../extension/src/sites/index.ts';
 import { applyPulledPage } from '../../extension/src/sync/apply-remote.ts';
 import type { Message } from '../../shared/index.ts';
 import { loadSiteFixtures, parseFixture } from '../extension/site-fixtures.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { type HistoryStore, historyFixture, openHistoryStore } from './support/history-store.ts';
 
 interface Turn {
@@ -118,72 +119,75 @@ function siblingIds(captured: string, variant: { index: number; count: number })
   );
 }
 
-describe('a response captured on its page and the same response imported meet on one key', () => {
-  let history: HistoryStore;
-  beforeEach(async () => {
-    history = await openHistoryStore();
-  });
-  afterEach(() => history.close());
-
-  it('synthesizes Claude message ids exactly as the extension does', () => {
-    for (const [conversation, position, text] of [
-      ['0b8c1f7e-0000-4000-8000-0000000000aa', 3, 'Hello'],
-      ['c', 0, ''],
-      ['x', 41, 'Ünïcødé 🎉\n```js\nx\n```'],
-    ] as const) {
-      expect(synthesizedMessageId(conversation, position, text)).toBe(
-        synthesizeMessageId(conversation, position, text),
-      );
-    }
-  });
-
-  for (const site of ['chatgpt', 'claude', 'open-webui', 'librechat']) {
-    const adapter = siteAdapters.find((candidate) => candidate.id === site);
-    const fixtures = loadSiteFixtures(site).filter((fixture) =>
-      fixture.expected.responses.some((response) => response.capture && response.capture.missingContextTurns === 0),
-    );
-    it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(`${site} %s`, async (_name, fixture) => {
-      if (!adapter) throw new Error(`no adapter ${site}`);
-      const page = parseFixture(fixture);
-      const turns = placeTurns(adapter.turns(page.document));
-      for (const expected of fixture.expected.responses) {
-        const capture = expected.capture;
-        if (!capture || capture.missingContextTurns > 0) continue;
-        // The conversation as the app's export holds it: the page's message ids where the page shows them.
-        const path: Turn[] = capture.context.map((message, place) => {
-          const turn = turns.find((candidate) => candidate.place === place);
-          const native = turn ? adapter.nativeMessageId(turn) : null;
-          return {
-            role: message.role as Turn['role'],
-            content: message.content,
-            id: native ?? `${site}-turn-${place}`,
-          };
-        });
-        path.push({
-          role: 'assistant',
-          content: capture.response,
-          id: site === 'claude' ? 'claude-answer' : capture.messageId,
-        });
-        const file = join(history.dir, `${site}-${fixture.name}-${expected.turn}.json`);
-        writeFileSync(file, JSON.stringify(EXPORTERS[site]?.(capture.conversationId, path, capture.variant)));
-        await history.import({ file });
-        const key = `${site}:${capture.conversationId}:${capture.messageId}`;
-        const item = (await history.allItems()).find((candidate) => candidate.key === key);
-        expect(item, `${key} was not imported`).toBeDefined();
-        expect(item?.response).toBe(capture.response);
-        expect(item?.context).toEqual(capture.context as Message[]);
-        expect(item?.variant).toEqual(capture.variant);
-      }
-      await page.close();
+describe.each(STORE_KINDS)(
+  'a response captured on its page and the same response imported meet on one key (%s)',
+  (kind) => {
+    let history: HistoryStore;
+    beforeEach(async () => {
+      history = await openHistoryStore(kind);
     });
-  }
-});
+    afterEach(() => history.close());
 
-describe('an imported rating and the extension', () => {
+    it('synthesizes Claude message ids exactly as the extension does', () => {
+      for (const [conversation, position, text] of [
+        ['0b8c1f7e-0000-4000-8000-0000000000aa', 3, 'Hello'],
+        ['c', 0, ''],
+        ['x', 41, 'Ünïcødé 🎉\n```js\nx\n```'],
+      ] as const) {
+        expect(synthesizedMessageId(conversation, position, text)).toBe(
+          synthesizeMessageId(conversation, position, text),
+        );
+      }
+    });
+
+    for (const site of ['chatgpt', 'claude', 'open-webui', 'librechat']) {
+      const adapter = siteAdapters.find((candidate) => candidate.id === site);
+      const fixtures = loadSiteFixtures(site).filter((fixture) =>
+        fixture.expected.responses.some((response) => response.capture && response.capture.missingContextTurns === 0),
+      );
+      it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(`${site} %s`, async (_name, fixture) => {
+        if (!adapter) throw new Error(`no adapter ${site}`);
+        const page = parseFixture(fixture);
+        const turns = placeTurns(adapter.turns(page.document));
+        for (const expected of fixture.expected.responses) {
+          const capture = expected.capture;
+          if (!capture || capture.missingContextTurns > 0) continue;
+          // The conversation as the app's export holds it: the page's message ids where the page shows them.
+          const path: Turn[] = capture.context.map((message, place) => {
+            const turn = turns.find((candidate) => candidate.place === place);
+            const native = turn ? adapter.nativeMessageId(turn) : null;
+            return {
+              role: message.role as Turn['role'],
+              content: message.content,
+              id: native ?? `${site}-turn-${place}`,
+            };
+          });
+          path.push({
+            role: 'assistant',
+            content: capture.response,
+            id: site === 'claude' ? 'claude-answer' : capture.messageId,
+          });
+          const file = join(history.dir, `${site}-${fixture.name}-${expected.turn}.json`);
+          writeFileSync(file, JSON.stringify(EXPORTERS[site]?.(capture.conversationId, path, capture.variant)));
+          await history.import({ file });
+          const key = `${site}:${capture.conversationId}:${capture.messageId}`;
+          const item = (await history.allItems()).find((candidate) => candidate.key === key);
+          expect(item, `${key} was not imported`).toBeDefined();
+          expect(item?.response).toBe(capture.response);
+          expect(item?.context).toEqual(capture.context as Message[]);
+          expect(item?.variant).toEqual(capture.variant);
+        }
+        await page.close();
+      });
+    }
+  },
+);
+
+describe.each(STORE_KINDS)('an imported rating and the extension (%s)', (kind) => {
   let history: HistoryStore;
   let db: AppDB;
   beforeEach(async () => {
-    history = await openHistoryStore();
+    history = await openHistoryStore(kind);
     db = new AppDB(`margin-history-${Math.random()}`);
   });
   afterEach(async () => {

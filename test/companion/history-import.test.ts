@@ -3,10 +3,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../companion/src/import-history/import-error.ts';
 import { HISTORY_IMPORT_DEVICE_ID } from '../../companion/src/import-history/run-import.ts';
+import {
+  ABANDONED_RUN_ERROR,
+  interruptAbandonedRuns,
+  RUN_HEARTBEAT_MS,
+  RUN_LEASE_MS,
+} from '../../companion/src/import-history/run-lease.ts';
 import { hashId } from '../../shared/export/hash.ts';
+import { emptyImportSummary, type ImportRun } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { STORE_KINDS } from '../support/stores.ts';
-import { type HistoryStore, historyFixture, openHistoryStore } from './support/history-store.ts';
+import { type HistoryStore, historyFixture, IMPORT_CLOCK, openHistoryStore } from './support/history-store.ts';
 
 const C1 = '6740f2a1-1c4e-8000-9d2b-4f1a2b3c0001';
 const A1C = 'f3b1d2e4-6a7c-4e8f-9a0b-1c2d3e4f5003';
@@ -263,5 +270,36 @@ describe.each(STORE_KINDS)('import-history (%s)', (kind) => {
         group: `g-${hashId(`${C1}:aaa2c4d6-1e3f-4a5b-8c7d-0e1f2a3b4001`)}`,
       })),
     );
+  });
+
+  it('marks a run whose process stopped beating as interrupted when a new import starts, and leaves a live one', async () => {
+    const at = (ms: number) => new Date(IMPORT_CLOCK().getTime() + ms).toISOString();
+    const run = (id: string, touched: number): ImportRun => ({
+      id,
+      source: 'chatgpt',
+      file: 'export.zip',
+      status: 'running',
+      dryRun: false,
+      startedAt: at(touched - 1_000),
+      updatedAt: at(touched),
+      finishedAt: null,
+      summary: emptyImportSummary(),
+      error: null,
+    });
+    await history.items.startRun(run('dead', -RUN_LEASE_MS - 1));
+    await history.items.startRun(run('alive', -RUN_LEASE_MS + RUN_HEARTBEAT_MS));
+    const { run: mine } = await history.import({ file: historyFixture('chatgpt', 'export.zip') });
+    expect(mine.status).toBe('done');
+    expect(await history.items.getRun('dead')).toMatchObject({
+      status: 'interrupted',
+      error: ABANDONED_RUN_ERROR,
+      finishedAt: at(-RUN_LEASE_MS - 1),
+      updatedAt: IMPORT_CLOCK().toISOString(),
+    });
+    expect((await history.items.getRun('alive'))?.status).toBe('running');
+    // A Ctrl-C'd or failed run is never touched: only `running` ones can be abandoned.
+    expect(await interruptAbandonedRuns(history.items, new Date(IMPORT_CLOCK().getTime() + 10 * RUN_LEASE_MS))).toBe(1);
+    expect((await history.items.getRun(mine.id))?.status).toBe('done');
+    expect((await history.items.getRun('alive'))?.status).toBe('interrupted');
   });
 });

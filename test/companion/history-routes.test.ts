@@ -1,10 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ABANDONED_RUN_ERROR, RUN_LEASE_MS } from '../../companion/src/import-history/run-lease.ts';
+import { startServer } from '../../companion/src/server.ts';
+import { silentLogger } from '../../companion/src/support/logger.ts';
 import {
   API,
   annotationWriteResponseSchema,
   apiErrorSchema,
+  emptyImportSummary,
   type ImportRun,
   importRunListSchema,
   importRunSchema,
@@ -17,13 +21,14 @@ import {
   syncPullResponseSchema,
   uploadSchema,
 } from '../../shared/index.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 import { historyFixture } from './support/history-store.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
-describe('history routes: upload, import, rate', () => {
+describe.each(STORE_KINDS)('history routes: upload, import, rate (%s)', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ store: kind });
   });
   afterAll(() => server.close());
 
@@ -174,6 +179,63 @@ describe('history routes: upload, import, rate', () => {
     expect(itemSkipSchema.parse(back.body)).toEqual({ id: first.item.id, skipped: false });
     expect(nextItemSchema.parse((await call('GET', routePath(API.history.next))).body)).toEqual(first);
     expect((await call('POST', routePath(API.history.skip, { id: 'item-none' }), {})).status).toBe(404);
+  });
+
+  it('shows an import whose process died as interrupted: at start-up and when runs are read', async () => {
+    // Runs written by other processes on the same database: one killed two minutes ago, one alive.
+    const now = Date.now();
+    const run = (id: string, touched: number): ImportRun => ({
+      id,
+      source: 'auto',
+      file: `${id}.zip`,
+      status: 'running',
+      dryRun: false,
+      startedAt: new Date(touched - 1_000).toISOString(),
+      updatedAt: new Date(touched).toISOString(),
+      finishedAt: null,
+      summary: emptyImportSummary(),
+      error: null,
+    });
+    const other = await server.database.open();
+    try {
+      await other.items.startRun(run('killed-run', now - RUN_LEASE_MS - 60_000));
+      await other.items.startRun(run('live-run', now));
+    } finally {
+      await other.close();
+    }
+    const status = async () =>
+      Object.fromEntries(
+        (await server.database.query<{ id: string; status: string }>('SELECT id, status FROM import_runs')).map(
+          (row) => [row.id, row.status],
+        ),
+      );
+    // A companion starting on the database applies the rule before it serves anything.
+    const second = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: server.dataDir,
+      database: server.database.target,
+      logger: silentLogger,
+    });
+    await second.close();
+    expect(await status()).toMatchObject({ 'killed-run': 'interrupted', 'live-run': 'running' });
+
+    // This companion, already running, finds a run that died since it started when asked for the runs.
+    const later = await server.database.open();
+    try {
+      await later.items.startRun(run('killed-later', now - RUN_LEASE_MS - 1_000));
+    } finally {
+      await later.close();
+    }
+    const listed = importRunListSchema.parse((await call('GET', routePath(API.history.runs))).body).runs;
+    expect(listed.find((found) => found.id === 'killed-later')).toMatchObject({
+      status: 'interrupted',
+      error: ABANDONED_RUN_ERROR,
+    });
+    expect(listed.find((found) => found.id === 'live-run')?.status).toBe('running');
+    const killed = importRunSchema.parse((await call('GET', routePath(API.history.run, { id: 'killed-run' }))).body);
+    expect(killed).toMatchObject({ status: 'interrupted', error: ABANDONED_RUN_ERROR });
+    expect(killed.finishedAt).toBe(run('killed-run', now - RUN_LEASE_MS - 60_000).updatedAt);
   });
 
   it('keeps no upload file once the companion stops', async () => {

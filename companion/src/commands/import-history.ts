@@ -9,7 +9,7 @@ import {
 import { describeImportSummary } from '../import-history/describe-summary.ts';
 import { importHistory } from '../import-history/run-import.ts';
 import { defaultDataDir } from '../support/config.ts';
-import { openStore } from '../support/data-dir.ts';
+import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
 interface ImportHistoryFlags {
   source: HistorySourceChoice;
@@ -17,6 +17,7 @@ interface ImportHistoryFlags {
   dryRun?: boolean;
   annotator?: string;
   dataDir?: string;
+  database?: string;
   progress?: boolean;
 }
 
@@ -35,19 +36,21 @@ export function registerImportHistoryCommand(program: Command): void {
     .option('--dry-run', 'read everything and print the counts, but write nothing')
     .option('--annotator <name>', "whose ratings the file holds (default: the extension's annotator, else 'me')")
     .option('--data-dir <dir>', 'where the database lives (env MARGIN_DATA_DIR)')
+    .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--no-progress', 'no progress bar, even on a terminal')
     .addHelpText(
       'after',
       '\nA bad file (not an export, a damaged ZIP, a JSON syntax error) is reported with the file, the entry in it and ' +
         'the place; what was imported before it stays. Ctrl-C stops after the batch in progress; run the same ' +
-        'command again to finish (what is stored is skipped). See docs/history-import.md.',
+        'command again to finish (what is stored is skipped). A killed import reads as interrupted once its ' +
+        'lease (60 s) has passed. See docs/history-import.md.',
     )
     .action(async (file: string, flags: ImportHistoryFlags) => {
       if (flags.since !== undefined) {
         const since = exportOptionsSchema.shape.since.safeParse(flags.since);
         if (!since.success) throw new Error(`--since: ${since.error.issues[0]?.message ?? 'not a date'}`);
       }
-      const stores = await openStore(flags.dataDir ?? defaultDataDir());
+      const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       const controller = new AbortController();
       const onSignal = () => {
         if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now (the store stays consistent)

@@ -54,13 +54,31 @@ function fitContext(context: readonly Message[], metadata: Metadata): Message[] 
   return kept;
 }
 
+/** Each context message's placeholder counts, found once: a turn is in the context of every later response. */
+const placeholderCounts = new WeakMap<Message, number[]>();
+
+function countIn(text: string): number[] {
+  return PLACEHOLDERS.map(([pattern]) => (text.includes('[') ? (text.match(pattern)?.length ?? 0) : 0));
+}
+
 /** Placeholder counts (`capture.images`, …) over the context and the response, as the capture reports them. */
-function countPlaceholders(texts: readonly string[], metadata: Metadata): void {
-  for (const [pattern, key] of PLACEHOLDERS) {
-    const found = texts.reduce((sum, text) => sum + (text.match(pattern)?.length ?? 0), 0);
+function countPlaceholders(context: readonly Message[], response: string, metadata: Metadata): void {
+  const totals = countIn(response);
+  for (const message of context) {
+    let counts = placeholderCounts.get(message);
+    if (counts === undefined) {
+      counts = countIn(message.content);
+      placeholderCounts.set(message, counts);
+    }
+    counts.forEach((count, index) => {
+      totals[index] = (totals[index] ?? 0) + count;
+    });
+  }
+  PLACEHOLDERS.forEach(([, key], index) => {
+    const found = totals[index] ?? 0;
     if (found > 0) metadata[key] = found;
     else delete metadata[key];
-  }
+  });
 }
 
 export function buildItem(response: ImportedResponse, source: HistorySource): Item | { skip: string } {
@@ -77,7 +95,7 @@ export function buildItem(response: ImportedResponse, source: HistorySource): It
     ),
     metadata,
   );
-  countPlaceholders([...context.map((message) => message.content), response.response], metadata);
+  countPlaceholders(context, response.response, metadata);
   const key = itemKey(source.site, response.conversationId, response.messageId);
   const reasoning = response.reasoning?.slice(0, LIMITS.textChars);
   const parsed = itemSchema.safeParse({

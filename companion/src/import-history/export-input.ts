@@ -2,8 +2,12 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { PassThrough, pipeline } from 'node:stream';
 import yauzl from 'yauzl';
 import { ImportError, messageOf } from './import-error.ts';
+
+/** How much of a ZIP entry is inflated ahead of the parser. */
+const INFLATE_AHEAD_BYTES = 4 * 1024 * 1024;
 
 /** One file of an export: a ZIP entry, or a file on disk. Read as a stream, never whole. */
 export interface ExportEntry {
@@ -144,7 +148,13 @@ function zipEntry(label: string, zip: yauzl.ZipFile, entry: yauzl.Entry): Export
         zip.openReadStream(entry, (error, stream) => {
           if (error || !stream) {
             reject(new ImportError(label, `the archive is damaged (${messageOf(error)})`, entry.fileName));
-          } else resolve(stream);
+            return;
+          }
+          // Inflating goes on in the thread pool while the importer stores a batch: a few MB of
+          // look-ahead instead of zlib's 16 KB, also read back as fewer, larger chunks.
+          const ahead = new PassThrough({ highWaterMark: INFLATE_AHEAD_BYTES });
+          pipeline(stream, ahead, () => {}); // an inflate error reaches the reader through `ahead`
+          resolve(ahead);
         });
       }),
   };

@@ -16,6 +16,7 @@ import { buildAnnotation, buildComparison, buildItem, importedAnnotationId } fro
 import { openExportInput } from './export-input.ts';
 import { ImportError } from './import-error.ts';
 import { addCount, type ImportedConversation, type ImportedResponse } from './records.ts';
+import { interruptAbandonedRuns, RUN_HEARTBEAT_MS } from './run-lease.ts';
 import { detectSource, HISTORY_SOURCES, type HistorySource } from './sources.ts';
 
 /** The device id recorded with the annotations and comparisons an import writes. */
@@ -87,21 +88,36 @@ export async function importHistory(
     summary,
     error: null,
   };
+  const annotator = options.annotator ?? (await deps.items.captureAnnotator()) ?? DEFAULT_LOCAL_ANNOTATOR;
+  // A run whose process died before this one started reads as interrupted from now on.
+  await interruptAbandonedRuns(deps.items, clock());
   await deps.items.startRun(run);
-  let lastUpdate = 0;
-  const saveRun = async (status: ImportRun['status'], error: string | null = null, force = false) => {
-    if (!force && Date.now() - lastUpdate < RUN_UPDATE_MS) return;
+  let lastUpdate = Date.now();
+  /** Run updates go out one after another, so a heartbeat in flight never lands after the final status. */
+  let runWrites = Promise.resolve();
+  const saveRun = (status: ImportRun['status'], error: string | null = null, force = false): Promise<void> => {
+    if (!force && Date.now() - lastUpdate < RUN_UPDATE_MS) return Promise.resolve();
     lastUpdate = Date.now();
     const now = clock();
-    await deps.items.updateRun(run.id, { status, summary, error, now });
-    Object.assign(run, {
-      status,
-      error,
-      updatedAt: now.toISOString(),
-      finishedAt: status === 'running' ? null : now.toISOString(),
-    });
+    // A failed heartbeat does not fail the updates queued after it.
+    runWrites = runWrites
+      .catch(() => {})
+      .then(async () => {
+        await deps.items.updateRun(run.id, { status, summary, error, now });
+        Object.assign(run, {
+          status,
+          error,
+          updatedAt: now.toISOString(),
+          finishedAt: status === 'running' ? null : now.toISOString(),
+        });
+      });
+    return runWrites;
   };
-  const annotator = options.annotator ?? (await deps.items.captureAnnotator()) ?? DEFAULT_LOCAL_ANNOTATOR;
+  // The lease (run-lease.ts): touched while a long batch or a slow read keeps the flushes apart.
+  const heartbeat = setInterval(() => {
+    if (Date.now() - lastUpdate >= RUN_HEARTBEAT_MS) saveRun('running', null, true).catch(() => {});
+  }, RUN_HEARTBEAT_MS);
+  heartbeat.unref();
   const pending: Pending = { conversations: [], responses: 0 };
   let source: HistorySource | undefined;
   const flush = async () => {
@@ -114,6 +130,7 @@ export async function importHistory(
     await saveRun('running');
   };
   const input = await openExportInput(options.file, options.fileName ?? options.file).catch(async (error: unknown) => {
+    clearInterval(heartbeat);
     await saveRun('failed', (error as Error).message, true);
     throw error;
   });
@@ -147,14 +164,17 @@ export async function importHistory(
       );
     }
     const status = options.signal?.aborted ? 'interrupted' : 'done';
+    clearInterval(heartbeat);
     await saveRun(status, null, true);
     return { run: { ...run, summary: structuredClone(summary) }, summary, annotator };
   } catch (error) {
     // What was read before the problem is whole: keep it.
     await flush().catch(() => {});
+    clearInterval(heartbeat);
     await saveRun('failed', (error as Error).message, true);
     throw error;
   } finally {
+    clearInterval(heartbeat);
     await input.close();
   }
 }

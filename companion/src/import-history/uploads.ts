@@ -8,6 +8,7 @@ import type { SyncStore } from '../storage/store.ts';
 import type { Logger } from '../support/logger.ts';
 import { silentLogger } from '../support/logger.ts';
 import { importHistory } from './run-import.ts';
+import { interruptAbandonedRuns, isAbandoned } from './run-lease.ts';
 
 /** Uploads older than this are leftovers of a closed tab: removed when the companion starts. */
 const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
@@ -58,6 +59,10 @@ export class HistoryImports {
   constructor(deps: HistoryImportsDeps) {
     this.#deps = deps;
     this.#dir = join(deps.dataDir, 'uploads');
+  }
+
+  #clock(): Date {
+    return (this.#deps.clock ?? (() => new Date()))();
   }
 
   async create(fileName: string, size: number): Promise<Upload> {
@@ -150,16 +155,30 @@ export class HistoryImports {
     return { run: job.run };
   }
 
+  /** Marks the runs whose process died (run-lease.ts) as interrupted: on start-up, and as runs are read. */
+  async interruptAbandoned(): Promise<number> {
+    return interruptAbandonedRuns(this.#deps.items, this.#clock());
+  }
+
   /** A run as it is now: the live counts while it runs in this process, else as stored. */
   async run(id: string): Promise<ImportRun | undefined> {
     const job = this.#jobs.get(id);
-    const stored = await this.#deps.items.getRun(id);
+    let stored = await this.#deps.items.getRun(id);
+    if (!job && stored && isAbandoned(stored, this.#clock())) {
+      await this.interruptAbandoned();
+      stored = await this.#deps.items.getRun(id);
+    }
     if (!job) return stored;
     return { ...(stored ?? job.run), status: 'running', summary: structuredClone(job.summary) };
   }
 
   async runs(limit: number): Promise<ImportRun[]> {
-    const stored = await this.#deps.items.listRuns(limit);
+    let stored = await this.#deps.items.listRuns(limit);
+    const now = this.#clock();
+    if (stored.some((run) => !this.#jobs.has(run.id) && isAbandoned(run, now))) {
+      await this.interruptAbandoned();
+      stored = await this.#deps.items.listRuns(limit);
+    }
     return Promise.all(stored.map(async (run) => (this.#jobs.has(run.id) ? ((await this.run(run.id)) ?? run) : run)));
   }
 

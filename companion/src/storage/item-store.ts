@@ -57,12 +57,40 @@ export interface ItemStore {
     id: string,
     update: { status: ImportRun['status']; summary: ImportSummary; error?: string | null; now: Date },
   ): Promise<void>;
+  /**
+   * Marks `running` runs last updated before `staleBefore` as `interrupted` (their process stopped
+   * without finishing: see run-lease.ts), in one statement, so several companions on one database
+   * agree; returns how many it marked.
+   */
+  interruptStaleRuns(staleBefore: Date, now: Date, error: string): Promise<number>;
   getRun(id: string): Promise<ImportRun | undefined>;
   listRuns(limit: number): Promise<ImportRun[]>;
 }
 
 /** `site:conversationId`: how fingerprints are keyed. */
 export const conversationMarkKey = (site: string, conversationId: string) => `${site}\u0000${conversationId}`;
+
+/**
+ * Hashes a batch's context messages once each: the items of one conversation repeat the same turns
+ * (the context of the 10th answer holds the 9 before it), and validation copies the message objects,
+ * so the cache is keyed on the text itself (a string's hash is cached by the engine, so a repeated
+ * turn is found without reading it again).
+ */
+export function batchTextHasher(): (message: Message) => { hash: string; first: boolean } {
+  const byRole = new Map<string, Map<string, string>>();
+  return (message) => {
+    let byContent = byRole.get(message.role);
+    if (byContent === undefined) {
+      byContent = new Map();
+      byRole.set(message.role, byContent);
+    }
+    const known = byContent.get(message.content);
+    if (known !== undefined) return { hash: known, first: false };
+    const hash = textHash(message);
+    byContent.set(message.content, hash);
+    return { hash, first: true };
+  };
+}
 
 /**
  * A message's address in `item_texts`: its role and text, hashed. One function for both stores, so a

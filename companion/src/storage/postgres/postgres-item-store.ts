@@ -8,7 +8,13 @@ import {
   type Message,
   toEpoch,
 } from '../../../../shared/index.ts';
-import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore, textHash } from '../item-store.ts';
+import {
+  batchTextHasher,
+  COMPANION_DEVICE_IDS,
+  conversationMarkKey,
+  type ItemBatch,
+  type ItemStore,
+} from '../item-store.ts';
 import { pgText, type Sql } from './connect.ts';
 import type { PostgresStore } from './postgres-store.ts';
 
@@ -82,11 +88,12 @@ export class PostgresItemStore implements ItemStore {
 
   async writeBatch(batch: ItemBatch, now: Date): Promise<{ added: number; present: number }> {
     const texts = new Map<string, Message>();
+    const hasher = batchTextHasher();
     const rows = batch.items.map((item) => {
       const { context, ...rest } = item;
       const hashes = context.map((message) => {
-        const hash = textHash(message);
-        texts.set(hash, message);
+        const { hash, first } = hasher(message);
+        if (first) texts.set(hash, message);
         return hash;
       });
       return {
@@ -297,6 +304,14 @@ export class PostgresItemStore implements ItemStore {
         error = ${error === null ? null : pgText(error)}, updated_at = ${now},
         finished_at = ${update.status === 'running' ? null : now}
       WHERE id = ${id}`;
+  }
+
+  async interruptStaleRuns(staleBefore: Date, now: Date, error: string): Promise<number> {
+    const result = await this.#sql`
+      UPDATE import_runs SET status = 'interrupted', error = ${pgText(error)}, finished_at = updated_at,
+        updated_at = ${now.toISOString()}
+      WHERE status = 'running' AND updated_at < ${staleBefore.toISOString()}`;
+    return result.count;
   }
 
   async getRun(id: string): Promise<ImportRun | undefined> {

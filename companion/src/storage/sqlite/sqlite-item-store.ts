@@ -8,7 +8,13 @@ import {
   type Message,
   toEpoch,
 } from '../../../../shared/index.ts';
-import { COMPANION_DEVICE_IDS, conversationMarkKey, type ItemBatch, type ItemStore, textHash } from '../item-store.ts';
+import {
+  batchTextHasher,
+  COMPANION_DEVICE_IDS,
+  conversationMarkKey,
+  type ItemBatch,
+  type ItemStore,
+} from '../item-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
 /** How much of a long list goes into one `IN (…)` lookup. */
@@ -135,6 +141,10 @@ export class SqliteItemStore implements ItemStore {
            finished_at = CASE WHEN @status = 'running' THEN NULL ELSE @now END
          WHERE id = @id`,
       ),
+      interruptStale: db.prepare(
+        `UPDATE import_runs SET status = 'interrupted', error = @error, finished_at = updated_at, updated_at = @now
+         WHERE status = 'running' AND updated_at < @staleBefore`,
+      ),
       run: db.prepare<[string], RunRow>('SELECT * FROM import_runs WHERE id = ?'),
       runs: db.prepare<[number], RunRow>('SELECT * FROM import_runs ORDER BY started_at DESC, id LIMIT ?'),
     };
@@ -142,14 +152,10 @@ export class SqliteItemStore implements ItemStore {
 
   async writeBatch(batch: ItemBatch, now: Date): Promise<{ added: number; present: number }> {
     const statements = this.#statements;
-    const hashes = new Map<Message, string>();
+    const hasher = batchTextHasher();
     const hashOf = (message: Message) => {
-      let hash = hashes.get(message);
-      if (hash === undefined) {
-        hash = textHash(message);
-        hashes.set(message, hash);
-        statements.insertText.run(hash, message.role, message.content);
-      }
+      const { hash, first } = hasher(message);
+      if (first) statements.insertText.run(hash, message.role, message.content);
       return hash;
     };
     return this.#db
@@ -285,6 +291,14 @@ export class SqliteItemStore implements ItemStore {
       error: update.error ?? null,
       now: update.now.toISOString(),
     });
+  }
+
+  async interruptStaleRuns(staleBefore: Date, now: Date, error: string): Promise<number> {
+    return this.#statements.interruptStale.run({
+      staleBefore: staleBefore.toISOString(),
+      now: now.toISOString(),
+      error,
+    }).changes;
   }
 
   async getRun(id: string): Promise<ImportRun | undefined> {
