@@ -103,19 +103,8 @@ async function startCluster(base: string, ownerPid: number): Promise<number> {
     '-c full_page_writes=off',
     '-c max_connections=400',
   ].join(' ');
-  await runAs(join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    join(base, 'server.log'),
-    '-o',
-    options,
-    '-w',
-    '-t',
-    '120',
-    'start',
-  ]);
-  writeFileSync(join(base, 'ready.json'), JSON.stringify({ port }));
+  await startServer(base, options);
+  writeFileSync(join(base, 'ready.json'), JSON.stringify({ port, options }));
   const [file, argv] = command(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
   const stop = [file, ...argv].map((part) => `'${part}'`).join(' ');
   const watchdog = spawn(
@@ -125,6 +114,35 @@ async function startCluster(base: string, ownerPid: number): Promise<number> {
   );
   watchdog.unref();
   return port;
+}
+
+async function startServer(base: string, options: string): Promise<void> {
+  await runAs(join(postgresBinDir(), 'pg_ctl'), [
+    '-D',
+    join(base, 'data'),
+    '-l',
+    join(base, 'server.log'),
+    '-o',
+    options,
+    '-w',
+    '-t',
+    '120',
+    'start',
+  ]);
+}
+
+/**
+ * Stops the server of the cluster in `base` and keeps its data (a fault test's outage): `mode` is
+ * pg_ctl's (fast rolls back open transactions; immediate is a crash of the server).
+ */
+export async function pauseCluster(base: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+  await runAs(join(postgresBinDir(), 'pg_ctl'), ['-D', join(base, 'data'), '-m', mode, '-w', 'stop']);
+}
+
+/** Starts the server of a cluster `pauseCluster` stopped, on the same port. */
+export async function resumeCluster(base: string): Promise<void> {
+  const { options } = JSON.parse(readFileSync(join(base, 'ready.json'), 'utf8')) as { options: string };
+  await startServer(base, options);
 }
 
 function postgresIds(): [number, number] {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../support/database-unavailable.ts';
 import { HttpError } from '../support/http-error.ts';
 import type { Logger } from '../support/logger.ts';
 
@@ -36,6 +37,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         // A library (the router, the body parser) marked it the client's doing: never a 500. Its own
         // message may quote the request, so the answer keeps to the status.
         httpError = new HttpError(status, 'bad_request', `The request was refused (HTTP ${status}).`);
+      } else if (isDatabaseUnavailable(error)) {
+        // Not the request's fault and nothing half-done: a transaction the outage cut off rolled back.
+        logger.warn(`${req.method} ${req.path}: database unavailable (${describe(error)})`);
+        res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+        httpError = new HttpError(
+          503,
+          'database_unavailable',
+          `Database unavailable: the companion cannot reach its database right now. Nothing was changed; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+        );
       } else {
         logger.error(`${req.method} ${req.path} failed`, error);
         httpError = new HttpError(500, 'internal_error', 'The companion failed to handle this request; see its log.');
@@ -43,4 +53,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     res.status(httpError.status).json(httpError.toBody());
   };
+}
+
+function describe(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return [code, message].filter((part) => typeof part === 'string').join(': ');
 }

@@ -349,15 +349,21 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);
 
-/** Brings `db` up to the newest version in `migrations`; returns the versions it applied. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
-  const latest = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);
+/** The database's schema version, or an error naming both versions when it is newer than `latest`. */
+export function refuseNewerStore(db: Database.Database, latest = LATEST_VERSION): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
     throw new Error(
       `the database is at version ${current}, newer than this Margin understands (${latest}); upgrade Margin`,
     );
   }
+  return current;
+}
+
+/** Brings `db` up to the newest version in `migrations`; returns the versions it applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const latest = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);
+  const current = refuseNewerStore(db, latest);
   const applied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (migration.version <= current) continue;

@@ -13,7 +13,7 @@ import {
 } from '../store.ts';
 import { versionHashOf } from '../version-hash.ts';
 import { legacyHashRewriter } from './legacy-hashes.ts';
-import { migrate } from './migrations.ts';
+import { migrate, refuseNewerStore } from './migrations.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -52,6 +52,9 @@ function extraColumns(record: SyncedRecord): Record<string, string> {
 export function openSqliteStore(path: string): SqliteStore {
   const db = new Database(path);
   try {
+    // Before any pragma that writes (journal_mode = WAL rewrites the header): a store from a newer
+    // Margin, or a file that is not a Margin database, must be left exactly as it was.
+    refuseNewerStore(db);
     // WAL lets exports read while sync writes. synchronous=FULL fsyncs the WAL at every commit, so a
     // push the companion acknowledged survives a power loss too, not only a crash of the process
     // (NORMAL may roll back the last commits after a power loss). Commits are one per batch, so the
@@ -63,9 +66,32 @@ export function openSqliteStore(path: string): SqliteStore {
     migrate(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw explainOpenError(error, path);
   }
   return new SqliteStore(db, path);
+}
+
+/**
+ * A file that is not a SQLite database, or one SQLite finds damaged, is never replaced or repaired in
+ * place: the error says what is wrong with which file and how to get the data back.
+ */
+function explainOpenError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB') {
+    return new Error(
+      `${path} is not a Margin database (SQLite: ${(error as Error).message}). Margin left it untouched. ` +
+        'If it belongs to another program, point --database or --data-dir elsewhere; if it was your Margin ' +
+        'database, it is damaged: restore it from your last backup of the data directory.',
+    );
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB') {
+    return new Error(
+      `${path} is damaged (SQLite: ${(error as Error).message}). Margin left it untouched. Restore it from ` +
+        'your last backup of the data directory, or salvage what is readable with the sqlite3 tool: ' +
+        `sqlite3 "${path}" .recover | sqlite3 recovered.sqlite, then check it with: margin stats --check --database recovered.sqlite`,
+    );
+  }
+  return error;
 }
 
 /**
