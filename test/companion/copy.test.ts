@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newToken } from '../../companion/src/accounts/user-tokens.ts';
 import { COPY_KINDS } from '../../companion/src/copy/copy-kinds.ts';
 import { type CopyResult, copyStore, openCopyEnds } from '../../companion/src/copy/copy-store.ts';
 import { exportFromStore } from '../../companion/src/dataset/export-run.ts';
@@ -6,6 +7,7 @@ import type { Stores } from '../../companion/src/storage/stores.ts';
 import { collectExport } from '../../shared/export/index.ts';
 import { type Annotation, exportOptionsSchema } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { makeConversationRating } from '../support/conversation-rating-factory.ts';
 import { createDatabase, type TestDatabase, type TestStoreKind } from '../support/stores.ts';
 
 const later = (annotation: Annotation, revision: number, changes: Partial<Annotation>): Annotation => ({
@@ -128,6 +130,65 @@ describe.each(DIRECTIONS)('margin copy %s → %s', (fromKind, toKind) => {
       expect(apart.conflicts[0]?.reason).toContain('edited apart');
       const target = await everything(to);
       expect(target.current.find((a) => a.id === edited.id)?.comment).toBe('target edit');
+    } finally {
+      await from.remove();
+      await to.remove();
+    }
+  });
+});
+
+describe.each(DIRECTIONS)('margin copy %s → %s: conversation ratings and users', (fromKind, toKind) => {
+  it('moves conversation ratings with their history, and users whose tokens still sign them in', async () => {
+    const from = await createDatabase(fromKind, 'copy-more-from');
+    const to = await createDatabase(toKind, 'copy-more-to');
+    try {
+      const rating = makeConversationRating({ note: 'first look' });
+      const { token, stored } = newToken('personal', new Date('2026-11-05T00:00:00.000Z'));
+      const source = await from.open();
+      try {
+        const apply = (conversationRatings: (typeof rating)[], receivedAt: string) =>
+          source.sync.applyChanges({
+            deviceId: 'laptop',
+            receivedAt,
+            annotations: [],
+            comparisons: [],
+            conversationRatings,
+          });
+        await apply([rating], '2026-11-05T00:00:00.000Z');
+        await apply(
+          [{ ...rating, rating: 'needs-work', revision: 2, updatedAt: '2026-11-02T10:00:00.000Z' }],
+          '2026-11-05T00:00:01.000Z',
+        );
+        expect(
+          await source.users.add(
+            { name: 'grace', role: 'annotator', kind: 'human', createdAt: stored.createdAt },
+            stored,
+          ),
+        ).toBe('added');
+      } finally {
+        await source.close();
+      }
+
+      const first = await copy(from, to);
+      expect(counts(first, 'conversation ratings')).toMatchObject({ read: 1, added: 1, conflicts: 0 });
+      expect(counts(first, 'users')).toMatchObject({ read: 1, added: 1 });
+      expect(counts(first, 'user tokens')).toMatchObject({ read: 1, added: 1 });
+      const target = await to.open();
+      try {
+        const page = await target.sync.changesSince(0, 100);
+        expect(page.conversationRatings.map((r) => [r.id, r.rating, r.revision])).toEqual([
+          [rating.id, 'needs-work', 2],
+        ]);
+        expect((await target.users.findByToken(stored.hash, '2026-11-06T00:00:00.000Z'))?.name).toBe('grace');
+        expect(token).not.toBe(stored.hash);
+      } finally {
+        await target.close();
+      }
+      const history = await to.query<{ id: string }>("SELECT id FROM history WHERE kind = 'conversation-rating'");
+      expect(history.map((row) => row.id)).toEqual([rating.id]);
+
+      const again = await copy(from, to);
+      for (const kind of again.kinds) expect(kind.added + kind.updated + kind.conflicts, kind.label).toBe(0);
     } finally {
       await from.remove();
       await to.remove();

@@ -2,7 +2,9 @@
  * What `margin copy` moves, table by table, in an order where nothing refers to a row not yet copied
  * (history before the current versions that may replace them). Dashboard tables are left out: they
  * are derived from the annotations and rebuilt by the target's indexer. Sign-in codes and rate-limit
- * buckets are left out: they belong to one running server.
+ * buckets are left out: they belong to one running server. The audit log is left out too: it is the
+ * record of what happened on one server (its ids are that server's own), and a copy is itself no edit
+ * by anyone; users and their token hashes are copied, so everyone keeps signing in with their token.
  */
 
 /** A row as both databases agree on it: booleans as booleans, item_texts.content as the plain text. */
@@ -36,7 +38,7 @@ export interface CopyKind {
   /** Another unique column besides the key: a different row with the same value is a conflict. */
   unique?: string;
   /** The kind of `history` rows, for the versioned kinds. */
-  historyKind?: 'annotation' | 'comparison';
+  historyKind?: 'annotation' | 'comparison' | 'conversation-rating';
 }
 
 const VERSIONED = [
@@ -98,6 +100,31 @@ export const COPY_KINDS: readonly CopyKind[] = [
     order: { sqlite: 'seq', postgres: 'seq' },
     mode: 'versioned',
     historyKind: 'comparison',
+  },
+  {
+    label: 'conversation ratings',
+    table: 'conversation_ratings',
+    key: ['id'],
+    columns: [...VERSIONED, 'key', 'site', 'conversation_id'],
+    order: { sqlite: 'seq', postgres: 'seq' },
+    mode: 'versioned',
+    historyKind: 'conversation-rating',
+  },
+  {
+    label: 'users',
+    table: 'users',
+    key: ['name'],
+    columns: ['name', 'role', 'kind', 'created_at', 'revoked_at'],
+    order: { sqlite: 'name', postgres: 'name' },
+    mode: 'equal',
+  },
+  {
+    label: 'user tokens',
+    table: 'user_tokens',
+    key: ['hash'],
+    columns: ['hash', 'user_name', 'purpose', 'created_at', 'expires_at'],
+    order: { sqlite: 'hash', postgres: 'hash' },
+    mode: 'keep',
   },
   {
     label: 'reviews',

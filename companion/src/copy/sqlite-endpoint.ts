@@ -62,7 +62,8 @@ export function sqliteEndpoint(path: string): CopyEndpoint {
       );
       const maxSeq = db
         .prepare(
-          'SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0))',
+          `SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0),
+             coalesce((SELECT max(seq) FROM conversation_ratings), 0))`,
         )
         .pluck();
       // IMMEDIATE: the write lock before max(seq), as the store takes it (a running companion waits).
