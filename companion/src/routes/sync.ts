@@ -103,10 +103,7 @@ export function syncRoutes({ store, clock, accounts }: SyncDeps): RouteDefinitio
       };
       // Only a client that sent the field hears about it: protocol-1 clients parse this strictly.
       if (push.conversationRatings !== undefined) {
-        body.conversationRatings = mergeResults(
-          ratings,
-          applied.conversationRatings,
-        ) as ConversationRatingPushResult[];
+        body.conversationRatings = mergeResults(ratings, applied.conversationRatings) as ConversationRatingPushResult[];
       }
       return body;
     }),

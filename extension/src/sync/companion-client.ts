@@ -170,20 +170,48 @@ function errorFor(response: Response, body: unknown): CompanionError {
   return new CompanionError('refused', message, { status, code, ...(issues ? { issues } : {}) });
 }
 
+/**
+ * A companion from before conversation ratings validates the pull query and the push strictly and names
+ * the key it does not know: a 400 whose issues mention `conversationRatings`.
+ */
+function refusesConversationRatings(error: unknown): boolean {
+  if (!(error instanceof CompanionError) || error.kind !== 'refused' || error.details.status !== 400) return false;
+  return `${error.message} ${JSON.stringify(error.details.issues ?? [])}`.includes('conversationRatings');
+}
+
 /** The sync routes (docs/sync-protocol.md), each answer checked with its shared schema. */
 export function createCompanionClient(endpoint: CompanionEndpoint, fetchImpl?: FetchLike) {
+  let ratingsRefused = false;
   return {
     endpoint,
-    push(request: SyncPushRequest): Promise<SyncPushResponse> {
-      return companionRequest(endpoint, API.sync.push, { body: request }, fetchImpl);
+    async push(request: SyncPushRequest): Promise<SyncPushResponse> {
+      try {
+        return await companionRequest(endpoint, API.sync.push, { body: request }, fetchImpl);
+      } catch (error) {
+        if (request.conversationRatings === undefined || !refusesConversationRatings(error)) throw error;
+        throw new CompanionError(
+          'incompatible',
+          'This companion is older than conversation ratings, so it refused them (they stay in this browser): update the companion to sync them.',
+          { code: UNSUPPORTED_PROTOCOL_CODE },
+        );
+      }
     },
-    pull(since: number, limit: number): Promise<SyncPullResponse> {
-      return companionRequest(
-        endpoint,
-        API.sync.pull,
-        { query: { since, limit, conversationRatings: 'include' } },
-        fetchImpl,
-      );
+    async pull(since: number, limit: number): Promise<SyncPullResponse> {
+      const query = { since, limit };
+      if (ratingsRefused) return companionRequest(endpoint, API.sync.pull, { query }, fetchImpl);
+      try {
+        return await companionRequest(
+          endpoint,
+          API.sync.pull,
+          { query: { ...query, conversationRatings: 'include' } },
+          fetchImpl,
+        );
+      } catch (error) {
+        if (!refusesConversationRatings(error)) throw error;
+        // A companion from before conversation ratings knows the rest of the pull: sync that, without them.
+        ratingsRefused = true;
+        return companionRequest(endpoint, API.sync.pull, { query }, fetchImpl);
+      }
     },
     stats(): Promise<StatsResponse> {
       return companionRequest(endpoint, API.sync.stats, {}, fetchImpl);
