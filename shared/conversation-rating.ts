@@ -88,3 +88,17 @@ export function indexConversationRatings(ratings: Iterable<ConversationRating>):
   }
   return index;
 }
+
+/** `GET /api/v1/conversation-ratings?key=<site>:<conversationId>`: which conversation's ratings to list. */
+export const conversationRatingsQuerySchema = z.strictObject({
+  key: z
+    .string()
+    .min(3)
+    .max(LIMITS.keyChars)
+    .regex(/^[^:]+:.+$/, 'key must be "<site>:<conversationId>"'),
+});
+export type ConversationRatingsQuery = z.infer<typeof conversationRatingsQuerySchema>;
+
+/** The conversation's live ratings, every annotator's the caller may see, the latest change first. */
+export const conversationRatingsResponseSchema = z.strictObject({ ratings: z.array(conversationRatingSchema) });
+export type ConversationRatingsResponse = z.infer<typeof conversationRatingsResponseSchema>;

@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { signInThrottle } from './middleware/sign-in-throttle.ts';
 import type { ReviewService } from './reviews/review-service.ts';
 import { agreementRoutes } from './routes/agreement.ts';
+import { conversationRatingsRoutes } from './routes/conversation-ratings.ts';
 import { type DashboardDeps, dashboardFileRoutes, dashboardRoutes } from './routes/dashboard.ts';
 import { mountRoutes } from './routes/define-route.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
         ...exportRoutes(deps.store, deps.accounts),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
         ...agreementRoutes(deps.store),
+        ...conversationRatingsRoutes(deps.store),
         ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
         ...(deps.history ? historyRoutes(deps.history, { store: deps.store, clock }) : []),
         ...(deps.dashboard

@@ -2,6 +2,7 @@ import { AUDIT_API, SESSION_API, USERS_API } from './accounts.ts';
 import { AGREEMENT_API } from './agreement.ts';
 import { ANNOTATIONS_API } from './annotations.ts';
 import type { RouteContract } from './contract.ts';
+import { CONVERSATION_RATINGS_API } from './conversation-ratings.ts';
 import { DASHBOARD_API } from './dashboard.ts';
 import { EXPORT_API } from './export.ts';
 import { FEEDBACK_API } from './feedback.ts';
@@ -13,6 +14,7 @@ export * from './accounts.ts';
 export * from './agreement.ts';
 export * from './annotations.ts';
 export * from './contract.ts';
+export * from './conversation-ratings.ts';
 export * from './dashboard.ts';
 export * from './export.ts';
 export * from './feedback.ts';
@@ -30,6 +32,7 @@ export const API = {
   reviews: REVIEWS_API,
   feedback: FEEDBACK_API,
   annotations: ANNOTATIONS_API,
+  conversationRatings: CONVERSATION_RATINGS_API,
   export: EXPORT_API,
   dashboard: DASHBOARD_API,
   history: HISTORY_API,

@@ -2,6 +2,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Annotation, Comparison, Message, SyncPullResponse } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { makeConversationRating } from '../support/conversation-rating-factory.ts';
 import { screenshot, seed, useDashboard, XSS_COMMENT } from './support/dashboard-fixture.ts';
 
 /** The correction a diff view shows: its text without the struck-out parts. */
@@ -37,6 +38,7 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     await page.locator(`tr[data-row-id="${target.id}"]`).click();
     const detail = page.locator(`.detail[data-annotation-id="${target.id}"]`);
     await detail.waitFor();
+    await detail.getByRole('region', { name: 'Conversation rating' }).getByText('Not rated').waitFor();
     await detail.getByLabel('▼ down').check();
     await detail.getByLabel('Score (0–100)').fill('33');
     await detail.getByLabel('Tags (comma separated)').fill('wrong, needs-citation');
@@ -196,7 +198,7 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('shows the rubric answers and the comparisons the annotation is part of', async () => {
+  it('shows the rubric answers, the comparisons the annotation is part of and the conversation rating', async () => {
     const context: Message[] = [{ role: 'user', content: 'Name a router brand.' }];
     const variant = (index: number) => ({ index, count: 3, group: 'brands' });
     const [mine, beaten, tied] = [
@@ -232,6 +234,18 @@ describe('dashboard detail view (Chromium, real companion)', () => {
       [mine, beaten, tied],
       [comparison('cmp-won', beaten.id, mine.id, 'b'), comparison('cmp-tie', mine.id, tied.id, 'tie')],
     );
+    const rated = makeConversationRating({
+      site: mine.site,
+      conversationId: 'brands',
+      rating: 'needs-work',
+      note: 'Asked for one brand, got three tries.',
+      tags: ['verbose'],
+      annotator: 'grace',
+    });
+    await fx.api('/api/v1/sync/push', {
+      method: 'POST',
+      body: JSON.stringify({ deviceId: 'seed-browser', annotations: [], conversationRatings: [rated] }),
+    });
     const { page, problems } = await fx.open();
     await page.goto(`${fx.companion.url}/#/annotations/${mine.id}`);
     const detail = page.locator(`.detail[data-annotation-id="${mine.id}"]`);
@@ -245,6 +259,13 @@ describe('dashboard detail view (Chromium, real companion)', () => {
       'Clarity',
     ]);
     expect(await rubric.locator('dd').allTextContents()).toEqual(['no', 'formal', 'yes', '4']);
+    const conversation = detail.getByRole('region', { name: 'Conversation rating' });
+    await conversation.locator('.conversation-rating').waitFor();
+    expect(await conversation.locator('.conversation-rating').getAttribute('data-rating')).toBe('needs-work');
+    const shown = await conversation.textContent();
+    for (const part of ['Needs work', 'by grace', 'verbose', 'Asked for one brand, got three tries.']) {
+      expect(shown).toContain(part);
+    }
 
     const compared = detail.getByRole('region', { name: 'Comparisons' });
     await compared.locator('article.comparison').nth(1).waitFor();

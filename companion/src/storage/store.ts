@@ -80,4 +80,6 @@ export interface SyncStore extends Store {
    */
   annotatorsOf(table: OwnedTable, ids: readonly string[]): Promise<Map<string, string>>;
   stats(): Promise<StatsResponse>;
+  /** The live ratings of the conversation `key` ("<site>:<conversationId>"), every annotator's, the latest change first. */
+  conversationRatingsOf(key: string): Promise<ConversationRating[]>;
 }

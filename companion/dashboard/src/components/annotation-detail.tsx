@@ -6,6 +6,7 @@ import { formatDate } from '../format.ts';
 import { AnnotationComparisons } from './annotation-comparisons.tsx';
 import { AnnotationEditForm } from './annotation-edit-form.tsx';
 import { CaptureNote } from './capture-note.tsx';
+import { ConversationRatings } from './conversation-ratings.tsx';
 import { RubricAnswers } from './rubric-answers.tsx';
 import { Bubble, Context } from './transcript.tsx';
 import './annotation-detail.css';
@@ -19,8 +20,8 @@ interface Props {
 
 /**
  * One annotation, opening on what was judged: the turn it answers (earlier turns folded above), the
- * rated response, and the judgement's controls right under it; then the rubric answers and the
- * side-by-side comparisons it is part of.
+ * rated response, and the judgement's controls right under it; then the rubric answers, the
+ * side-by-side comparisons it is part of, and how the whole conversation was rated.
  */
 export function AnnotationDetail({ id, onClose, onChanged }: Props) {
   const [annotation, setAnnotation] = useState<Annotation | null>(null);
@@ -103,6 +104,7 @@ export function AnnotationDetail({ id, onClose, onChanged }: Props) {
       )}
       <RubricAnswers rubric={annotation.rubric} />
       <AnnotationComparisons annotation={annotation} revision={annotation.revision} />
+      <ConversationRatings annotation={annotation} />
     </aside>
   );
 }

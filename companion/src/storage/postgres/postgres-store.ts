@@ -114,6 +114,13 @@ export class PostgresStore implements SyncStore {
     };
   }
 
+  async conversationRatingsOf(key: string): Promise<ConversationRating[]> {
+    const rows = await this.#sql<{ body: string }[]>`
+      SELECT body FROM conversation_ratings WHERE key = ${key} AND deleted_at IS NULL
+      ORDER BY updated_at_ms DESC, annotator, id`;
+    return rows.map((row) => JSON.parse(row.body) as ConversationRating);
+  }
+
   iterateAnnotations(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
     return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false, order);

@@ -163,6 +163,12 @@ export class SqliteStore implements SyncStore {
       conversationRatingsSince: db.prepare<[number, number], { seq: number; body: string }>(
         'SELECT seq, body FROM conversation_ratings WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
+      conversationRatingsOf: db
+        .prepare<[string], string>(
+          `SELECT body FROM conversation_ratings WHERE key = ? AND deleted_at IS NULL
+           ORDER BY updated_at_ms DESC, annotator, id`,
+        )
+        .pluck(),
       counts: db.prepare<[], Record<string, number>>(
         `SELECT
            (SELECT count(*) FROM annotations WHERE deleted_at IS NULL) AS liveAnnotations,
@@ -320,6 +326,10 @@ export class SqliteStore implements SyncStore {
       devices: counts.devices ?? 0,
       checkpoint: this.checkpointNow(),
     };
+  }
+
+  async conversationRatingsOf(key: string): Promise<ConversationRating[]> {
+    return this.#statements.conversationRatingsOf.all(key).map((body) => JSON.parse(body) as ConversationRating);
   }
 
   iterateAnnotations(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation> {
