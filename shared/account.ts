@@ -83,6 +83,7 @@ export const AUDIT_ACTIONS = [
   'user.revoke',
   'user.rotate',
   'backup.restore',
+  'conversationRating.set',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -100,5 +100,25 @@ export const conversationRatingsQuerySchema = z.strictObject({
 export type ConversationRatingsQuery = z.infer<typeof conversationRatingsQuerySchema>;
 
 /** The conversation's live ratings, every annotator's the caller may see, the latest change first. */
-export const conversationRatingsResponseSchema = z.strictObject({ ratings: z.array(conversationRatingSchema) });
+export const conversationRatingsResponseSchema = z.strictObject({
+  ratings: z.array(conversationRatingSchema),
+  /** The caller's own live rating, to start the dashboard's form from (the personal owner's: the extension's annotator's). */
+  mine: conversationRatingSchema.nullable(),
+});
 export type ConversationRatingsResponse = z.infer<typeof conversationRatingsResponseSchema>;
+
+/**
+ * `POST /api/v1/conversation-ratings`: the caller's own rating of a conversation, set from the dashboard.
+ * `rating: null` withdraws it. The server decides who the caller is and keeps the record's id and revisions.
+ */
+export const conversationRatingSetSchema = z.strictObject({
+  key: conversationRatingsQuerySchema.shape.key,
+  rating: conversationRatingValueSchema.nullable(),
+  note: z.string().max(LIMITS.commentChars).default(''),
+  tags: z.array(tagSchema).max(LIMITS.tags).default([]),
+});
+export type ConversationRatingSet = z.infer<typeof conversationRatingSetSchema>;
+
+/** The caller's rating after the change: `null` once withdrawn (or when there was none to withdraw). */
+export const conversationRatingSetResponseSchema = z.strictObject({ rating: conversationRatingSchema.nullable() });
+export type ConversationRatingSetResponse = z.infer<typeof conversationRatingSetResponseSchema>;

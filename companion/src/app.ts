@@ -130,7 +130,12 @@ export function createApp(deps: AppDeps): Express {
         ...exportRoutes(deps.store, deps.accounts),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
         ...agreementRoutes(deps.store),
-        ...conversationRatingsRoutes(deps.store),
+        ...conversationRatingsRoutes({
+          store: deps.store,
+          clock,
+          items: deps.history?.items,
+          accounts: deps.accounts,
+        }),
         ...(deps.feedback ? feedbackRoutes(deps.feedback) : []),
         ...(deps.history ? historyRoutes(deps.history, { store: deps.store, clock }) : []),
         ...(deps.dashboard

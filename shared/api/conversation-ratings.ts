@@ -1,5 +1,10 @@
-import { conversationRatingsQuerySchema, conversationRatingsResponseSchema } from '../conversation-rating.ts';
-import { ANY_ROLE, jsonResponse, routeContract } from './contract.ts';
+import {
+  conversationRatingSetResponseSchema,
+  conversationRatingSetSchema,
+  conversationRatingsQuerySchema,
+  conversationRatingsResponseSchema,
+} from '../conversation-rating.ts';
+import { ANNOTATOR_ROLES, ANY_ROLE, jsonResponse, routeContract } from './contract.ts';
 
 /** Whole-conversation ratings as the dashboard shows them (docs/conversation-ratings.md, "In the dashboard"). */
 export const CONVERSATION_RATINGS_API = {
@@ -14,5 +19,16 @@ export const CONVERSATION_RATINGS_API = {
     query: conversationRatingsQuerySchema,
     names: { query: 'conversation ratings query' },
     response: jsonResponse(conversationRatingsResponseSchema),
+  }),
+  set: routeContract({
+    id: 'conversationRatings.set',
+    method: 'POST',
+    path: '/api/v1/conversation-ratings',
+    access: ANNOTATOR_ROLES,
+    summary:
+      "Sets (or with `rating: null` withdraws) the caller's own rating of a conversation; it syncs to the extension like one made there.",
+    body: conversationRatingSetSchema,
+    names: { body: 'conversation rating' },
+    response: jsonResponse(conversationRatingSetResponseSchema),
   }),
 } as const;

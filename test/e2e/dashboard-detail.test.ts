@@ -39,6 +39,16 @@ describe('dashboard detail view (Chromium, real companion)', () => {
     const detail = page.locator(`.detail[data-annotation-id="${target.id}"]`);
     await detail.waitFor();
     await detail.getByRole('region', { name: 'Conversation rating' }).getByText('Not rated').waitFor();
+    // Rate the whole conversation from here: the same record the extension's conversation bar makes.
+    const conversation = detail.getByRole('region', { name: 'Conversation rating' });
+    await conversation.getByLabel('Conversation note').fill('Wanders off after the second answer.');
+    await conversation.getByRole('button', { name: 'Needs work' }).click();
+    await conversation.getByRole('status').filter({ hasText: 'Saved: Needs work.' }).waitFor();
+    await conversation.locator('.conversation-rating[data-rating="needs-work"]').waitFor();
+    expect(await conversation.locator('.conversation-rating-note').textContent()).toBe(
+      'Wanders off after the second answer.',
+    );
+    expect(await conversation.getByRole('button', { name: 'Needs work' }).getAttribute('aria-pressed')).toBe('true');
     await detail.getByLabel('▼ down').check();
     await detail.getByLabel('Score (0–100)').fill('33');
     await detail.getByLabel('Tags (comma separated)').fill('wrong, needs-citation');

@@ -22,7 +22,7 @@ const SITE_HOME: Record<string, string> = {
 };
 
 /** The person the dashboard rates as: the extension's annotator (the name their ratings sync under), else `me`. */
-export async function localAnnotator(items: ItemStore): Promise<string> {
+export async function localAnnotator(items: Pick<ItemStore, 'captureAnnotator'>): Promise<string> {
   return (await items.captureAnnotator()) ?? DEFAULT_LOCAL_ANNOTATOR;
 }
 

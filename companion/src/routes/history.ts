@@ -1,10 +1,23 @@
+import type { Response } from 'express';
 import { API } from '../../../shared/index.ts';
+import { callerOf } from '../accounts/caller.ts';
 import { localAnnotator, rateItem } from '../import-history/rate-item.ts';
+import { DEFAULT_LOCAL_ANNOTATOR } from '../import-history/run-import.ts';
 import type { HistoryImports } from '../import-history/uploads.ts';
 import type { ItemStore } from '../storage/item-store.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { HttpError } from '../support/http-error.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
+
+/**
+ * Who rates in the dashboard: on a team server the signed-in user (proved by their token); on a personal
+ * server the extension's annotator, so the person's ratings from both places sync under one name.
+ */
+export async function dashboardAnnotator(res: Response, items: Pick<ItemStore, 'captureAnnotator'> | undefined) {
+  const caller = callerOf(res);
+  if (!caller.personal) return caller.name;
+  return items ? localAnnotator(items) : DEFAULT_LOCAL_ANNOTATOR;
+}
 
 /** What the history routes need: the items, the uploads and their imports, the sync store for ratings. */
 export interface HistoryDeps {
@@ -52,12 +65,14 @@ export function historyRoutes(deps: HistoryDeps, context: { store: SyncStore; cl
       return run;
     }),
 
-    defineRoute(API.history.next, async ({ query }) => deps.items.next(query, await localAnnotator(deps.items))),
+    defineRoute(API.history.next, async ({ query, res }) =>
+      deps.items.next(query, await dashboardAnnotator(res, deps.items)),
+    ),
 
-    defineRoute(API.history.facets, async () => deps.items.facets(await localAnnotator(deps.items))),
+    defineRoute(API.history.facets, async ({ res }) => deps.items.facets(await dashboardAnnotator(res, deps.items))),
 
     defineRoute(API.history.rate, async ({ params: { id }, body, res }) => {
-      const annotator = await localAnnotator(deps.items);
+      const annotator = await dashboardAnnotator(res, deps.items);
       const result = await rateItem({ store: context.store, items: deps.items }, id, body, annotator, context.clock());
       if (result.status === 'not_found') throw notFound('item');
       if (result.status === 'conflict') {
@@ -67,13 +82,15 @@ export function historyRoutes(deps: HistoryDeps, context: { store: SyncStore; cl
       return { annotation: result.annotation, seq: result.seq };
     }),
 
-    defineRoute(API.history.skip, async ({ params: { id } }) => {
-      if (!(await deps.items.skip(id, await localAnnotator(deps.items), context.clock()))) throw notFound('item');
+    defineRoute(API.history.skip, async ({ params: { id }, res }) => {
+      if (!(await deps.items.skip(id, await dashboardAnnotator(res, deps.items), context.clock()))) {
+        throw notFound('item');
+      }
       return { id, skipped: true };
     }),
 
-    defineRoute(API.history.unskip, async ({ params: { id } }) => {
-      if (!(await deps.items.unskip(id, await localAnnotator(deps.items)))) throw notFound('item');
+    defineRoute(API.history.unskip, async ({ params: { id }, res }) => {
+      if (!(await deps.items.unskip(id, await dashboardAnnotator(res, deps.items)))) throw notFound('item');
       return { id, skipped: false };
     }),
   ];

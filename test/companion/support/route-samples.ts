@@ -90,6 +90,7 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   'export.download': () => ({ query: { format: 'raw' } }),
   'export.preview': () => ({ query: { format: 'raw', lines: '3' } }),
   'conversationRatings.list': () => ({ query: { key: 'chatgpt:boundary-conversation' } }),
+  'conversationRatings.set': () => ({ body: { key: 'chatgpt:boundary-conversation', rating: 'good' } }),
   'agreement.report': () => ({ query: { site: 'chatgpt', models: 'judge-1', resamples: '50' } }),
   // The real server serves the built dashboard: 200 once `npm run build:dashboard` ran, 503 (and how to
   // build it) before. Either way without the token and without data; dashboard-api.test.ts builds its own.
