@@ -150,4 +150,31 @@ describe('the popup and the companion (Chromium)', () => {
     expect(urls.filter((url) => url.includes(companion?.token ?? '-'))).toEqual([]);
     expect(dashboard.url().includes(companion.token)).toBe(false);
   });
+
+  it('"Open in dashboard" on a pending review lands signed in on that review in the inbox', async () => {
+    if (!existsSync(join(DASHBOARD_DIST_DIR, 'index.html'))) {
+      throw new Error('The dashboard is not built: run `npm run build` (npm test does) first.');
+    }
+    companion = await startCompanion();
+    session = await launchChromium();
+    await pairThroughOptions(session, companion, 60);
+    const pipeline = createMarginClient({ url: companion.url, token: companion.token });
+    await pipeline.createReview({ title: 'An earlier question', key: 'e2e-popup-other' });
+    const { review } = await pipeline.createReview({ title: 'Check the refund mail', key: 'e2e-popup-open' });
+
+    const popup = await session.openExtensionPage('popup.html');
+    const row = popup
+      .getByRole('region', { name: /Reviews/ })
+      .getByRole('listitem')
+      .filter({ hasText: 'Check the refund mail' });
+    const open = row.getByRole('button', { name: 'Open in dashboard' });
+    await open.waitFor({ timeout: 15_000 });
+    const [dashboard] = await Promise.all([session.context.waitForEvent('page'), open.click()]);
+    await dashboard.waitForLoadState();
+    const detail = dashboard.getByRole('article', { name: 'Check the refund mail' });
+    await detail.waitFor({ timeout: 15_000 });
+    // Signed in (the menu shows), on that review's own route, and the code has left the address bar.
+    expect(await dashboard.getByRole('link', { name: 'Inbox' }).count()).toBe(1);
+    expect(new URL(dashboard.url()).hash).toBe(`#/inbox/${review.id}`);
+  });
 });

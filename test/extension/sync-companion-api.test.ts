@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSignInLink } from '../../companion/dashboard/src/auth.ts';
 import {
+  dashboardReviewLink,
   dashboardSignInLink,
   decideReview,
   getReview,
@@ -42,6 +44,14 @@ async function requestReview() {
 }
 
 describe('the dashboard sign-in link', () => {
+  it('can carry one review of the inbox as its destination, which the dashboard reads back', async () => {
+    const review = await requestReview();
+    const url = new URL(await dashboardReviewLink(endpoint(), review.id));
+    expect(url.origin).toBe(endpoint().url);
+    const link = parseSignInLink(url.hash, ['annotations', 'inbox']);
+    expect(link?.next).toBe(`#/inbox/${review.id}`);
+  });
+
   it('is a one-time code for the paired companion, and never the token', async () => {
     const link = await dashboardSignInLink(endpoint());
     const url = new URL(link);

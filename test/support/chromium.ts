@@ -49,17 +49,21 @@ function closeWelcomeTabs(context: BrowserContext): void {
   context.on('page', watch);
 }
 
-/** Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile. */
+/**
+ * Starts Debian's Chromium (or $MARGIN_CHROMIUM) with the built extension in a fresh profile, or in
+ * `profileDir` (a browser restart on the same profile); a given profile outlives `close()`, its owner removes it.
+ */
 export async function launchChromium(
   extensionDir = chromeExtensionDir,
-  { keepWelcome = false }: { keepWelcome?: boolean } = {},
+  { keepWelcome = false, profileDir }: { keepWelcome?: boolean; profileDir?: string } = {},
 ): Promise<ChromiumSession> {
   const executablePath = findBrowser('chromium');
   if (!executablePath) throw new Error(installHint('chromium'));
   if (!existsSync(`${extensionDir}/manifest.json`)) {
     throw new Error(`No built extension at ${extensionDir}: run \`npm run build\` first.`);
   }
-  const profile = await makeTempDir('chromium-profile');
+  const profile =
+    profileDir === undefined ? await makeTempDir('chromium-profile') : { path: profileDir, remove: async () => {} };
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath,
     headless: true,

@@ -11,7 +11,7 @@ export function App() {
   const [linkState, setLinkState] = useState<'checking' | 'done' | { error: string }>('checking');
 
   useEffect(() => {
-    signInFromLink().then(
+    signInFromLink(PAGES.map((page) => page.id)).then(
       (result) => {
         if (result === 'signed-in') setSignedIn(true);
         setLinkState(typeof result === 'object' ? result : 'done');

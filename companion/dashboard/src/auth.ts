@@ -1,5 +1,6 @@
 import { API, parseRouteResult, routePath } from '../../../shared/api/index.ts';
 import { apiErrorSchema } from '../../../shared/api-error.ts';
+import { navigate, parseHash, routeHref } from './router.ts';
 
 /**
  * The token lives in this tab's sessionStorage, not localStorage: an origin here is just
@@ -8,7 +9,39 @@ import { apiErrorSchema } from '../../../shared/api-error.ts';
  * "visible after reload" needs no new sign-in) and is gone when the tab closes.
  */
 const TOKEN_KEY = 'margin.token';
-const SIGN_IN_FRAGMENT = /^#sign-in=([A-Za-z0-9_-]{20,100})$/;
+const SIGN_IN_FRAGMENT = /^#sign-in=([A-Za-z0-9_-]{20,100})(?:&next=([^&#]*))?$/;
+/** Where a sign-in link without a (valid) destination lands. */
+const HOME = '#/annotations';
+
+export interface SignInLink {
+  code: string;
+  /** A dashboard hash route (`#/inbox/<id>`) rebuilt from the link's `next`, or null for the home page. */
+  next: string | null;
+}
+
+/**
+ * Reads `#sign-in=<code>&next=<route>`. `next` is a route inside this dashboard (`/inbox/<id>`,
+ * URL-encoded): it must start with one `/` and name one of `pages`, and it is rebuilt from its parts,
+ * so an absolute URL, another origin or an unknown page never becomes the destination (home instead).
+ */
+export function parseSignInLink(hash: string, pages: readonly string[]): SignInLink | null {
+  const match = SIGN_IN_FRAGMENT.exec(hash);
+  if (!match?.[1]) return null;
+  return { code: match[1], next: match[2] === undefined ? null : dashboardRoute(match[2], pages) };
+}
+
+function dashboardRoute(encoded: string, pages: readonly string[]): string | null {
+  let next: string;
+  try {
+    next = decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+  if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return null;
+  const route = parseHash(`#${next}`);
+  if (!pages.includes(route.page)) return null;
+  return routeHref(route.page, route.rest, route.params);
+}
 
 export function storedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -24,20 +57,22 @@ export function signOut(): void {
 }
 
 /**
- * If the page was opened with a one-time sign-in link (`/#sign-in=<code>`), removes the code from
- * the address bar and the history entry first, then trades it for the token. The code is in the
- * fragment, so it never reached a server log or a Referer header; it works once, for two minutes.
+ * If the page was opened with a one-time sign-in link (`/#sign-in=<code>&next=<route>`), replaces the
+ * code in the address bar and the history entry with the destination first (a route of `pages`, else
+ * the home page), then trades the code for the token. The code is in the fragment, so it never reached
+ * a server log or a Referer header; it works once, for two minutes.
  */
-export async function signInFromLink(): Promise<'none' | 'signed-in' | { error: string }> {
-  const match = SIGN_IN_FRAGMENT.exec(window.location.hash);
-  if (!match?.[1]) return 'none';
-  history.replaceState(null, '', `${window.location.pathname}#/annotations`);
+export async function signInFromLink(pages: readonly string[]): Promise<'none' | 'signed-in' | { error: string }> {
+  const link = parseSignInLink(window.location.hash, pages);
+  if (!link) return 'none';
+  // `replace` also tells the router, which read the sign-in fragment as its route before this ran.
+  navigate(`${window.location.pathname}${link.next ?? HOME}`, { replace: true });
   // Not through api.ts: this call has no token yet, and a 401 here is an expired link, not a sign-out.
   const route = API.dashboard.signIn;
   const response = await fetch(routePath(route), {
     method: route.method,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: match[1] }),
+    body: JSON.stringify({ code: link.code }),
   });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {

@@ -43,6 +43,19 @@ export async function dashboardSignInLink(endpoint: CompanionEndpoint, fetchImpl
   return link.href;
 }
 
+/**
+ * A one-time dashboard link that lands, signed in, on one review in the inbox
+ * (`#sign-in=<code>&next=%2Finbox%2F<id>`); the dashboard accepts only its own routes as `next`.
+ */
+export async function dashboardReviewLink(
+  endpoint: CompanionEndpoint,
+  reviewId: string,
+  fetchImpl?: FetchLike,
+): Promise<string> {
+  const link = await dashboardSignInLink(endpoint, fetchImpl);
+  return `${link}&next=${encodeURIComponent(`/inbox/${encodeURIComponent(reviewId)}`)}`;
+}
+
 export function reviewCounts(endpoint: CompanionEndpoint, fetchImpl?: FetchLike): Promise<ReviewCounts> {
   return companionRequest(endpoint, API.reviews.counts, {}, fetchImpl);
 }

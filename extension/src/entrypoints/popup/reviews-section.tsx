@@ -9,7 +9,13 @@ import {
   validateDraft,
 } from '../../../../shared/review-draft.ts';
 import { getDb } from '../../db/connection.ts';
-import { decideReview, getReview, pairedCompanion, pendingReviews } from '../../sync/companion-api.ts';
+import {
+  dashboardReviewLink,
+  decideReview,
+  getReview,
+  pairedCompanion,
+  pendingReviews,
+} from '../../sync/companion-api.ts';
 import type { CompanionEndpoint } from '../../sync/companion-client.ts';
 import { CompanionError } from '../../sync/companion-client.ts';
 import { readSettings } from '../../utils/settings.ts';
@@ -97,6 +103,17 @@ export function ReviewsSection() {
     }
   }
 
+  /** Opens the review in the dashboard's inbox, signed in through a one-time link. */
+  async function openInDashboard(id: string) {
+    if (!endpoint) return;
+    setNote(null);
+    try {
+      await browser.tabs.create({ url: await dashboardReviewLink(endpoint, id) });
+    } catch (error) {
+      setNote({ error: true, text: `Could not open the dashboard: ${problem(error)}` });
+    }
+  }
+
   async function decide(decision: 'approve' | 'reject') {
     if (!endpoint || !open) return;
     const checked = validateDraft(open.form, draft, { partial: decision === 'reject' });
@@ -149,6 +166,17 @@ export function ReviewsSection() {
               <li key={review.id}>
                 <button type="button" disabled={busy} onClick={() => void openReview(review.id)}>
                   {review.title} <span class="review-age">{waitedFor(review.createdAt)}</span>
+                </button>
+                <button
+                  type="button"
+                  class="open-in-dashboard"
+                  disabled={busy}
+                  // An arrow keeps one line per review in the narrow popup; the name and tooltip say where it goes.
+                  aria-label="Open in dashboard"
+                  title={`Open “${review.title}” in the dashboard's inbox`}
+                  onClick={() => void openInDashboard(review.id)}
+                >
+                  ↗
                 </button>
               </li>
             ))}
