@@ -8,7 +8,8 @@ import { scenarios } from './support/site-scenarios.ts';
 
 /** The options page's field with this accessible name (puppeteer's ARIA query). */
 async function field(page: Page, name: string) {
-  const handle = await page.$(`aria/${name}`);
+  // The options page renders after its settings load: wait for the field rather than look once.
+  const handle = await page.waitForSelector(`aria/${name}`, { timeout: 15_000 }).catch(() => null);
   if (!handle) throw new Error(`no field "${name}" on the options page`);
   return handle;
 }

@@ -8,6 +8,15 @@ import { companionAnnotations, waitUntil } from './support/sync-helpers.ts';
 
 /** The field of the options page whose label starts with `label` (a label may hold a hint after it). */
 async function fill(page: Page, label: string, text: string) {
+  // The options page renders after its settings load: wait for the label before looking for its field.
+  await page
+    .waitForFunction(
+      (label) =>
+        Array.from(document.querySelectorAll('label')).some((element) => element.textContent?.trim().startsWith(label)),
+      { timeout: 15_000 },
+      label,
+    )
+    .catch(() => undefined);
   const handle = (
     await page.evaluateHandle(
       (label) =>
@@ -24,7 +33,7 @@ async function fill(page: Page, label: string, text: string) {
 }
 
 async function click(page: Page, name: string) {
-  const handle = await page.$(`aria/${name}[role="button"]`);
+  const handle = await page.waitForSelector(`aria/${name}[role="button"]`, { timeout: 15_000 }).catch(() => null);
   if (!handle) throw new Error(`no button "${name}"`);
   await handle.click();
 }
