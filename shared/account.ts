@@ -84,6 +84,9 @@ export const AUDIT_ACTIONS = [
   'user.rotate',
   'backup.restore',
   'conversationRating.set',
+  'queue.create',
+  'queue.items',
+  'queue.adjudicate',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

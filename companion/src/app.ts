@@ -11,6 +11,7 @@ import { protocolCheck } from './middleware/protocol-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { signInThrottle } from './middleware/sign-in-throttle.ts';
+import type { QueueService } from './queues/queue-service.ts';
 import type { ReviewService } from './reviews/review-service.ts';
 import { agreementRoutes } from './routes/agreement.ts';
 import { conversationRatingsRoutes } from './routes/conversation-ratings.ts';
@@ -20,6 +21,7 @@ import { exportRoutes } from './routes/export.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { type HistoryDeps, historyRoutes } from './routes/history.ts';
+import { queuesRoutes } from './routes/queues.ts';
 import { reviewsRoutes } from './routes/reviews.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -48,6 +50,8 @@ export interface AppDeps {
   reviews?: ReviewService;
   /** Logged calls and feedback (/api/v1/logs, /api/v1/feedback); left out, those routes are 404s. */
   feedback?: FeedbackService;
+  /** Campaign queues (/api/v1/queues); left out, those routes are 404s. */
+  queues?: QueueService;
   /** Importing chat history and rating it (/api/v1/history); left out, those routes are 404s. */
   history?: HistoryDeps;
   /** The dashboard: its files (served without the token: they hold no data) and its API routes. */
@@ -130,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
         ...exportRoutes(deps.store, deps.accounts),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
         ...agreementRoutes(deps.store),
+        ...(deps.queues ? queuesRoutes(deps.queues, deps.accounts) : []),
         ...conversationRatingsRoutes({
           store: deps.store,
           clock,

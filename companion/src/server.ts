@@ -6,6 +6,7 @@ import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { HistoryImports } from './import-history/uploads.ts';
 import { DEFAULT_SIGN_IN_LIMIT } from './middleware/sign-in-throttle.ts';
+import { QueueService } from './queues/queue-service.ts';
 import { ReviewService } from './reviews/review-service.ts';
 import { type DatabaseTarget, openDatabase } from './storage/open-database.ts';
 import { databasePath, ensureDataDir } from './support/data-dir.ts';
@@ -74,6 +75,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const accounts = new Accounts({ users: stores.users, audit: stores.audit });
   const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
   const feedback = new FeedbackService({ store: stores.feedback });
+  const queues = new QueueService({ queues: stores.queues, annotations: stores.sync });
   const dashboard = stores.dashboard;
   const imports = new HistoryImports({
     store: stores.sync,
@@ -89,6 +91,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     store: stores.sync,
     reviews,
     feedback,
+    queues,
     history: { items: stores.items, imports },
     dashboard: {
       store: dashboard,

@@ -7,6 +7,7 @@ import { DASHBOARD_API } from './dashboard.ts';
 import { EXPORT_API } from './export.ts';
 import { FEEDBACK_API } from './feedback.ts';
 import { HISTORY_API } from './history.ts';
+import { QUEUES_API } from './queues.ts';
 import { REVIEWS_API } from './reviews.ts';
 import { SYNC_API } from './sync.ts';
 
@@ -20,6 +21,7 @@ export * from './export.ts';
 export * from './feedback.ts';
 export * from './history.ts';
 export * from './path.ts';
+export * from './queues.ts';
 export * from './reviews.ts';
 export * from './sync.ts';
 
@@ -40,6 +42,7 @@ export const API = {
   users: USERS_API,
   audit: AUDIT_API,
   agreement: AGREEMENT_API,
+  queues: QUEUES_API,
 } as const;
 
 /** The whole table as one list, in mounting order within each group. */

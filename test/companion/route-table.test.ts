@@ -8,6 +8,7 @@ import { type AppDeps, createApp } from '../../companion/src/app.ts';
 import { FeedbackService } from '../../companion/src/feedback/feedback-service.ts';
 import { HistoryImports } from '../../companion/src/import-history/uploads.ts';
 import { errorHandler } from '../../companion/src/middleware/error-handler.ts';
+import { QueueService } from '../../companion/src/queues/queue-service.ts';
 import { ReviewService } from '../../companion/src/reviews/review-service.ts';
 import { defineRoute, mountRoutes } from '../../companion/src/routes/define-route.ts';
 import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
@@ -39,6 +40,7 @@ function fullDeps(): AppDeps {
     store: stores.sync,
     reviews,
     feedback: new FeedbackService({ store: stores.feedback }),
+    queues: new QueueService({ queues: stores.queues, annotations: stores.sync }),
     history: {
       items: stores.items,
       imports: new HistoryImports({ store: stores.sync, items: stores.items, dataDir: dir.path }),

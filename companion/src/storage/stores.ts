@@ -2,6 +2,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { DashboardStore } from './dashboard-store.ts';
 import type { FeedbackStore } from './feedback-store.ts';
 import type { ItemStore } from './item-store.ts';
+import type { QueueStore } from './queue-store.ts';
 import type { RateLimitStore } from './rate-limit-store.ts';
 import type { ReviewStore } from './review-store.ts';
 import type { SignInCodeStore } from './sign-in-code-store.ts';
@@ -24,6 +25,8 @@ export interface Stores {
   readonly feedback: FeedbackStore;
   /** Responses waiting for judgement (history imports) and the import runs. */
   readonly items: ItemStore;
+  /** Campaign queues: their items, leases, answers and skips. */
+  readonly queues: QueueStore;
   /** The dashboard's one-time sign-in codes. */
   readonly signInCodes: SignInCodeStore;
   /** Request rate limits, shared by every companion process on the database. */

@@ -6,6 +6,7 @@ import {
   importRunSchema,
   nextItemSchema,
   queryString,
+  queueItemsAddedSchema,
   type RouteContract,
   reviewCreatedSchema,
   routePath,
@@ -36,6 +37,9 @@ export interface RouteFixtures {
   /** A finished history import (the ChatGPT fixture export, uploaded in chunks) and one of its items. */
   historyRun: string;
   historyItem: string;
+  /** A campaign queue (overlap 50, a thumb asked) and one of its items. */
+  queue: string;
+  queueItem: string;
 }
 
 export interface Sample {
@@ -92,6 +96,27 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   'conversationRatings.list': () => ({ query: { key: 'chatgpt:boundary-conversation' } }),
   'conversationRatings.set': () => ({ body: { key: 'chatgpt:boundary-conversation', rating: 'good' } }),
   'agreement.report': () => ({ query: { site: 'chatgpt', models: 'judge-1', resamples: '50' } }),
+  'queues.list': () => ({}),
+  'queues.create': () => ({ body: { id: `boundary-${randomUUID().slice(0, 8)}`, name: 'Boundary' }, expect: [201] }),
+  'queues.get': ({ queue }) => ({ params: { id: queue } }),
+  'queues.addItems': ({ queue }) => ({
+    params: { id: queue },
+    body: { items: [{ messages: [{ role: 'user', content: 'Hi' }], response: `Hello ${randomUUID()}` }] },
+  }),
+  'queues.items': ({ queue }) => ({ params: { id: queue }, query: { limit: '10' } }),
+  'queues.item': ({ queue, queueItem }) => ({ params: { id: queue, itemId: queueItem } }),
+  'queues.next': ({ queue }) => ({ params: { id: queue }, body: {} }),
+  // Each answer and skip needs an item the caller has not answered yet: a fresh one per request.
+  'queues.answer': async ({ server, queue }) => ({
+    params: { id: queue, itemId: await freshQueueItem(server, queue) },
+    body: { thumb: 'up' },
+  }),
+  'queues.skip': async ({ server, queue }) => ({
+    params: { id: queue, itemId: await freshQueueItem(server, queue) },
+    body: { reason: 'not my language' },
+  }),
+  'queues.progress': ({ queue }) => ({ params: { id: queue } }),
+  'queues.answers': ({ queue }) => ({ params: { id: queue } }),
   // The real server serves the built dashboard: 200 once `npm run build:dashboard` ran, 503 (and how to
   // build it) before. Either way without the token and without data; dashboard-api.test.ts builds its own.
   'dashboard.files': () => ({ path: '/', expect: [200, 503] }),
@@ -277,5 +302,29 @@ export async function prepareFixtures(server: TestServer): Promise<RouteFixtures
   const logged = await json(routePath(API.feedback.log), { trace_id: traceId, messages: [], response: 'Logged.' });
   if (logged.status !== 201) throw new Error(`fixtures: log failed: ${logged.text}`);
   const imported = await importHistoryFixture(server);
-  return { server, annotations, reviews, traceId, historyRun: imported.run, historyItem: imported.item };
+  const queue = `fixture-${randomUUID().slice(0, 8)}`;
+  const created = await json(routePath(API.queues.create), { id: queue, name: 'Fixture queue', overlap: 50 });
+  if (created.status !== 201) throw new Error(`fixtures: queue failed: ${created.text}`);
+  return {
+    server,
+    annotations,
+    reviews,
+    traceId,
+    historyRun: imported.run,
+    historyItem: imported.item,
+    queue,
+    queueItem: await freshQueueItem(server, queue),
+  };
+}
+
+/** Adds an item with new content to the queue; its id. */
+async function freshQueueItem(server: TestServer, queue: string): Promise<string> {
+  const response = await server.send({
+    method: 'POST',
+    path: routePath(API.queues.addItems, { id: queue }),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ response: `Answer ${randomUUID()}` }] }),
+  });
+  const added = queueItemsAddedSchema.parse(response.json());
+  return added.itemIds[0] as string;
 }

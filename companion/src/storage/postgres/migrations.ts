@@ -1,4 +1,5 @@
 import type { Sql, Tx } from './connect.ts';
+import { PG_QUEUE_TABLES_SQL } from './queue-tables.ts';
 
 /**
  * Numbered schema migrations for PostgreSQL, their own list (SQLite's is sqlite/migrations.ts). Each
@@ -286,6 +287,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         CREATE INDEX audit_log_at ON audit_log (at, id);
         ALTER TABLE sign_in_codes ADD COLUMN user_name text COLLATE "C";
       `);
+    },
+  },
+  {
+    version: 5,
+    description: 'campaign queues: queues, their items, leases, answers and skips, adjudications (SQLite v10)',
+    async up(tx) {
+      await tx.unsafe(PG_QUEUE_TABLES_SQL);
     },
   },
 ];

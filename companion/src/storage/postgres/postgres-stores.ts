@@ -5,6 +5,7 @@ import { PostgresAuditStore } from './postgres-audit-store.ts';
 import { PostgresDashboard } from './postgres-dashboard.ts';
 import { PostgresFeedbackStore } from './postgres-feedback-store.ts';
 import { PostgresItemStore } from './postgres-item-store.ts';
+import { PostgresQueueStore } from './postgres-queue-store.ts';
 import { PostgresRateLimits } from './postgres-rate-limits.ts';
 import { PostgresReviewStore } from './postgres-review-store.ts';
 import { PostgresSignInCodes } from './postgres-sign-in-codes.ts';
@@ -46,6 +47,7 @@ export async function openPostgresStores(url: string): Promise<Stores> {
       reviews: listening,
       feedback,
       items: new PostgresItemStore(sync),
+      queues: new PostgresQueueStore(sql),
       signInCodes: new PostgresSignInCodes(sql),
       rateLimits: new PostgresRateLimits(sql),
       users: new PostgresUserStore(sql),

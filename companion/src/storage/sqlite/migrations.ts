@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { upgradeAnnotationBodies } from './annotation-v2-upgrade.ts';
+import { QUEUE_TABLES_SQL } from './queue-tables.ts';
 
 /**
  * Numbered schema migrations. Each runs once, in order, inside its own transaction that also records
@@ -343,6 +344,13 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX audit_log_at ON audit_log (at, id);
         ALTER TABLE sign_in_codes ADD COLUMN user_name TEXT;
       `);
+    },
+  },
+  {
+    version: 10,
+    description: 'campaign queues: queues, their items, leases, answers and skips, adjudications',
+    up(db) {
+      db.exec(QUEUE_TABLES_SQL);
     },
   },
 ];

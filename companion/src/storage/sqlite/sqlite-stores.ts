@@ -3,6 +3,7 @@ import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteDashboard } from './sqlite-dashboard.ts';
 import { SqliteFeedbackStore } from './sqlite-feedback-store.ts';
 import { SqliteItemStore } from './sqlite-item-store.ts';
+import { SqliteQueueStore } from './sqlite-queue-store.ts';
 import { SqliteRateLimits } from './sqlite-rate-limits.ts';
 import { SqliteReviewStore } from './sqlite-review-store.ts';
 import { SqliteSignInCodes } from './sqlite-sign-in-codes.ts';
@@ -22,6 +23,7 @@ export function openSqliteStores(path: string): Stores {
     reviews: new SqliteReviewStore(sync),
     feedback: new SqliteFeedbackStore(sync),
     items: new SqliteItemStore(sync),
+    queues: new SqliteQueueStore(sync.database),
     signInCodes: new SqliteSignInCodes(sync.database),
     rateLimits,
     users: new SqliteUserStore(sync.database),
