@@ -156,10 +156,14 @@ describe.each(STORE_KINDS)('campaign queue store (%s)', (kind) => {
       await stores.queues.lease(queue, name, at(0));
       expect((await stores.queues.record(queue, answerOf(queue, item, name, at(1)), at(1))).ok).toBe(true);
     }
+    // Every connection of the pool open first (transactions each hold one), so the 50 really run side by side.
+    const { queue: warm } = await queueWith(1, { overlap: 50 });
+    await Promise.all(Array.from({ length: 20 }, (_, index) => stores.queues.lease(warm, `warm-${index}`, at(2))));
+    // Half lease first, half answer straight away: both paths meet at the last slot.
     const results = await Promise.all(
       Array.from({ length: 50 }, async (_, index) => {
         const name = `annotator-${index}`;
-        await stores.queues.lease(queue, name, at(2));
+        if (index % 2 === 0) await stores.queues.lease(queue, name, at(2));
         return stores.queues.record(queue, answerOf(queue, item, name, at(3)), at(3));
       }),
     );
