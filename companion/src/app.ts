@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
         ...statsRoutes(deps.store),
         ...exportRoutes(deps.store, deps.accounts),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
-        ...agreementRoutes(deps.store),
+        ...agreementRoutes(deps.store, deps.queues),
         ...(deps.queues ? queuesRoutes(deps.queues, deps.accounts) : []),
         ...conversationRatingsRoutes({
           store: deps.store,

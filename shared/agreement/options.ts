@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXPORT_SOURCES } from '../export/sources.ts';
 import { exportOptionsSchema, toEpoch } from '../export-options.ts';
 import { LIMITS } from '../limits.ts';
+import { queueIdSchema } from '../queue.ts';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap.ts';
 import { MEASUREMENT_LEVELS, type MeasurementLevel } from './values.ts';
 
@@ -84,16 +85,12 @@ export const agreementOptionsSchema = z
     }),
     seed: countSchema('seed', 2 ** 32 - 1, DEFAULT_SEED),
     resamples: countSchema('resamples', 100_000, DEFAULT_RESAMPLES),
-    /** Campaign queues (issue 13) are not built yet; the option exists so scripts get a clear answer. */
-    queue: z.preprocess(emptyToUndefined, z.string().optional()),
+    /** Agreement within one campaign queue (docs/queues.md), over its answers rather than annotations. */
+    queue: z.preprocess(emptyToUndefined, queueIdSchema.optional()),
   })
   .refine((o) => o.since === undefined || o.until === undefined || toEpoch(o.since) < toEpoch(o.until), {
     message: 'since must be before until',
     path: ['since'],
-  })
-  .refine((o) => o.queue === undefined, {
-    message: 'queues are not available yet: leave out the queue and filter what the store holds instead',
-    path: ['queue'],
   });
 export type AgreementOptionsInput = z.input<typeof agreementOptionsSchema>;
 export type AgreementOptions = z.output<typeof agreementOptionsSchema>;

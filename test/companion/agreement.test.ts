@@ -223,7 +223,7 @@ describe.each(STORE_KINDS)('margin agreement over the store (%s)', (kind) => {
   it('answers --queue and bad options with what is wrong', async () => {
     const queue = await margin(['agreement', '--database', database.option, '--queue', 'q1']);
     expect(queue.code).toBe(1);
-    expect(queue.stderr).toContain('--queue: queues are not available yet');
+    expect(queue.stderr).toContain('there is no queue "q1"');
     expect(agreementOptionsSchema.safeParse({ level: 'quality=fuzzy' }).error?.issues[0]?.message).toContain(
       '"quality=fuzzy" is not QUESTION=LEVEL',
     );
@@ -233,7 +233,7 @@ describe.each(STORE_KINDS)('margin agreement over the store (%s)', (kind) => {
     const http = await fetch(`${companion.url}/api/v1/agreement?queue=q1`, {
       headers: { authorization: `Bearer ${companion.token}` },
     });
-    expect(http.status).toBe(400);
-    expect(JSON.stringify(await http.json())).toContain('queues are not available yet');
+    expect(http.status).toBe(404);
+    expect(JSON.stringify(await http.json())).toContain('There is no queue \\"q1\\"');
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { agreementOptionsSchema } from '../../../shared/agreement/index.ts';
 import { EXPORT_SOURCES } from '../../../shared/index.ts';
+import { agreementFromQueue } from '../agreement/agreement-from-queue.ts';
 import { agreementFromStore } from '../agreement/agreement-from-store.ts';
 import { agreementText } from '../agreement/agreement-text.ts';
 import { defaultDataDir } from '../support/config.ts';
@@ -42,7 +43,7 @@ export function registerAgreementCommand(program: Command): void {
     )
     .option('--seed <n>', 'seed of the bootstrap interval (default 1)')
     .option('--resamples <n>', 'bootstrap resamples for the 95% interval of α; 0 for none (default 1000)')
-    .option('--queue <id>', 'agreement within a campaign queue (not available yet)')
+    .option('--queue <id>', 'agreement within a campaign queue, over its answers (docs/queues.md)')
     .option('--json', 'print the report as JSON')
     .action(async (flags: AgreementFlags, command: Command) => {
       const input: Record<string, unknown> = {};
@@ -57,7 +58,13 @@ export function registerAgreementCommand(program: Command): void {
       }
       const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       try {
-        const report = await agreementFromStore(stores.sync, parsed.data);
+        const options = parsed.data;
+        const queue = options.queue === undefined ? undefined : await stores.queues.get(options.queue);
+        if (options.queue !== undefined && queue === undefined)
+          throw new Error(`there is no queue "${options.queue}" in ${stores.location} (margin queue list shows them)`);
+        const report = queue
+          ? await agreementFromQueue(queue, await stores.queues.answers(queue.id), options)
+          : await agreementFromStore(stores.sync, options);
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : agreementText(report));
       } finally {
         await stores.close();

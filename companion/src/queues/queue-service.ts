@@ -221,6 +221,12 @@ export class QueueService {
     return this.#queues.listItems(queue, page, this.#clock());
   }
 
+  /** A queue and its answers, for agreement and exports (readers only: the routes allow no one else). */
+  async answersOf(id: string, caller: Caller): Promise<{ queue: Queue; answers: QueueAnswer[] }> {
+    const queue = await this.visible(id, caller);
+    return { queue, answers: await this.#queues.answers(queue.id) };
+  }
+
   /** Every answer, for readers (admins and viewers: the routes allow no one else). */
   async answers(id: string, caller: Caller): Promise<QueueAnswer[]> {
     const queue = await this.visible(id, caller);

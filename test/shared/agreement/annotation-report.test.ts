@@ -99,14 +99,12 @@ describe('the agreement report over ratings', () => {
     expect(parseLevelDeclaration('tone')).toMatch(/is not QUESTION=LEVEL/);
   });
 
-  it('takes the export filters and refuses queues for now', () => {
+  it('takes the export filters and a queue id', () => {
     expect(agreementOptionsSchema.parse({}).source).toEqual(['capture', 'review', 'api', 'import']);
     expect(agreementOptionsSchema.parse({ source: 'review' }).source).toEqual(['review']);
-    const queue = agreementOptionsSchema.safeParse({ queue: 'q1' });
-    expect(queue.error?.issues[0]).toMatchObject({
-      path: ['queue'],
-      message: expect.stringContaining('not available yet'),
-    });
+    expect(agreementOptionsSchema.parse({ queue: 'q1' }).queue).toBe('q1');
+    const queue = agreementOptionsSchema.safeParse({ queue: 'Not A Slug' });
+    expect(queue.error?.issues[0]).toMatchObject({ path: ['queue'], message: expect.stringContaining('lowercase slug') });
     expect(agreementOptionsSchema.safeParse({ since: '2026-12-01', until: '2026-11-01' }).success).toBe(false);
     expect(agreementOptionsSchema.safeParse({ resamples: '-1' }).success).toBe(false);
     expect(agreementOptionsSchema.safeParse({ sit: 'chatgpt' }).success).toBe(false);
