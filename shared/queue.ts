@@ -82,7 +82,11 @@ const settingsShape = {
     rubric: [],
   }),
   /** How many annotators answer each item (completed answers; skips do not count). */
-  overlap: z.int('must be a whole number').min(1).max(QUEUE_LIMITS.maxOverlap).default(1),
+  overlap: z
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(QUEUE_LIMITS.maxOverlap, `at most ${QUEUE_LIMITS.maxOverlap}`)
+    .default(1),
   assignees: queueAssigneesSchema.default({ names: [], roles: ['admin', 'annotator'] }),
   /** Blind: an annotator never sees another's answers to an item. */
   blind: z.boolean().default(true),
@@ -96,8 +100,8 @@ const settingsShape = {
   /** How long a served item stays reserved for its annotator; then it returns to the queue. */
   leaseSeconds: z
     .int('must be a whole number of seconds')
-    .min(QUEUE_LIMITS.minLeaseSeconds)
-    .max(QUEUE_LIMITS.maxLeaseSeconds)
+    .min(QUEUE_LIMITS.minLeaseSeconds, `at least ${QUEUE_LIMITS.minLeaseSeconds} seconds`)
+    .max(QUEUE_LIMITS.maxLeaseSeconds, `at most ${QUEUE_LIMITS.maxLeaseSeconds} seconds (7 days)`)
     .default(QUEUE_LIMITS.defaultLeaseSeconds),
 };
 
@@ -142,7 +146,11 @@ export const queueFilterSchema = z
     since: filters.since,
     until: filters.until,
     skipPartial: filters.skipPartial,
-    limit: z.int('must be a whole number').min(1).max(QUEUE_LIMITS.items).optional(),
+    limit: z
+      .int('must be a whole number')
+      .min(1, 'must be 1 or more')
+      .max(QUEUE_LIMITS.items, `at most ${QUEUE_LIMITS.items}`)
+      .optional(),
   })
   .refine((o) => o.since === undefined || o.until === undefined || toEpoch(o.since) < toEpoch(o.until), {
     message: 'since must be before until',

@@ -8,6 +8,7 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerImportHistoryCommand } from './commands/import-history.ts';
 import { registerPublishCommand } from './commands/publish.ts';
 import { registerPurgeCommand } from './commands/purge.ts';
+import { registerQueueCommand } from './commands/queue.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerServiceCommand } from './commands/service.ts';
 import { registerStatsCommand } from './commands/stats.ts';
@@ -43,6 +44,7 @@ registerPurgeCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
 registerAgreementCommand(program);
+registerQueueCommand(program);
 registerCopyCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
