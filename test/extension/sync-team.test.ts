@@ -46,7 +46,10 @@ async function stored(token: string) {
 describe('the extension on a team server', () => {
   it('learns whom the token signs in as when pairing, and remembers it for the popup', async () => {
     const tried = await testConnection(url(), alice.token);
-    expect(tried).toMatchObject({ ok: true, me: { user: { name: 'alice', role: 'annotator' }, server: { team: true } } });
+    expect(tried).toMatchObject({
+      ok: true,
+      me: { user: { name: 'alice', role: 'annotator' }, server: { team: true } },
+    });
     const sync = engine();
     expect(
       await sync.configure({ url: url(), token: alice.token, intervalSeconds: 60, me: tried.ok ? tried.me : null }),
@@ -74,7 +77,9 @@ describe('the extension on a team server', () => {
     expect(await countPending(db)).toEqual({ pending: 0, rejected: 1 });
     expect(await stored(server.token)).toEqual([]);
     const view = describeSyncStatus(await readSyncStatus(db), Date.now());
-    expect(view.details).toContain('1 record refused by the team server: it names “me”, but you are signed in as “alice”.');
+    expect(view.details).toContain(
+      '1 record refused by the team server: it names “me”, but you are signed in as “alice”.',
+    );
 
     expect(await claimRefused(db, 'alice', new Date())).toEqual({ claimed: 1, kept: 0 });
     await sync.syncNow();
