@@ -360,12 +360,17 @@ describe('the sync engine against a real companion', () => {
     expect(await engine.configure({ url: 'http://margin.example.org', token: 't', intervalSeconds: 60 })).toMatchObject(
       {
         ok: false,
-        error: expect.stringMatching(/^Companion URL: a server on another machine must use https:\/\/ \(https:\/\/margin\.example\.org\)/),
+        error: expect.stringMatching(
+          /^Companion URL: a server on another machine must use https:\/\/ \(https:\/\/margin\.example\.org\)/,
+        ),
       },
     );
     expect(
       await engine.configure({ url: 'https://margin.example.org/team', token: 't', intervalSeconds: 60 }),
-    ).toMatchObject({ ok: false, error: expect.stringMatching(/only scheme, host and port \(e\.g\. https:\/\/margin\.example\.org\)/) });
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/only scheme, host and port \(e\.g\. https:\/\/margin\.example\.org\)/),
+    });
     expect(await engine.configure({ url: 'http://127.0.0.1:8787', token: ' ', intervalSeconds: 60 })).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^Token:/),
