@@ -104,7 +104,10 @@ describe('the agreement report over ratings', () => {
     expect(agreementOptionsSchema.parse({ source: 'review' }).source).toEqual(['review']);
     expect(agreementOptionsSchema.parse({ queue: 'q1' }).queue).toBe('q1');
     const queue = agreementOptionsSchema.safeParse({ queue: 'Not A Slug' });
-    expect(queue.error?.issues[0]).toMatchObject({ path: ['queue'], message: expect.stringContaining('lowercase slug') });
+    expect(queue.error?.issues[0]).toMatchObject({
+      path: ['queue'],
+      message: expect.stringContaining('lowercase slug'),
+    });
     expect(agreementOptionsSchema.safeParse({ since: '2026-12-01', until: '2026-11-01' }).success).toBe(false);
     expect(agreementOptionsSchema.safeParse({ resamples: '-1' }).success).toBe(false);
     expect(agreementOptionsSchema.safeParse({ sit: 'chatgpt' }).success).toBe(false);
