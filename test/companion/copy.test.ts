@@ -290,6 +290,39 @@ describe.each(DIRECTIONS)('margin copy %s → %s: conversation ratings and users
   });
 });
 
+describe.each(['sqlite', 'postgres'] as const)('margin copy reads its source in one snapshot (%s)', (kind) => {
+  it('does not see what commits in the source after the snapshot, and sees it once the snapshot ends', async () => {
+    const database = await createDatabase(kind, 'copy-snapshot');
+    try {
+      const stores = await database.open();
+      try {
+        await push(stores, [makeAnnotation(), makeAnnotation()]);
+        const end =
+          database.target.kind === 'postgres'
+            ? postgresEndpoint(database.target.url)
+            : sqliteEndpoint(database.target.path);
+        const annotations = COPY_KINDS.find((candidate) => candidate.table === 'annotations') as CopyKind;
+        try {
+          const finish = await end.snapshot();
+          expect(await end.count(annotations)).toBe(2);
+          // A companion writing meanwhile: committed, but after the snapshot began.
+          await push(stores, [makeAnnotation()], '2026-11-05T00:00:09.000Z');
+          expect(await end.count(annotations)).toBe(2);
+          expect((await end.readPage(annotations, undefined, 100)).rows).toHaveLength(2);
+          await finish();
+          expect(await end.count(annotations)).toBe(3);
+        } finally {
+          await end.close();
+        }
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await database.remove();
+    }
+  });
+});
+
 describe('margin copy round trip', () => {
   it('SQLite → PostgreSQL → SQLite leaves the export bytes equal', async () => {
     const first = await createDatabase('sqlite', 'round-a');
