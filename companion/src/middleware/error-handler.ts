@@ -39,14 +39,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         // message may quote the request, so the answer keeps to the status.
         httpError = new HttpError(status, 'bad_request', `The request was refused (HTTP ${status}).`);
       } else if (isDiskFull(error)) {
-        // 507 Insufficient Storage: the client keeps the records and retries; the answer names the
-        // disk without its path (the log has the details), which a remote caller has no business seeing.
+        // 507 Insufficient Storage: the client keeps the records and retries. The push itself may have
+        // committed before a later write (the audit entry) met the full disk, so the answer promises
+        // only what is true: a replay is `unchanged`. It names the disk without its path (the log has
+        // it), which a remote caller has no business seeing.
         logger.error(`${req.method} ${req.path}: the disk holding the database is full (${describe(error)})`);
         res.setHeader('Retry-After', String(DISK_FULL_RETRY_AFTER_SECONDS));
         httpError = new HttpError(
           507,
           'disk_full',
-          "Disk full: the disk holding the companion's database has no space left. Nothing was changed and everything saved before is kept; free space on that disk (margin doctor shows it) and retry.",
+          "Disk full: the disk holding the companion's database has no space left. Everything acknowledged before is kept, but this request was not acknowledged: free space on that disk (margin doctor shows which) and send it again (a replayed push is never stored twice).",
         );
       } else if (isDatabaseUnavailable(error)) {
         // Not the request's fault and nothing half-done: a transaction the outage cut off rolled back.

@@ -188,6 +188,11 @@ export class SqliteStore implements SyncStore {
     return this.#db;
   }
 
+  /** The database file. */
+  get path(): string {
+    return this.#path;
+  }
+
   async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
     return this.applyChangesNow(changes);
   }
