@@ -40,6 +40,8 @@ export function App() {
       setReveal(parseControlsReveal(shown));
       setLoaded(true);
     });
+    // Pairing with a team server sets the name from the token: show it here, so Save does not undo it.
+    return annotatorNameItem.watch((name) => setAnnotator(name));
   }, []);
 
   async function save(event: Event) {

@@ -4,6 +4,13 @@ import { DEFAULT_COMPANION_URL, testConnection } from '../../sync/companion-clie
 import { readMeta } from '../../sync/sync-meta.ts';
 import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../../sync/sync-state.ts';
 import { sendMessage } from '../../utils/messaging.ts';
+import {
+  accessRefusedMessage,
+  adoptTeamName,
+  requestServerAccess,
+  SignedInAs,
+  teamPairingProblem,
+} from './team-sign-in.tsx';
 import './companion-section.css';
 
 type Note = { tone: 'ok' | 'error' | 'busy'; text: string } | null;
@@ -21,6 +28,7 @@ export function CompanionSection({ onSaved }: { onSaved?: () => void }) {
   const [interval, setIntervalText] = useState(String(DEFAULT_SYNC_INTERVAL_SECONDS));
   const [note, setNote] = useState<Note>(null);
   const [busy, setBusy] = useState(false);
+  const [pairings, setPairings] = useState(0);
 
   useEffect(() => {
     void readMeta(getDb(), 'companion').then((saved) => {
@@ -33,28 +41,42 @@ export function CompanionSection({ onSaved }: { onSaved?: () => void }) {
 
   async function pair(event: Event) {
     event.preventDefault();
+    // Before anything is awaited: the permission prompt needs the click's user gesture.
+    const access = requestServerAccess(url);
     setBusy(true);
     setNote({ tone: 'busy', text: 'Trying the companion…' });
     try {
+      if (!(await access)) {
+        setNote({ tone: 'error', text: accessRefusedMessage(url) });
+        return;
+      }
       const tried = await testConnection(url, token);
       if (!tried.ok) {
         setNote({ tone: 'error', text: `Not paired. ${tried.message} Nothing was saved.` });
+        return;
+      }
+      const problem = teamPairingProblem(tried.me);
+      if (problem) {
+        setNote({ tone: 'error', text: problem });
         return;
       }
       const result = await sendMessage('configureCompanion', {
         url,
         token,
         intervalSeconds: Number(interval.trim() === '' ? Number.NaN : interval),
+        me: tried.me,
       });
-      if (result.ok) onSaved?.();
-      setNote(
-        result.ok
-          ? {
-              tone: 'ok',
-              text: `Paired with Margin companion ${tried.version} at ${url.trim()} (${tried.stats.annotations.live} annotations stored). Syncing now.`,
-            }
-          : { tone: 'error', text: `Not paired. ${result.error} Nothing was saved.` },
-      );
+      if (!result.ok) {
+        setNote({ tone: 'error', text: `Not paired. ${result.error} Nothing was saved.` });
+        return;
+      }
+      onSaved?.();
+      setPairings((count) => count + 1);
+      const named = await adoptTeamName(tried.me);
+      setNote({
+        tone: 'ok',
+        text: `Paired with Margin companion ${tried.version} at ${url.trim()} (${tried.stats.annotations.live} annotations stored).${named ? ` ${named}` : ''} Syncing now.`,
+      });
     } catch (error) {
       setNote({ tone: 'error', text: `Not paired: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
@@ -67,8 +89,15 @@ export function CompanionSection({ onSaved }: { onSaved?: () => void }) {
       <h2 id="companion-heading">Companion</h2>
       <p class="hint">
         Annotations stay in this browser and sync to the Margin companion on this machine. Start it with{' '}
-        <code>npx margin serve</code>; <code>npx margin token</code> prints the token.
+        <code>npx margin serve</code>; <code>npx margin token</code> prints the token. For a team server, give its{' '}
+        <code>https://</code> address and your personal token (from <code>margin user add</code>); the browser asks you
+        to let Margin reach that server.
       </p>
+      <p class="hint">
+        Switching to another server keeps everything in this browser: your annotations stay here and are all sent to the
+        new server.
+      </p>
+      <SignedInAs version={pairings} />
       <form onSubmit={pair}>
         <label>
           Companion URL
