@@ -13,19 +13,17 @@
  * A throwaway PostgreSQL cluster is started for the run (test/support/postgres-cluster.ts) and removed
  * after. Results: bench/results/postgres.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import type { Annotation } from '../shared/index.ts';
 import { startCompanion } from '../test/support/companion.ts';
 import { repoRoot } from '../test/support/paths.ts';
 import { ensureCluster, postgresBinDir, stopCluster } from '../test/support/postgres-cluster.ts';
 import { makeTempDir } from '../test/support/temp-dir.ts';
+import { measure, postgresAnchor, pushAll, sqliteAnchor } from './support/bench-helpers.ts';
 import { makeAnnotations } from './support/realistic-annotations.ts';
 
 const TOTAL = Number(process.env.BENCH_PG_TOTAL ?? 50_000);
@@ -50,118 +48,6 @@ interface ExportFigures {
   sha256: string;
   anchorSeconds: number;
   ratioToAnchor: number;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function pushAll(url: string, token: string, annotations: Annotation[]): Promise<{ ms: number; p95: number }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  const pusher = async (device: number) => {
-    for (;;) {
-      const start = next * BATCH;
-      next += 1;
-      if (start >= annotations.length) return;
-      const body = JSON.stringify({
-        deviceId: `bench-${device}`,
-        annotations: annotations.slice(start, start + BATCH),
-      });
-      const sent = performance.now();
-      const response = await fetch(`${url}/api/v1/sync/push`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-      });
-      const result = (await response.json()) as { annotations?: Array<{ status: string }> };
-      latencies.push(performance.now() - sent);
-      if (response.status !== 200 || result.annotations?.some((item) => item.status !== 'accepted')) {
-        throw new Error(`push failed: ${response.status} ${JSON.stringify(result).slice(0, 300)}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PUSHERS }, (_, device) => pusher(device)));
-  return { ms: performance.now() - started, p95: percentile(latencies, 95) };
-}
-
-function rows(annotations: Annotation[]) {
-  return annotations.map((a, index) => [
-    a.id,
-    index + 1,
-    a.key,
-    a.site,
-    a.conversationId,
-    a.annotator,
-    JSON.stringify(a),
-  ]);
-}
-
-const ANCHOR_TABLE = `CREATE TABLE anchor (id text PRIMARY KEY, seq bigint NOT NULL UNIQUE, key text NOT NULL,
-  site text NOT NULL, conversation_id text NOT NULL, annotator text NOT NULL, body text NOT NULL)`;
-
-/** The same rows through better-sqlite3, one transaction, WAL and synchronous = FULL as the store. */
-function sqliteAnchor(path: string, annotations: Annotation[]): number {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(ANCHOR_TABLE);
-  const insert = db.prepare('INSERT INTO anchor VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const values = rows(annotations);
-  const started = performance.now();
-  db.transaction(() => {
-    for (const row of values) insert.run(...row);
-  })();
-  const ms = performance.now() - started;
-  db.close();
-  return ms;
-}
-
-/** COPY's text format: a backslash, tab or line break inside a value is escaped. */
-const copyText = (value: unknown) =>
-  String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string);
-
-/** The same rows with `COPY … FROM STDIN` through postgres.js, the client the store uses. */
-async function postgresAnchor(url: string, annotations: Annotation[]): Promise<number> {
-  const sql = postgres(url, { max: 1, onnotice: false });
-  try {
-    await sql.unsafe(ANCHOR_TABLE);
-    const lines = rows(annotations).map((row) => `${row.map(copyText).join('\t')}\n`);
-    const started = performance.now();
-    const writable = await sql`COPY anchor FROM STDIN`.writable();
-    await pipeline(
-      (async function* () {
-        for (let i = 0; i < lines.length; i += 1_000) yield lines.slice(i, i + 1_000).join('');
-      })(),
-      writable,
-    );
-    return performance.now() - started;
-  } finally {
-    await sql.end();
-  }
-}
-
-/** Runs a command, its stdout hashed or thrown away; wall time and peak RSS (GNU time's %M). */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return new Promise<{ seconds: number; peakRssMb: number; stderr: string; sha256: string }>((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', command, ...args], { cwd: repoRoot, env });
-    const hash = createHash('sha256');
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`${command} exited with ${code}: ${stderr}`));
-      const peak = /PEAK_RSS_KB=(\d+)/.exec(stderr);
-      resolve({ seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN, stderr, sha256: hash.digest('hex') });
-    });
-  });
 }
 
 async function exportFigures(kind: Kind, database: string, anchor: [string, string[]]): Promise<ExportFigures> {
@@ -198,7 +84,7 @@ async function exportFigures(kind: Kind, database: string, anchor: [string, stri
 async function ingest(kind: Kind, annotations: Annotation[], database: string | undefined, anchorMs: number) {
   const companion = await startCompanion(database === undefined ? {} : { database });
   try {
-    const { ms, p95 } = await pushAll(companion.url, companion.token, annotations);
+    const { ms, p95 } = await pushAll(companion.url, companion.token, annotations, { pushers: PUSHERS, batch: BATCH });
     const perSecond = annotations.length / (ms / 1000);
     const anchorPerSecond = annotations.length / (anchorMs / 1000);
     const figures: Ingest = {

@@ -67,7 +67,11 @@ export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
 export const userTokenResponseSchema = z.strictObject({ user: userSchema, token: z.string() });
 export type UserTokenResponse = z.infer<typeof userTokenResponseSchema>;
 
-export const userListResponseSchema = z.strictObject({ users: z.array(userSchema) });
+/** A user as the admins' list shows them: with when the audit log last recorded something they did. */
+export const listedUserSchema = userSchema.extend({ lastActiveAt: isoDateTimeSchema.nullable() });
+export type ListedUser = z.infer<typeof listedUserSchema>;
+
+export const userListResponseSchema = z.strictObject({ users: z.array(listedUserSchema) });
 export type UserListResponse = z.infer<typeof userListResponseSchema>;
 
 export const userResponseSchema = z.strictObject({ user: userSchema });
@@ -107,9 +111,19 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditQuerySchema = z.strictObject({
   user: z.string().min(1).optional(),
+  action: auditActionSchema.optional(),
+  /** Entries at or after this time. */
   since: isoDateTimeSchema.optional(),
+  /** Entries before this time (exclusive), so a day's range is `since=<day>T00:00Z&until=<next day>T00:00Z`. */
+  until: isoDateTimeSchema.optional(),
+  /** Paging, newest first: entries with an id below this one (the previous page's `next`). */
+  before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-export const auditResponseSchema = z.strictObject({ entries: z.array(auditEntrySchema) });
+export const auditResponseSchema = z.strictObject({
+  entries: z.array(auditEntrySchema),
+  /** The `before` that asks for the next (older) page; null when this page is the last. */
+  next: z.int().nullable(),
+});
 export type AuditResponse = z.infer<typeof auditResponseSchema>;

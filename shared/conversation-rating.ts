@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import { siteIdSchema, tagSchema } from './annotation.ts';
+import {
+  CONVERSATION_RATING_LABELS,
+  CONVERSATION_RATING_VALUES,
+  type ConversationRatingValue,
+} from './conversation-rating-values.ts';
 import { annotatorSchema, isoDateTimeSchema, recordIdSchema } from './fields.ts';
 import { LIMITS } from './limits.ts';
 
 /** How a person judged a whole conversation, beside the ratings of its single responses. */
-export const conversationRatingValueSchema = z.enum(['good', 'needs-work', 'unclear']);
-export type ConversationRatingValue = z.infer<typeof conversationRatingValueSchema>;
-export const CONVERSATION_RATING_VALUES = conversationRatingValueSchema.options;
-
-/** Words a person reads for each value (the extension's bar, the dashboard). */
-export const CONVERSATION_RATING_LABELS: Record<ConversationRatingValue, string> = {
-  good: 'Good',
-  'needs-work': 'Needs work',
-  unclear: 'Unclear',
-};
+export const conversationRatingValueSchema = z.enum(CONVERSATION_RATING_VALUES);
+export { CONVERSATION_RATING_LABELS, CONVERSATION_RATING_VALUES, type ConversationRatingValue };
 
 /** The key that names one conversation: one rating per key per annotator. */
 export function conversationKey(site: string, conversationId: string): string {

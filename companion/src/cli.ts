@@ -3,6 +3,7 @@ import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerCopyCommand } from './commands/copy.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerImportHistoryCommand } from './commands/import-history.ts';
@@ -46,6 +47,7 @@ registerAuditCommand(program);
 registerAgreementCommand(program);
 registerQueueCommand(program);
 registerCopyCommand(program);
+registerDoctorCommand(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { newToken } from '../../companion/src/accounts/user-tokens.ts';
-import { COPY_KINDS } from '../../companion/src/copy/copy-kinds.ts';
+import { COPY_KINDS, type CopyKind } from '../../companion/src/copy/copy-kinds.ts';
 import { type CopyResult, copyStore, openCopyEnds } from '../../companion/src/copy/copy-store.ts';
+import { postgresEndpoint } from '../../companion/src/copy/postgres-endpoint.ts';
+import { sqliteEndpoint } from '../../companion/src/copy/sqlite-endpoint.ts';
 import { exportFromStore } from '../../companion/src/dataset/export-run.ts';
+import { pgText } from '../../companion/src/storage/postgres/connect.ts';
 import type { Stores } from '../../companion/src/storage/stores.ts';
 import { collectExport } from '../../shared/export/index.ts';
-import { type Annotation, exportOptionsSchema } from '../../shared/index.ts';
+import {
+  type Annotation,
+  exportOptionsSchema,
+  type Item,
+  itemIdFor,
+  itemKey,
+  reviewRequestSchema,
+} from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { makeConversationRating } from '../support/conversation-rating-factory.ts';
 import { createDatabase, type TestDatabase, type TestStoreKind } from '../support/stores.ts';
@@ -60,6 +70,51 @@ async function exportBytes(database: TestDatabase): Promise<Record<string, strin
   } finally {
     await stores.close();
   }
+}
+
+/**
+ * Every row of every table `margin copy` moves, as the copy reads it, in key order: `seq` left out (the
+ * target hands out its own), text as PostgreSQL can hold it, numbers as text (int8 arrives as a string).
+ */
+async function tables(database: TestDatabase): Promise<Record<string, unknown[]>> {
+  const end =
+    database.target.kind === 'postgres' ? postgresEndpoint(database.target.url) : sqliteEndpoint(database.target.path);
+  const norm = (value: unknown): unknown =>
+    typeof value === 'string' ? pgText(value) : typeof value === 'number' ? String(value) : (value ?? null);
+  const rowsOf = async (kind: CopyKind) => {
+    const page = await end.readPage(kind, undefined, 100_000);
+    return page.rows.map((row) =>
+      Object.fromEntries(
+        kind.columns.filter((column) => column !== 'seq').map((column) => [column, norm(row[column])]),
+      ),
+    );
+  };
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const kind of COPY_KINDS) out[kind.label] = await rowsOf(kind);
+    return out;
+  } finally {
+    await end.close();
+  }
+}
+
+function makeItem(messageId: string): Item {
+  const key = itemKey('chatgpt', 'conv-items', messageId);
+  return {
+    id: itemIdFor(key),
+    key,
+    source: 'import',
+    site: 'chatgpt',
+    conversationId: 'conv-items',
+    messageId,
+    url: null,
+    model: 'gpt-5',
+    context: [{ role: 'user', content: `question ${messageId} \u0000` }],
+    response: `answer ${messageId}`,
+    variant: null,
+    createdAt: '2026-11-01T10:00:00.000Z',
+    metadata: { source: 'test' },
+  };
 }
 
 const DIRECTIONS: [TestStoreKind, TestStoreKind][] = [
@@ -143,7 +198,7 @@ describe.each(DIRECTIONS)('margin copy %s → %s: conversation ratings and users
     const to = await createDatabase(toKind, 'copy-more-to');
     try {
       const rating = makeConversationRating({ note: 'first look' });
-      const { token, stored } = newToken('personal', new Date('2026-11-05T00:00:00.000Z'));
+      const { token, stored } = newToken('personal', new Date('2026-11-05T00:00:00.000Z'), 'carol');
       const source = await from.open();
       try {
         const apply = (conversationRatings: (typeof rating)[], receivedAt: string) =>
@@ -165,11 +220,46 @@ describe.each(DIRECTIONS)('margin copy %s → %s: conversation ratings and users
             stored,
           ),
         ).toBe('added');
+        // Reviews, one decided, and items with their texts: each table arrives equal, row for row.
+        for (const [id, title] of [
+          ['rev-pending', 'Still open'],
+          ['rev-decided', 'Decided \u0000 here'],
+        ] as const) {
+          const request = reviewRequestSchema.parse({ title, output: `the output of ${id}`, metadata: { run: 7 } });
+          await source.reviews.insert({
+            id,
+            request,
+            requestHash: `hash-${id}`,
+            createdAt: '2026-11-05T00:00:00.000Z',
+            expiresAt: null,
+          });
+        }
+        expect(
+          await source.reviews.resolve('rev-decided', {
+            status: 'rejected',
+            resolvedAt: '2026-11-05T01:00:00.000Z',
+            reviewer: 'grace',
+            input: null,
+            comment: 'not this one',
+            annotation: null,
+          }),
+        ).toBe(true);
+        await source.items.writeBatch(
+          { runId: null, items: ['m1', 'm2', 'm3'].map(makeItem), conversations: [] },
+          new Date('2026-11-05T00:00:00.000Z'),
+        );
       } finally {
         await source.close();
       }
 
       const first = await copy(from, to);
+      expect(counts(first, 'reviews')).toMatchObject({ read: 2, added: 2, conflicts: 0 });
+      expect(counts(first, 'items')).toMatchObject({ read: 3, added: 3, conflicts: 0 });
+      const [sourceTables, targetTables] = [await tables(from), await tables(to)];
+      expect(sourceTables.reviews).toHaveLength(2);
+      expect(sourceTables.items).toHaveLength(3);
+      expect(sourceTables['item texts']?.length).toBeGreaterThan(0);
+      for (const kind of COPY_KINDS) expect(targetTables[kind.label], kind.label).toEqual(sourceTables[kind.label]);
       expect(counts(first, 'conversation ratings')).toMatchObject({ read: 1, added: 1, conflicts: 0 });
       expect(counts(first, 'users')).toMatchObject({ read: 1, added: 1 });
       expect(counts(first, 'user tokens')).toMatchObject({ read: 1, added: 1 });
@@ -188,10 +278,47 @@ describe.each(DIRECTIONS)('margin copy %s → %s: conversation ratings and users
       expect(history.map((row) => row.id)).toEqual([rating.id]);
 
       const again = await copy(from, to);
-      for (const kind of again.kinds) expect(kind.added + kind.updated + kind.conflicts, kind.label).toBe(0);
+      for (const kind of again.kinds) {
+        expect(kind.added + kind.updated + kind.conflicts, kind.label).toBe(0);
+        expect(kind.unchanged, kind.label).toBe(kind.read);
+      }
+      expect(await tables(to)).toEqual(targetTables);
     } finally {
       await from.remove();
       await to.remove();
+    }
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('margin copy reads its source in one snapshot (%s)', (kind) => {
+  it('does not see what commits in the source after the snapshot, and sees it once the snapshot ends', async () => {
+    const database = await createDatabase(kind, 'copy-snapshot');
+    try {
+      const stores = await database.open();
+      try {
+        await push(stores, [makeAnnotation(), makeAnnotation()]);
+        const end =
+          database.target.kind === 'postgres'
+            ? postgresEndpoint(database.target.url)
+            : sqliteEndpoint(database.target.path);
+        const annotations = COPY_KINDS.find((candidate) => candidate.table === 'annotations') as CopyKind;
+        try {
+          const finish = await end.snapshot();
+          expect(await end.count(annotations)).toBe(2);
+          // A companion writing meanwhile: committed, but after the snapshot began.
+          await push(stores, [makeAnnotation()], '2026-11-05T00:00:09.000Z');
+          expect(await end.count(annotations)).toBe(2);
+          expect((await end.readPage(annotations, undefined, 100)).rows).toHaveLength(2);
+          await finish();
+          expect(await end.count(annotations)).toBe(3);
+        } finally {
+          await end.close();
+        }
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await database.remove();
     }
   });
 });

@@ -55,7 +55,7 @@ describe('corrupt or foreign database files', () => {
     writeFileSync(path, bytes);
     const before = hashOf(path);
     expect(() => openSqliteStores(path)).toThrow(
-      new RegExp(`${path} is damaged .*left it untouched.*last backup.*\\.recover.*margin stats --check`),
+      new RegExp(`${path} is damaged .*left it untouched.*last backup.*\\.recover.*margin doctor`),
     );
     expect(hashOf(path)).toBe(before);
     expect(readdirSync(dir)).toEqual(['margin.sqlite']);

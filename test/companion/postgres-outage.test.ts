@@ -70,6 +70,10 @@ describe('PostgreSQL outage under load', () => {
       }
     })();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // On a busy machine the first pushes can take longer than that: wait for one to be acknowledged.
+    for (const deadline = Date.now() + 60_000; acked.size === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const ackedBeforeOutage = acked.size;
     await pauseCluster(base, 'fast');
     await Promise.race([client, new Promise((resolve) => setTimeout(resolve, 4_000))]);

@@ -205,6 +205,59 @@ describe('serving a team', () => {
         await database.remove();
       }
     });
+
+    it("limits failures in one user's name across addresses, with a 429 naming them, and never refuses their own token", async () => {
+      const database = await createDatabase(kind, 'sign-in-user-limit');
+      const { running, token } = await teamServer({
+        database: database.target,
+        app: { signInLimit: { burst: 3, perSecond: 1 / 600 } },
+      });
+      try {
+        const from = (address: string, bearer: string) =>
+          get(running.port, '/api/v1/stats', {
+            host: 'margin.example.org',
+            'x-forwarded-for': address,
+            authorization: `Bearer ${bearer}`,
+          });
+        const add = async (name: string) => {
+          const response = await rawRequest(running.port, {
+            method: 'POST',
+            path: '/api/v1/users',
+            headers: {
+              host: 'margin.example.org',
+              'x-forwarded-for': '198.51.100.200',
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ name, role: 'annotator' }),
+          });
+          expect(response.status, response.text).toBe(201);
+          return (response.json() as { token: string }).token;
+        };
+        const alice = await add('alice');
+        const bob = await add('bob');
+        // A user's token names them; a forged one in alice's name (right shape, wrong secret) fails as hers.
+        const [aliceName] = alice.split('.');
+        const forged = `${aliceName}.${'x'.repeat(43)}`;
+        for (let i = 0; i < 3; i += 1) expect((await from(`203.0.113.${10 + i}`, forged)).status).toBe(401);
+        const limited = await from('203.0.113.20', forged);
+        expect(limited.status).toBe(429);
+        expect(limited.json()).toMatchObject({
+          error: { code: 'too_many_sign_ins', message: expect.stringContaining('in the name of "alice"') },
+        });
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(590);
+        // Her own token still works from anywhere; bob and tokens naming nobody have their own counts.
+        expect((await from('203.0.113.21', alice)).status).toBe(200);
+        expect((await from('203.0.113.22', `${bob.split('.')[0]}.${'y'.repeat(43)}`)).status).toBe(401);
+        expect((await from('203.0.113.23', 'z'.repeat(43))).status).toBe(401);
+        expect((await from('203.0.113.24', bob)).status).toBe(200);
+        // The counts live in the database, where every companion process on it spends from them.
+        expect(await database.count('rate_limit_buckets')).toBeGreaterThanOrEqual(8);
+      } finally {
+        await running.close();
+        await database.remove();
+      }
+    });
   });
 
   it('counts every loopback caller as one address without --behind-proxy (X-Forwarded-For is ignored)', async () => {

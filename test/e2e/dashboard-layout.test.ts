@@ -18,6 +18,8 @@ function pages(ids: { annotation: string; review: string }) {
     { name: 'export', hash: '#/export?format=trl-dpo', ready: '.export-preview article.example' },
     { name: 'export-sft', hash: '#/export?format=openai-sft', ready: '.export-preview article.example' },
     { name: 'settings', hash: '#/settings', ready: '[data-setting="dataDir"]' },
+    { name: 'users', hash: '#/users', ready: '.personal-server' },
+    { name: 'audit', hash: '#/audit', ready: 'tr[data-audit-id]' },
     { name: 'guide', hash: '#/docs/reviews', ready: 'article.docs h1' },
   ];
 }

@@ -171,6 +171,20 @@ describe('saveAnnotation', () => {
     expect(counts.bySite).toEqual({ chatgpt: 3 });
   });
 
+  it('leaves tombstones out of every count, read from indexes', async () => {
+    clock = new Date();
+    const today = await saveAnnotation(db, input({ thumb: 'up' }, 'a'), context());
+    await saveAnnotation(db, input({ thumb: 'down' }, 'b'), context());
+    const other = { ...(await saveAnnotation(db, input({ thumb: 'up' }, 'c'), context())), site: 'claude' };
+    await db.annotations.put(other);
+    // A tombstone as a pull from the companion writes it: the row stays, with `deletedAt` set.
+    await db.annotations.put({ ...today, deletedAt: new Date().toISOString(), revision: today.revision + 1 });
+    const counts = await countAnnotations(db, new Date());
+    expect(counts).toEqual({ total: 2, today: 2, bySite: { chatgpt: 1, claude: 1 } });
+    await db.annotations.put({ ...other, deletedAt: new Date().toISOString() });
+    expect(await countAnnotations(db, new Date())).toEqual({ total: 1, today: 1, bySite: { chatgpt: 1 } });
+  });
+
   it('uses the same key format in the content script as shared/', () => {
     expect(responseKey('claude', 'c-1', 'm-1')).toBe(annotationKey('claude', 'c-1', 'm-1'));
   });

@@ -88,13 +88,17 @@ export async function signInFromLink(pages: readonly string[]): Promise<'none' |
 /** Checks a pasted token against the companion before keeping it. */
 export async function signInWithToken(token: string): Promise<true | { error: string }> {
   const trimmed = token.trim();
-  if (!/^[A-Za-z0-9_-]{20,256}$/.test(trimmed)) return { error: 'That does not look like a Margin token.' };
+  if (!/^[A-Za-z0-9_.-]{20,256}$/.test(trimmed)) return { error: 'That does not look like a Margin token.' };
   const response = await fetch(routePath(API.sync.stats), {
     method: API.sync.stats.method,
     headers: { authorization: `Bearer ${trimmed}` },
   });
   if (response.status === 401) return { error: 'The companion does not accept this token.' };
-  if (!response.ok) return { error: `The companion answered ${response.status}.` };
+  if (!response.ok) {
+    // A 429 (too many failed sign-ins) says how long to wait; show the companion's own words.
+    const refused = apiErrorSchema.safeParse(await response.json().catch(() => null));
+    return { error: refused.success ? refused.data.error.message : `The companion answered ${response.status}.` };
+  }
   storeToken(trimmed);
   return true;
 }

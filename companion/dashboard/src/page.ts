@@ -1,4 +1,5 @@
 import type { ComponentType } from 'preact';
+import type { UserRole } from '../../../shared/account.ts';
 import type { Route } from './router.ts';
 
 export interface PageProps {
@@ -12,4 +13,6 @@ export interface PageDefinition {
   component: ComponentType<PageProps>;
   /** Reached by links (a guide), not listed in the menu. */
   hidden?: boolean;
+  /** Only these roles see it in the menu; anyone else who opens it reads who may (the route table says the same). */
+  roles?: readonly UserRole[];
 }

@@ -2,12 +2,13 @@ import {
   type AuditAction,
   type AuditEntry,
   didYouMean,
+  type ListedUser,
   type User,
   type UserKind,
   type UserRole,
   userNameSchema,
 } from '../../../shared/index.ts';
-import type { AuditStore } from '../storage/audit-store.ts';
+import type { AuditQuery, AuditStore } from '../storage/audit-store.ts';
 import type { UserStore } from '../storage/user-store.ts';
 import type { Caller } from './caller.ts';
 import { hashToken, newToken } from './user-tokens.ts';
@@ -61,13 +62,20 @@ export class Accounts {
     return this.#users.list();
   }
 
+  /** Every user with when the audit log last recorded something they did (the admins' list). */
+  async listWithActivity(): Promise<ListedUser[]> {
+    const users = await this.#users.list();
+    const last = await this.#audit.lastActivity(users.map((user) => user.name));
+    return users.map((user) => ({ ...user, lastActiveAt: last.get(user.name) ?? null }));
+  }
+
   async add(actor: string, name: string, role: UserRole, kind: UserKind): Promise<{ user: User; token: string }> {
     const parsed = userNameSchema.safeParse(name);
     if (!parsed.success) {
       throw new AccountError('invalid_name', `"${name}" cannot be a user name: ${parsed.error.issues[0]?.message}`);
     }
     const now = this.#clock();
-    const { token, stored } = newToken('personal', now);
+    const { token, stored } = newToken('personal', now, name);
     const createdAt = now.toISOString();
     if ((await this.#users.add({ name, role, kind, createdAt }, stored)) === 'exists') {
       throw new AccountError(
@@ -81,7 +89,7 @@ export class Accounts {
 
   /** A new personal token for `name`; every token they had stops working. */
   async rotate(actor: string, name: string): Promise<{ user: User; token: string }> {
-    const { token, stored } = newToken('personal', this.#clock());
+    const { token, stored } = newToken('personal', this.#clock(), name);
     const user = await this.#users.replaceTokens(name, stored);
     if (user === undefined) throw await this.#missing(name);
     await this.log(actor, 'user.rotate', name, {});
@@ -100,7 +108,7 @@ export class Accounts {
   /** A dashboard session token for `name` (a sign-in code they asked for); undefined once they are revoked. */
   async dashboardSession(name: string): Promise<string | undefined> {
     const now = this.#clock();
-    const { token, stored } = newToken('dashboard', now, new Date(now.getTime() + DASHBOARD_SESSION_MS));
+    const { token, stored } = newToken('dashboard', now, name, new Date(now.getTime() + DASHBOARD_SESSION_MS));
     return (await this.#users.addToken(name, stored)) ? token : undefined;
   }
 
@@ -109,7 +117,7 @@ export class Accounts {
     return this.#audit.append({ at: this.#clock().toISOString(), actor, action, target, details });
   }
 
-  listAudit(query: { actor?: string | undefined; since?: string | undefined; limit: number }): Promise<AuditEntry[]> {
+  listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     return this.#audit.list(query);
   }
 

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { AUDIT_ACTIONS, type AuditAction, auditActionSchema, didYouMean } from '../../../shared/index.ts';
 import { Accounts } from '../accounts/accounts.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
@@ -12,6 +13,14 @@ function sinceOption(raw: string): string {
     throw new InvalidArgumentError(`"${raw}" is not a date: give YYYY-MM-DD or an ISO time (2026-12-01T09:00:00Z).`);
   }
   return new Date(time).toISOString();
+}
+
+function actionOption(raw: string): AuditAction {
+  const parsed = auditActionSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidArgumentError(`"${raw}" is not an audit action${didYouMean(raw, AUDIT_ACTIONS)}.`);
+  }
+  return parsed.data;
 }
 
 function limitOption(raw: string): number {
@@ -29,7 +38,9 @@ export function registerAuditCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--user <name>', 'only what this user did')
+    .option('--action <action>', `only this action (${AUDIT_ACTIONS.join(', ')})`, actionOption)
     .option('--since <date>', 'only entries at or after this date (YYYY-MM-DD, UTC) or ISO time', sinceOption)
+    .option('--until <date>', 'only entries before this date (YYYY-MM-DD, UTC) or ISO time', sinceOption)
     .option('--limit <n>', 'at most this many entries, newest first', limitOption, 200)
     .option('--json', 'one JSON object per line')
     .action(
@@ -37,14 +48,22 @@ export function registerAuditCommand(program: Command): void {
         dataDir?: string;
         database?: string;
         user?: string;
+        action?: AuditAction;
         since?: string;
+        until?: string;
         limit: number;
         json?: boolean;
       }) => {
         const stores = await openStore(options.dataDir ?? defaultDataDir(), options.database);
         try {
           const accounts = new Accounts({ users: stores.users, audit: stores.audit });
-          const entries = await accounts.listAudit({ actor: options.user, since: options.since, limit: options.limit });
+          const entries = await accounts.listAudit({
+            actor: options.user,
+            action: options.action,
+            since: options.since,
+            until: options.until,
+            limit: options.limit,
+          });
           if (options.json) {
             for (const entry of entries) console.log(JSON.stringify(entry));
             return;

@@ -26,6 +26,12 @@ export interface CopyEndpoint {
   readonly location: string;
   /** Something equal for two connections to the same database (to refuse copying a store onto itself). */
   identity(): Promise<string>;
+  /**
+   * From here on, reads see the database as it is now, not writes that commit while the copy runs
+   * (a REPEATABLE READ transaction on PostgreSQL, a read transaction on SQLite's WAL), so pages read
+   * in key order make one consistent store. The returned function ends it.
+   */
+  snapshot(): Promise<() => Promise<void>>;
   /** How many rows the kind's table holds (the progress bar's total). */
   count(kind: CopyKind): Promise<number>;
   /** Up to `limit` rows after `after` (the last page's `last`), in the kind's order. */

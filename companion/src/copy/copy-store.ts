@@ -82,12 +82,26 @@ const keyText = (columns: readonly string[], row: Row) => keyOf(columns, row).jo
 /**
  * Copies every kind of copy-kinds.ts from `source` to `target`, batch by batch (each batch one
  * transaction in the target), never overwriting a target row the source has not seen: see
- * docs/team.md, "Copying a store". Running it again adds only what is new.
+ * docs/team.md, "Copying a store". Running it again adds only what is new. The source is read in one
+ * snapshot, so a companion writing to it meanwhile cannot make the copy hold half of a change.
  */
 export async function copyStore(
   source: CopyEndpoint,
   target: CopyEndpoint,
   options: { onProgress?: (progress: CopyProgress) => void; now?: () => Date } = {},
+): Promise<CopyResult> {
+  const endSnapshot = await source.snapshot();
+  try {
+    return await copyKinds(source, target, options);
+  } finally {
+    await endSnapshot();
+  }
+}
+
+async function copyKinds(
+  source: CopyEndpoint,
+  target: CopyEndpoint,
+  options: { onProgress?: (progress: CopyProgress) => void; now?: () => Date },
 ): Promise<CopyResult> {
   const now = options.now ?? (() => new Date());
   let total = 0;

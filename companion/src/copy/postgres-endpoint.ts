@@ -1,4 +1,5 @@
-import { connectPostgres, describePostgresUrl, pgText } from '../storage/postgres/connect.ts';
+import type { ReservedSql } from 'postgres';
+import { connectPostgres, describePostgresUrl, pgText, type Sql } from '../storage/postgres/connect.ts';
 import type { BatchPlan, CopyEndpoint } from './copy-endpoint.ts';
 import { COPY_KINDS, type CopyKind, type Row } from './copy-kinds.ts';
 
@@ -26,6 +27,8 @@ function toPostgres(kind: CopyKind, row: Row): Row {
 /** A PostgreSQL database, already migrated by openDatabase, on a small pool of its own. */
 export function postgresEndpoint(url: string): CopyEndpoint {
   const sql = connectPostgres(url, { max: 2 });
+  /** Where reads go: the pool, or the one connection holding the snapshot while there is one. */
+  let reader: Sql | ReservedSql = sql;
   const orderOf = (kind: CopyKind) => kind.order.postgres.split(', ');
   return {
     kind: 'postgres',
@@ -37,15 +40,29 @@ export function postgresEndpoint(url: string): CopyEndpoint {
           current_database()) AS id`;
       return `postgres:${row?.id}`;
     },
+    async snapshot() {
+      const reserved = await sql.reserve();
+      // READ ONLY too: the source of a copy is never written through this connection.
+      await reserved.unsafe('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      reader = reserved;
+      return async () => {
+        reader = sql;
+        try {
+          await reserved.unsafe('COMMIT');
+        } finally {
+          reserved.release();
+        }
+      };
+    },
     async count(kind) {
-      const [row] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${kind.table}`);
+      const [row] = await reader.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${kind.table}`);
       return row?.n ?? 0;
     },
     async readPage(kind, after, limit) {
       const order = orderOf(kind);
       const params: unknown[] = [...(after ?? []), limit];
       const where = after ? ` WHERE (${order.join(', ')}) > (${order.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-      const rows = await sql.unsafe<Row[]>(
+      const rows = await reader.unsafe<Row[]>(
         `SELECT ${order.map((column, i) => `${column} AS o${i}`).join(', ')}, ${kind.columns.join(', ')}
          FROM ${kind.table}${where} ORDER BY ${order.join(', ')} LIMIT $${params.length}`,
         params as never[],
@@ -61,7 +78,7 @@ export function postgresEndpoint(url: string): CopyEndpoint {
       );
       let n = 0;
       const tuples = values.map((tuple) => `(${tuple.map(() => `$${++n}::text`).join(', ')})`).join(', ');
-      const rows = await sql.unsafe<Row[]>(
+      const rows = await reader.unsafe<Row[]>(
         `SELECT ${kind.columns.join(', ')} FROM ${kind.table} WHERE (${columns.join(', ')}) IN (VALUES ${tuples})`,
         params as never[],
       );

@@ -29,6 +29,14 @@ export function sqliteEndpoint(path: string): CopyEndpoint {
       const stat = statSync(path);
       return `sqlite:${stat.dev}:${stat.ino}`;
     },
+    async snapshot() {
+      // WAL: a read transaction's snapshot is taken at its first read, and writers are not blocked by it.
+      db.exec('BEGIN DEFERRED');
+      db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+      return async () => {
+        if (db.inTransaction) db.exec('COMMIT');
+      };
+    },
     async count(kind) {
       return db.prepare(`SELECT count(*) FROM ${kind.table}`).pluck().get() as number;
     },

@@ -12,7 +12,13 @@ import type { Accounts } from '../accounts/accounts.ts';
 import { type Caller, OWNER } from '../accounts/caller.ts';
 import { HttpError } from '../support/http-error.ts';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,256})$/;
+/** base64url, and one `.` between a user's name and their secret (accounts/user-tokens.ts). */
+const BEARER = /^Bearer ([A-Za-z0-9_.-]{1,256})$/;
+
+/** The token an Authorization header carries, if it is shaped like one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return BEARER.exec(header ?? '')?.[1];
+}
 
 /**
  * Routes anyone on the loopback may call without the token: the table's public routes (health, the
@@ -48,7 +54,7 @@ function unauthorized(): HttpError {
 export function requireToken(deps: AuthDeps): RequestHandler {
   return (req, res, next) => {
     if (TOKENLESS_ROUTES.some((route) => matchesRoute(route, req.method, req.path))) return next();
-    const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     const fail = () => {
       res.set('WWW-Authenticate', 'Bearer');
       next(unauthorized());

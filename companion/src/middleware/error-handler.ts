@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../support/database-unavailable.ts';
+import { DISK_FULL_RETRY_AFTER_SECONDS, isDiskFull } from '../support/disk-full.ts';
 import { HttpError } from '../support/http-error.ts';
 import type { Logger } from '../support/logger.ts';
 
@@ -37,6 +38,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         // A library (the router, the body parser) marked it the client's doing: never a 500. Its own
         // message may quote the request, so the answer keeps to the status.
         httpError = new HttpError(status, 'bad_request', `The request was refused (HTTP ${status}).`);
+      } else if (isDiskFull(error)) {
+        // 507 Insufficient Storage: the client keeps the records and retries. The push itself may have
+        // committed before a later write (the audit entry) met the full disk, so the answer promises
+        // only what is true: a replay is `unchanged`. It names the disk without its path (the log has
+        // it), which a remote caller has no business seeing.
+        logger.error(`${req.method} ${req.path}: the disk holding the database is full (${describe(error)})`);
+        res.setHeader('Retry-After', String(DISK_FULL_RETRY_AFTER_SECONDS));
+        httpError = new HttpError(
+          507,
+          'disk_full',
+          "Disk full: the disk holding the companion's database has no space left. Everything acknowledged before is kept, but this request was not acknowledged: free space on that disk (margin doctor shows which) and send it again (a replayed push is never stored twice).",
+        );
       } else if (isDatabaseUnavailable(error)) {
         // Not the request's fault and nothing half-done: a transaction the outage cut off rolled back.
         logger.warn(`${req.method} ${req.path}: database unavailable (${describe(error)})`);

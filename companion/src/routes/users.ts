@@ -24,7 +24,7 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 /** Users and the audit log, for admins (the dashboard's settings page; the CLI does the same). */
 export function usersRoutes(accounts: Accounts): RouteDefinition[] {
   return [
-    defineRoute(API.users.list, async () => ({ users: await accounts.list() })),
+    defineRoute(API.users.list, async () => ({ users: await accounts.listWithActivity() })),
 
     defineRoute(API.users.add, async ({ body, res }) => {
       const created: UserTokenResponse = await answer(() =>
@@ -43,8 +43,19 @@ export function usersRoutes(accounts: Accounts): RouteDefinition[] {
     })),
 
     defineRoute(API.audit.list, async ({ query }) => {
+      // One more than asked tells whether an older page exists without a second count query.
+      const entries = await accounts.listAudit({
+        actor: query.user,
+        action: query.action,
+        since: query.since,
+        until: query.until,
+        before: query.before,
+        limit: query.limit + 1,
+      });
+      const page = entries.slice(0, query.limit);
       const body: AuditResponse = {
-        entries: await accounts.listAudit({ actor: query.user, since: query.since, limit: query.limit }),
+        entries: page,
+        next: entries.length > query.limit ? (page.at(-1)?.id ?? null) : null,
       };
       return body;
     }),

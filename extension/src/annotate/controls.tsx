@@ -110,7 +110,9 @@ export function Controls(props: ControlsProps) {
     return () => element?.removeEventListener('keydown', listener);
   }, []);
 
-  // The bar never wraps: when the full row does not fit its column, the compact one is used.
+  // The bar never wraps: when the full row does not fit its column, the compact one is used. Measured
+  // only in the ResizeObserver's callback (its first one comes with the first layout, before paint):
+  // reading the widths here would force a layout of the whole chat page for every response mounted.
   useLayoutEffect(() => {
     const row = bar.current;
     if (!row) return;
@@ -122,7 +124,6 @@ export function Controls(props: ControlsProps) {
         setCompact(false);
       }
     };
-    refit();
     const observer = new ResizeObserver(refit);
     observer.observe(row);
     return () => observer.disconnect();

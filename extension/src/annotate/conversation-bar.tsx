@@ -4,7 +4,7 @@ import {
   CONVERSATION_RATING_LABELS,
   CONVERSATION_RATING_VALUES,
   type ConversationRatingValue,
-} from '../../../shared/index.ts';
+} from '../../../shared/conversation-rating-values.ts';
 import type {
   ConversationRatingInput,
   ConversationRatingResult,

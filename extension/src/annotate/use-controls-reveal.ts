@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type ControlsReveal, controlsRevealItem, parseControlsReveal } from '../utils/controls-reveal.ts';
+import { browser } from 'wxt/browser';
+import { CONTROLS_REVEAL_KEY, type ControlsReveal, parseControlsReveal } from '../utils/controls-reveal-value.ts';
 
 /** One read and one storage watch for the whole page, shared by every response's controls. */
 let current: ControlsReveal = 'always';
@@ -14,9 +15,15 @@ function publish(value: unknown): void {
 function watch(): void {
   if (watching) return;
   watching = true;
-  controlsRevealItem.getValue().then(publish, () => undefined);
+  browser.storage.local.get(CONTROLS_REVEAL_KEY).then(
+    (stored) => publish(stored[CONTROLS_REVEAL_KEY]),
+    () => undefined,
+  );
   // Applied live: the options page's change reaches every open chat page at once.
-  controlsRevealItem.watch(publish);
+  browser.storage.onChanged.addListener((changes, area) => {
+    const change = changes[CONTROLS_REVEAL_KEY];
+    if (area === 'local' && change) publish(change.newValue);
+  });
 }
 
 /** The "show controls only on hover or focus" option, as it is now. */

@@ -45,6 +45,11 @@ export class AppDB extends Dexie {
     this.version(3).stores({}).upgrade(upgradeAnnotationsToV2);
     // v4: conversation ratings; `[key+annotator]` is unique (one rating per conversation per person).
     this.version(4).stores({ conversationRatings: 'id, &[key+annotator], key, updatedAt' });
+    // v5: `[deletedAt+site]` holds only tombstones (IndexedDB leaves out a row whose key has a null
+    // part), so the popup counts live annotations from indexes without reading any row (issue 17).
+    this.version(5).stores({
+      annotations: 'id, &[key+annotator], key, [site+conversationId], site, createdAt, updatedAt, [deletedAt+site]',
+    });
     this.use(
       outboxMiddleware(() => {
         for (const listener of this.outboxListeners) listener();

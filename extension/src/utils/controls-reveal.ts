@@ -1,18 +1,10 @@
 import { storage } from 'wxt/utils/storage';
+import { CONTROLS_REVEAL_KEY, type ControlsReveal, parseControlsReveal } from './controls-reveal-value.ts';
 
-/**
- * When Margin's controls show beside a response: always, or only while the pointer is over their row
- * or the focus is in it (a quieter page; the mark stays as a faint hint). Kept apart from settings.ts,
- * which carries zod, because the content script reads it too.
- */
-export type ControlsReveal = 'always' | 'hover';
+export { type ControlsReveal, parseControlsReveal };
 
-export const controlsRevealItem = storage.defineItem<ControlsReveal>('local:controlsReveal', {
+/** The options page's handle on the setting (the content script reads the key directly). */
+export const controlsRevealItem = storage.defineItem<ControlsReveal>(`local:${CONTROLS_REVEAL_KEY}`, {
   fallback: 'always',
   version: 1,
 });
-
-/** Anything stored that is not a known value means the default. */
-export function parseControlsReveal(value: unknown): ControlsReveal {
-  return value === 'hover' ? 'hover' : 'always';
-}

@@ -1,5 +1,7 @@
 import { useMemo } from 'preact/hooks';
+import accountsGuide from '../../../../docs/accounts.md?raw';
 import reviewsGuide from '../../../../docs/reviews.md?raw';
+import teamGuide from '../../../../docs/team.md?raw';
 import { renderMarkdown } from '../markdown.ts';
 import type { PageProps } from '../page.ts';
 import { routeHref } from '../router.ts';
@@ -10,6 +12,8 @@ import { routeHref } from '../router.ts';
  */
 const GUIDES: Record<string, { file: string; text: string }> = {
   reviews: { file: 'docs/reviews.md', text: reviewsGuide },
+  accounts: { file: 'docs/accounts.md', text: accountsGuide },
+  team: { file: 'docs/team.md', text: teamGuide },
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { PageDefinition } from '../page.ts';
 import { AnnotationsPage } from './annotations.tsx';
+import { AuditPage } from './audit.tsx';
 import { DocsPage } from './docs.tsx';
 import { ExportPage } from './export.tsx';
 import { ImportPage } from './import.tsx';
@@ -7,6 +8,7 @@ import { InboxPage } from './inbox.tsx';
 import { InsightsPage } from './insights.tsx';
 import { RateHistoryPage } from './rate-history.tsx';
 import { SettingsPage } from './settings.tsx';
+import { UsersPage } from './users.tsx';
 
 /**
  * Every page, in menu order; the first is the home page. Adding a page is one file in this folder
@@ -20,5 +22,7 @@ export const PAGES: readonly PageDefinition[] = [
   { id: 'import', title: 'Import', component: ImportPage },
   { id: 'export', title: 'Export', component: ExportPage },
   { id: 'settings', title: 'Settings', component: SettingsPage },
+  { id: 'users', title: 'Users', component: UsersPage, roles: ['admin'] },
+  { id: 'audit', title: 'Audit log', component: AuditPage, roles: ['admin'] },
   { id: 'docs', title: 'Guides', component: DocsPage, hidden: true },
 ];

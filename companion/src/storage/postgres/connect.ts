@@ -23,6 +23,8 @@ export function describePostgresUrl(url: string): string {
 export interface ConnectOptions {
   /** Connections in the pool (default 10). */
   max?: number;
+  /** Give up connecting after this long (default 30 s). */
+  connectTimeoutSeconds?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface ConnectOptions {
 export function connectPostgres(url: string, options: ConnectOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 30,
     onnotice: false,
     connection: { application_name: 'margin' },
     types: { int8: { from: [20], parse: (raw: string) => Number(raw) } },

@@ -1,3 +1,5 @@
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Annotation } from '../../../../shared/index.ts';
 import { dashboardValues } from '../dashboard-values.ts';
@@ -5,6 +7,23 @@ import type { SqliteStore } from './sqlite-store.ts';
 
 /** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
 const INDEX_CHUNK = 500;
+
+/**
+ * The background catch-up pauses while the disk holding the database has less than this free: the
+ * index is derived and can wait, while a push needs the last megabytes to be acknowledged. Without the
+ * reserve, space freed on a full disk went to the index's backlog and pushes kept failing.
+ */
+export const INDEX_DISK_RESERVE_BYTES = 16 * 1024 * 1024;
+
+/** Free bytes on the disk holding `path`; Infinity when it cannot be told (an in-memory database). */
+export function freeBytesBeside(path: string): number {
+  try {
+    const stats = statfsSync(dirname(path));
+    return Number(stats.bavail) * Number(stats.bsize);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
 
 interface StoredRow {
   seq: number;
@@ -25,8 +44,11 @@ export class DashboardIndexer {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running = false;
 
-  constructor(store: SqliteStore) {
+  readonly #freeBytes: () => number;
+
+  constructor(store: SqliteStore, freeBytes: () => number = () => freeBytesBeside(store.path)) {
     this.#store = store;
+    this.#freeBytes = freeBytes;
     this.#db = store.database;
     const db = this.#db;
     this.#statements = {
@@ -134,6 +156,10 @@ export class DashboardIndexer {
         return;
       }
       let indexed = 0;
+      if (this.#freeBytes() < INDEX_DISK_RESERVE_BYTES) {
+        this.#timer = setTimeout(tick, idleIntervalMs).unref();
+        return;
+      }
       try {
         indexed = this.catchUp(INDEX_CHUNK);
         lastChunkAt = performance.now();

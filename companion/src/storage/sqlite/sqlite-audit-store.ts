@@ -38,9 +38,21 @@ export class SqliteAuditStore implements AuditStore {
       where.push('actor = ?');
       params.push(query.actor);
     }
+    if (query.action !== undefined) {
+      where.push('action = ?');
+      params.push(query.action);
+    }
     if (query.since !== undefined) {
       where.push('at >= ?');
       params.push(new Date(query.since).toISOString());
+    }
+    if (query.until !== undefined) {
+      where.push('at < ?');
+      params.push(new Date(query.until).toISOString());
+    }
+    if (query.before !== undefined) {
+      where.push('id < ?');
+      params.push(query.before);
     }
     const sql = `SELECT id, at, actor, action, target, details FROM audit_log
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
@@ -48,5 +60,18 @@ export class SqliteAuditStore implements AuditStore {
       .prepare<(string | number)[], AuditRow>(sql)
       .all(...params, query.limit)
       .map(toAuditEntry);
+  }
+
+  async lastActivity(actors: readonly string[]): Promise<Map<string, string>> {
+    // One indexed lookup per user (audit_log_actor is (actor, id)), not a scan of the whole log.
+    const latest = this.#db.prepare<[string], { at: string }>(
+      'SELECT at FROM audit_log WHERE actor = ? ORDER BY id DESC LIMIT 1',
+    );
+    const found = new Map<string, string>();
+    for (const actor of actors) {
+      const row = latest.get(actor);
+      if (row) found.set(actor, row.at);
+    }
+    return found;
   }
 }

@@ -81,14 +81,16 @@ function explainOpenError(error: unknown, path: string): unknown {
     return new Error(
       `${path} is not a Margin database (SQLite: ${(error as Error).message}). Margin left it untouched. ` +
         'If it belongs to another program, point --database or --data-dir elsewhere; if it was your Margin ' +
-        'database, it is damaged: restore it from your last backup of the data directory.',
+        'database, it is damaged: restore it from your last backup of the data directory. ' +
+        `For a full report and the way back: margin doctor --database "${path}"`,
     );
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB') {
     return new Error(
       `${path} is damaged (SQLite: ${(error as Error).message}). Margin left it untouched. Restore it from ` +
         'your last backup of the data directory, or salvage what is readable with the sqlite3 tool: ' +
-        `sqlite3 "${path}" .recover | sqlite3 recovered.sqlite, then check it with: margin stats --check --database recovered.sqlite`,
+        `sqlite3 "${path}" .recover | sqlite3 recovered.sqlite, then check it with: margin doctor --database recovered.sqlite. ` +
+        `For a full report: margin doctor --database "${path}"`,
     );
   }
   return error;
@@ -184,6 +186,11 @@ export class SqliteStore implements SyncStore {
   /** The underlying connection, for diagnostics (`PRAGMA integrity_check`) and tests. */
   get database(): Database.Database {
     return this.#db;
+  }
+
+  /** The database file. */
+  get path(): string {
+    return this.#path;
   }
 
   async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/paths.ts';
+
+/**
+ * The content scripts run in every chat page, so what they bundle is what every page pays for
+ * (docs/benchmarks.md, "content script, gzip"). Two packages once doubled them without anyone
+ * noticing: zod (one value import of `shared/index.ts` pulls every schema, 95 KB) and WXT's storage
+ * wrapper (9 KB). This follows the VALUE imports (type-only ones are erased by the bundler) from each
+ * content script entrypoint, through extension/src and shared/, and names the chain to any of them.
+ * `npm run bench:extension` prints the built size itself.
+ */
+
+const ENTRYPOINTS = [
+  'extension/src/entrypoints/annotate.content/index.tsx',
+  'extension/src/entrypoints/generic.content/index.ts',
+];
+/** Packages no content script may carry, with why. */
+const HEAVY: Record<string, string> = {
+  zod: 'the schemas are checked by the background, not the page',
+  'wxt/utils/storage': 'read storage.local directly',
+};
+
+/** The module specifiers `source` imports for their values (static, re-exported or dynamic). */
+function valueImports(file: string, source: string): string[] {
+  const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const named = clause?.namedBindings;
+      const onlyTypes =
+        clause?.isTypeOnly === true ||
+        (clause !== undefined &&
+          clause.name === undefined &&
+          named !== undefined &&
+          ts.isNamedImports(named) &&
+          named.elements.every((element) => element.isTypeOnly));
+      if (!onlyTypes) found.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.exportClause;
+      const onlyTypes =
+        node.isTypeOnly ||
+        (clause !== undefined && ts.isNamedExports(clause) && clause.elements.every((e) => e.isTypeOnly));
+      if (!onlyTypes) found.push(node.moduleSpecifier.text);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      // A content script is one classic script: the bundler inlines a dynamic import into it.
+      found.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(tree);
+  return found;
+}
+
+/** A relative specifier as the repo-relative file it names, as the bundler resolves it. */
+function resolveRelative(from: string, specifier: string, exists: (file: string) => boolean): string | null {
+  const path = join(dirname(from), specifier);
+  const candidates = ['', '.ts', '.tsx', '/index.ts', '/index.tsx'].map((suffix) => `${path}${suffix}`);
+  return candidates.find(exists) ?? null;
+}
+
+/** Every heavy package reached from `entrypoints`, as a sentence with the chain of files that reaches it. */
+function heavyImports(
+  entrypoints: readonly string[],
+  read: (file: string) => string | null,
+  exists: (file: string) => boolean,
+): string[] {
+  const chains = new Map<string, string[]>();
+  const queue: string[] = [];
+  for (const entry of entrypoints) {
+    chains.set(entry, [entry]);
+    queue.push(entry);
+  }
+  const problems: string[] = [];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const source = read(file);
+    if (source === null) continue;
+    const chain = chains.get(file) ?? [file];
+    for (const specifier of valueImports(file, source)) {
+      if (specifier.startsWith('.')) {
+        const next = resolveRelative(file, specifier, exists);
+        if (next === null || chains.has(next)) continue;
+        chains.set(next, [...chain, next]);
+        queue.push(next);
+        continue;
+      }
+      const heavy = Object.keys(HEAVY).find((name) => specifier === name || specifier.startsWith(`${name}/`));
+      if (heavy) problems.push(`${chain.join(' → ')} imports ${specifier} (${HEAVY[heavy]})`);
+    }
+  }
+  return problems;
+}
+
+function isRepoFile(file: string): boolean {
+  const path = resolve(repoRoot, file);
+  return existsSync(path) && statSync(path).isFile();
+}
+
+function readRepoFile(file: string): string | null {
+  return isRepoFile(file) ? readFileSync(resolve(repoRoot, file), 'utf8') : null;
+}
+
+describe('content script weight', () => {
+  it('carries neither zod nor WXT storage, through any value import', () => {
+    expect(heavyImports(ENTRYPOINTS, readRepoFile, isRepoFile)).toEqual([]);
+  });
+
+  it('follows value imports through shared/ and ignores type-only ones', () => {
+    const files = new Map([
+      [
+        'e/index.ts',
+        "import { a } from './a.ts';\nimport type { T } from './typed.ts';\nimport { type U } from './typed.ts';",
+      ],
+      ['e/a.ts', "export { b } from '../shared/b.ts';\nexport type { S } from './schema.ts';"],
+      ['shared/b.ts', "import { z } from 'zod';\nexport const b = z.string();"],
+      ['e/typed.ts', "import { z } from 'zod';\nexport type T = z.infer<typeof s>;"],
+      ['e/schema.ts', "import { storage } from 'wxt/utils/storage';"],
+      ['e/lazy.ts', "export const later = () => import('wxt/utils/storage');"],
+    ]);
+    const read = (file: string) => files.get(file) ?? null;
+    const exists = (file: string) => files.has(file);
+    expect(heavyImports(['e/index.ts'], read, exists)).toEqual([
+      `e/index.ts → e/a.ts → shared/b.ts imports zod (${HEAVY.zod})`,
+    ]);
+    expect(heavyImports(['e/lazy.ts'], read, exists)).toEqual([
+      `e/lazy.ts imports wxt/utils/storage (${HEAVY['wxt/utils/storage']})`,
+    ]);
+  });
+
+  it('reaches the files the content script really uses (the first check is not vacuous)', () => {
+    // The conversation bar as it was before it took its words from shared/conversation-rating-values.ts.
+    const reached = heavyImports(
+      ['extension/src/annotate/conversation-bar.tsx'],
+      (file) =>
+        file === 'extension/src/annotate/conversation-bar.tsx'
+          ? "import { CONVERSATION_RATING_LABELS } from '../../../shared/index.ts';"
+          : readRepoFile(file),
+      isRepoFile,
+    );
+    expect(reached.length).toBeGreaterThan(0);
+    expect(reached[0]).toContain('extension/src/annotate/conversation-bar.tsx → shared/index.ts → ');
+  });
+});
