@@ -21,6 +21,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.rotate': 'Gave a user a new token',
   'backup.restore': 'Restored a backup',
   'conversationRating.set': 'Rated a conversation',
+  'queue.create': 'Created a queue',
+  'queue.items': 'Added items to a queue',
 };
 
 /** A day (`YYYY-MM-DD`, the viewer's time zone) as the ISO time its first moment is. */
