@@ -34,7 +34,8 @@ async function showVariant(page: Page, messageId: string, text: string, counter:
   );
 }
 
-describe('compare mode (Firefox)', () => {
+// Firefox's start alone took 30–50 s on two loaded cores: each test gets more than the default 90 s.
+describe('compare mode (Firefox)', { timeout: 180_000 }, () => {
   let session: FirefoxSession | undefined;
   afterEach(async () => {
     await session?.close();

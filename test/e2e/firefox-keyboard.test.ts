@@ -34,7 +34,8 @@ async function clickPageText(page: Page, selector: string) {
   await page.mouse.click(box.x + 2, box.y + box.height / 2);
 }
 
-describe('keyboard shortcuts (Firefox)', () => {
+// Firefox's start alone took 30–50 s on two loaded cores: each test gets more than the default 90 s.
+describe('keyboard shortcuts (Firefox)', { timeout: 180_000 }, () => {
   let session: FirefoxSession | undefined;
   afterEach(async () => {
     await session?.close();

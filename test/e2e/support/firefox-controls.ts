@@ -180,7 +180,9 @@ export class FirefoxControls {
       },
       (value) => value === count,
       `${count} controls hosts`,
-      20_000,
+      // The content script starts at document_idle and asks the background for settings first: on
+      // two cores at load 32 that took up to 14 s.
+      60_000,
     );
   }
 
