@@ -35,6 +35,14 @@ export async function saveOptionsFirefox(options: PuppeteerPage): Promise<SaveRe
   if (!button) throw new Error('no enabled Save button on the options page');
   const before = await options.evaluate(saves);
   await button.click();
-  const handle = await options.waitForFunction(finished, { timeout: 30_000 }, before);
-  return (await handle.jsonValue()) as SaveResult;
+  // Polled with evaluate: puppeteer's waitForFunction compiles with Function(), which the extension page's CSP blocks in Firefox.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const result = await options.evaluate(finished, before);
+    if (result) return result;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `the options page's Save did not finish within 30 s: ${await options.evaluate(() => document.querySelector('[data-save-status]')?.textContent ?? '(no Save bar)')}`,
+  );
 }
