@@ -44,8 +44,9 @@ export default defineConfig({
           // 140 (the current ESR) is the first to read data_collection_permissions below.
           strict_min_version: '140.0',
           // Firefox's built-in consent: Margin sends nothing to its makers or anyone else. Annotations
-          // stay in the browser, or go to the companion the person runs on their own machine (loopback
-          // only), which is not collection or transmission by the extension (docs/privacy.md).
+          // stay in the browser, or go to the companion the person runs on their own machine (loopback),
+          // or to the team server they pair with themselves (https, granted per host at pairing): neither
+          // is collection or transmission by the extension's makers (docs/privacy.md).
           data_collection_permissions: { required: ['none'] },
         },
         gecko_android: { strict_min_version: '142.0' },

@@ -49,6 +49,12 @@ describe('pairing from the options page (Chromium)', () => {
       ],
       ['http://127.0.0.1:9', companion.token, /^Not paired\. Unreachable: nothing answers at http:\/\/127\.0\.0\.1:9/],
       [stranger.url, companion.token, /^Not paired\. Not a Margin companion/],
+      // Off this machine only https: a team server's token and annotations cross the network.
+      [
+        'http://margin.example.org',
+        companion.token,
+        /^Not paired\. Companion URL: a server on another machine must use https:\/\/ \(https:\/\/margin\.example\.org\)/,
+      ],
     ];
     for (const [url, token, expected] of attempts) {
       await section.getByLabel('Companion URL').fill(url);

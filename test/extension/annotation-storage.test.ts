@@ -2,7 +2,12 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { responseKey } from '../../extension/src/capture/capture-response.ts';
-import { countAnnotations, SaveError, saveAnnotation } from '../../extension/src/db/annotations.ts';
+import {
+  countAnnotations,
+  SaveError,
+  saveAnnotation,
+  storageErrorMessage,
+} from '../../extension/src/db/annotations.ts';
 import { AppDB } from '../../extension/src/db/app-db.ts';
 import {
   createAnnotationHandlers,
@@ -137,6 +142,21 @@ describe('saveAnnotation', () => {
     await db.open();
     const [kept] = await db.annotations.toArray();
     expect(kept).toMatchObject({ thumb: 'up', score: null, revision: 1 });
+  });
+
+  it('names the likely cause of a failed write: quota, or a disk too full to commit, or the error itself', () => {
+    const abort = (inner: unknown) =>
+      Object.assign(new Error('The transaction was aborted'), { name: 'AbortError', inner });
+    expect(storageErrorMessage(abort(Object.assign(new Error('q'), { name: 'QuotaExceededError' })))).toBe(
+      'the browser has no storage space left for Margin',
+    );
+    expect(storageErrorMessage(abort(null))).toMatch(
+      /^the browser could not write to its storage; the disk may be full\./,
+    );
+    expect(storageErrorMessage(Object.assign(new Error('Internal error'), { name: 'UnknownError' }))).toMatch(
+      /disk may be full/,
+    );
+    expect(storageErrorMessage(new TypeError('bad key'))).toBe('storage failed: bad key');
   });
 
   it('counts total, today and per site', async () => {

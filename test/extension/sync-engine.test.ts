@@ -352,9 +352,24 @@ describe('the sync engine against a real companion', () => {
 
   it('says why a pairing is refused', async () => {
     const engine = engineFor(openDb(), controllableFetch().fetch);
-    expect(await engine.configure({ url: 'https://example.com', token: 't', intervalSeconds: 60 })).toMatchObject({
+    expect(await engine.configure({ url: 'ftp://127.0.0.1', token: 't', intervalSeconds: 60 })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^Companion URL: must start with http/),
+      error: expect.stringMatching(/^Companion URL: must start with http:\/\/ \(this machine\) or https:\/\//),
+    });
+    // Another machine only over https: the token and every annotation cross the network.
+    expect(await engine.configure({ url: 'http://margin.example.org', token: 't', intervalSeconds: 60 })).toMatchObject(
+      {
+        ok: false,
+        error: expect.stringMatching(
+          /^Companion URL: a server on another machine must use https:\/\/ \(https:\/\/margin\.example\.org\)/,
+        ),
+      },
+    );
+    expect(
+      await engine.configure({ url: 'https://margin.example.org/team', token: 't', intervalSeconds: 60 }),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/only scheme, host and port \(e\.g\. https:\/\/margin\.example\.org\)/),
     });
     expect(await engine.configure({ url: 'http://127.0.0.1:8787', token: ' ', intervalSeconds: 60 })).toMatchObject({
       ok: false,

@@ -80,6 +80,8 @@ describe('the extension’s protocol', () => {
         pending: 1,
         rejected: 0,
         firstRejection: null,
+        refusedAnnotator: { count: 0, names: [] },
+        signedIn: null,
         state: {
           ...INITIAL_SYNC_STATE,
           failure: { kind: 'incompatible', message: (error as CompanionError).message, since: now },

@@ -4,7 +4,16 @@ import { describeSyncStatus, type SyncStatus } from '../../extension/src/sync/sy
 
 const now = Date.parse('2026-09-01T10:00:00');
 function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
-  return { paired: true, pending: 0, rejected: 0, firstRejection: null, state: INITIAL_SYNC_STATE, ...overrides };
+  return {
+    paired: true,
+    pending: 0,
+    rejected: 0,
+    firstRejection: null,
+    refusedAnnotator: { count: 0, names: [] },
+    signedIn: null,
+    state: INITIAL_SYNC_STATE,
+    ...overrides,
+  };
 }
 
 describe('the popup sync status', () => {
@@ -57,5 +66,34 @@ describe('the popup sync status', () => {
       now,
     );
     expect(refused.details[0]).toBe('1 annotation refused by the companion (tags.0: too long); edit to retry.');
+  });
+
+  it('on a team server, says plainly which records name someone else than the signed-in user', () => {
+    const signedIn = {
+      url: 'https://margin.example.org',
+      user: { name: 'alice', role: 'annotator' as const, kind: 'human' as const },
+      team: true,
+      version: '1.0.0',
+    };
+    const annotatorIssue = [{ path: 'annotator', message: 'you are signed in as "alice", but this names "me"' }];
+    const view = describeSyncStatus(
+      status({
+        rejected: 3,
+        firstRejection: [{ path: 'tags.0', message: 'too long' }],
+        refusedAnnotator: { count: 2, names: ['me'] },
+        signedIn,
+      }),
+      now,
+    );
+    expect(view.details).toEqual([
+      '2 records refused by the team server: they name “me”, but you are signed in as “alice”.',
+      '1 annotation refused by the companion (tags.0: too long); edit to retry.',
+    ]);
+    // Not signed in to a team server (a personal companion never refuses a name): the plain count.
+    const personal = describeSyncStatus(
+      status({ rejected: 1, firstRejection: annotatorIssue, refusedAnnotator: { count: 1, names: ['me'] } }),
+      now,
+    );
+    expect(personal.details[0]).toMatch(/^1 annotation refused by the companion \(annotator: /);
   });
 });

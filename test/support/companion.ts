@@ -35,6 +35,8 @@ export interface StartCompanionOptions {
   env?: NodeJS.ProcessEnv;
   /** `--database`: a postgres:// URL or a SQLite path; the data directory's SQLite file if left out. */
   database?: string;
+  /** More `serve` flags, e.g. `['--team', '--public-url', 'https://margin.example.test']`. */
+  args?: string[];
   /** How long to wait for the "listening on" line. */
   startTimeoutMs?: number;
 }
@@ -55,7 +57,7 @@ export async function startCompanion(options: StartCompanionOptions = {}): Promi
     const database = options.database === undefined ? [] : ['--database', options.database];
     const spawned = spawn(
       process.execPath,
-      [binPath, 'serve', '--port', String(port), '--data-dir', dataDir, ...database],
+      [binPath, 'serve', '--port', String(port), '--data-dir', dataDir, ...database, ...(options.args ?? [])],
       {
         cwd: repoRoot,
         env: { ...process.env, ...options.env },

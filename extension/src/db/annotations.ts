@@ -96,12 +96,22 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
-/** Quota errors arrive as an AbortError whose `inner` is the QuotaExceededError (dexie/Dexie.js#840). */
+/**
+ * What a person reads when a save fails in IndexedDB. Quota errors arrive as an AbortError whose
+ * `inner` is the QuotaExceededError (dexie/Dexie.js#840). Margin holds `unlimitedStorage`, so what
+ * usually runs out is the disk, and Chrome then only aborts the transaction (an AbortError or
+ * UnknownError with nothing inside, seen in test/e2e/extension-disk-full.test.ts): say what is likely.
+ */
 export function storageErrorMessage(error: unknown): string {
-  const names = [error, (error as { inner?: unknown } | null)?.inner].map(
-    (candidate) => (candidate as { name?: string } | null)?.name,
-  );
+  const names: unknown[] = [];
+  for (let cause = error, depth = 0; cause && depth < 4; depth++) {
+    names.push((cause as { name?: string }).name);
+    cause = (cause as { inner?: unknown }).inner;
+  }
   if (names.includes('QuotaExceededError')) return 'the browser has no storage space left for Margin';
+  if (names.includes('AbortError') || names.includes('UnknownError')) {
+    return 'the browser could not write to its storage; the disk may be full. What you entered is still here: free some space and save again';
+  }
   return `storage failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 

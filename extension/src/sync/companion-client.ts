@@ -4,6 +4,7 @@ import {
   apiErrorSchema,
   isPublicRoute,
   type JsonRoute,
+  type MeResponse,
   PROTOCOL,
   PROTOCOL_HEADER,
   parseRouteResult,
@@ -67,23 +68,41 @@ export const DEFAULT_COMPANION_URL = 'http://127.0.0.1:8787';
 /** Loopback names the extension has host permission for (wxt.config.ts). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
+/** Whether `url` (an origin from normalizeCompanionUrl) is the companion on this machine, which needs no permission request. */
+export function isLoopbackCompanion(url: string): boolean {
+  return LOOPBACK_HOSTS.has(new URL(url).hostname);
+}
+
 /**
  * Checks a companion URL typed by a person and returns its origin (`http://127.0.0.1:8787`), or an
- * error message saying what is wrong with it.
+ * error message saying what is wrong with it. The companion on this machine answers over plain http;
+ * a team server on another machine only over https (docs/team.md), since the token and every
+ * annotation cross the network.
  */
 export function normalizeCompanionUrl(raw: string): { ok: true; url: string } | { ok: false; error: string } {
   let parsed: URL;
   try {
     parsed = new URL(raw.trim());
   } catch {
-    return { ok: false, error: 'Companion URL: not a URL (e.g. http://127.0.0.1:8787).' };
+    return {
+      ok: false,
+      error: 'Companion URL: not a URL (e.g. http://127.0.0.1:8787, or https://margin.example.org for a team server).',
+    };
   }
-  if (parsed.protocol !== 'http:') return { ok: false, error: 'Companion URL: must start with http://.' };
-  if (!LOOPBACK_HOSTS.has(parsed.hostname)) {
-    return { ok: false, error: 'Companion URL: the companion runs on this machine (127.0.0.1 or localhost).' };
+  if (parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+    return {
+      ok: false,
+      error: `Companion URL: a server on another machine must use https:// (https://${parsed.host}); plain http:// is only for the companion on this machine (127.0.0.1 or localhost).`,
+    };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { ok: false, error: 'Companion URL: must start with http:// (this machine) or https:// (a team server).' };
   }
   if (parsed.username || parsed.password || parsed.search || parsed.hash || parsed.pathname !== '/') {
-    return { ok: false, error: 'Companion URL: give only scheme, host and port (e.g. http://127.0.0.1:8787).' };
+    return {
+      ok: false,
+      error: `Companion URL: give only scheme, host and port (e.g. ${parsed.origin}).`,
+    };
   }
   return { ok: true, url: parsed.origin };
 }
@@ -219,12 +238,22 @@ export function createCompanionClient(endpoint: CompanionEndpoint, fetchImpl?: F
     health() {
       return companionRequest(endpoint, API.sync.health, {}, fetchImpl);
     },
+    /** Who the token belongs to, and whether this is a team server (`GET /api/v1/me`). */
+    me(): Promise<MeResponse> {
+      return companionRequest(endpoint, API.session.me, {}, fetchImpl);
+    },
   };
 }
 export type CompanionClient = ReturnType<typeof createCompanionClient>;
 
 export type ConnectionTest =
-  | { ok: true; version: string; stats: StatsResponse }
+  | {
+      ok: true;
+      version: string;
+      stats: StatsResponse;
+      /** Who the token signs in as; null from a companion older than accounts (it has no /me). */
+      me: MeResponse | null;
+    }
   | {
       ok: false;
       kind: 'invalid-url' | 'unreachable' | 'token-rejected' | 'not-margin' | 'incompatible' | 'error';
@@ -233,7 +262,8 @@ export type ConnectionTest =
 
 /**
  * "Test connection" on the options page: is something listening, is it a Margin companion (its health
- * route answers in Margin's shape), and does it take this token (stats needs it)?
+ * route answers in Margin's shape), does it take this token (stats needs it), and whom does the token
+ * sign in as (a team server's personal token names its user)?
  */
 export async function testConnection(rawUrl: string, token: string, fetchImpl?: FetchLike): Promise<ConnectionTest> {
   const normalized = normalizeCompanionUrl(rawUrl);
@@ -267,7 +297,7 @@ export async function testConnection(rawUrl: string, token: string, fetchImpl?: 
   }
   try {
     const stats = await client.stats();
-    return { ok: true, version, stats };
+    return { ok: true, version, stats, me: await signedInAs(client) };
   } catch (error) {
     if (!(error instanceof CompanionError)) throw error;
     if (error.kind === 'unauthorized') {
@@ -275,7 +305,7 @@ export async function testConnection(rawUrl: string, token: string, fetchImpl?: 
         ok: false,
         kind: 'token-rejected',
         message:
-          'Token rejected (HTTP 401): the companion does not know this token. Run `npx margin token` and paste it again.',
+          'Token rejected (HTTP 401): the companion does not know this token. For your own companion, run `npx margin token` and paste it again; for a team server, ask its admin for your personal token (`margin user add` or `margin user rotate`).',
       };
     }
     if (error.kind === 'unreachable')
@@ -284,5 +314,15 @@ export async function testConnection(rawUrl: string, token: string, fetchImpl?: 
       return { ok: false, kind: 'not-margin', message: `Not a Margin companion: ${error.message}.` };
     }
     return { ok: false, kind: 'error', message: `The companion answered with an error: ${error.message}.` };
+  }
+}
+
+/** `GET /api/v1/me`, or null when the companion predates accounts (a 404: it serves one person). */
+async function signedInAs(client: CompanionClient): Promise<MeResponse | null> {
+  try {
+    return await client.me();
+  } catch (error) {
+    if (error instanceof CompanionError && error.kind === 'refused' && error.details.status === 404) return null;
+    throw error;
   }
 }

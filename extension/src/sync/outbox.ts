@@ -150,3 +150,17 @@ export async function queueEverything(db: AppDB, now: number): Promise<number> {
   });
   return queued;
 }
+
+/**
+ * Gives every refused entry another push: after pairing with another server or token, what one
+ * refused (another annotator's name, a role that may not write) may be welcome at the next.
+ */
+export async function requeueRejected(db: AppDB): Promise<number> {
+  return db.outbox
+    .where('[state+queuedAt]')
+    .between(['rejected', Dexie.minKey], ['rejected', Dexie.maxKey])
+    .modify((entry: OutboxEntry) => {
+      entry.state = 'pending';
+      delete entry.issues;
+    });
+}

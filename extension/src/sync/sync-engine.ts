@@ -1,4 +1,4 @@
-import { describeIssues } from '../../../shared/index.ts';
+import { describeIssues, type MeResponse } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
 import { backoffDelayMs } from './backoff.ts';
 import {
@@ -8,7 +8,7 @@ import {
   type FetchLike,
   normalizeCompanionUrl,
 } from './companion-client.ts';
-import { countPending, queueEverything } from './outbox.ts';
+import { countPending, queueEverything, requeueRejected } from './outbox.ts';
 import { getDeviceId, readMeta, writeMeta } from './sync-meta.ts';
 import { type SyncReport, syncOnce } from './sync-once.ts';
 import {
@@ -17,11 +17,19 @@ import {
   companionSettingsSchema,
   configureInputSchema,
   INITIAL_SYNC_STATE,
+  type SignedIn,
   type SyncFailure,
   type SyncState,
 } from './sync-state.ts';
 
 export const SYNC_ALARM = 'margin-sync';
+
+/** What the popup and the options page say about who is signed in, from `/me` (null: it has none). */
+export function signedInFrom(url: string, me: MeResponse | null, version = ''): SignedIn {
+  return me
+    ? { url, user: me.user, team: me.server.team, version: me.server.version }
+    : { url, user: null, team: false, version };
+}
 
 /** The part of `browser.alarms` the engine uses (`fakeBrowser.alarms` in tests). */
 export interface AlarmsApi {
@@ -99,6 +107,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     await schedule({ ...state, nextAttemptAt: now() + backoffDelayMs(state.attempt + 1, intervalMs, random) });
     const client = createCompanionClient({ url: settings.url, token: settings.token }, deps.fetch);
     try {
+      await rememberSignedIn(client);
       const report = await syncOnce(db, client, await getDeviceId(db));
       await schedule({ lastSuccessAt: now(), failure: null, attempt: 0, nextAttemptAt: now() + intervalMs });
       await deps.afterSuccess?.(client).catch(() => undefined);
@@ -120,6 +129,21 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         });
       }
       return null;
+    }
+  }
+
+  /**
+   * Asks `/me` once per pairing when the options page could not (a pairing from before accounts): a
+   * companion without the route (404) serves one person.
+   */
+  async function rememberSignedIn(client: CompanionClient): Promise<void> {
+    const known = await readMeta(db, 'signedIn');
+    if (known?.url === client.endpoint.url) return;
+    try {
+      await writeMeta(db, 'signedIn', signedInFrom(client.endpoint.url, await client.me()));
+    } catch (error) {
+      if (!(error instanceof CompanionError && error.kind === 'refused' && error.details.status === 404)) throw error;
+      await writeMeta(db, 'signedIn', signedInFrom(client.endpoint.url, null));
     }
   }
 
@@ -215,21 +239,28 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
     /**
      * Pairs with a companion (options page). A new URL means another companion: everything this
-     * profile holds is queued for it, and pulling starts from its beginning.
+     * profile holds is queued for it, and pulling starts from its beginning. Nothing local is dropped
+     * (docs/team.md, "Switching servers"), and what the last one refused is tried again.
      */
     async configure(raw: unknown): Promise<ConfigureResult> {
       const checked = configureInputSchema.safeParse(raw);
       if (!checked.success) return { ok: false, error: `Companion settings: ${describeIssues(checked.error)}` };
-      const input = checked.data;
+      const { me, ...input } = checked.data;
       const url = normalizeCompanionUrl(input.url);
       if (!url.ok) return { ok: false, error: url.error };
       const parsed = companionSettingsSchema.safeParse({ ...input, url: url.url, token: input.token.trim() });
       if (!parsed.success) return { ok: false, error: 'Sync interval: a whole number of seconds from 1 to 86400.' };
       if (parsed.data.token === '')
-        return { ok: false, error: 'Token: paste the token that `npx margin token` prints.' };
+        return {
+          ok: false,
+          error: 'Token: paste the token that `npx margin token` prints (or your personal token on a team server).',
+        };
       const settings: CompanionSettings = parsed.data;
       const previous = await readMeta(db, 'companion');
       await writeMeta(db, 'companion', settings);
+      if (me !== undefined) await writeMeta(db, 'signedIn', signedInFrom(settings.url, me));
+      else await db.syncMeta.delete('signedIn');
+      if (previous?.url !== settings.url || previous?.token !== settings.token) await requeueRejected(db);
       if (previous?.url !== settings.url) {
         await writeMeta(db, 'checkpoint', 0);
         await queueEverything(db, now());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identitySchema, meResponseSchema } from '../../../shared/index.ts';
 
 /**
  * What sync remembers between runs (rows of the `syncMeta` table, `db/sync-tables.ts`) and what the
@@ -17,6 +18,20 @@ export const companionSettingsSchema = z.strictObject({
 export type CompanionSettings = z.infer<typeof companionSettingsSchema>;
 
 export const DEFAULT_SYNC_INTERVAL_SECONDS = 60;
+
+/**
+ * Whom the paired token signs in as, from `GET /api/v1/me` when pairing (and again when missing). On a
+ * team server that is a person with a role, and their name is every annotation's annotator; `user` is
+ * null for a companion older than accounts.
+ */
+export const signedInSchema = z.strictObject({
+  /** The companion this was asked of: a new pairing with another URL makes it stale. */
+  url: z.string(),
+  user: identitySchema.nullable(),
+  team: z.boolean(),
+  version: z.string(),
+});
+export type SignedIn = z.infer<typeof signedInSchema>;
 
 /** Why the last sync run did not finish, or null when it did. */
 export const syncFailureSchema = z.strictObject({
@@ -60,6 +75,7 @@ export const syncMetaSchemas = {
   /** The last value of the local order counter (RecordOrder.seq). */
   orderCounter: z.int().min(0),
   companion: companionSettingsSchema,
+  signedIn: signedInSchema,
   state: syncStateSchema,
 } as const;
 export type SyncMetaKey = keyof typeof syncMetaSchemas;
@@ -72,5 +88,7 @@ export const configureInputSchema = z.strictObject({
   url: z.string().max(2_000),
   token: z.string().max(1_000),
   intervalSeconds: z.number(),
+  /** What `GET /api/v1/me` answered the options page for this URL and token (null: a companion without it). */
+  me: meResponseSchema.nullable().optional(),
 });
 export type ConfigureInput = z.infer<typeof configureInputSchema>;

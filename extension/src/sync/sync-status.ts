@@ -1,8 +1,9 @@
 import type { ApiIssue } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
+import { isRefusedForAnnotator } from './claim-refused.ts';
 import { countPending } from './outbox.ts';
 import { readMeta } from './sync-meta.ts';
-import { INITIAL_SYNC_STATE, type SyncState } from './sync-state.ts';
+import { INITIAL_SYNC_STATE, type SignedIn, type SyncState } from './sync-state.ts';
 
 export interface SyncStatus {
   paired: boolean;
@@ -10,21 +11,34 @@ export interface SyncStatus {
   rejected: number;
   /** The first rejected record's issues, to say what the companion refused. */
   firstRejection: ApiIssue[] | null;
+  /** Refused only because they name another annotator than the token's user, and the names they carry. */
+  refusedAnnotator: { count: number; names: string[] };
+  /** Whom the token signs in as (null until the companion was asked). */
+  signedIn: SignedIn | null;
   state: SyncState;
 }
 
 /** Everything the popup shows about sync, read from IndexedDB (the background writes it). */
 export async function readSyncStatus(db: AppDB): Promise<SyncStatus> {
-  const [companion, state, counts, rejectedEntry] = await Promise.all([
+  const [companion, state, counts, rejected, signedIn] = await Promise.all([
     readMeta(db, 'companion'),
     readMeta(db, 'state'),
     countPending(db),
-    db.outbox.where('[state+queuedAt]').between(['rejected', -Infinity], ['rejected', Infinity]).first(),
+    db.outbox.where('[state+queuedAt]').between(['rejected', -Infinity], ['rejected', Infinity]).toArray(),
+    readMeta(db, 'signedIn'),
   ]);
+  const refused = rejected.filter(isRefusedForAnnotator);
+  // The first refusal of another kind, so the popup names a fault editing can fix.
+  const rejectedEntry = rejected.find((entry) => !isRefusedForAnnotator(entry)) ?? rejected[0];
   return {
     paired: companion !== undefined,
     ...counts,
     firstRejection: rejectedEntry?.issues ?? null,
+    refusedAnnotator: {
+      count: refused.length,
+      names: [...new Set(refused.map((entry) => entry.record.annotator))].sort(),
+    },
+    signedIn: signedIn?.url === companion?.url ? (signedIn ?? null) : null,
     state: state ?? INITIAL_SYNC_STATE,
   };
 }
@@ -52,10 +66,19 @@ export function formatMoment(ms: number, now: number): string {
 export function describeSyncStatus(status: SyncStatus, now: number): SyncStatusView {
   const details: string[] = [];
   const { state } = status;
-  if (status.rejected > 0) {
+  const { refusedAnnotator } = status;
+  const user = status.signedIn?.team ? status.signedIn.user : null;
+  if (refusedAnnotator.count > 0 && user) {
+    const names = refusedAnnotator.names.map((name) => `“${name}”`).join(', ');
+    details.push(
+      `${plural(refusedAnnotator.count, 'record')} refused by the team server: ${refusedAnnotator.count === 1 ? 'it names' : 'they name'} ${names}, but you are signed in as “${user.name}”.`,
+    );
+  }
+  const otherRejected = status.rejected - (user ? refusedAnnotator.count : 0);
+  if (otherRejected > 0) {
     const issue = status.firstRejection?.[0];
     details.push(
-      `${plural(status.rejected, 'annotation')} refused by the companion${issue ? ` (${issue.path}: ${issue.message})` : ''}; edit to retry.`,
+      `${plural(otherRejected, 'annotation')} refused by the companion${issue ? ` (${issue.path}: ${issue.message})` : ''}; edit to retry.`,
     );
   }
   if (state.lastSuccessAt !== null) details.push(`Last synced ${formatMoment(state.lastSuccessAt, now)}.`);

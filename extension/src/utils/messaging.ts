@@ -52,6 +52,11 @@ export interface ProtocolMap {
   openLatestControls(): { ok: boolean };
   /** Options page: pair with a companion; the background checks and stores it, then syncs at once. */
   configureCompanion(settings: ConfigureInput): ConfigureResult;
+  /**
+   * Popup, on a team server: makes the signed-in user's name the annotator name, and sends the records
+   * the server refused for naming someone else under it (sync/claim-refused.ts).
+   */
+  useSignedInName(): UseSignedInNameResult;
   /** Popup "Sync now": runs a sync whatever the backoff says and answers the state it left. */
   syncNow(): SyncState;
   /** Popup "Report a broken page": a structural snapshot of a tab's page, its content removed (docs/capture.md). */
@@ -61,6 +66,10 @@ export interface ProtocolMap {
   /** Options, after confirmation: deletes the extension's data (background/delete-all-data.ts); answers what went. */
   deleteAllData(): LocalDataSummary;
 }
+
+export type UseSignedInNameResult =
+  | { ok: true; name: string; claimed: number; kept: number }
+  | { ok: false; error: string };
 
 export type PageSnapshotResult =
   | { ok: true; fileName: string; html: string; elements: number; truncated: boolean }

@@ -1,9 +1,12 @@
 import { browser } from '#imports';
 import type { AppDB } from '../../db/app-db.ts';
+import { claimRefused } from '../../sync/claim-refused.ts';
 import { pairedCompanion, reviewCounts } from '../../sync/companion-api.ts';
 import { isExtensionPage, type PageSender } from '../../sync/sender-check.ts';
 import { createSyncEngine, type SyncEngine } from '../../sync/sync-engine.ts';
-import { onMessage } from '../../utils/messaging.ts';
+import { readMeta } from '../../sync/sync-meta.ts';
+import { onMessage, type UseSignedInNameResult } from '../../utils/messaging.ts';
+import { annotatorNameItem } from '../../utils/settings.ts';
 import { wireReviewBadge } from './review-badge.ts';
 
 /**
@@ -28,6 +31,17 @@ export function wireSync(db: AppDB): SyncEngine {
   onMessage('configureCompanion', (message) => {
     fromPage(message.sender);
     return engine.configure(message.data);
+  });
+  onMessage('useSignedInName', async (message): Promise<UseSignedInNameResult> => {
+    fromPage(message.sender);
+    // The name comes from what the server answered (/me), never from the message.
+    const [companion, signedIn] = await Promise.all([readMeta(db, 'companion'), readMeta(db, 'signedIn')]);
+    const user = signedIn?.team && signedIn.url === companion?.url ? signedIn.user : null;
+    if (!user) return { ok: false, error: 'Not signed in to a team server: pair with one in Options first.' };
+    await annotatorNameItem.setValue(user.name);
+    const report = await claimRefused(db, user.name, new Date());
+    engine.requestSoon();
+    return { ok: true, name: user.name, ...report };
   });
   onMessage('syncNow', (message) => {
     fromPage(message.sender);

@@ -36,6 +36,11 @@ export function AnnotatingSection() {
       setSaved(read);
       setFields(read);
     });
+    // Pairing with a team server sets the name from the token: show it here (as saved), so Save does not undo it.
+    return annotatorNameItem.watch((name) => {
+      setSaved((now) => now && { ...now, annotator: name });
+      setFields((now) => now && { ...now, annotator: name });
+    });
   }, []);
 
   const dirty = saved !== null && fields !== null && JSON.stringify(saved) !== JSON.stringify(fields);

@@ -5,6 +5,13 @@ import { readMeta } from '../../sync/sync-meta.ts';
 import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../../sync/sync-state.ts';
 import { sendMessage } from '../../utils/messaging.ts';
 import { useSection } from './save-bar.tsx';
+import {
+  accessRefusedMessage,
+  adoptTeamName,
+  requestServerAccess,
+  SignedInAs,
+  teamPairingProblem,
+} from './team-sign-in.tsx';
 import './companion-section.css';
 
 type Note = { tone: 'ok' | 'error' | 'busy'; text: string } | null;
@@ -28,6 +35,7 @@ export function CompanionSection() {
   const [saved, setSaved] = useState<Fields>(UNPAIRED);
   const [fields, setFields] = useState<Fields>(UNPAIRED);
   const [note, setNote] = useState<Note>(null);
+  const [pairings, setPairings] = useState(0);
 
   useEffect(() => {
     void readMeta(getDb(), 'companion').then((stored) => {
@@ -41,26 +49,40 @@ export function CompanionSection() {
   const dirty = JSON.stringify(saved) !== JSON.stringify(fields);
   useSection('Companion', dirty, {
     async save() {
+      // Before anything is awaited: the permission prompt for a team server needs the Save click's gesture.
+      const access = requestServerAccess(fields.url);
       setNote({ tone: 'busy', text: 'Trying the companion…' });
       try {
+        if (!(await access)) {
+          setNote({ tone: 'error', text: accessRefusedMessage(fields.url) });
+          return false;
+        }
         const tried = await testConnection(fields.url, fields.token);
         if (!tried.ok) {
           setNote({ tone: 'error', text: `Not paired. ${tried.message} Nothing of the pairing was saved.` });
+          return false;
+        }
+        const problem = teamPairingProblem(tried.me);
+        if (problem) {
+          setNote({ tone: 'error', text: problem });
           return false;
         }
         const result = await sendMessage('configureCompanion', {
           url: fields.url,
           token: fields.token,
           intervalSeconds: Number(fields.interval.trim() === '' ? Number.NaN : fields.interval),
+          me: tried.me,
         });
         if (!result.ok) {
           setNote({ tone: 'error', text: `Not paired. ${result.error} Nothing of the pairing was saved.` });
           return false;
         }
         setSaved(fields);
+        setPairings((count) => count + 1);
+        const named = await adoptTeamName(tried.me);
         setNote({
           tone: 'ok',
-          text: `Paired with Margin companion ${tried.version} at ${fields.url.trim()} (${tried.stats.annotations.live} annotations stored). Syncing now.`,
+          text: `Paired with Margin companion ${tried.version} at ${fields.url.trim()} (${tried.stats.annotations.live} annotations stored).${named ? ` ${named}` : ''} Syncing now.`,
         });
         return true;
       } catch (error) {
@@ -80,8 +102,15 @@ export function CompanionSection() {
       <h2 id="companion-heading">Companion</h2>
       <p class="hint">
         Annotations stay in this browser and sync to the Margin companion on this machine. Start it with{' '}
-        <code>npx margin serve</code>; <code>npx margin token</code> prints the token.
+        <code>npx margin serve</code>; <code>npx margin token</code> prints the token. For a team server, give its{' '}
+        <code>https://</code> address and your personal token (from <code>margin user add</code>); the browser asks you
+        to let Margin reach that server when you save.
       </p>
+      <p class="hint">
+        Switching to another server keeps everything in this browser: your annotations stay here and are all sent to the
+        new server.
+      </p>
+      <SignedInAs version={pairings} />
       <div>
         <label>
           Companion URL

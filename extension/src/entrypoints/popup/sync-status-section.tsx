@@ -9,6 +9,7 @@ import './sections.css';
 export function SyncStatusSection() {
   const status = useLiveQuery(() => readSyncStatus(getDb()));
   const [syncing, setSyncing] = useState(false);
+  const [claimNote, setClaimNote] = useState<string | null>(null);
   if (status.error) return <p role="alert">Could not read the sync state: {status.error}</p>;
   if (!status.value) return null;
   const view = describeSyncStatus(status.value, Date.now());
@@ -22,9 +23,26 @@ export function SyncStatusSection() {
     }
   }
 
+  const signedIn = status.value.signedIn;
+  const teamUser = signedIn?.team ? signedIn.user : null;
+
+  async function useSignedInName() {
+    const result = await sendMessage('useSignedInName', undefined);
+    setClaimNote(
+      result.ok
+        ? `Your annotator name is now “${result.name}”: ${result.claimed} sent again under it${result.kept > 0 ? `; ${result.kept} kept here (you already have one for the same response under “${result.name}”)` : ''}.`
+        : result.error,
+    );
+  }
+
   return (
     <section class={`sync sync-${view.tone}`} aria-labelledby="sync-heading" data-sync-tone={view.tone}>
       <h2 id="sync-heading">Sync</h2>
+      {signedIn?.team && teamUser && (
+        <p class="sync-detail" data-signed-in={teamUser.name}>
+          Signed in as <strong>{teamUser.name}</strong> ({teamUser.role}) on {new URL(signedIn.url).host}
+        </p>
+      )}
       <p class="sync-headline" data-sync-headline>
         {view.headline}
       </p>
@@ -33,6 +51,16 @@ export function SyncStatusSection() {
           {detail}
         </p>
       ))}
+      {teamUser && status.value.refusedAnnotator.count > 0 && (
+        <button type="button" data-use-signed-in-name onClick={() => void useSignedInName()}>
+          Send them as {teamUser.name}
+        </button>
+      )}
+      {claimNote && (
+        <p class="sync-detail" role="status" data-claim-note>
+          {claimNote}
+        </p>
+      )}
       {status.value.paired && (
         <button type="button" disabled={syncing} onClick={() => void syncNow()}>
           {syncing ? 'Syncing…' : 'Sync now'}
