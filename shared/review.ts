@@ -101,6 +101,11 @@ export const reviewRequestSchema = z
       .nullable()
       .default(null),
     metadata: reviewMetadataSchema.default({}),
+    /**
+     * Who asked for the review: a person or a pipeline's name, shown to the reviewer next to the
+     * wait. On a team server it defaults to the user the token belongs to.
+     */
+    requestedBy: annotatorSchema.nullable().default(null),
   })
   .refine((request) => request.output === null || request.rows === null, {
     message: 'give output or rows, not both: the decided annotation keeps one of them as its response',
@@ -127,6 +132,8 @@ export const reviewSchema = z.strictObject({
   model: z.string().nullable(),
   url: z.string().nullable(),
   metadata: metadataSchema,
+  /** Who asked for the review; null when the request named nobody (on a personal server). */
+  requestedBy: z.string().nullable(),
   status: reviewStatusSchema,
   createdAt: isoDateTimeSchema,
   /** When a pending review expires; null if it never does. */
@@ -200,6 +207,7 @@ export const reviewSummarySchema = reviewSchema
     expiresAt: true,
     resolvedAt: true,
     reviewer: true,
+    requestedBy: true,
   })
   .extend({
     /** Messages, rows and form fields it holds, and whether it has an output. */

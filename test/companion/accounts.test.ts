@@ -114,6 +114,40 @@ describe.each(STORE_KINDS)('accounts on a team server (%s)', (kind) => {
     expect(decided.json()).toMatchObject({ status: 'approved', reviewer: 'alice' });
   });
 
+  it('a review names who asked: the token’s user by default, the name a pipeline sends, nobody for the owner', async () => {
+    const create = async (body: object, token: string) => {
+      const response = await server.send({
+        method: 'POST',
+        path: '/api/v1/reviews',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        token,
+      });
+      expect(response.status, response.text).toBe(201);
+      return (response.json() as { review: { id: string; requestedBy: string | null } }).review;
+    };
+    const byBob = await create({ title: 'Asked by bob' }, bob.token);
+    expect(byBob.requestedBy).toBe('bob');
+    const byPipeline = await create({ title: 'Asked by a pipeline', requestedBy: 'nightly-eval' }, bob.token);
+    expect(byPipeline.requestedBy).toBe('nightly-eval');
+    const byOwner = await create({ title: 'Asked with the pairing token' }, server.token);
+    expect(byOwner.requestedBy).toBeNull();
+
+    const got = await server.send({ method: 'GET', path: `/api/v1/reviews/${byBob.id}`, token: alice.token });
+    expect(got.json()).toMatchObject({ requestedBy: 'bob' });
+    const list = await server.send({
+      method: 'GET',
+      path: '/api/v1/reviews?status=pending&limit=100',
+      token: alice.token,
+    });
+    const summaries = (list.json() as { reviews: { id: string; requestedBy: string | null }[] }).reviews;
+    expect(summaries.filter((review) => [byBob.id, byPipeline.id, byOwner.id].includes(review.id))).toEqual([
+      expect.objectContaining({ id: byBob.id, requestedBy: 'bob' }),
+      expect.objectContaining({ id: byPipeline.id, requestedBy: 'nightly-eval' }),
+      expect.objectContaining({ id: byOwner.id, requestedBy: null }),
+    ]);
+  });
+
   it('the audit log records pushes, refusals, decisions, exports and user management, by whom', async () => {
     const exported = await server.send({ method: 'GET', path: '/api/v1/export?format=raw', token: server.token });
     expect(exported.status).toBe(200);

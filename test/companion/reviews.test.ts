@@ -45,6 +45,24 @@ describe.each(STORE_KINDS)('review queue (%s)', (kind) => {
     expect(await getReview(server, review.id)).toEqual(review);
   });
 
+  it('keeps who asked for the review and returns it from get and list; a replay without it stays the same review', async () => {
+    const { review } = await createReview(server, { requestedBy: 'nightly-eval', key: 'asked-by-1' });
+    expect(review.requestedBy).toBe('nightly-eval');
+    expect(await getReview(server, review.id)).toMatchObject({ requestedBy: 'nightly-eval' });
+    const unnamed = await createReview(server, { key: 'asked-by-2' });
+    expect(unnamed.review.requestedBy).toBeNull();
+    const replay = await createReview(server, { key: 'asked-by-2' });
+    expect(replay).toMatchObject({ status: 200, created: false, review: { id: unnamed.review.id } });
+    const list = await call(server, 'GET', '/api/v1/reviews?status=pending');
+    expect((list.json() as ReviewListResponse).reviews.map((summary) => summary.requestedBy)).toEqual([
+      'nightly-eval',
+      null,
+    ]);
+    const refused = await call(server, 'POST', '/api/v1/reviews', reviewRequest({ requestedBy: '  ' }));
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused).issues?.map((issue) => issue.path)).toContain('requestedBy');
+  });
+
   it('approve: a waiting poll resumes with the typed input, and the decision is stored as an annotation', async () => {
     const { review } = await createReview(server, { metadata: { run: 'nightly-7' } });
     const waiting = getReview(server, review.id, 30);
@@ -386,6 +404,7 @@ describe.each(STORE_KINDS)('review queue (%s)', (kind) => {
       expiresAt: a.review.expiresAt,
       resolvedAt: null,
       reviewer: null,
+      requestedBy: null,
       messageCount: 1,
       rowCount: 0,
       fieldCount: 5,

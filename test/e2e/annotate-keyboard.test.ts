@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 const chatgpt = () => {
@@ -163,13 +164,13 @@ describe('keyboard shortcuts (Chromium)', () => {
     session = await launchChromium();
     const options = await session.openExtensionPage('options.html');
     await options.getByLabel('Key for Thumbs up').fill('j');
-    await options.getByRole('button', { name: 'Save shortcuts' }).click();
-    await expect
-      .poll(() => options.locator('[data-shortcuts-note]').textContent())
-      .toContain('Next response: "j" is already used by Thumbs up');
+    expect((await saveOptions(options)).tone).toBe('error');
+    expect(await options.locator('[data-shortcuts-note]').textContent()).toContain(
+      'Next response: "j" is already used by Thumbs up',
+    );
     await options.getByLabel('Key for Thumbs up').fill('u');
-    await options.getByRole('button', { name: 'Save shortcuts' }).click();
-    await expect.poll(() => options.locator('[data-shortcuts-note]').textContent()).toContain('Shortcuts saved');
+    expect((await saveOptions(options)).tone).toBe('ok');
+    expect(await options.locator('[data-shortcuts-note]').textContent()).toContain('Shortcuts saved');
 
     const { page } = await open(session);
     await page.evaluate(() => document.querySelector('[data-testid="conversation-turn-4"]')?.scrollIntoView());

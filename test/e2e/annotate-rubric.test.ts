@@ -3,6 +3,7 @@ import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 describe('rubrics (Chromium)', () => {
@@ -31,13 +32,13 @@ describe('rubrics (Chromium)', () => {
     await rubric.getByRole('button', { name: 'Add question' }).click();
     await rubric.getByLabel('Question 4 text').fill('Short note');
     await rubric.getByLabel('Question 4 answer kind').selectOption('text');
-    await rubric.getByRole('button', { name: 'Save rubric' }).click();
-    await expect.poll(() => rubric.locator('[data-rubric-note]').textContent()).toContain('Saved as rubric version 1');
+    expect((await saveOptions(options)).tone).toBe('ok');
+    expect(await rubric.locator('[data-rubric-note]').textContent()).toContain('Saved as rubric version 1');
 
     // A question without a label is refused with a clear message.
     await rubric.getByRole('button', { name: 'Add question' }).click();
-    await rubric.getByRole('button', { name: 'Save rubric' }).click();
-    await expect.poll(() => rubric.locator('[data-rubric-note]').textContent()).toMatch(/a question needs a label/);
+    expect((await saveOptions(options)).tone).toBe('error');
+    expect(await rubric.locator('[data-rubric-note]').textContent()).toMatch(/a question needs a label/);
     await rubric.getByRole('button', { name: 'Remove question 5' }).click();
 
     const fixture = scenarios.find((scenario) => scenario.site === 'chatgpt')?.fixture('multi-turn');

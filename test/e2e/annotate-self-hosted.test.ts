@@ -6,6 +6,7 @@ import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { loadSiteFixtures, parsePage } from '../extension/site-fixtures.ts';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 
 /** What expected.json says capture returns, as an annotation stores it (the missing-turn count goes to metadata). */
 function storedFields(fixture: SiteFixture) {
@@ -55,7 +56,8 @@ async function addInOptions(session: ChromiumSession, address: string, app?: 'ge
   const section = options.locator('section[aria-labelledby="self-hosted-heading"]');
   await section.getByLabel('Address').fill(address);
   if (app) await section.getByLabel('App').selectOption(app);
-  await section.getByRole('button', { name: 'Add and grant access' }).click();
+  // The one Save asks the browser for the site (permissions.request, from the click).
+  await saveOptions(options);
   return { options, section };
 }
 
@@ -111,7 +113,7 @@ describe('self-hosted chat apps on an origin the person adds (Chromium)', () => 
     await before.close();
 
     await grantInBrowserSettings(session, 'http://chat.internal/*');
-    const { section } = await addInOptions(session, `${origin}/`);
+    const { options, section } = await addInOptions(session, `${origin}/`);
     await expect
       .poll(() => section.locator('[data-self-hosted-note]').textContent())
       .toBe(`Added ${origin}. Reload its open tabs to see Margin there.`);
@@ -144,7 +146,11 @@ describe('self-hosted chat apps on an origin the person adds (Chromium)', () => 
 
     // Removing the origin gives the permission back and unregisters the script.
     await section.getByRole('button', { name: `Remove ${origin}` }).click();
-    await expect.poll(() => section.locator('[data-self-hosted-note]').textContent()).toBe(`Removed ${origin}.`);
+    expect(await section.getByRole('list', { name: 'Added addresses' }).textContent()).toContain(
+      'removed when you save',
+    );
+    expect((await saveOptions(options)).tone).toBe('ok');
+    expect(await section.locator('[data-self-hosted-note]').textContent()).toBe(`Removed ${origin}.`);
     expect(await registeredScripts(session)).toEqual([]);
     expect(
       await session.serviceWorker.evaluate(() => chrome.permissions.contains({ origins: ['http://chat.internal/*'] })),

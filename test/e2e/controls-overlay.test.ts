@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver } from './support/annotate-driver.ts';
 import { ARTIFACTS } from './support/dashboard-fixture.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 type Rect = { left: number; right: number; top: number; bottom: number; width: number; height: number };
@@ -170,7 +171,7 @@ describe('the controls on the chat page (Chromium)', () => {
     const options = await session.openExtensionPage('options.html');
     const annotating = options.getByRole('region', { name: 'Annotating' });
     await annotating.getByLabel("Show Margin's controls only on hover or focus").check();
-    await annotating.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await saveOptions(options)).tone).toBe('ok');
     const opacity = 'function () { return getComputedStyle(this).opacity; }';
     await page.mouse.move(1, 1);
     await driver.waitFor(
@@ -183,7 +184,7 @@ describe('the controls on the chat page (Chromium)', () => {
     expect(await driver.callOn(0, 'button', 'Thumbs up', opacity)).toBe('1');
     await shot(page, 'hover-only');
     await annotating.getByLabel("Show Margin's controls only on hover or focus").uncheck();
-    await annotating.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await saveOptions(options)).tone).toBe('ok');
     await page.mouse.move(1, 1);
     await driver.waitFor(
       () => driver.callOn(0, 'button', 'Thumbs up', opacity),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 describe('a required rubric question and a thumbs-only save (Chromium)', () => {
@@ -17,8 +18,8 @@ describe('a required rubric question and a thumbs-only save (Chromium)', () => {
     await rubric.getByRole('button', { name: 'Add question' }).click();
     await rubric.getByLabel('Question 1 text').fill('Hallucination?');
     await rubric.getByLabel('Question 1 required').check();
-    await rubric.getByRole('button', { name: 'Save rubric' }).click();
-    await expect.poll(() => rubric.locator('[data-rubric-note]').textContent()).toContain('Saved as rubric version 1');
+    expect((await saveOptions(options)).tone).toBe('ok');
+    expect(await rubric.locator('[data-rubric-note]').textContent()).toContain('Saved as rubric version 1');
 
     const fixture = scenarios.find((scenario) => scenario.site === 'chatgpt')?.fixture('multi-turn');
     if (!fixture) throw new Error('missing fixture');

@@ -54,14 +54,16 @@ describe('dashboard settings (Chromium, real companion)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('tells how to pair in one step: address and token, then Pair, which saves only what works', async () => {
+  it('tells how to pair in one step: address and token, then the options page’s one Save, which saves only what works', async () => {
     const { page, problems } = await fx.open();
     await page.getByRole('link', { name: 'Settings' }).click();
     const pairing = page.getByRole('region', { name: 'Pair a browser' });
     await pairing.waitFor();
     const text = (await pairing.textContent()) ?? '';
     expect(text).not.toContain('Test connection');
-    expect(text).toContain('Press Pair');
+    expect(text).toContain('Under Companion');
+    expect(text).toContain('Press Save');
+    expect(text).not.toContain('Pair and sync');
     expect(text).toContain('saves them only if both work');
     expect(await pairing.locator('[data-pairing="address"]').textContent()).toBe(fx.companion.url);
     expect(problems).toEqual([]);

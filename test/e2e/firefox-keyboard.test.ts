@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
+import { saveOptionsFirefox } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 const fixture = () => {
@@ -150,7 +151,7 @@ describe('keyboard shortcuts (Firefox)', { timeout: 180_000 }, () => {
       if (!field) throw new Error('no "Key for Thumbs up" field');
       await field.click({ count: 3 });
       await options.keyboard.type(key);
-      await (await options.$('aria/Save shortcuts'))?.click();
+      await saveOptionsFirefox(options);
     };
     await setThumbsUpKey('j');
     await driverFor.waitFor(

@@ -4,6 +4,7 @@ import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
+import { saveOptionsFirefox } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 /** The options page's field with this accessible name (puppeteer's ARIA query). */
@@ -57,7 +58,7 @@ describe('rubrics (Firefox)', () => {
     await press(options, 'Add question');
     await fill(options, 'Question 4 text', 'Short note');
     await select(options, 'Question 4 answer kind', 'text');
-    await press(options, 'Save rubric');
+    await saveOptionsFirefox(options);
     const note = () => options.evaluate(() => document.querySelector('[data-rubric-note]')?.textContent ?? '');
     const optionsDriver = new FirefoxControls(options, session.connection);
     await optionsDriver.waitFor(note, (text) => text.includes('Saved as rubric version 1'), 'rubric saved');

@@ -4,6 +4,7 @@ import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { loadSiteFixtures } from '../extension/site-fixtures.ts';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
+import { saveOptionsFirefox } from './support/options-save.ts';
 import { waitUntil } from './support/sync-helpers.ts';
 
 function fixtureOf(site: string, name: string): SiteFixture {
@@ -49,7 +50,7 @@ const note = (options: Page) =>
   options.evaluate(() => document.querySelector('[data-self-hosted-note]')?.textContent ?? '');
 
 /**
- * Adds an address in the options page the way a person does: type it, click "Add and grant access".
+ * Adds an address in the options page the way a person does: type it, click the page's one Save.
  * The click makes the real `permissions.request`; Firefox answers it without its prompt because the
  * profile sets `extensions.webextOptionalPermissionPrompts` to false (headless Firefox cannot show
  * the prompt, let alone click it). The request still needs the click's user activation.
@@ -60,7 +61,7 @@ async function addInOptions(options: Page, address: string) {
   await field.click({ count: 3 });
   await options.keyboard.press('Backspace');
   await field.type(address);
-  await (await options.$('aria/Add and grant access[role="button"]'))?.click();
+  await saveOptionsFirefox(options);
 }
 
 describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
@@ -179,6 +180,7 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
     // Removing the origin gives the permission back and unregisters the script.
     await options.bringToFront();
     await (await options.$(`aria/Remove ${origin}[role="button"]`))?.click();
+    await saveOptionsFirefox(options);
     await waitUntil(
       () => note(options),
       (text) => text === `Removed ${origin}.`,

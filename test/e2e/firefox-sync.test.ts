@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
+import { saveOptionsFirefox } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 import { companionAnnotations, waitUntil } from './support/sync-helpers.ts';
 
@@ -32,12 +33,6 @@ async function fill(page: Page, label: string, text: string) {
   await handle.type(text);
 }
 
-async function click(page: Page, name: string) {
-  const handle = await page.waitForSelector(`aria/${name}[role="button"]`, { timeout: 15_000 }).catch(() => null);
-  if (!handle) throw new Error(`no button "${name}"`);
-  await handle.click();
-}
-
 const textAt = (page: Page, selector: string) =>
   page.evaluate((selector) => document.querySelector(selector)?.textContent ?? '', selector);
 
@@ -64,12 +59,12 @@ describe('sync with a companion (Firefox)', () => {
     await fill(options, 'Companion URL', running.url);
     await fill(options, 'Pairing token', 'not-the-token');
     await fill(options, 'Sync interval (seconds)', '1');
-    await click(options, 'Pair and sync');
+    expect((await saveOptionsFirefox(options)).tone).toBe('error');
     const note = () => textAt(options, '[data-companion-note]');
     const refused = await waitUntil(note, (text) => text.startsWith('Not paired'), 'token rejected');
-    expect(refused).toMatch(/Token rejected \(HTTP 401\).*Nothing was saved\.$/);
+    expect(refused).toMatch(/Token rejected \(HTTP 401\).*Nothing of the pairing was saved\.$/);
     await fill(options, 'Pairing token', running.token);
-    await click(options, 'Pair and sync');
+    expect((await saveOptionsFirefox(options)).tone).toBe('ok');
     await waitUntil(
       note,
       (text) => text.startsWith('Paired with Margin companion') && text.endsWith('Syncing now.'),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
 import { ControlsDriver, readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
 function scenario(site: string) {
@@ -22,8 +23,7 @@ describe('popup and options (Chromium)', () => {
     await options.getByLabel('Annotator name').fill('grace');
     await options.getByLabel(/Default tags/).fill('review, batch-7');
     await options.getByRole('checkbox', { name: 'Gemini' }).uncheck();
-    await options.getByRole('button', { name: 'Save', exact: true }).click();
-    await options.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect(await saveOptions(options)).toEqual({ tone: 'ok', text: 'All changes saved' });
 
     const chatgpt = scenario('chatgpt').fixture('multi-turn');
     await serveFixturePage(session.context, chatgpt.expected.url, chatgpt.html);
@@ -70,7 +70,8 @@ describe('popup and options (Chromium)', () => {
     session = await launchChromium();
     const options = await session.openExtensionPage('options.html');
     await options.getByLabel('Annotator name').fill('   ');
-    await options.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/Annotator name: must not be empty/);
+    const result = await saveOptions(options);
+    expect(result).toEqual({ tone: 'error', text: 'Not saved: Annotating (the reason is shown there).' });
+    expect(await options.locator('[data-annotating-note]').textContent()).toMatch(/Annotator name: must not be empty/);
   });
 });

@@ -160,7 +160,11 @@ describe('the popup and the companion (Chromium)', () => {
     await pairThroughOptions(session, companion, 60);
     const pipeline = createMarginClient({ url: companion.url, token: companion.token });
     await pipeline.createReview({ title: 'An earlier question', key: 'e2e-popup-other' });
-    const { review } = await pipeline.createReview({ title: 'Check the refund mail', key: 'e2e-popup-open' });
+    const { review } = await pipeline.createReview({
+      title: 'Check the refund mail',
+      key: 'e2e-popup-open',
+      requestedBy: 'refund-bot',
+    });
 
     const popup = await session.openExtensionPage('popup.html');
     const row = popup
@@ -169,10 +173,13 @@ describe('the popup and the companion (Chromium)', () => {
       .filter({ hasText: 'Check the refund mail' });
     const open = row.getByRole('button', { name: 'Open in dashboard' });
     await open.waitFor({ timeout: 15_000 });
+    // Who asked, next to how long it has waited.
+    expect(await textOf(row.locator('[data-review-asked]'))).toMatch(/^asked .+ by refund-bot$/);
     const [dashboard] = await Promise.all([session.context.waitForEvent('page'), open.click()]);
     await dashboard.waitForLoadState();
     const detail = dashboard.getByRole('article', { name: 'Check the refund mail' });
     await detail.waitFor({ timeout: 15_000 });
+    expect(await textOf(detail.locator('[data-review-requested]'))).toMatch(/^Requested by refund-bot on /);
     // Signed in (the menu shows), on that review's own route, and the code has left the address bar.
     expect(await dashboard.getByRole('link', { name: 'Inbox' }).count()).toBe(1);
     expect(new URL(dashboard.url()).hash).toBe(`#/inbox/${review.id}`);

@@ -5,6 +5,7 @@ import { type ChromiumSession, launchChromium, serveFixturePage } from '../suppo
 import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { ControlsDriver, readStore, readStoredAnnotations } from './support/annotate-driver.ts';
 import { evaluateAsContentScript, recordExtensionRequests } from './support/network-recorder.ts';
+import { saveOptions } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
 import { companionAnnotations, pairThroughOptions, textOf, thumbUp, waitUntil } from './support/sync-helpers.ts';
 
@@ -100,7 +101,7 @@ describe('privacy (Chromium)', () => {
     session = await launchChromium();
     const options = await pairThroughOptions(session, companion, 60);
     await options.getByLabel('Annotator name').fill('ada');
-    await options.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await saveOptions(options)).tone).toBe('ok');
     const { driver } = await openWatchedFixture(session, recordExtensionRequests(session), 'chatgpt');
     await thumbUp(driver, 0);
     expect(await readStoredAnnotations(session.serviceWorker)).toHaveLength(1);

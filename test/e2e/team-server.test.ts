@@ -16,6 +16,7 @@ import { type CompanionProcess, startCompanion } from '../support/companion.ts';
 import { repoRoot } from '../support/paths.ts';
 import { createTestDatabase, type TestPostgresDatabase } from '../support/postgres.ts';
 import { readStoredAnnotations } from './support/annotate-driver.ts';
+import { saveOptions } from './support/options-save.ts';
 import { openFixture, pairThroughOptions, textOf, thumbUp, waitUntil } from './support/sync-helpers.ts';
 
 const run = promisify(execFile);
@@ -152,7 +153,7 @@ describe('a team server on PostgreSQL: two annotators and a viewer', () => {
     // A viewer's token cannot sync from a browser: pairing with it is refused, and bob stays signed in.
     const companionForm = bobOptions.getByRole('region', { name: 'Companion' });
     await companionForm.getByLabel('Pairing token').fill(tokens.carol);
-    await companionForm.getByRole('button', { name: 'Pair and sync' }).click();
+    expect((await saveOptions(bobOptions)).tone).toBe('error');
     await waitUntil(
       () => textOf(bobOptions.locator('[data-companion-note]')),
       (text) => text.startsWith('Not paired: "carol" is a viewer on this team server.'),

@@ -74,10 +74,20 @@ export class ReviewService {
     this.#expireInBackground();
   }
 
-  /** Creates a review, or returns the one its key already names (409 if that one asked for something else). */
-  async create(request: ReviewRequest): Promise<{ review: Review; created: boolean }> {
+  /**
+   * Creates a review, or returns the one its key already names (409 if that one asked for something
+   * else). `requester` names who asked when the request names nobody (the token's user on a team
+   * server); it is left out of the idempotency hash, which covers what the caller sent.
+   */
+  async create(sent: ReviewRequest, requester: string | null = null): Promise<{ review: Review; created: boolean }> {
     const now = this.#clock();
-    const requestHash = createHash('sha256').update(canonicalJson(request)).digest('base64url');
+    // A request that names nobody hashes as it did before the field existed, so replays of reviews
+    // created then still match.
+    const { requestedBy: named, ...unnamed } = sent;
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(named === null ? unnamed : sent))
+      .digest('base64url');
+    const request: ReviewRequest = { ...sent, requestedBy: sent.requestedBy ?? requester };
     const expiresAt = request.timeout === null ? null : new Date(now.getTime() + request.timeout * 1000).toISOString();
     const result = await this.#store.insert({
       id: randomUUID(),

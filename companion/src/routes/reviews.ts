@@ -20,7 +20,9 @@ function reviewParams(params: { id: string }): { id: string } {
 export function reviewsRoutes(reviews: ReviewService, accounts?: Accounts): RouteDefinition[] {
   return [
     defineRoute(API.reviews.create, async ({ body, res }) => {
-      const result: ReviewCreated = await reviews.create(body);
+      // On a team server a review names who asked: the token's user, unless the caller names someone (a pipeline).
+      const caller = callerOf(res);
+      const result: ReviewCreated = await reviews.create(body, caller.personal ? null : caller.name);
       res.status(result.created ? 201 : 200);
       return result;
     }),

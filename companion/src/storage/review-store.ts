@@ -67,6 +67,8 @@ export function toReview(row: ReviewRow): Review {
     model: request.model,
     url: request.url,
     metadata: request.metadata,
+    // Requests stored before the field existed name nobody.
+    requestedBy: request.requestedBy ?? null,
     status: row.status,
     createdAt: row.created_at,
     expiresAt: row.expires_at,

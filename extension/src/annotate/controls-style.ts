@@ -1,6 +1,7 @@
 /** The controls' CSS, kept in the bundle (no web-accessible CSS file the page could probe for). */
 export const CONTROLS_CSS = `
-:host { all: initial; display: block; }
+/* The padding keeps clear space under the bar that no margin of the page can collapse away: on Claude the next user message otherwise sits right under it. */
+:host { all: initial; display: block; padding-bottom: 6px; }
 .root { --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --line: #d1d9e0; --accent: #0969da; --hover: #f0f3f6; --bad: #cf222e; --good: #1a7f37; --mark: #8250df;
   font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 4px 0; }
 .root[data-theme="dark"] { --fg: #e6edf3; --muted: #9198a1; --bg: #151b23; --line: #3d444d; --accent: #4493f8; --hover: #262c36; --bad: #f85149; --good: #3fb950; --mark: #ab7df8; }

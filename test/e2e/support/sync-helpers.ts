@@ -8,6 +8,7 @@ import {
 import { type ChromiumSession, serveFixturePage } from '../../support/chromium.ts';
 import type { CompanionProcess } from '../../support/companion.ts';
 import { ControlsDriver } from './annotate-driver.ts';
+import { saveOptions } from './options-save.ts';
 import { scenarios } from './site-scenarios.ts';
 
 /** Polls `read` until `accept` holds; the error names what was awaited and the last value seen. */
@@ -45,7 +46,7 @@ export async function pairThroughOptions(
   await section.getByLabel('Companion URL').fill(companion.url);
   await section.getByLabel('Pairing token').fill(companion.token);
   await section.getByLabel('Sync interval (seconds)').fill(String(intervalSeconds));
-  await section.getByRole('button', { name: 'Pair and sync' }).click();
+  await saveOptions(options);
   await waitUntil(
     () => companionNote(options),
     (text) => text.startsWith('Paired with Margin companion') && text.endsWith('Syncing now.'),

@@ -151,6 +151,9 @@ function ReviewDetail({ id, onDecided }: { id: string; onDecided(): void }) {
         <p class={`review-status status-${review.status}`} role="status">
           {statusLine(review)}
         </p>
+        <p class="muted" data-review-requested>
+          {review.requestedBy ? `Requested by ${review.requestedBy}` : 'Requested'} on {formatDate(review.createdAt)}
+        </p>
       </header>
       {review.description && <Markdown text={review.description} />}
       {(review.messages.length > 0 || review.output !== null) && (
@@ -331,6 +334,7 @@ export function InboxPage({ route }: PageProps) {
                 <span class="title">{review.title}</span>
                 <span class="muted">
                   {formatDate(review.createdAt)}
+                  {review.requestedBy ? ` · by ${review.requestedBy}` : ''}
                   {review.rowCount > 0 ? ` · ${review.rowCount} rows` : ''}
                   {review.fieldCount > 0 ? ` · ${review.fieldCount} fields` : ''}
                   {review.status !== 'pending' ? ` · ${review.status}` : ''}

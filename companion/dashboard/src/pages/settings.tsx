@@ -142,16 +142,17 @@ export function SettingsPage(_props: PageProps) {
             <code>firefox-mv3</code>) and open its options.
           </li>
           <li>
-            Under <strong>Pairing</strong>, enter the companion address <code data-pairing="address">{origin}</code>{' '}
+            Under <strong>Companion</strong>, enter the companion address <code data-pairing="address">{origin}</code>{' '}
             <button type="button" onClick={() => copy(origin, 'Address copied.')}>
               Copy
             </button>{' '}
             and the token below.
           </li>
           <li>
-            Press <strong>Pair</strong>. It checks the address and the token with this companion first and saves them
-            only if both work; otherwise it says what failed (nothing answers at that address, or the token is refused)
-            and keeps the pairing you had. Once paired, the popup shows this address and annotations sync by themselves.
+            Press <strong>Save</strong> (the page has one, at the top). It checks the address and the token with this
+            companion first and saves them only if both work; otherwise it says what failed (nothing answers at that
+            address, or the token is refused) and keeps the pairing you had, while the page's other changes are saved.
+            Once paired, the popup shows this address and annotations sync by themselves.
           </li>
         </ol>
         <p>

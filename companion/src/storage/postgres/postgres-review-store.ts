@@ -28,6 +28,7 @@ const ORDER: Record<ReviewStatus | 'all', string> = {
 
 /** The summary's columns from the stored request, as sqlite-review-store.ts computes them with SQLite's json functions. */
 const SUMMARY_COLUMNS = `id, key, j.r->>'title' AS title, status, created_at, expires_at, resolved_at, reviewer,
+  j.r->>'requestedBy' AS requested_by,
   CASE WHEN jsonb_typeof(j.r->'messages') = 'array' THEN jsonb_array_length(j.r->'messages') ELSE 0 END AS message_count,
   CASE WHEN jsonb_typeof(j.r->'rows') = 'array' THEN jsonb_array_length(j.r->'rows') ELSE 0 END AS row_count,
   (SELECT count(*)::int FROM jsonb_object_keys(
@@ -44,6 +45,7 @@ interface SummaryRow {
   expires_at: string | null;
   resolved_at: string | null;
   reviewer: string | null;
+  requested_by: string | null;
   message_count: number;
   row_count: number;
   field_count: number;
@@ -173,6 +175,7 @@ export class PostgresReviewStore implements ReviewStore {
         expiresAt: row.expires_at,
         resolvedAt: row.resolved_at,
         reviewer: row.reviewer,
+        requestedBy: row.requested_by ?? null,
         messageCount: row.message_count,
         rowCount: row.row_count,
         fieldCount: row.field_count,

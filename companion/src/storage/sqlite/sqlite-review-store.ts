@@ -20,6 +20,7 @@ interface SummaryRow {
   expires_at: string | null;
   resolved_at: string | null;
   reviewer: string | null;
+  requested_by: string | null;
   message_count: number;
   row_count: number;
   field_count: number;
@@ -27,7 +28,7 @@ interface SummaryRow {
 }
 
 const SUMMARY_COLUMNS = `id, key, json_extract(request, '$.title') AS title, status, created_at, expires_at, resolved_at,
-  reviewer, coalesce(json_array_length(request, '$.messages'), 0) AS message_count,
+  reviewer, json_extract(request, '$.requestedBy') AS requested_by, coalesce(json_array_length(request, '$.messages'), 0) AS message_count,
   coalesce(json_array_length(request, '$.rows'), 0) AS row_count,
   (SELECT count(*) FROM json_each(request, '$.form.properties')) AS field_count,
   json_type(request, '$.output') = 'text' AS has_output`;
@@ -178,6 +179,7 @@ export class SqliteReviewStore implements ReviewStore {
         expiresAt: row.expires_at,
         resolvedAt: row.resolved_at,
         reviewer: row.reviewer,
+        requestedBy: row.requested_by ?? null,
         messageCount: row.message_count,
         rowCount: row.row_count,
         fieldCount: row.field_count,

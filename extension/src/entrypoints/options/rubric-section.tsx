@@ -8,6 +8,7 @@ import {
   rubricSchema,
 } from '../../../../shared/index.ts';
 import { readSettings, rubricItem } from '../../utils/settings.ts';
+import { useSection } from './save-bar.tsx';
 import './annotate-sections.css';
 
 /** A question as typed: options and range as text until saved. */
@@ -61,7 +62,7 @@ function toQuestions(drafts: Draft[]): unknown[] {
  * in a range, short text; each optionally required). Saving a change makes a new rubric version;
  * annotations keep the version their answers were given under.
  */
-export function RubricSection({ onSaved }: { onSaved?: () => void }) {
+export function RubricSection() {
   const [rubric, setRubric] = useState<Rubric | null>(null);
   const [drafts, setDrafts] = useState<Draft[]>([]);
   const [note, setNote] = useState<{ error: boolean; text: string } | null>(null);
@@ -71,35 +72,36 @@ export function RubricSection({ onSaved }: { onSaved?: () => void }) {
       setDrafts(settings.rubric.questions.map(toDraft));
     });
   }, []);
+  const questions = toQuestions(drafts);
+  const dirty = rubric !== null && JSON.stringify(questions) !== JSON.stringify(rubric.questions);
+  useSection('Rubric', dirty, {
+    async save() {
+      if (!rubric) return true;
+      const parsed = rubricSchema.safeParse({ version: rubric.version + 1, questions });
+      if (!parsed.success) {
+        setNote({ error: true, text: `Not saved: ${describeIssues(parsed.error)}` });
+        return false;
+      }
+      await rubricItem.setValue(parsed.data);
+      setRubric(parsed.data);
+      setNote({
+        error: false,
+        text:
+          parsed.data.questions.length === 0
+            ? 'Saved: no rubric.'
+            : `Saved as rubric version ${parsed.data.version}. Reload open chat pages to use it.`,
+      });
+      return true;
+    },
+    discard() {
+      if (rubric) setDrafts(rubric.questions.map(toDraft));
+      setNote(null);
+    },
+  });
   if (!rubric) return null;
 
   const update = (index: number, change: Partial<Draft>) =>
     setDrafts(drafts.map((draft, at) => (at === index ? { ...draft, ...change } : draft)));
-
-  async function save(event: Event) {
-    event.preventDefault();
-    if (!rubric) return;
-    const questions = toQuestions(drafts);
-    const unchanged = JSON.stringify(questions) === JSON.stringify(rubric.questions);
-    const parsed = rubricSchema.safeParse({
-      version: unchanged ? rubric.version : rubric.version + 1,
-      questions,
-    });
-    if (!parsed.success) {
-      setNote({ error: true, text: `Not saved: ${describeIssues(parsed.error)}` });
-      return;
-    }
-    await rubricItem.setValue(parsed.data);
-    onSaved?.();
-    setRubric(parsed.data);
-    setNote({
-      error: false,
-      text:
-        parsed.data.questions.length === 0
-          ? 'Saved: no rubric.'
-          : `Saved as rubric version ${parsed.data.version}. Reload open chat pages to use it.`,
-    });
-  }
 
   return (
     <section aria-labelledby="rubric-heading">
@@ -107,7 +109,7 @@ export function RubricSection({ onSaved }: { onSaved?: () => void }) {
       <p>
         Questions answered in each response's comment panel, for example "Hallucination?". Version {rubric.version}.
       </p>
-      <form onSubmit={save}>
+      <div>
         {drafts.map((draft, index) => (
           <fieldset key={index} class="rubric-question">
             <legend>Question {index + 1}</legend>
@@ -188,14 +190,13 @@ export function RubricSection({ onSaved }: { onSaved?: () => void }) {
           }
         >
           Add question
-        </button>{' '}
-        <button type="submit">Save rubric</button>
+        </button>
         {note && (
           <p class={note.error ? 'error' : ''} aria-live="polite" data-rubric-note>
             {note.text}
           </p>
         )}
-      </form>
+      </div>
     </section>
   );
 }

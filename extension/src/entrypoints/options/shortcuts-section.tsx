@@ -7,6 +7,7 @@ import {
   shortcutProblems,
 } from '../../../../shared/shortcuts.ts';
 import { readSettings, shortcutsItem } from '../../utils/settings.ts';
+import { useSection } from './save-bar.tsx';
 import './annotate-sections.css';
 
 type Note = { error: boolean; lines: string[] } | null;
@@ -15,23 +16,36 @@ type Note = { error: boolean; lines: string[] } | null;
  * Remapping the keyboard shortcuts: one key per action, no two the same, none the page relies on
  * (Enter, Esc, Tab, space, /). Open chat pages pick the new keys up at once.
  */
-export function ShortcutsSection({ onSaved }: { onSaved?: () => void }) {
+export function ShortcutsSection() {
+  const [saved, setSaved] = useState<Shortcuts | null>(null);
   const [keys, setKeys] = useState<Shortcuts | null>(null);
   const [note, setNote] = useState<Note>(null);
   useEffect(() => {
-    void readSettings().then((settings) => setKeys(settings.shortcuts));
+    void readSettings().then((settings) => {
+      setSaved(settings.shortcuts);
+      setKeys(settings.shortcuts);
+    });
   }, []);
+  const dirty = saved !== null && keys !== null && JSON.stringify(saved) !== JSON.stringify(keys);
+  useSection('Keyboard shortcuts', dirty, {
+    async save() {
+      if (!keys) return true;
+      const problems = shortcutProblems(keys);
+      if (problems.length > 0) {
+        setNote({ error: true, lines: problems });
+        return false;
+      }
+      await shortcutsItem.setValue(keys);
+      setSaved(keys);
+      setNote({ error: false, lines: ['Shortcuts saved. Open chat pages use them now.'] });
+      return true;
+    },
+    discard() {
+      setKeys(saved);
+      setNote(null);
+    },
+  });
   if (!keys) return null;
-
-  async function save(event: Event) {
-    event.preventDefault();
-    if (!keys) return;
-    const problems = shortcutProblems(keys);
-    if (problems.length > 0) return setNote({ error: true, lines: problems });
-    await shortcutsItem.setValue(keys);
-    onSaved?.();
-    setNote({ error: false, lines: ['Shortcuts saved. Open chat pages use them now.'] });
-  }
 
   return (
     <section aria-labelledby="shortcuts-heading">
@@ -41,7 +55,7 @@ export function ShortcutsSection({ onSaved }: { onSaved?: () => void }) {
         never fire while you type in the page's message box or any other field. The browser shortcut that opens the
         latest response's controls (Alt+Shift+M unless you change it) is set in the browser's extension shortcuts page.
       </p>
-      <form onSubmit={save}>
+      <div>
         <div class="shortcut-grid">
           {SHORTCUT_ACTIONS.map((action) => (
             <label key={action}>
@@ -56,7 +70,6 @@ export function ShortcutsSection({ onSaved }: { onSaved?: () => void }) {
             </label>
           ))}
         </div>
-        <button type="submit">Save shortcuts</button>{' '}
         <button type="button" onClick={() => setKeys({ ...DEFAULT_SHORTCUTS })}>
           Restore defaults
         </button>
@@ -67,7 +80,7 @@ export function ShortcutsSection({ onSaved }: { onSaved?: () => void }) {
             ))}
           </div>
         )}
-      </form>
+      </div>
     </section>
   );
 }

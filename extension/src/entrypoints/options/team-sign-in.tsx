@@ -28,7 +28,7 @@ export function requestServerAccess(rawUrl: string): Promise<boolean> {
 export function accessRefusedMessage(rawUrl: string): string {
   const normalized = normalizeCompanionUrl(rawUrl);
   const host = normalized.ok ? new URL(normalized.url).host : rawUrl;
-  return `Not paired: Margin needs your permission to reach ${host}, and the browser's prompt was refused or closed. Pair again and choose Allow. Nothing was saved.`;
+  return `Not paired: Margin needs your permission to reach ${host}, and the browser's prompt was refused or closed. Save again and choose Allow. Nothing of the pairing was saved.`;
 }
 
 /**
@@ -37,7 +37,7 @@ export function accessRefusedMessage(rawUrl: string): string {
  */
 export function teamPairingProblem(me: MeResponse | null): string | null {
   if (!me?.server.team || me.user.role !== 'viewer') return null;
-  return `Not paired: "${me.user.name}" is a viewer on this team server. Viewers read the dashboard and export datasets, but cannot sync annotations from a browser: ask an admin for an annotator token. Nothing was saved.`;
+  return `Not paired: "${me.user.name}" is a viewer on this team server. Viewers read the dashboard and export datasets, but cannot sync annotations from a browser: ask an admin for an annotator token. Nothing of the pairing was saved.`;
 }
 
 /**

@@ -165,7 +165,11 @@ export function ReviewsSection() {
             {list.reviews.slice(0, SHOWN_REVIEWS).map((review) => (
               <li key={review.id}>
                 <button type="button" disabled={busy} onClick={() => void openReview(review.id)}>
-                  {review.title} <span class="review-age">{waitedFor(review.createdAt)}</span>
+                  {review.title}{' '}
+                  <span class="review-age" data-review-asked>
+                    {waitedFor(review.createdAt)}
+                    {review.requestedBy ? ` by ${review.requestedBy}` : ''}
+                  </span>
                 </button>
                 <button
                   type="button"

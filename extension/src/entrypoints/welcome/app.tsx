@@ -75,8 +75,8 @@ export function App() {
             <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
               Options
             </button>
-            , paste the address and token, and choose <em>Pair and sync</em>. Margin tries them first and keeps them
-            only if they work.
+            , paste the address and token under <em>Companion</em>, and press <em>Save</em>. Margin tries them first and
+            keeps them only if they work.
           </li>
         </ol>
         <p>
