@@ -33,12 +33,18 @@ export const WELCOME_PAGE = /\/welcome\.html$/;
 
 /**
  * Closes the welcome tab a first install opens: it would take the focus (and "the active tab") from
- * the page a test works on. test/e2e/welcome.test.ts keeps it (`keepWelcome`).
+ * the page a test works on. test/e2e/welcome.test.ts keeps it (`keepWelcome`). Resolves once one
+ * welcome tab is closed: a `context.route` made while a tab is closing fails with "Target page,
+ * context or browser has been closed" (seen in annotate-self-hosted, whose first step is a route).
  */
-function closeWelcomeTabs(context: BrowserContext): void {
+function closeWelcomeTabs(context: BrowserContext): Promise<void> {
+  let closed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
   const watch = (page: Page) => {
     const closeIfWelcome = () => {
-      if (WELCOME_PAGE.test(page.url())) void page.close().catch(() => undefined);
+      if (WELCOME_PAGE.test(page.url())) void page.close().then(closed, closed);
     };
     closeIfWelcome();
     page.on('framenavigated', (frame) => {
@@ -47,6 +53,7 @@ function closeWelcomeTabs(context: BrowserContext): void {
   };
   for (const page of context.pages()) watch(page);
   context.on('page', watch);
+  return done;
 }
 
 /**
@@ -69,9 +76,13 @@ export async function launchChromium(
     headless: true,
     args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
-  if (!keepWelcome) closeWelcomeTabs(context);
+  const welcomeClosed = keepWelcome ? undefined : closeWelcomeTabs(context);
   try {
     const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    // A first install opens the welcome tab; a restarted profile does not (so the wait is bounded).
+    if (welcomeClosed && profileDir === undefined) {
+      await Promise.race([welcomeClosed, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    }
     const extensionId = new URL(serviceWorker.url()).host;
     return {
       context,
