@@ -2,7 +2,7 @@
 """A pipeline that stops for a person: it drafts a guest list, asks a reviewer to approve it and to
 fill in the host (title, first and last name), then writes the table. Standard library only.
 
-    python3 docs/examples/review_pipeline.py --url http://127.0.0.1:8787 --token "$(npx margin token)"
+    python3 docs/examples/review_pipeline.py --url http://127.0.0.1:8787 --token="$(npx margin token)"
 
 The reviewer answers in the companion dashboard's inbox (or anything that calls the API). While it
 waits the script long-polls `GET /api/v1/reviews/<id>?wait=30`; the review lives in the companion's

@@ -28,9 +28,13 @@ interface Run {
 
 function runPipeline(companion: CompanionProcess, args: string[]): Run {
   let stderr = '';
-  const child = spawn(python(), [script, '--url', companion.url, '--token', companion.token, '--poll', '2', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    python(),
+    [script, '--url', companion.url, `--token=${companion.token}`, '--poll', '2', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });

@@ -9,9 +9,16 @@ export function tokenPath(dataDir: string): string {
   return join(dataDir, TOKEN_FILE);
 }
 
-/** 256 random bits, base64url: 43 characters to paste into the extension. */
+/**
+ * 256 random bits, base64url: 43 characters to paste into the extension. Never one that starts with
+ * `-`: `--token "$(npx margin token)"` would then read as an option to the script it is passed to
+ * (Python's argparse refuses it; seen with docs/examples/review_pipeline.py). That leaves out 1 in 64.
+ */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 /** Writes the token user-only (0600) through a temporary file and a rename, so no reader sees half a token. */
