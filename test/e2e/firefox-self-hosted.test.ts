@@ -4,7 +4,7 @@ import type { SiteFixture } from '../extension/site-fixtures.ts';
 import { loadSiteFixtures } from '../extension/site-fixtures.ts';
 import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
-import { saveOptionsFirefox } from './support/options-save.ts';
+import { type SaveResult, saveOptionsFirefox } from './support/options-save.ts';
 import { waitUntil } from './support/sync-helpers.ts';
 
 function fixtureOf(site: string, name: string): SiteFixture {
@@ -55,13 +55,13 @@ const note = (options: Page) =>
  * profile sets `extensions.webextOptionalPermissionPrompts` to false (headless Firefox cannot show
  * the prompt, let alone click it). The request still needs the click's user activation.
  */
-async function addInOptions(options: Page, address: string) {
+async function addInOptions(options: Page, address: string): Promise<SaveResult> {
   const field = await options.$('aria/Address');
   if (!field) throw new Error('no Address field');
   await field.click({ count: 3 });
   await options.keyboard.press('Backspace');
   await field.type(address);
-  await saveOptionsFirefox(options);
+  return saveOptionsFirefox(options);
 }
 
 describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
@@ -138,7 +138,8 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
     const libreOrigin = 'https://librechat.example.test';
     const libre = fixtureOf('librechat', 'multi-turn');
     await options.bringToFront();
-    await addInOptions(options, libreOrigin);
+    const libreSaved = await addInOptions(options, libreOrigin);
+    expect(libreSaved, 'the Save bar after adding LibreChat').toMatchObject({ tone: 'ok' });
     await waitUntil(
       () => note(options),
       (text) => text.startsWith(`Added ${libreOrigin}.`),
