@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAgreementCommand } from './commands/agreement.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerBackupCommands } from './commands/backup.ts';
 import { registerCopyCommand } from './commands/copy.ts';
 import { registerDashboardCommand } from './commands/dashboard.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
@@ -48,6 +49,7 @@ registerAgreementCommand(program);
 registerQueueCommand(program);
 registerCopyCommand(program);
 registerDoctorCommand(program);
+registerBackupCommands(program);
 
 // After the commands exist (they keep their own output settings): `margin --explain` is an option of
 // `margin export`, so say so.
