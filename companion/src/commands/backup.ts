@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { backupPostgresStore, restorePostgresStore } from '../backup/postgres-backup.ts';
 import { backupSqliteStore, restoreSqliteStore } from '../backup/sqlite-backup.ts';
+import { describePostgresUrl } from '../storage/postgres/connect.ts';
 import { runningCompanion } from '../support/companion-file.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { chosenDatabase, DATABASE_OPTION_HELP } from '../support/data-dir.ts';
-
-const POSTGRES_ROUTE =
-  'a PostgreSQL store is backed up and restored with PostgreSQL\'s own tools: `pg_dump -Fc "$URL" > margin.dump`, ' +
-  'and into an empty database `pg_restore --single-transaction --no-owner -d "$URL" margin.dump` ' +
-  '(all or nothing); or `margin copy --from "$URL" --to margin-backup.sqlite`. See docs/backup.md.';
 
 interface Flags {
   dataDir?: string;
@@ -19,14 +16,18 @@ export function registerBackupCommands(program: Command): void {
   program
     .command('backup <file>')
     .description(
-      'Write the whole store (every table: annotations with history, comparisons, ratings, reviews, items, users with token hashes, queues, the audit log) to a new SQLite file.',
+      'Write the whole store (every table: annotations with history, comparisons, ratings, reviews, items, users with token hashes, queues, the audit log) to a new file: a SQLite file, or a pg_dump file for PostgreSQL.',
     )
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .addHelpText('after', '\nSafe while the companion runs: the file is the store at one moment. See docs/backup.md.')
-    .action((file: string, flags: Flags) => {
+    .action(async (file: string, flags: Flags) => {
       const target = chosenDatabase(flags.database, flags.dataDir ?? defaultDataDir());
-      if (target.kind === 'postgres') throw new Error(`margin backup: ${POSTGRES_ROUTE}`);
+      if (target.kind === 'postgres') {
+        await backupPostgresStore(target.url, resolve(file));
+        console.log(`Backed up ${describePostgresUrl(target.url)} → ${resolve(file)} (pg_dump, custom format)`);
+        return;
+      }
       const { bytes } = backupSqliteStore(target.path, resolve(file));
       console.log(`Backed up ${target.path} → ${resolve(file)} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
     });
@@ -42,7 +43,12 @@ export function registerBackupCommands(program: Command): void {
     .action(async (file: string, flags: Flags) => {
       const dataDir = flags.dataDir ?? defaultDataDir();
       const target = chosenDatabase(flags.database, dataDir);
-      if (target.kind === 'postgres') throw new Error(`margin restore: ${POSTGRES_ROUTE}`);
+      if (target.kind === 'postgres') {
+        // Companions on other machines may serve this database: the caller stops them (docs/backup.md).
+        await restorePostgresStore(resolve(file), target.url);
+        console.log(`Restored ${resolve(file)} → ${describePostgresUrl(target.url)} (one transaction)`);
+        return;
+      }
       const companion = runningCompanion(dataDir);
       if (companion) {
         throw new Error(`a companion is running on ${dataDir} (pid ${companion.pid}): stop it, then restore again`);
