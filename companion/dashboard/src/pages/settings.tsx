@@ -208,9 +208,14 @@ export function SettingsPage(_props: PageProps) {
       <section aria-labelledby="backup">
         <h2 id="backup">Backup and restore</h2>
         <p>
-          A backup is every annotation (deleted ones too, so a delete is never undone by a restore) as JSONL, the format
-          of <code>margin import</code>. Restoring is idempotent: a line already stored changes nothing, and an older
-          version never replaces a newer one.
+          A backup is every annotation and conversation rating (deleted ones too, so a delete is never undone by a
+          restore) as JSONL, the format of <code>margin import</code>. Restoring is idempotent: a line already stored
+          changes nothing, and an older version never replaces a newer one.
+        </p>
+        <p>
+          It does not hold earlier versions, comparisons, reviews, items, users, queues or the audit log. For a backup
+          of the whole store, restored all or nothing, run <code>npx margin backup FILE</code> (and{' '}
+          <code>npx margin restore FILE</code> with the companion stopped): see docs/backup.md.
         </p>
         <button type="button" onClick={backup}>
           Download backup
