@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,13 @@ describe('margin backup and restore (sqlite)', () => {
       await expect(restoreSqliteStore(join(dir.path, 'none.sqlite'), store)).rejects.toThrow(/no backup at/);
       expect(everyRow(store)).toEqual(before);
       expect(readdirSync(dir.path).filter((name) => name.startsWith('.'))).toEqual([]);
+      // Over a damaged store (what a restore is for): the restore goes through, the damaged file is kept.
+      const backup = join(dir.path, 'backup.sqlite');
+      backupSqliteStore(store, backup);
+      writeFileSync(store, 'not a database, a text file someone saved here\n');
+      const { previous } = await restoreSqliteStore(backup, store);
+      expect(everyRow(store)).toEqual(before);
+      expect(readFileSync(previous as string, 'utf8')).toContain('not a database');
     } finally {
       await dir.remove();
     }

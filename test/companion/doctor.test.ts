@@ -104,7 +104,7 @@ describe('margin doctor', { timeout: 120_000 }, () => {
     const none = await runDoctor({ dataDir, target });
     expect(none.ok).toBe(true);
     expect(statusOf(none, 'backups')).toBe('warn');
-    expect(none.checks.find((c) => c.id === 'backups')?.fix).toContain('margin copy --from');
+    expect(none.checks.find((c) => c.id === 'backups')?.fix).toContain('margin backup --database');
     const elsewhere = await tempDir();
     const old = join(elsewhere, 'margin-backup-2026-10-01.jsonl');
     writeFileSync(old, '{}\n');

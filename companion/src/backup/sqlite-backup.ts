@@ -150,15 +150,22 @@ export async function restoreSqliteStore(
     options.afterStaging?.();
     let previous: string | null = null;
     if (existsSync(databasePath)) {
-      const old = new Database(databasePath, { fileMustExist: true });
+      // A damaged or foreign file (what a restore is often for) cannot be checkpointed: it is kept
+      // aside as it is, with its log, so no stale log can meet the restored file.
+      let readable = true;
       try {
-        old.pragma('busy_timeout = 5000');
-        old.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        old.close();
+        const old = new Database(databasePath, { fileMustExist: true });
+        try {
+          old.pragma('busy_timeout = 5000');
+          old.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          old.close();
+        }
+      } catch {
+        readable = false;
       }
       // Closing the last connection removes the WAL; one left means another process has the store open.
-      if (existsSync(`${databasePath}-wal`)) {
+      if (readable && existsSync(`${databasePath}-wal`)) {
         throw new Error(
           `${databasePath} is open in another process (a running companion?): stop it, then restore again`,
         );
@@ -166,6 +173,7 @@ export async function restoreSqliteStore(
       const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
       previous = `${databasePath}.before-restore-${stamp}`;
       linkSync(databasePath, previous);
+      if (existsSync(`${databasePath}-wal`)) renameSync(`${databasePath}-wal`, `${previous}-wal`);
     }
     rmSync(`${databasePath}-shm`, { force: true });
     renameSync(staging, databasePath);

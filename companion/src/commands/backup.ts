@@ -5,7 +5,7 @@ import { backupSqliteStore, restoreSqliteStore } from '../backup/sqlite-backup.t
 import { describePostgresUrl } from '../storage/postgres/connect.ts';
 import { runningCompanion } from '../support/companion-file.ts';
 import { defaultDataDir } from '../support/config.ts';
-import { chosenDatabase, DATABASE_OPTION_HELP } from '../support/data-dir.ts';
+import { chosenDatabase, DATABASE_OPTION_HELP, databasePath } from '../support/data-dir.ts';
 
 interface Flags {
   dataDir?: string;
@@ -49,7 +49,7 @@ export function registerBackupCommands(program: Command): void {
         console.log(`Restored ${resolve(file)} → ${describePostgresUrl(target.url)} (one transaction)`);
         return;
       }
-      const companion = runningCompanion(dataDir);
+      const companion = target.path === databasePath(dataDir) ? runningCompanion(dataDir) : undefined;
       if (companion) {
         throw new Error(`a companion is running on ${dataDir} (pid ${companion.pid}): stop it, then restore again`);
       }

@@ -120,8 +120,8 @@ export function backupsCheck(
   const dirs = [join(dataDir, 'backups'), ...extraDirs];
   const found = [...backupsIn(dataDir, true), ...dirs.flatMap((dir) => backupsIn(dir, false))];
   const howTo =
-    `keep one: the dashboard's Settings → Backup (save it in ${join(dataDir, 'backups')}), or ` +
-    `margin copy --from "${database}" --to "${join(dataDir, 'backups', 'margin-copy.sqlite')}"`;
+    `keep one of the whole store: margin backup --database "${database}" "${join(dataDir, 'backups', 'margin-<date>.sqlite')}" ` +
+    `(the dashboard's Settings → Backup holds annotations only)`;
   if (found.length === 0) {
     return check('backups', label, 'warn', `none found in ${[dataDir, ...dirs].join(', ')}`, howTo);
   }

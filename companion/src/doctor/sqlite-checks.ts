@@ -30,7 +30,7 @@ function readHead(path: string): Buffer {
 }
 
 const restoreFix = (path: string) =>
-  `stop the companion, move "${path}" aside (keep it), then copy your last backup copy in its place, or ` +
+  `stop the companion, then put back your last backup: margin restore <backup file> --database "${path}" (this file is kept aside), or ` +
   `start a fresh data directory and load a dashboard backup with: margin import margin-backup-….jsonl`;
 
 const salvageFix = (path: string) =>
