@@ -90,7 +90,7 @@ describe('margin CLI', { timeout: 60_000 }, () => {
 
   it('every command has --help, and serve refuses a non-loopback host without --expose', async () => {
     const top = await margin(['--help']);
-    for (const command of ['serve', 'token', 'stats', 'import']) {
+    for (const command of ['serve', 'token', 'stats', 'import', 'backup', 'restore']) {
       expect(top.stdout).toContain(command);
       const help = await margin([command, '--help']);
       expect(help.code, command).toBe(0);
