@@ -91,16 +91,32 @@ describe('margin backup and restore (postgres)', () => {
       await backupPostgresStore(target.option, oldBackup);
       const [restoredRows, oldRows] = [await everyRow(newer), await everyRow(target)];
 
-      const began = Date.now();
-      expect(await margin(['restore', backup, `--database=${target.option}`]).exited).toBe(0);
-      const spanMs = Date.now() - began;
+      const restoring = async () =>
+        (
+          await target.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_restore'",
+          )
+        )[0]?.n ?? 0;
+      /** Starts a restore and resolves once pg_restore is connected (its work has begun) or it ended. */
+      const begin = async () => {
+        const run = margin(['restore', backup, `--database=${target.option}`]);
+        let ended = false;
+        void run.exited.then(() => {
+          ended = true;
+        });
+        while (!ended && (await restoring()) === 0) await new Promise((r) => setTimeout(r, 5));
+        return { run, began: Date.now() };
+      };
+      const full = await begin();
+      expect(await full.run.exited).toBe(0);
+      const spanMs = Date.now() - full.began;
       expect(await everyRow(target)).toEqual(restoredRows);
 
       const random = seededRandom(SEED);
       const outcomes: string[] = [];
       for (let round = 0; round < 4; round++) {
         await restorePostgresStore(oldBackup, target.option);
-        const run = margin(['restore', backup, `--database=${target.option}`]);
+        const { run } = await begin();
         await new Promise((r) => setTimeout(r, Math.floor(random() * spanMs)));
         try {
           process.kill(-(run.child.pid as number), 'SIGKILL');
@@ -110,10 +126,7 @@ describe('margin backup and restore (postgres)', () => {
         await run.exited;
         // The server ends the killed session's transaction; wait until no restore session is left.
         for (let i = 0; i < 200; i++) {
-          const busy = await target.query<{ n: number }>(
-            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_restore'",
-          );
-          if (busy[0]?.n === 0) break;
+          if ((await restoring()) === 0) break;
           await new Promise((r) => setTimeout(r, 50));
         }
         const rows = await everyRow(target);
@@ -121,7 +134,7 @@ describe('margin backup and restore (postgres)', () => {
         expect(rows, `round ${round}`).toEqual(whole === 'old' ? oldRows : restoredRows);
         outcomes.push(whole);
       }
-      console.log(`postgres restore kills: ${outcomes.join(', ')} (a whole restore took ${spanMs} ms)`);
+      console.log(`postgres restore kills: ${outcomes.join(', ')} (pg_restore works ${spanMs} ms once connected)`);
     } finally {
       await newer.remove();
       await target.remove();
