@@ -90,6 +90,7 @@ export const AUDIT_ACTIONS = [
   'conversationRating.set',
   'queue.create',
   'queue.items',
+  'queue.adjudicate',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

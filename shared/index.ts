@@ -17,6 +17,7 @@ export * from './limits.ts';
 export * from './message.ts';
 export * from './protocol.ts';
 export * from './queue.ts';
+export * from './queue-adjudication.ts';
 export * from './queue-answer-rules.ts';
 export * from './queue-views.ts';
 export * from './review.ts';

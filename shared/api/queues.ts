@@ -1,5 +1,12 @@
 import { queueAnswerInputSchema, queueCreateSchema, queueItemsRequestSchema, queueSkipInputSchema } from '../queue.ts';
 import {
+  queueAdjudicatedSchema,
+  queueAdjudicationInputSchema,
+  queueAdjudicationsSchema,
+  queueDisagreementsQuerySchema,
+  queueDisagreementsSchema,
+} from '../queue-adjudication.ts';
+import {
   queueAnswerResultSchema,
   queueAnswersSchema,
   queueCreatedSchema,
@@ -129,5 +136,34 @@ export const QUEUES_API = {
     access: READER_ROLES,
     summary: 'Every answer and skip of the queue, with who gave it and when.',
     response: jsonResponse(queueAnswersSchema),
+  }),
+  disagreements: routeContract({
+    id: 'queues.disagreements',
+    method: 'GET',
+    path: '/api/v1/queues/:id/disagreements',
+    access: ADMIN_ONLY,
+    summary:
+      'Items whose completed answers disagree (scores: a spread above `threshold` points, default 20), most disputed first, every answer with its annotator’s name, and the final answer if set.',
+    query: queueDisagreementsQuerySchema,
+    response: jsonResponse(queueDisagreementsSchema),
+  }),
+  adjudicate: routeContract({
+    id: 'queues.adjudicate',
+    method: 'POST',
+    path: '/api/v1/queues/:id/items/:itemId/adjudication',
+    access: ADMIN_ONLY,
+    summary:
+      'Sets the item’s final answer, checked against the queue’s questions and kept apart from the annotators’ answers; setting it again replaces it (audited).',
+    body: queueAdjudicationInputSchema,
+    names: { body: 'adjudication' },
+    response: jsonResponse(queueAdjudicatedSchema),
+  }),
+  adjudications: routeContract({
+    id: 'queues.adjudications',
+    method: 'GET',
+    path: '/api/v1/queues/:id/adjudications',
+    access: READER_ROLES,
+    summary: 'The final answers set for the queue’s items, with who decided and when.',
+    response: jsonResponse(queueAdjudicationsSchema),
   }),
 } as const;

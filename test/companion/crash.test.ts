@@ -16,7 +16,7 @@ describe('crash safety', () => {
   let companion: CompanionProcess | undefined;
   afterAll(() => companion?.dispose());
 
-  it(`keeps every acknowledged write across ${ROUNDS} SIGKILLs mid-push`, { timeout: 180_000 }, async () => {
+  it(`keeps every acknowledged write across ${ROUNDS} SIGKILLs mid-push`, { timeout: 300_000 }, async () => {
     companion = await startCompanion();
     const running = companion;
     const sent = new Map<string, Annotation>();
@@ -29,6 +29,7 @@ describe('crash safety', () => {
     for (let round = 0; round < ROUNDS; round++) {
       let alive = true;
       let inFlight = false;
+      let ackedThisRound = 0;
       const client = (async () => {
         while (alive) {
           const batch: Annotation[] = [];
@@ -60,6 +61,7 @@ describe('crash safety', () => {
               const record = batch[index] as Annotation;
               acked.set(record.id, Math.max(acked.get(record.id) ?? 0, record.revision));
             }
+            ackedThisRound += 1;
           } catch (error) {
             // The process died under this request: its outcome is unknown, so it counts as not acknowledged.
             if (alive) throw error;
@@ -68,6 +70,11 @@ describe('crash safety', () => {
           }
         }
       })();
+      // Kill once this round has had one push acknowledged, then at a random moment: a freshly started
+      // process answers its first push slowly on a loaded machine (200–500 ms seen), and a kill
+      // before any acknowledgement proves nothing about acknowledged writes.
+      const deadline = Date.now() + 30_000;
+      while (ackedThisRound === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 260));
       if (inFlight) killsDuringRequest += 1;
       alive = false;

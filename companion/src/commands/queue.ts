@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type QueueSummary, queueCreateSchema } from '../../../shared/index.ts';
+import {
+  DEFAULT_DISAGREEMENT_THRESHOLD,
+  type QueueSummary,
+  queueCreateSchema,
+  queueDisagreementsQuerySchema,
+} from '../../../shared/index.ts';
 import { OWNER } from '../accounts/caller.ts';
 import { QueueService } from '../queues/queue-service.ts';
 import { defaultDataDir } from '../support/config.ts';
@@ -293,6 +298,49 @@ export function registerQueueCommand(program: Command): void {
           ]),
         ),
       );
+    }),
+  );
+
+  storeOptions(
+    queue
+      .command('disagreements <id>')
+      .description(
+        'Items whose completed answers disagree, most disputed first, with every annotator’s answer and the final answer if set (docs/queues.md).',
+      )
+      .option(
+        '--threshold <points>',
+        `a score (or rubric number, scaled to 0–100) disagrees when its spread exceeds this (default ${DEFAULT_DISAGREEMENT_THRESHOLD})`,
+      )
+      .option('--json', 'as JSON'),
+  ).action((id: string, flags: StoreOptions & { json?: boolean; threshold?: string }) =>
+    withQueues(flags, async (queues) => {
+      const parsed = queueDisagreementsQuerySchema.safeParse({ threshold: flags.threshold });
+      if (!parsed.success) throw new Error(`--threshold: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      const report = await queues.disagreements(id, parsed.data.threshold, OWNER);
+      if (flags.json) return void console.log(JSON.stringify(report));
+      console.log(
+        `${report.items.length} of ${report.compared} items with two or more answers disagree (threshold ${report.threshold} points).`,
+      );
+      for (const entry of report.items) {
+        const decided = entry.adjudication
+          ? `final answer set by ${entry.adjudication.adjudicator} at ${entry.adjudication.decidedAt}`
+          : 'no final answer yet';
+        console.log(`\n${entry.item.id} (#${entry.item.position}, ${entry.item.key}): ${decided}`);
+        for (const question of entry.questions) {
+          const spread = question.spread === null ? '' : ` (spread ${question.spread} points)`;
+          console.log(`  ${question.question}: ${question.values.map(String).join(', ')}${spread}`);
+        }
+        for (const answer of entry.answers) {
+          const parts = [
+            answer.thumb && `thumb ${answer.thumb}`,
+            answer.score !== null && `score ${answer.score}`,
+            answer.preferred && `preferred ${answer.preferred}`,
+            ...Object.entries(answer.rubric).map(([question, value]) => `${question} ${String(value)}`),
+            answer.comment && `“${answer.comment}”`,
+          ].filter(Boolean);
+          console.log(`    ${answer.annotator}: ${parts.join(', ')}`);
+        }
+      }
     }),
   );
 }

@@ -2,10 +2,14 @@ import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { hashId } from '../../../shared/export/hash.ts';
 import {
   type Queue,
+  type QueueAdjudicated,
+  type QueueAdjudication,
+  type QueueAdjudicationInput,
   type QueueAnswer,
   type QueueAnswerInput,
   type QueueCreate,
   type QueueCreated,
+  type QueueDisagreements,
   type QueueItem,
   type QueueItemInput,
   type QueueItemsAdded,
@@ -20,6 +24,7 @@ import {
 import type { Caller } from '../accounts/caller.ts';
 import type { QueueStore, RecordRefusal } from '../storage/queue-store.ts';
 import { HttpError } from '../support/http-error.ts';
+import { adjudicateItem, queueDisagreements } from './queue-adjudication.ts';
 import { itemFromInput, itemsFromStore, type QueueFillSource } from './queue-fill.ts';
 import { queueCounts, queueProgress } from './queue-progress.ts';
 
@@ -231,6 +236,28 @@ export class QueueService {
   async answers(id: string, caller: Caller): Promise<QueueAnswer[]> {
     const queue = await this.visible(id, caller);
     return this.#queues.answers(queue.id);
+  }
+
+  /** Items whose answers disagree, for an adjudicator (admins only: the route allows no one else). */
+  async disagreements(id: string, threshold: number, caller: Caller): Promise<QueueDisagreements> {
+    return queueDisagreements(this.#queues, await this.visible(id, caller), threshold);
+  }
+
+  /** Sets an item's final answer (admins only: the route allows no one else). */
+  async adjudicate(
+    id: string,
+    itemId: string,
+    input: QueueAdjudicationInput,
+    caller: Caller,
+  ): Promise<QueueAdjudicated> {
+    const queue = await this.visible(id, caller);
+    return adjudicateItem(this.#queues, queue, itemId, input, caller.name, this.#clock());
+  }
+
+  /** Every final answer of the queue (readers: admins and viewers). */
+  async adjudications(id: string, caller: Caller): Promise<QueueAdjudication[]> {
+    const queue = await this.visible(id, caller);
+    return this.#queues.adjudications(queue.id);
   }
 
   async #record(

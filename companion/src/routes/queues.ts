@@ -89,5 +89,31 @@ export function queuesRoutes(queues: QueueService, accounts?: Accounts): RouteDe
       async ({ params: { id }, res }) => ({ answers: await queues.answers(id, callerOf(res)) }),
       { params: queueParams },
     ),
+
+    defineRoute(
+      API.queues.disagreements,
+      ({ params: { id }, query, res }) => queues.disagreements(id, query.threshold, callerOf(res)),
+      { params: queueParams },
+    ),
+
+    defineRoute(
+      API.queues.adjudicate,
+      async ({ params: { id, itemId }, body, res }) => {
+        const caller = callerOf(res);
+        const decided = await queues.adjudicate(id, itemId, body, caller);
+        await accounts?.log(caller.name, 'queue.adjudicate', `${id}/${itemId}`, {
+          replaced: decided.replaced !== null,
+          previousAdjudicator: decided.replaced?.adjudicator ?? null,
+        });
+        return decided;
+      },
+      { params: itemParams },
+    ),
+
+    defineRoute(
+      API.queues.adjudications,
+      async ({ params: { id }, res }) => ({ adjudications: await queues.adjudications(id, callerOf(res)) }),
+      { params: queueParams },
+    ),
   ];
 }

@@ -1,5 +1,12 @@
 import { hashId } from '../../../shared/export/hash.ts';
-import type { Queue, QueueAnswer, QueueItem, QueueItemRow, QueueLease } from '../../../shared/index.ts';
+import type {
+  Queue,
+  QueueAdjudication,
+  QueueAnswer,
+  QueueItem,
+  QueueItemRow,
+  QueueLease,
+} from '../../../shared/index.ts';
 
 /** Why an answer or a skip was not recorded. */
 export type RecordRefusal =
@@ -63,6 +70,10 @@ export interface QueueStore {
   answers(queueId: string, itemId?: string): Promise<QueueAnswer[]>;
   /** Leases unexpired at `now`. */
   leases(queueId: string, now: Date): Promise<QueueLease[]>;
+  /** Stores an item's final answer, replacing the one it had; returns the replaced one. */
+  adjudicate(adjudication: QueueAdjudication): Promise<QueueAdjudication | undefined>;
+  /** The queue's final answers, by item id. */
+  adjudications(queueId: string): Promise<QueueAdjudication[]>;
 }
 
 /** The random order's sort key of an item: a hash of the queue's seed and the item, so one seed gives one order. */

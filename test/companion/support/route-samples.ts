@@ -117,6 +117,12 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   }),
   'queues.progress': ({ queue }) => ({ params: { id: queue } }),
   'queues.answers': ({ queue }) => ({ params: { id: queue } }),
+  'queues.disagreements': ({ queue }) => ({ params: { id: queue }, query: { threshold: '10' } }),
+  'queues.adjudicate': ({ queue, queueItem }) => ({
+    params: { id: queue, itemId: queueItem },
+    body: { thumb: 'down', comment: 'final' },
+  }),
+  'queues.adjudications': ({ queue }) => ({ params: { id: queue } }),
   // The real server serves the built dashboard: 200 once `npm run build:dashboard` ran, 503 (and how to
   // build it) before. Either way without the token and without data; dashboard-api.test.ts builds its own.
   'dashboard.files': () => ({ path: '/', expect: [200, 503] }),

@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'conversationRating.set': 'Rated a conversation',
   'queue.create': 'Created a queue',
   'queue.items': 'Added items to a queue',
+  'queue.adjudicate': 'Set the final answer of a queue item',
 };
 
 /** A day (`YYYY-MM-DD`, the viewer's time zone) as the ISO time its first moment is. */

@@ -1,4 +1,11 @@
-import type { Queue, QueueAnswer, QueueItem, QueueItemRow, QueueLease } from '../../../../shared/index.ts';
+import type {
+  Queue,
+  QueueAdjudication,
+  QueueAnswer,
+  QueueItem,
+  QueueItemRow,
+  QueueLease,
+} from '../../../../shared/index.ts';
 import { type LeaseResult, type NewQueueItem, type QueueStore, type RecordResult, randomRank } from '../queue-store.ts';
 import { pgText, type Sql, type Tx } from './connect.ts';
 
@@ -177,6 +184,27 @@ export class PostgresQueueStore implements QueueStore {
     const rows = await this.#sql<LeaseRow[]>`SELECT * FROM queue_leases
       WHERE queue_id = ${pgText(queueId)} AND expires_ms > ${now.getTime()} ORDER BY leased_at, item_id, annotator`;
     return rows.map(toLease);
+  }
+
+  async adjudicate(adjudication: QueueAdjudication): Promise<QueueAdjudication | undefined> {
+    const { queueId, itemId } = adjudication;
+    return this.#sql.begin(async (tx) => {
+      await lockQueue(tx, queueId);
+      const [previous] = await tx<{ body: string }[]>`SELECT body FROM queue_adjudications
+        WHERE queue_id = ${queueId} AND item_id = ${itemId}`;
+      await tx`INSERT INTO queue_adjudications (queue_id, item_id, adjudicator, decided_at, body)
+        VALUES (${queueId}, ${itemId}, ${pgText(adjudication.adjudicator)}, ${adjudication.decidedAt},
+          ${JSON.stringify(adjudication)})
+        ON CONFLICT (queue_id, item_id) DO UPDATE SET adjudicator = excluded.adjudicator,
+          decided_at = excluded.decided_at, body = excluded.body`;
+      return previous && (JSON.parse(previous.body) as QueueAdjudication);
+    });
+  }
+
+  async adjudications(queueId: string): Promise<QueueAdjudication[]> {
+    const rows = await this.#sql<{ body: string }[]>`SELECT body FROM queue_adjudications
+      WHERE queue_id = ${pgText(queueId)} ORDER BY item_id`;
+    return rows.map((row) => JSON.parse(row.body) as QueueAdjudication);
   }
 }
 

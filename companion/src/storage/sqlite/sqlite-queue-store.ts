@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Queue, QueueAnswer, QueueItem, QueueItemRow, QueueLease } from '../../../../shared/index.ts';
+import type {
+  Queue,
+  QueueAdjudication,
+  QueueAnswer,
+  QueueItem,
+  QueueItemRow,
+  QueueLease,
+} from '../../../../shared/index.ts';
 import { type LeaseResult, type NewQueueItem, type QueueStore, type RecordResult, randomRank } from '../queue-store.ts';
 
 interface LeaseRow {
@@ -95,6 +102,17 @@ export class SqliteQueueStore implements QueueStore {
       ),
       itemAnswers: db.prepare<[string, string], { body: string }>(
         'SELECT body FROM queue_answers WHERE queue_id = ? AND item_id = ? ORDER BY answered_at, annotator',
+      ),
+      getAdjudication: db.prepare<[string, string], { body: string }>(
+        'SELECT body FROM queue_adjudications WHERE queue_id = ? AND item_id = ?',
+      ),
+      upsertAdjudication: db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO queue_adjudications (queue_id, item_id, adjudicator, decided_at, body) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (queue_id, item_id) DO UPDATE SET adjudicator = excluded.adjudicator,
+           decided_at = excluded.decided_at, body = excluded.body`,
+      ),
+      adjudications: db.prepare<[string], { body: string }>(
+        'SELECT body FROM queue_adjudications WHERE queue_id = ? ORDER BY item_id',
       ),
       firstEligibleOldest: db.prepare<
         { queue: string; annotator: string; now: number; overlap: number },
@@ -237,5 +255,26 @@ export class SqliteQueueStore implements QueueStore {
 
   async leases(queueId: string, now: Date): Promise<QueueLease[]> {
     return this.#s.activeLeases.all(queueId, now.getTime()).map(toLease);
+  }
+
+  async adjudicate(adjudication: QueueAdjudication): Promise<QueueAdjudication | undefined> {
+    const { queueId, itemId } = adjudication;
+    return this.#db
+      .transaction((): QueueAdjudication | undefined => {
+        const previous = this.#s.getAdjudication.get(queueId, itemId);
+        this.#s.upsertAdjudication.run(
+          queueId,
+          itemId,
+          adjudication.adjudicator,
+          adjudication.decidedAt,
+          JSON.stringify(adjudication),
+        );
+        return previous && (JSON.parse(previous.body) as QueueAdjudication);
+      })
+      .immediate();
+  }
+
+  async adjudications(queueId: string): Promise<QueueAdjudication[]> {
+    return this.#s.adjudications.all(queueId).map((row) => JSON.parse(row.body) as QueueAdjudication);
   }
 }
