@@ -149,10 +149,12 @@ describe('SIGKILL mid-migration (SQLite)', { timeout: 300_000 }, () => {
       const path = join(dir.path, `attempt-${attempt}.sqlite`);
       copyFileSync(frozen, path);
       const run = margin(['stats', '--database', path, '--json']);
-      // Once the migration writes (the WAL grows), a seeded delay into it.
-      // The last attempt waits longer, so the kills land in more than one migration.
-      const delay = Math.floor(random() * 400) + (attempt === 2 ? 600 : 0);
-      const killed = await killWhen(run, () => walBytes(path) > 64 * 1024, delay);
+      // Once the migration has written a seeded amount (the WAL grows as it writes), at once: a point
+      // measured in bytes written, not in time, lands inside the migration on a quiet machine as on a
+      // loaded one (a delay of up to 1 s missed it on a quiet CI machine). The last attempt goes
+      // deeper, so the kills land in more than one place.
+      const threshold = 64 * 1024 + Math.floor(random() * (attempt === 2 ? 4 : 1) * 1024 * 1024);
+      const killed = await killWhen(run, () => walBytes(path) > threshold, 0);
       const db = new Database(path);
       try {
         const version = db.pragma('user_version', { simple: true }) as number;
@@ -243,11 +245,10 @@ describe.each(STORE_KINDS)('SIGKILL mid-copy, SQLite → %s', (kind) => {
     const random = seededRandom(SEED + 1);
     const args = ['copy', '--from', source, '--to', target.option, '--no-progress'];
     const run = margin(args);
-    const killed = await killWhen(
-      run,
-      async () => (await target.count('annotations')) > 500,
-      Math.floor(random() * 300),
-    );
+    // At a seeded number of copied annotations, at once: a delay after the first page let a quiet
+    // machine finish the copy before the kill.
+    const threshold = 500 + Math.floor(random() * 1_000);
+    const killed = await killWhen(run, async () => (await target.count('annotations')) > threshold, 0);
     const partial = await target.count('annotations');
     console.log(`mid-copy kill (${kind}): killed=${killed}, ${partial} of ${COUNT} annotations copied at the kill`);
     expect(killed, 'the kill landed while the copy ran').toBe(true);
