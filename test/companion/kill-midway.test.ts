@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../companion/src/storage/open-database.ts';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
-import { versionHashOf } from '../../companion/src/storage/version-hash.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { type Annotation, upgradeAnnotation } from '../../shared/index.ts';
 import { seededRandom } from '../support/annotation-arbitrary.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { frozenRow, insertKnownColumns } from '../support/frozen-rows.ts';
 import { repoRoot } from '../support/paths.ts';
 import { createDatabase, STORE_KINDS, type TestDatabase } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
@@ -95,7 +95,6 @@ describe('SIGKILL mid-migration (SQLite)', { timeout: 300_000 }, () => {
       db,
       MIGRATIONS.filter((migration) => migration.version <= FROZEN_AT),
     );
-    const columns = new Set((db.pragma('table_info(annotations)') as Array<{ name: string }>).map((c) => c.name));
     db.transaction(() => {
       for (let i = 0; i < COUNT; i++) {
         // As Margin at v4 stored them: annotation schema v1 bodies.
@@ -104,26 +103,7 @@ describe('SIGKILL mid-migration (SQLite)', { timeout: 300_000 }, () => {
           schemaVersion: 1,
         } as unknown as Annotation;
         originals.set(record.id, record);
-        const row: Record<string, unknown> = {
-          id: record.id,
-          seq: i + 1,
-          key: record.key,
-          site: record.site,
-          conversation_id: record.conversationId,
-          annotator: record.annotator,
-          revision: record.revision,
-          updated_at: record.updatedAt,
-          updated_at_ms: Date.parse(record.updatedAt),
-          deleted_at: record.deletedAt,
-          device_id: 'frozen-device',
-          hash: versionHashOf(record),
-          received_at: record.updatedAt,
-          body: JSON.stringify(record),
-        };
-        const entries = Object.entries(row).filter(([name]) => columns.has(name));
-        db.prepare(
-          `INSERT INTO annotations (${entries.map(([n]) => n).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`,
-        ).run(...entries.map(([, value]) => value));
+        insertKnownColumns(db, 'annotations', frozenRow(record, i + 1));
       }
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');

@@ -8,10 +8,10 @@ import { openPostgresStores } from '../../companion/src/storage/postgres/postgre
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
 import { openSqliteStores } from '../../companion/src/storage/sqlite/sqlite-stores.ts';
 import type { Stores } from '../../companion/src/storage/stores.ts';
-import { versionHashOf } from '../../companion/src/storage/version-hash.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { type Annotation, type Comparison, upgradeAnnotation } from '../../shared/index.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
+import { frozenRow, insertKnownColumns } from '../support/frozen-rows.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
@@ -64,25 +64,6 @@ function frozenRecords(bodyVersion: 1 | 2): FrozenRecords {
   };
 }
 
-function recordRow(record: Annotation | Comparison, seq: number): Record<string, unknown> {
-  const common = {
-    id: record.id,
-    seq,
-    annotator: record.annotator,
-    revision: record.revision,
-    updated_at: record.updatedAt,
-    updated_at_ms: Date.parse(record.updatedAt),
-    deleted_at: record.deletedAt,
-    device_id: 'frozen-device',
-    hash: versionHashOf(record),
-    received_at: record.updatedAt,
-    body: JSON.stringify(record),
-  };
-  return 'key' in record
-    ? { ...common, key: record.key, site: record.site, conversation_id: record.conversationId }
-    : { ...common, a: record.a, b: record.b };
-}
-
 function historyRow(record: Annotation): Record<string, unknown> {
   const {
     seq: _seq,
@@ -92,7 +73,7 @@ function historyRow(record: Annotation): Record<string, unknown> {
     conversation_id: _c,
     annotator: _a,
     ...row
-  } = recordRow(record, 0);
+  } = frozenRow(record, 0);
   return { kind: 'annotation', ...row, superseded_at: '2026-11-03T10:00:00.000Z' };
 }
 
@@ -142,17 +123,10 @@ describe('SQLite: frozen stores at every earlier version', () => {
         MIGRATIONS.filter((migration) => migration.version <= version),
       );
       expect(db.pragma('user_version', { simple: true })).toBe(version);
-      const insert = (table: string, row: Record<string, unknown>) => {
-        const info = db.pragma(`table_info(${table})`) as Array<{ name: string }>;
-        const columns = new Set(info.map((column) => column.name));
-        const entries = Object.entries(row).filter(([name]) => columns.has(name));
-        db.prepare(
-          `INSERT INTO ${table} (${entries.map(([name]) => name).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`,
-        ).run(...entries.map(([, value]) => value));
-      };
-      for (const [index, record] of records.annotations.entries()) insert('annotations', recordRow(record, index + 1));
+      const insert = (table: string, row: Record<string, unknown>) => insertKnownColumns(db, table, row);
+      for (const [index, record] of records.annotations.entries()) insert('annotations', frozenRow(record, index + 1));
       for (const [index, record] of records.comparisons.entries())
-        insert('comparisons', recordRow(record, 100 + index));
+        insert('comparisons', frozenRow(record, 100 + index));
       for (const record of records.history) insert('history', historyRow(record));
       insert('devices', {
         id: 'frozen-device',
@@ -268,9 +242,9 @@ describe('PostgreSQL: frozen stores at every earlier version', () => {
           );
         };
         for (const [index, record] of records.annotations.entries())
-          await insert('annotations', recordRow(record, index + 1));
+          await insert('annotations', frozenRow(record, index + 1));
         for (const [index, record] of records.comparisons.entries())
-          await insert('comparisons', recordRow(record, 100 + index));
+          await insert('comparisons', frozenRow(record, 100 + index));
         for (const record of records.history) await insert('history', historyRow(record));
         await sql`UPDATE sync_sequence SET last_seq = 100 + ${records.comparisons.length}`;
         await insert('devices', {

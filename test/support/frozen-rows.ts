@@ -1,0 +1,35 @@
+import type Database from 'better-sqlite3';
+import { versionHashOf } from '../../companion/src/storage/version-hash.ts';
+import type { Annotation, Comparison } from '../../shared/index.ts';
+
+/**
+ * A record as an older Margin stored it: every column any past schema had for annotations or
+ * comparisons. Callers insert only the columns the table has at their version (`insertKnownColumns`).
+ */
+export function frozenRow(record: Annotation | Comparison, seq: number): Record<string, unknown> {
+  return {
+    id: record.id,
+    seq,
+    annotator: record.annotator,
+    revision: record.revision,
+    updated_at: record.updatedAt,
+    updated_at_ms: Date.parse(record.updatedAt),
+    deleted_at: record.deletedAt,
+    device_id: 'frozen-device',
+    hash: versionHashOf(record),
+    received_at: record.updatedAt,
+    body: JSON.stringify(record),
+    ...('key' in record
+      ? { key: record.key, site: record.site, conversation_id: record.conversationId }
+      : { a: record.a, b: record.b }),
+  };
+}
+
+/** Inserts `row` into `table` of a SQLite store, leaving out what that table has no column for. */
+export function insertKnownColumns(db: Database.Database, table: string, row: Record<string, unknown>): void {
+  const columns = new Set((db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name));
+  const entries = Object.entries(row).filter(([name]) => columns.has(name));
+  db.prepare(
+    `INSERT INTO ${table} (${entries.map(([name]) => name).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`,
+  ).run(...entries.map(([, value]) => value));
+}
