@@ -37,6 +37,14 @@ export interface ExportRecord {
   provenance: Provenance;
 }
 
+/** What a caller adds to a run that reads other records than annotations (a campaign queue). */
+export interface ExportHooks {
+  /** More keys for a line's sidecar entry. */
+  sidecar?(provenance: Provenance): Record<string, unknown> | undefined;
+  /** Runs once every input is read, before the summary is handed out (skips counted before the engine). */
+  finish?(summary: ExportSummary): void;
+}
+
 export interface ExportRun {
   /** The lines, in a deterministic order (the order of the input). Iterate once: this or `batches`. */
   records: AsyncIterable<ExportRecord>;
@@ -60,6 +68,7 @@ export function exportDataset(
   comparisons: AnyIterable<Comparison>,
   options: ExportOptions,
   conversationRatings: AnyIterable<ConversationRating> = [],
+  hooks: ExportHooks = {},
 ): ExportRun {
   const format = exportFormatDefinition(options.format);
   const kind = format.kind;
@@ -124,6 +133,7 @@ export function exportDataset(
         provenance,
         label,
         conversationRatings: [...new Set(provenance.sources.map(ratingOf))].filter((rating) => rating !== undefined),
+        extra: hooks.sidecar?.(provenance),
       }),
       example,
       provenance,
@@ -308,6 +318,7 @@ export function exportDataset(
     }
     summary.unknownValues = filterValues.unknown();
     summary.warnings.push(...summary.unknownValues.map(unknownValueWarning));
+    hooks.finish?.(summary);
   }
 
   let done = false;
