@@ -93,18 +93,18 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
     skipped[reason] = (skipped[reason] ?? 0) + 1;
   };
 
-  const decisions = new Map<string, ItemDecision | CampaignSkip>();
+  const decisions = new Map<string, ItemDecision | { skip: CampaignSkip }>();
   for (const [itemId, done] of doneByItem) {
     const adjudication = adjudications.get(itemId);
     const agreement = agreements.get(itemId) ?? null;
     const settled = aggregate === 'adjudicated' && adjudication !== undefined;
     if (options.minAgreement !== undefined && !settled) {
       if (agreement === null) {
-        decisions.set(itemId, 'too-few-answers');
+        decisions.set(itemId, { skip: 'too-few-answers' });
         continue;
       }
       if (agreement < options.minAgreement) {
-        decisions.set(itemId, 'below-min-agreement');
+        decisions.set(itemId, { skip: 'below-min-agreement' });
         continue;
       }
     }
@@ -120,7 +120,7 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
     }
     const final = aggregateAnswers(queue, done, adjudication, aggregate);
     if ('skip' in final) {
-      decisions.set(itemId, final.skip);
+      decisions.set(itemId, final);
       continue;
     }
     const annotator = final.decidedBy === 'adjudication' ? (adjudication?.adjudicator ?? aggregate) : aggregate;
@@ -131,7 +131,7 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
   const lineFinals = new Map<string, { itemId: string; final: ItemFinal | null }>();
   if (queue.kind === 'pairwise') {
     for (const [itemId, decision] of decisions) {
-      if (typeof decision === 'string') continue;
+      if ('skip' in decision) continue;
       for (const final of decision.finals) {
         if (final.answer.preferred === null) continue;
         const at = lastTime(decision);
@@ -154,9 +154,9 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
 
   async function* annotations(items: AnyIterable<QueueItem>): AsyncGenerator<Annotation> {
     for await (const item of items) {
-      const decision = decisions.get(item.id) ?? 'no-answers';
-      if (typeof decision === 'string') {
-        skip(decision);
+      const decision = decisions.get(item.id) ?? { skip: 'no-answers' };
+      if ('skip' in decision) {
+        skip(decision.skip);
         continue;
       }
       decision.key = item.key;
@@ -223,7 +223,7 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
       const id = provenance.comparisonId ?? provenance.sources[0]?.id;
       const line = id === undefined ? undefined : lineFinals.get(id);
       const decision = line && decisions.get(line.itemId);
-      if (!line || decision === undefined || typeof decision === 'string') return undefined;
+      if (!line || decision === undefined || 'skip' in decision) return undefined;
       return campaignSidecar({
         queue,
         itemId: line.itemId,
