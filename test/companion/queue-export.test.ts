@@ -299,6 +299,17 @@ describe.each(STORE_KINDS)('campaign exports (%s)', (kind) => {
     expect(all.summary.skipped).toEqual({ duplicate: 3, 'rated-bad': 2, 'no-answers': 1 });
     const undeduped = await exported({ format: 'openai-sft', queue: 'single', aggregate: 'all', dedup: false });
     expect(undeduped.lines).toHaveLength(9);
+
+    // `annotator` narrows the answers that count: ada and cy alone split on s1 and s4.
+    const two = await exported({
+      format: 'openai-sft',
+      queue: 'single',
+      aggregate: 'majority',
+      annotator: ['ada', 'cy', 'zed'],
+    });
+    expect(two.lines).toEqual([sft('Q2', 'R2'), sft('Q3', 'R3')]);
+    expect(two.summary.skipped).toEqual({ 'no-majority': 2, 'no-answers': 1 });
+    expect(two.summary.warnings).toEqual(['annotator "zed" has no answer in queue "single"']);
   });
 
   it('raw lines carry the aggregated score: the median under majority, the mean under mean', async () => {

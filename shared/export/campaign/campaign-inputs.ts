@@ -236,6 +236,10 @@ export function planCampaign(campaign: Campaign, options: ExportOptions): Campai
     finish: (summary) => {
       for (const [reason, count] of Object.entries(skipped))
         summary.skipped[reason] = (summary.skipped[reason] ?? 0) + count;
+      const answered = new Set(campaign.answers.map((answer) => answer.annotator));
+      for (const name of options.annotator ?? []) {
+        if (!answered.has(name)) summary.warnings.push(`annotator "${name}" has no answer in queue "${queue.id}"`);
+      }
       summary.campaign = {
         queue: queue.id,
         kind: queue.kind,
