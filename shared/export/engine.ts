@@ -38,6 +38,14 @@ export interface ExportRecord {
   provenance: Provenance;
 }
 
+/** What a caller adds to a run that reads other records than annotations (a campaign queue). */
+export interface ExportHooks {
+  /** More keys for a line's sidecar entry. */
+  sidecar?(provenance: Provenance): Record<string, unknown> | undefined;
+  /** Runs once every input is read, before the summary is handed out (skips counted before the engine). */
+  finish?(summary: ExportSummary): void;
+}
+
 export interface ExportRun {
   /** The lines, in a deterministic order (the order of the input). Iterate once: this or `batches`. */
   records: AsyncIterable<ExportRecord>;
@@ -61,6 +69,7 @@ export function exportDataset(
   comparisons: AnyIterable<Comparison>,
   options: ExportOptions,
   conversationRatings: AnyIterable<ConversationRating> = [],
+  hooks: ExportHooks = {},
 ): ExportRun {
   const format = exportFormatDefinition(options.format);
   const kind = format.kind;
@@ -129,6 +138,7 @@ export function exportDataset(
           provenance,
           label,
           conversationRatings: [...new Set(provenance.sources.map(ratingOf))].filter((rating) => rating !== undefined),
+          extra: hooks.sidecar?.(provenance),
         });
       },
       example,
@@ -314,6 +324,7 @@ export function exportDataset(
     }
     summary.unknownValues = filterValues.unknown();
     summary.warnings.push(...summary.unknownValues.map(unknownValueWarning));
+    hooks.finish?.(summary);
   }
 
   let done = false;
