@@ -127,12 +127,23 @@ const PAIRWISE_MESSAGE = {
 const filters = exportOptionsSchema.shape;
 
 /**
+ * Where a fill reads: `annotations`, the rated responses (each key once, however many rated it), or
+ * `unrated`, the stored items nobody has rated yet (imported conversations, logged calls). A key is
+ * one queue item either way, so filling from both never doubles a response.
+ */
+export const QUEUE_FILL_FROM = ['annotations', 'unrated'] as const;
+
+/** The filters that read a rating, which an unrated item does not have. */
+const RATING_FILTERS = ['annotator', 'tag', 'excludeTag'] as const;
+
+/**
  * What to fill a queue with from the store: the export's own filters (`margin export --site …` reads
  * the same), over every source unless `source` narrows it, and at most `limit` responses. Each
  * matching response (annotation key) becomes one item, however many people rated it.
  */
 export const queueFilterSchema = z
   .strictObject({
+    from: z.enum(QUEUE_FILL_FROM).default('annotations'),
     source: z.preprocess(
       (value) => (value === '' || value === undefined ? [...EXPORT_SOURCES] : value),
       filters.source,
@@ -154,6 +165,24 @@ export const queueFilterSchema = z
   .refine((o) => o.since === undefined || o.until === undefined || toEpoch(o.since) < toEpoch(o.until), {
     message: 'since must be before until',
     path: ['since'],
+  })
+  .superRefine((o, context) => {
+    if (o.from !== 'unrated') return;
+    if (o.source.every((source) => source === 'review')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: 'a pipeline review is decided, never an unrated item: choose capture, api or import',
+      });
+    }
+    for (const name of RATING_FILTERS) {
+      if (o[name] === undefined) continue;
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} reads ratings, and an unrated item has none: leave it out, or fill from "annotations"`,
+      });
+    }
   });
 export type QueueFilter = z.output<typeof queueFilterSchema>;
 

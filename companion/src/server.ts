@@ -75,7 +75,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const accounts = new Accounts({ users: stores.users, audit: stores.audit });
   const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
   const feedback = new FeedbackService({ store: stores.feedback });
-  const queues = new QueueService({ queues: stores.queues, annotations: stores.sync });
+  const queues = new QueueService({ queues: stores.queues, annotations: stores.sync, items: stores.items });
   const dashboard = stores.dashboard;
   const imports = new HistoryImports({
     store: stores.sync,

@@ -40,7 +40,7 @@ function fullDeps(): AppDeps {
     store: stores.sync,
     reviews,
     feedback: new FeedbackService({ store: stores.feedback }),
-    queues: new QueueService({ queues: stores.queues, annotations: stores.sync }),
+    queues: new QueueService({ queues: stores.queues, annotations: stores.sync, items: stores.items }),
     history: {
       items: stores.items,
       imports: new HistoryImports({ store: stores.sync, items: stores.items, dataDir: dir.path }),

@@ -54,7 +54,10 @@ function flagOf(path: readonly PropertyKey[]): string {
 async function withQueues(options: StoreOptions, work: (queues: QueueService, where: string) => Promise<void>) {
   const stores = await openStore(options.dataDir ?? defaultDataDir(), options.database);
   try {
-    await work(new QueueService({ queues: stores.queues, annotations: stores.sync }), stores.location);
+    await work(
+      new QueueService({ queues: stores.queues, annotations: stores.sync, items: stores.items }),
+      stores.location,
+    );
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     const issues = (error.issues ?? []).map((issue) => `\n  ${issue.path}: ${issue.message}`).join('');
@@ -92,6 +95,7 @@ interface CreateFlags extends StoreOptions {
   assignee?: string[];
   role?: string[];
   fill?: boolean;
+  from?: string;
   source?: string[];
   site?: string[];
   model?: string[];
@@ -134,6 +138,7 @@ function createInput(id: string, flags: CreateFlags): Record<string, unknown> {
     rubric: flags.rubric === undefined ? undefined : readRubric(flags.rubric),
   });
   const filter = defined({
+    from: flags.from,
     source: flags.source,
     site: flags.site,
     model: flags.model,
@@ -189,6 +194,10 @@ export function registerQueueCommand(program: Command): void {
       .option('--assignee <name>', 'a user who may work it (repeat)', collect)
       .option('--role <role>', 'a role whose users may work it (repeat; default admin and annotator)', collect)
       .option('--fill', 'fill it from every stored response (no other filter)')
+      .option(
+        '--from <where>',
+        'annotations (rated responses, default) or unrated (imported conversations, logged calls nobody rated yet)',
+      )
       .option('--source <sources>', 'only these kinds: capture, review, api, import (default all)', collect)
       .option('--site <site>', 'only these sites', collect)
       .option('--model <model>', 'only responses of these models', collect)
@@ -211,7 +220,7 @@ export function registerQueueCommand(program: Command): void {
       const created = await queues.create(parsed.data, OWNER.name);
       if (flags.json) return void console.log(JSON.stringify(created));
       const filled = parsed.data.filter
-        ? ` with ${created.added} item${created.added === 1 ? '' : 's'} (${created.matched} matching annotations)`
+        ? ` with ${created.added} item${created.added === 1 ? '' : 's'} (${created.matched} matching ${parsed.data.filter.from === 'unrated' ? 'unrated responses' : 'annotations'})`
         : ' (empty: send items to POST /api/v1/queues/' + created.queue.id + '/items)';
       console.log(`Created queue "${created.queue.id}"${filled}.`);
     }),

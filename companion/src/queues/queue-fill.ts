@@ -1,12 +1,78 @@
 import type { Annotation } from '../../../shared/annotation.ts';
 import { isPartialCapture } from '../../../shared/capture-completeness.ts';
-import { annotationSource, passesFilters } from '../../../shared/export/index.ts';
-import { type QueueFilter, type QueueItemInput, queueItemIdFor } from '../../../shared/index.ts';
+import { type AnnotationSource, annotationSource, passesFilters } from '../../../shared/export/index.ts';
+import {
+  type Item,
+  type ItemSource,
+  type QueueFilter,
+  type QueueItemInput,
+  queueItemIdFor,
+} from '../../../shared/index.ts';
+import type { ItemScan } from '../storage/item-store.ts';
 import type { NewQueueItem } from '../storage/queue-store.ts';
 
 /** What a queue is filled from: the live annotations of either store. */
 export interface QueueFillSource {
   iterateAnnotations(options?: { order?: 'sequence' | 'conversation' }): AsyncIterable<Annotation>;
+}
+
+/** What a `from: "unrated"` filter fills a queue from: the stored items (imports, logged calls, API). */
+export interface QueueItemFillSource {
+  iterateItems(scan?: ItemScan): AsyncIterable<Item>;
+}
+
+/**
+ * The item sources behind each export source: a logged call is an item of source `log` (or `api`,
+ * sent to the feedback API) and an annotation of source `api`; a pipeline review is never an item.
+ */
+const ITEM_SOURCES: Record<AnnotationSource, readonly ItemSource[]> = {
+  capture: ['capture'],
+  api: ['log', 'api'],
+  import: ['import'],
+  review: [],
+};
+
+/**
+ * The items a `from: "unrated"` filter selects: each stored item nobody has a live annotation of
+ * (an imported assistant response, a logged call) that passes the source, site, model, since/until
+ * and skip-partial filters, oldest first, with its conversation as the messages. Its key is the
+ * annotation's, so a later fill from the annotations (once someone rates it) adds nothing.
+ */
+export async function itemsFromUnrated(
+  source: QueueItemFillSource,
+  queueId: string,
+  filter: QueueFilter,
+  now: Date,
+): Promise<{ items: NewQueueItem[]; matched: number }> {
+  const items: NewQueueItem[] = [];
+  let matched = 0;
+  const scan: ItemScan = {
+    sources: filter.source.flatMap((name) => ITEM_SOURCES[name]),
+    site: filter.site,
+    model: filter.model,
+    since: filter.since,
+    until: filter.until,
+    unrated: true,
+  };
+  for await (const item of source.iterateItems(scan)) {
+    if (filter.skipPartial && isPartialCapture(item.metadata)) continue;
+    matched += 1;
+    if (filter.limit !== undefined && items.length >= filter.limit) continue;
+    items.push({
+      id: queueItemIdFor(queueId, item.key),
+      queueId,
+      key: item.key,
+      origin: 'store',
+      messages: item.context,
+      response: item.response,
+      responses: null,
+      model: item.model,
+      url: item.url,
+      metadata: { site: item.site, conversationId: item.conversationId, messageId: item.messageId },
+      createdAt: now.toISOString(),
+    });
+  }
+  return { items, matched };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type QueueCreate,
   type QueueCreated,
   type QueueDisagreements,
+  type QueueFilter,
   type QueueItem,
   type QueueItemInput,
   type QueueItemsAdded,
@@ -26,13 +27,21 @@ import type { QueueStore, RecordRefusal } from '../storage/queue-store.ts';
 import { HttpError } from '../support/http-error.ts';
 import { adjudicateItem, queueDisagreements } from './queue-adjudication.ts';
 import { type CampaignRecords, campaignRecords } from './queue-campaign.ts';
-import { itemFromInput, itemsFromStore, type QueueFillSource } from './queue-fill.ts';
+import {
+  itemFromInput,
+  itemsFromStore,
+  itemsFromUnrated,
+  type QueueFillSource,
+  type QueueItemFillSource,
+} from './queue-fill.ts';
 import { queueCounts, queueProgress } from './queue-progress.ts';
 
 export interface QueueServiceDeps {
   queues: QueueStore;
   /** What a filter fills a queue from. */
   annotations: QueueFillSource;
+  /** What a `from: "unrated"` filter fills a queue from. */
+  items: QueueItemFillSource;
   clock?: () => Date;
 }
 
@@ -64,11 +73,13 @@ const REFUSALS: Record<RecordRefusal, { status: number; code: string; message: s
 export class QueueService {
   readonly #queues: QueueStore;
   readonly #annotations: QueueFillSource;
+  readonly #items: QueueItemFillSource;
   readonly #clock: () => Date;
 
   constructor(deps: QueueServiceDeps) {
     this.#queues = deps.queues;
     this.#annotations = deps.annotations;
+    this.#items = deps.items;
     this.#clock = deps.clock ?? (() => new Date());
   }
 
@@ -87,9 +98,18 @@ export class QueueService {
       ]);
     }
     if (filter === undefined) return { queue, added: 0, matched: 0 };
-    const { items, matched } = await itemsFromStore(this.#annotations, queue.id, filter, now);
+    return { queue, ...(await this.fill(queue, filter)) };
+  }
+
+  /** Adds what the filter selects; a response already in the queue (same key) is not added again. */
+  async fill(queue: Queue, filter: QueueFilter): Promise<{ added: number; matched: number }> {
+    const now = this.#clock();
+    const { items, matched } =
+      filter.from === 'unrated'
+        ? await itemsFromUnrated(this.#items, queue.id, filter, now)
+        : await itemsFromStore(this.#annotations, queue.id, filter, now);
     const { added } = await this.#queues.addItems(queue, items);
-    return { queue, added, matched };
+    return { added, matched };
   }
 
   /** The queue, if the caller may see it (a 404 otherwise: a queue they may not work does not exist for them). */

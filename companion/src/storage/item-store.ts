@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { ImportRun, ImportSummary, Item, ItemFacets, ItemFilters, Message } from '../../../shared/index.ts';
+import type {
+  ImportRun,
+  ImportSummary,
+  Item,
+  ItemFacets,
+  ItemFilters,
+  ItemSource,
+  Message,
+} from '../../../shared/index.ts';
 
 /** Device ids the companion writes under itself: annotations from them were not captured by a person's browser. */
 export const COMPANION_DEVICE_IDS = [
@@ -25,6 +33,23 @@ export interface ItemBatch {
   conversations: readonly ImportedConversationMark[];
 }
 
+/** Which items `iterateItems` reads; every condition is optional (absent: no condition). */
+export interface ItemScan {
+  sources?: readonly ItemSource[];
+  site?: readonly string[];
+  model?: readonly string[];
+  /** Created at or after / before (ISO dates), as the Rate view's filters. */
+  since?: string;
+  until?: string;
+  /** Only items nobody has a live annotation of (a rated item is read from the annotations instead). */
+  unrated?: boolean;
+  /** Rows per query; the iterator holds one page at a time. */
+  pageSize?: number;
+}
+
+/** Rows per query of `iterateItems` when the caller does not say. */
+export const ITEM_PAGE = 200;
+
 /**
  * Items (responses waiting for judgement) and import runs. Every method is async: SQLite implements
  * them over better-sqlite3, another database the same. The Rate view's queries are per annotator:
@@ -45,6 +70,8 @@ export interface ItemStore {
   captureAnnotator(): Promise<string | null>;
 
   get(id: string): Promise<Item | undefined>;
+  /** The items the scan selects, oldest first (then by id), read a page at a time by key, not offset. */
+  iterateItems(scan?: ItemScan): AsyncIterable<Item>;
   /** The newest unrated, unskipped item matching the filters, and how many such items there are. */
   next(filters: ItemFilters, annotator: string): Promise<{ item: Item | null; remaining: number }>;
   facets(annotator: string): Promise<ItemFacets>;

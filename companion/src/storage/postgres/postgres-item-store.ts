@@ -12,7 +12,9 @@ import {
   batchTextHasher,
   COMPANION_DEVICE_IDS,
   conversationMarkKey,
+  ITEM_PAGE,
   type ItemBatch,
+  type ItemScan,
   type ItemStore,
 } from '../item-store.ts';
 import { pgText, type Sql } from './connect.ts';
@@ -72,6 +74,29 @@ function unratedWhere(
   if (filters.maxTurns !== undefined) conditions.push(`i.turns <= ${add(filters.maxTurns, 'integer')}`);
   if (filters.hasCode !== undefined) conditions.push(`i.has_code = ${add(filters.hasCode, 'boolean')}`);
   return { where: conditions.join(' AND '), params: params as postgres.ParameterOrJSON<never>[] };
+}
+
+/** A scan's conditions as SQL on `items i`, with their parameters (the paging condition is added per page). */
+function scanWhere(scan: ItemScan): {
+  conditions: string[];
+  add: (value: unknown, type: string) => string;
+  params: unknown[];
+} {
+  const params: unknown[] = [];
+  const add = (value: unknown, type: string) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+  const conditions: string[] = [];
+  if (scan.sources) conditions.push(`i.source = ANY(${add([...scan.sources], 'text[]')})`);
+  if (scan.site) conditions.push(`i.site = ANY(${add(scan.site.map(pgText), 'text[]')})`);
+  if (scan.model) conditions.push(`i.model = ANY(${add(scan.model.map(pgText), 'text[]')})`);
+  if (scan.since !== undefined) conditions.push(`i.created_ms >= ${add(toEpoch(scan.since), 'bigint')}`);
+  if (scan.until !== undefined) conditions.push(`i.created_ms < ${add(toEpoch(scan.until), 'bigint')}`);
+  if (scan.unrated) {
+    conditions.push('NOT EXISTS (SELECT 1 FROM annotations a WHERE a.key = i.key AND a.deleted_at IS NULL)');
+  }
+  return { conditions, add, params };
 }
 
 /**
@@ -229,6 +254,41 @@ export class PostgresItemStore implements ItemStore {
       return text ? [{ role: text.role, content: JSON.parse(text.content) as string }] : [];
     });
     return { ...(JSON.parse(row.body) as Omit<Item, 'context'>), context } as Item;
+  }
+
+  async *iterateItems(scan: ItemScan = {}): AsyncIterable<Item> {
+    const limit = scan.pageSize ?? ITEM_PAGE;
+    let after: { ms: number; id: string } | null = null;
+    for (;;) {
+      const { conditions, add, params } = scanWhere(scan);
+      // Keyset paging on (created_ms, id), which items_created covers.
+      if (after !== null) {
+        const ms = add(after.ms, 'bigint');
+        conditions.push(`(i.created_ms > ${ms} OR (i.created_ms = ${ms} AND i.id > ${add(after.id, 'text')}))`);
+      }
+      const rows: { id: string; created_ms: string | number; body: string; context: string }[] = await this.#sql.unsafe(
+        `SELECT i.id, i.created_ms, i.body, i.context FROM items i
+         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+         ORDER BY i.created_ms, i.id LIMIT ${add(limit, 'integer')}`,
+        params as postgres.ParameterOrJSON<never>[],
+      );
+      const hashes = [...new Set(rows.flatMap((row) => JSON.parse(row.context) as string[]))];
+      const texts = hashes.length
+        ? await this.#sql<{ hash: string; role: Message['role']; content: string }[]>`
+            SELECT hash, role, content FROM item_texts WHERE hash = ANY(${hashes}::text[])`
+        : [];
+      const byHash = new Map(texts.map((text) => [text.hash, text]));
+      for (const row of rows) {
+        const context = (JSON.parse(row.context) as string[]).flatMap((hash) => {
+          const text = byHash.get(hash);
+          return text ? [{ role: text.role, content: JSON.parse(text.content) as string }] : [];
+        });
+        yield { ...(JSON.parse(row.body) as Omit<Item, 'context'>), context } as Item;
+      }
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < limit) return;
+      after = { ms: Number(last.created_ms), id: last.id };
+    }
   }
 
   async next(filters: ItemFilters, annotator: string): Promise<{ item: Item | null; remaining: number }> {

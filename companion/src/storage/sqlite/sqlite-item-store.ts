@@ -12,7 +12,9 @@ import {
   batchTextHasher,
   COMPANION_DEVICE_IDS,
   conversationMarkKey,
+  ITEM_PAGE,
   type ItemBatch,
+  type ItemScan,
   type ItemStore,
 } from '../item-store.ts';
 import type { SqliteStore } from './sqlite-store.ts';
@@ -90,6 +92,32 @@ function unratedWhere(filters: ItemFilters, annotator: string): { where: string;
     params.hasCode = filters.hasCode ? 1 : 0;
   }
   return { where: conditions.join(' AND '), params };
+}
+
+/** A scan's conditions as SQL on `items i` (the paging condition is added per page). */
+function scanWhere(scan: ItemScan): { conditions: string[]; params: Record<string, unknown> } {
+  const conditions: string[] = [];
+  const params: Record<string, unknown> = {};
+  const within = (column: string, name: string, values: readonly string[] | undefined) => {
+    if (values === undefined) return;
+    conditions.push(`${column} IN (SELECT value FROM json_each(@${name}))`);
+    params[name] = JSON.stringify(values);
+  };
+  within('i.source', 'sources', scan.sources);
+  within('i.site', 'site', scan.site);
+  within('i.model', 'model', scan.model);
+  if (scan.since !== undefined) {
+    conditions.push('i.created_ms >= @since');
+    params.since = toEpoch(scan.since);
+  }
+  if (scan.until !== undefined) {
+    conditions.push('i.created_ms < @until');
+    params.until = toEpoch(scan.until);
+  }
+  if (scan.unrated) {
+    conditions.push('NOT EXISTS (SELECT 1 FROM annotations a WHERE a.key = i.key AND a.deleted_at IS NULL)');
+  }
+  return { conditions, params };
 }
 
 /** Items and import runs in the companion's SQLite database, beside the annotations they meet. */
@@ -235,6 +263,31 @@ export class SqliteItemStore implements ItemStore {
     if (!row) return undefined;
     const context = this.#statements.texts.all(row.context).map(({ role, content }) => ({ role, content }));
     return { ...(JSON.parse(row.body) as Omit<Item, 'context'>), context } as Item;
+  }
+
+  async *iterateItems(scan: ItemScan = {}): AsyncIterable<Item> {
+    const { conditions, params } = scanWhere(scan);
+    // Keyset paging on (created_ms, id), which items_created covers: rows written while the scan
+    // runs neither shift a page nor are read twice.
+    const where = [...conditions, '(i.created_ms > @afterMs OR (i.created_ms = @afterMs AND i.id > @afterId))'];
+    const page = this.#db.prepare<
+      Record<string, unknown>,
+      { id: string; created_ms: number; body: string; context: string }
+    >(
+      `SELECT i.id, i.created_ms, i.body, i.context FROM items i WHERE ${where.join(' AND ')}
+       ORDER BY i.created_ms, i.id LIMIT @limit`,
+    );
+    let after = { afterMs: Number.MIN_SAFE_INTEGER, afterId: '' };
+    for (;;) {
+      const rows = page.all({ ...params, ...after, limit: scan.pageSize ?? ITEM_PAGE });
+      for (const row of rows) {
+        const context = this.#statements.texts.all(row.context).map(({ role, content }) => ({ role, content }));
+        yield { ...(JSON.parse(row.body) as Omit<Item, 'context'>), context } as Item;
+      }
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < (scan.pageSize ?? ITEM_PAGE)) return;
+      after = { afterMs: last.created_ms, afterId: last.id };
+    }
   }
 
   async next(filters: ItemFilters, annotator: string): Promise<{ item: Item | null; remaining: number }> {
