@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API,
+  itemIdFor,
+  itemKey,
   queueAnswerResultSchema,
   queueCreatedSchema,
+  queueItemIdFor,
   queueItemsAddedSchema,
   queueItemViewSchema,
   queueListResponseSchema,
@@ -71,6 +74,60 @@ describe.each(STORE_KINDS)('campaign queues over HTTP (%s)', (kind) => {
     expect(listed.body).toMatchObject({ total: 2, items: [{ key: shared.key }, { position: 2 }] });
     const duplicate = await call(API.queues.create, { body: { id: 'from-filter', name: 'again' } });
     expect(duplicate).toMatchObject({ status: 409, body: { error: { code: 'queue_exists' } } });
+  });
+
+  it('fills a queue from the unrated imported items, and names a filter they cannot pass', async () => {
+    const item = (messageId: string) => {
+      const key = itemKey('claude', 'imported', messageId);
+      return {
+        id: itemIdFor(key),
+        key,
+        source: 'import' as const,
+        site: 'claude',
+        conversationId: 'imported',
+        messageId,
+        url: null,
+        model: 'claude-opus',
+        context: [{ role: 'user' as const, content: `question ${messageId}` }],
+        response: `answer ${messageId}`,
+        variant: null,
+        createdAt: `2026-11-0${messageId.slice(1)}T10:00:00.000Z`,
+        metadata: { source: 'claude-export' },
+      };
+    };
+    const stores = await server.database.open();
+    try {
+      await stores.items.writeBatch(
+        { runId: null, items: [item('i1'), item('i2'), item('i3')], conversations: [] },
+        new Date(),
+      );
+    } finally {
+      await stores.close();
+    }
+    // Someone rated i2: it is filled from the annotations, not as an unrated item.
+    expect(
+      (await server.push(pushBody([makeAnnotation({ site: 'claude', conversationId: 'imported', messageId: 'i2' })])))
+        .status,
+    ).toBe(200);
+    const created = await createQueue({
+      id: 'unrated',
+      name: 'Imported',
+      filter: { from: 'unrated', source: ['import'] },
+    });
+    expect(created).toMatchObject({ added: 2, matched: 2 });
+    const listed = await call(API.queues.items, { params: { id: 'unrated' } });
+    expect(listed.body).toMatchObject({ total: 2, items: [{ key: item('i1').key }, { key: item('i3').key }] });
+    const first = await call(API.queues.item, {
+      params: { id: 'unrated', itemId: queueItemIdFor('unrated', item('i1').key) },
+    });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { item: { messages: item('i1').context, response: 'answer i1', model: 'claude-opus' } },
+    });
+    const bad = await call(API.queues.create, {
+      body: { id: 'unrated-bad', name: 'Bad', filter: { from: 'unrated', tag: ['x'] } },
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: { issues: [{ path: 'filter.tag' }] } } });
   });
 
   it('checks answers against the questions, naming each field', async () => {
