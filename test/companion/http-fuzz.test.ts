@@ -178,7 +178,7 @@ describe.each(STORE_KINDS)('every route of the table, fuzzed with every role (%s
       );
     }
     // Most of them reach the role check (the rest are refused earlier: a path no route owns, a body that is not JSON).
-    expect(forbidden).toBeGreaterThan(refusedPairs.length * perPair * 0.5);
+    expect(forbidden).toBeGreaterThan(refusedPairs.length * perPair * 0.3);
   });
 
   const perRoute = Math.max(1, Math.ceil(RUNS[kind] / API_ROUTES.length));
