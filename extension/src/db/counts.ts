@@ -65,9 +65,11 @@ export async function rebuildCounts(tables: CountTables): Promise<void> {
   const tombstones = new Set(await annotations.orderBy('[deletedAt+site]').primaryKeys());
   const totals = new Map<string, number>();
   const add = (key: string) => totals.set(key, (totals.get(key) ?? 0) + 1);
-  await annotations.orderBy('site').eachKey((site, cursor) => {
-    if (!tombstones.has(cursor.primaryKey as string)) add(SITE + String(site));
-  });
+  // Per site, its primary keys in one request (getAllKeys); only the creation times need a cursor walk.
+  for (const site of await annotations.orderBy('site').uniqueKeys()) {
+    const live = (await annotations.where('site').equals(site).primaryKeys()).filter((id) => !tombstones.has(id));
+    if (live.length > 0) totals.set(SITE + String(site), live.length);
+  }
   await annotations.orderBy('createdAt').eachKey((createdAt, cursor) => {
     const created = Date.parse(String(createdAt));
     if (!tombstones.has(cursor.primaryKey as string) && !Number.isNaN(created)) add(createdBucketKey(created));
