@@ -81,7 +81,11 @@ describe('FairQueue', () => {
     const queue = new FairQueue({ concurrency: 1, perKey: 1, maxWaiting: 3 });
     const log: string[] = [];
     // Within one tick: the flood's three, then alice's one. Alice goes second, not fourth.
-    const flood = [enter(queue, 'flood', log, 'f1'), enter(queue, 'flood', log, 'f2'), enter(queue, 'flood', log, 'f3')];
+    const flood = [
+      enter(queue, 'flood', log, 'f1'),
+      enter(queue, 'flood', log, 'f2'),
+      enter(queue, 'flood', log, 'f3'),
+    ];
     const alice = enter(queue, 'alice', log, 'a1');
     expect(log).toEqual([]);
     await settle();
