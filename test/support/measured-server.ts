@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseTarget } from '../../companion/src/storage/open-database.ts';
+import type { FairQueueOptions } from '../../companion/src/support/fair-queue.ts';
 import { repoRoot } from './paths.ts';
 
 export interface ServerMemory {
@@ -31,6 +32,8 @@ export interface MeasuredServer {
 interface Started {
   dataDir: string;
   database: DatabaseTarget;
+  /** Another line for bulk writes than the store's default (a benchmark's comparison without one). */
+  writeFairness?: FairQueueOptions;
 }
 
 type Reply = { kind: 'listening'; port: number; token: string } | { kind: 'memory'; memory: ServerMemory };
@@ -81,7 +84,10 @@ async function serve(options: Started): Promise<void> {
     database: options.database,
     logger: silentLogger,
     // One pipeline opening a thousand long polls at once is what is measured, not the request rate.
-    app: { rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } },
+    app: {
+      rateLimit: { burst: 1_000_000, perSecond: 1_000_000 },
+      ...(options.writeFairness ? { writeFairness: options.writeFairness } : {}),
+    },
   });
   const token = readToken(options.dataDir) as string;
   const { default: http } = await import('node:http');
