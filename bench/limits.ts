@@ -5,12 +5,13 @@
  * of its own (startServer, with the per-token request rate out of the way so the line for bulk writes
  * is what is measured):
  *
- * - Other users' requests, BENCH_LIMITS_SAMPLES (default 200) of each, one at a time: the dashboard's
+ * - Other users' requests, BENCH_LIMITS_SAMPLES (default 100) of each, one at a time: the dashboard's
  *   list (GET /api/v1/annotations, 50 rows), a pull (200 changes), another user's push (20 records)
  *   and a review decision until its long-polling waiter has the answer. p50/p95/p99 in ms, quiet
  *   (the anchor, same run) and while one token pushes batches of 200 from 24 connections as fast as it
  *   can (in a process of its own), with the ratio flood/quiet; then the same flood with the fair line
- *   switched off (every push let through at once), to show what the line buys.
+ *   switched off (every push let through at once), to show what the line buys (a tenth of the samples:
+ *   each one waits behind the whole flood).
  * - 1,000 long polls held at once: heap (after a full GC) and RSS per waiter against the same process
  *   before, and the heap once they are answered.
  *
@@ -31,11 +32,12 @@ import { type FloodSummary, startPushFlood } from '../test/support/push-flood.ts
 import { makeTempDir } from '../test/support/temp-dir.ts';
 import { percentile } from './support/bench-helpers.ts';
 
-const SAMPLES = Number(process.env.BENCH_LIMITS_SAMPLES ?? 200);
+const SAMPLES = Number(process.env.BENCH_LIMITS_SAMPLES ?? 100);
 const WAITERS = Number(process.env.BENCH_LIMITS_WAITERS ?? 1_000);
 const FLOOD = { connections: 24, batch: 200, responseChars: 1_000 };
 const SEED_RECORDS = 2_000;
 const NO_LINE = { concurrency: 1_000_000, perKey: 1_000_000, maxWaiting: 0 };
+const NO_LINE_SAMPLES = Math.max(3, Math.round(SAMPLES / 10));
 const KINDS = ['list', 'pull', 'push', 'decisionToWake'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -88,14 +90,14 @@ const REVIEW = {
 };
 
 /** One sample of each kind of request another user makes, `SAMPLES` times, one request at a time. */
-async function otherUsers(server: MeasuredServer, users: Users, label: string): Promise<Phase> {
+async function otherUsers(server: MeasuredServer, users: Users, label: string, count = SAMPLES): Promise<Phase> {
   const alice = users.alice;
   const send = client(server);
   const samples: Record<Kind, number[]> = { list: [], pull: [], push: [], decisionToWake: [] };
   const expectOk = (status: number, what: string) => {
     if (status !== 200 && status !== 201) throw new Error(`${label}: ${what} answered ${status}`);
   };
-  for (let i = 0; i < SAMPLES; i++) {
+  for (let i = 0; i < count; i++) {
     const [list, listed] = await timed(() => send('GET', '/api/v1/annotations?limit=50', server.token));
     expectOk(listed.status, 'the dashboard list');
     samples.list.push(list);
@@ -133,13 +135,13 @@ async function otherUsers(server: MeasuredServer, users: Users, label: string): 
   return Object.fromEntries(KINDS.map((kind) => [kind, summarize(samples[kind])])) as Phase;
 }
 
-async function underFlood(server: MeasuredServer, users: Users, label: string) {
+async function underFlood(server: MeasuredServer, users: Users, label: string, samples = SAMPLES) {
   const flood = startPushFlood({ port: server.port, token: users.flooder, annotator: users.flooderName, ...FLOOD });
   // The flood is under way (its first pushes answered) before anything is measured.
   while (flood.progress.acknowledged < 2) await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
   const before = flood.progress.acknowledgedRecords;
-  const phase = await otherUsers(server, users, label);
+  const phase = await otherUsers(server, users, label, samples);
   const seconds = (performance.now() - started) / 1000;
   const during = flood.progress.acknowledgedRecords - before;
   const summary: FloodSummary = await flood.stop();
@@ -238,13 +240,18 @@ async function oneStore(
       if (line === 'fair') {
         const quiet = await otherUsers(server, users, `${label}-quiet`);
         const flooded = await underFlood(server, users, `${label}-flood`);
+        console.log(`${label} quiet`, JSON.stringify(quiet));
+        console.log(`${label} flood`, JSON.stringify(flooded));
         figures.quiet = quiet;
         figures.flood = flooded.phase;
         figures.floodToQuietP95 = ratio(flooded.phase, quiet);
         figures.flooder = flooded.flood;
         figures.longPolls = await longPolls(server);
+        console.log(`${label} long polls`, JSON.stringify(figures.longPolls));
       } else {
-        const flooded = await underFlood(server, users, `${label}-noline`);
+        // Fewer samples: without the line each one waits behind the whole flood.
+        const flooded = await underFlood(server, users, `${label}-noline`, NO_LINE_SAMPLES);
+        console.log(`${label} flood without the line`, JSON.stringify(flooded));
         figures.floodWithoutLine = flooded.phase;
         figures.withoutLineToQuietP95 = ratio(flooded.phase, figures.quiet as Phase);
         figures.flooderWithoutLine = flooded.flood;
@@ -264,12 +271,31 @@ async function main() {
   try {
     const cluster = await ensureCluster(base, process.pid);
     const results: Record<string, unknown> = {};
+    // Written after each store, so a run cut short still leaves what it measured.
+    const save = () => {
+      const output = {
+        date: new Date().toISOString(),
+        machine: {
+          cpus: availableParallelism(),
+          loadAverageBefore: loadBefore,
+          loadAverageAfter: loadavg().map((value) => round(value, 2)),
+        },
+        samples: SAMPLES,
+        samplesWithoutLine: NO_LINE_SAMPLES,
+        flood: FLOOD,
+        ...results,
+      };
+      const dir = join(repoRoot, 'bench', 'results');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'limits.json'), `${JSON.stringify(output, null, 2)}\n`);
+      console.log(`load average ${output.machine.loadAverageAfter.join(' ')} on ${output.machine.cpus} cores`);
+    };
     results.sqlite = await oneStore(
       'sqlite',
       (_line, dataDir) => ({ kind: 'sqlite', path: join(dataDir, 'margin.sqlite') }),
       scratch.path,
     );
-    console.log('sqlite', JSON.stringify(results.sqlite, null, 1));
+    save();
     const admin = postgres(cluster.url('postgres'), { max: 1, onnotice: false });
     await admin.unsafe('CREATE DATABASE limits_fair');
     await admin.unsafe('CREATE DATABASE limits_none');
@@ -279,22 +305,7 @@ async function main() {
       (line) => ({ kind: 'postgres', url: cluster.url(`limits_${line}`) }),
       scratch.path,
     );
-    console.log('postgres', JSON.stringify(results.postgres, null, 1));
-    const output = {
-      date: new Date().toISOString(),
-      machine: {
-        cpus: availableParallelism(),
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg().map((value) => round(value, 2)),
-      },
-      samples: SAMPLES,
-      flood: FLOOD,
-      ...results,
-    };
-    const dir = join(repoRoot, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'limits.json'), `${JSON.stringify(output, null, 2)}\n`);
-    console.log(`load average ${output.machine.loadAverageAfter.join(' ')} on ${output.machine.cpus} cores`);
+    save();
     console.log('written to bench/results/limits.json');
   } finally {
     await stopCluster(base);
