@@ -15,6 +15,23 @@ const FLOOD_BATCH = 100;
 const OTHER_PUSHES = 6;
 const OTHER_READS = 10;
 
+/** The dashboard's list and a pull, OTHER_READS of each one at a time; the slowest of each, in ms. */
+async function timedReads(server: TestServer, token: string, keep: (response: RawResponse) => void) {
+  const slowest = { list: 0, pull: 0 };
+  for (let i = 0; i < OTHER_READS; i++) {
+    for (const kind of ['list', 'pull'] as const) {
+      const start = performance.now();
+      const response =
+        kind === 'list'
+          ? await call(server, 'GET', '/api/v1/annotations?limit=50')
+          : await server.send({ path: `/api/v1/sync/pull?since=${i * 10}&limit=100`, token });
+      slowest[kind] = Math.max(slowest[kind], Math.round(performance.now() - start));
+      keep(response);
+    }
+  }
+  return slowest;
+}
+
 /** Waits until `check` holds, looking again every 10 ms (no fixed sleep). */
 async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -45,6 +62,8 @@ describe.each(STORE_KINDS)('limits under load: one token flooding pushes (%s)', 
       review: Review;
     };
     const waiting = call(server, 'GET', `/api/v1/reviews/${review.id}?wait=60`);
+    // The same reads before the flood: the figures printed beside those under it (not asserted).
+    const quietMs = await timedReads(server, alice.token, () => undefined);
 
     const flood: PushFlood = startPushFlood({
       port: server.port,
@@ -94,11 +113,12 @@ describe.each(STORE_KINDS)('limits under load: one token flooding pushes (%s)', 
 
       // The dashboard and pulls of another user: all answered, none refused.
       const reads: RawResponse[] = [];
-      for (let i = 0; i < OTHER_READS; i++) {
-        reads.push(await call(server, 'GET', '/api/v1/annotations?limit=50'));
-        reads.push(await server.send({ path: `/api/v1/sync/pull?since=${i * 10}&limit=100`, token: alice.token }));
-      }
+      const floodMs = await timedReads(server, alice.token, (response) => reads.push(response));
       expect(reads.map((response) => response.status)).toEqual(Array(2 * OTHER_READS).fill(200));
+      console.info(
+        `${kind}: another user's reads, slowest of ${OTHER_READS} (about their p95), quiet → under the flood: ` +
+          `dashboard list ${quietMs.list} → ${floodMs.list} ms, pull ${quietMs.pull} → ${floodMs.pull} ms`,
+      );
 
       // A decision during the flood wakes the waiter.
       const decision = await call(server, 'POST', `/api/v1/reviews/${review.id}/decision`, {
