@@ -221,7 +221,7 @@ export function registerQueueCommand(program: Command): void {
       if (flags.json) return void console.log(JSON.stringify(created));
       const filled = parsed.data.filter
         ? ` with ${created.added} item${created.added === 1 ? '' : 's'} (${created.matched} matching ${parsed.data.filter.from === 'unrated' ? 'unrated responses' : 'annotations'})`
-        : ' (empty: send items to POST /api/v1/queues/' + created.queue.id + '/items)';
+        : ` (empty: send items to POST /api/v1/queues/${created.queue.id}/items)`;
       console.log(`Created queue "${created.queue.id}"${filled}.`);
     }),
   );
