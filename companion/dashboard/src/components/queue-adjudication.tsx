@@ -195,7 +195,7 @@ function FinalAnswerForm({
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const cleaned = answerBody({ ...draft, preference: null });
+    const { preference: _shownSide, ...cleaned } = answerBody({ ...draft, preference: null });
     const body: QueueAdjudicationInput = { ...cleaned, preferred: draft.preferred };
     const problems = Object.fromEntries(
       queueAdjudicationIssues(queue, body).map((issue) => [issue.path, issue.message]),
