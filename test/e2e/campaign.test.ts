@@ -79,6 +79,7 @@ async function workQueue(page: Page, who: 'ann' | 'bea'): Promise<number> {
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('queue-answer-comment');
       await page.keyboard.type('clear and short');
       await page.keyboard.press('Escape');
+      await screenshot(page, 'queue-work');
     }
     await page.keyboard.press('Enter');
     worked += 1;

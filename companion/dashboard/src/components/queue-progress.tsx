@@ -3,7 +3,9 @@ import type { QueueProgress as Progress } from '../../../../shared/queue-views.t
 import { formatCount } from '../format.ts';
 import { barSeries, Chart, COLORS, categoryAxis } from './chart.tsx';
 
-const seconds = (value: number | null) => (value === null ? '—' : `${Math.round(value)} s`);
+/** Whole seconds, or tenths under ten seconds, where a quick campaign's medians live. */
+const seconds = (value: number | null) =>
+  value === null ? '—' : value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
 
 /**
  * A queue's progress: answers given against the target (items × overlap), and per annotator the

@@ -222,7 +222,7 @@ function Overview({ summary }: { summary: QueueSummary }) {
         <dt>Order</dt>
         <dd>{queue.order === 'random' ? `random (seed ${queue.seed})` : 'oldest first'}</dd>
         <dt>Lease</dt>
-        <dd>{Math.round(queue.leaseSeconds / 60)} min</dd>
+        <dd>{queue.leaseSeconds < 120 ? `${queue.leaseSeconds} s` : `${Math.round(queue.leaseSeconds / 60)} min`}</dd>
       </dl>
       {error && <p class="error">{error}</p>}
       {progress ? <QueueProgressView progress={progress} /> : !error && <p class="loading">Loading progress…</p>}
