@@ -172,11 +172,18 @@ export function QueueWork({ queue, me }: { queue: Queue; me: string }) {
           {remaining === null ? 'Loading…' : `${formatCount(remaining)} more after this one`}
           {busy ? ' · sending…' : ''}
         </p>
-        {lease && (
-          <p class="lease" data-lease-expires={lease.expiresAt}>
-            Held for you until {new Date(lease.expiresAt).toLocaleTimeString()} ({leaseLeft(lease.expiresAt, now)} left)
-          </p>
-        )}
+        {lease &&
+          (leaseLeft(lease.expiresAt, now) === 'expired' ? (
+            <p class="lease expired" data-lease-expires={lease.expiresAt}>
+              Your hold ran out at {new Date(lease.expiresAt).toLocaleTimeString()}: someone else may take this item,
+              and your answer is refused if they fill it first.
+            </p>
+          ) : (
+            <p class="lease" data-lease-expires={lease.expiresAt}>
+              Held for you until {new Date(lease.expiresAt).toLocaleTimeString()} ({leaseLeft(lease.expiresAt, now)}{' '}
+              left)
+            </p>
+          ))}
       </header>
       {queue.description && <p class="queue-instructions">{queue.description}</p>}
       {alert && (
