@@ -94,6 +94,38 @@ async function workQueue(page: Page, who: 'ann' | 'bea'): Promise<number> {
   return worked;
 }
 
+/** The lines of an export from the queue, as the dashboard's download gets them (HTTP, the owner's token). */
+async function exportLines(fx: DashboardFixture, format: string): Promise<string[]> {
+  const response = await fetch(`${fx.companion.url}/api/v1/export?format=${format}&queue=${QUEUE}`, {
+    headers: { authorization: `Bearer ${fx.companion.token}` },
+  });
+  const text = await response.text();
+  expect(response.status, text).toBe(200);
+  return text.split('\n').filter((line) => line !== '');
+}
+
+/**
+ * The campaign's exports (default aggregate: the adjudicated answer, else the majority): item 1 was
+ * approved by both, item 2 settled as thumbs down with a correction, item 3 rejected by both.
+ */
+async function expectCampaignExports(fx: DashboardFixture): Promise<void> {
+  const question = (index: number) => ({ role: 'user', content: `Question ${index}: how do I reset my router?` });
+  const assistant = (content: string) => ({ role: 'assistant', content });
+  expect((await exportLines(fx, 'openai-sft')).sort()).toEqual(
+    [
+      JSON.stringify({ messages: [question(0), assistant(RESPONSES[0] as string)] }),
+      JSON.stringify({ messages: [question(1), assistant(CORRECTION)] }),
+    ].sort(),
+  );
+  expect(await exportLines(fx, 'trl-dpo')).toEqual([
+    JSON.stringify({
+      prompt: [question(1)],
+      chosen: [assistant(CORRECTION)],
+      rejected: [assistant(RESPONSES[1] as string)],
+    }),
+  ]);
+}
+
 /** Annotators added through the API (the Users page has its own test); their tokens by name. */
 async function addAnnotators(fx: DashboardFixture, names: string[]): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {};
@@ -182,73 +214,7 @@ describe('annotation campaign (Chromium, real companion)', () => {
     );
     expect(adjudications).toMatchObject([{ thumb: 'down', correction: CORRECTION, adjudicator: 'owner' }]);
     expect(problems).toEqual([]);
-  });
 
-  it('pairwise from the keyboard: A or B, a skip with its reason, and a late answer refused in words', async () => {
-    const tokens = await addAnnotators(fx, ['ann', 'bea']);
-    await fx.api('/api/v1/queues', {
-      method: 'POST',
-      body: JSON.stringify({ id: 'ab', name: 'A or B', kind: 'pairwise', overlap: 1, leaseSeconds: 10, blind: false }),
-    });
-    const pair = (n: number) => ({
-      key: `pair-${n}`,
-      messages: [{ role: 'user', content: `Pair question ${n}` }],
-      responses: [
-        { text: `First answer ${n}`, model: 'm1' },
-        { text: `Second answer ${n}`, model: 'm2' },
-      ],
-    });
-    await fx.api('/api/v1/queues/ab/items', { method: 'POST', body: JSON.stringify({ items: [1, 2, 3].map(pair) }) });
-
-    const page = await openAs(fx, tokens.ann ?? '');
-    await page.goto(`${fx.companion.url}/#/queues/ab/work`);
-    const item = page.locator('.queue-item[data-item-id]');
-    const question = () => item.locator('.bubble.prompt').textContent();
-
-    // 1: B is better, as shown to this annotator.
-    await expect.poll(question).toContain('Pair question 1');
-    const shownB = (await item.locator('[data-side="B"] .markdown').textContent())?.trim();
-    await page.keyboard.type('b');
-    await expect.poll(() => item.locator('[data-side="B"]').getAttribute('data-picked')).toBe('true');
-    await page.keyboard.press('Enter');
-
-    // 2: skipped, with a reason.
-    await expect.poll(question).toContain('Pair question 2');
-    await page.keyboard.type('j');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('queue-skip-reason');
-    await page.keyboard.type('not my language');
-    await page.keyboard.press('Enter');
-
-    // 3: the lease runs out, someone else answers it, and the late answer is refused in words.
-    await expect.poll(question).toContain('Pair question 3');
-    await expect.poll(() => page.locator('.lease').textContent(), { timeout: 20_000 }).toContain('Your hold ran out');
-    const asBea = (path: string, body: unknown) =>
-      fetch(`${fx.companion.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokens.bea}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const served = (await (await asBea('/api/v1/queues/ab/next', {})).json()) as { item: { item: { id: string } } };
-    expect((await asBea(`/api/v1/queues/ab/items/${served.item.item.id}/answer`, { preference: 'tie' })).status).toBe(
-      200,
-    );
-    await page.keyboard.type('a');
-    await page.keyboard.press('Enter');
-    await page
-      .getByRole('alert')
-      .filter({ hasText: 'Not saved: This item already has all the answers it needs. Here is your next item.' })
-      .waitFor();
-    await page.locator('[data-queue-empty]').waitFor();
-    await screenshot(page, 'queue-refused');
-
-    const { answers } = await fx.api<{
-      answers: Array<{ annotator: string; status: string; preferred: string | null; reason: string | null }>;
-    }>('/api/v1/queues/ab/answers');
-    const mine = answers.filter((answer) => answer.annotator === 'ann');
-    expect(mine).toHaveLength(2);
-    expect(mine.find((answer) => answer.status === 'skipped')?.reason).toBe('not my language');
-    // The side shown as B is the response the answer prefers, in the item's own order.
-    const done = mine.find((answer) => answer.status === 'done');
-    expect(done?.preferred).toBe(shownB?.startsWith('First') ? 'first' : 'second');
+    await expectCampaignExports(fx);
   });
 });
