@@ -11,6 +11,7 @@ import { protocolCheck } from './middleware/protocol-check.ts';
 import { type RateLimitOptions, rateLimit } from './middleware/rate-limit.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { signInThrottle } from './middleware/sign-in-throttle.ts';
+import { DEFAULT_WRITE_FAIRNESS, writeFairness } from './middleware/write-fairness.ts';
 import type { QueueService } from './queues/queue-service.ts';
 import type { ReviewService } from './reviews/review-service.ts';
 import { agreementRoutes } from './routes/agreement.ts';
@@ -29,6 +30,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { usersRoutes } from './routes/users.ts';
 import type { RateLimit, RateLimitStore } from './storage/rate-limit-store.ts';
 import type { SyncStore } from './storage/store.ts';
+import type { FairQueueOptions } from './support/fair-queue.ts';
 import type { Logger } from './support/logger.ts';
 import { silentLogger } from './support/logger.ts';
 
@@ -81,6 +83,11 @@ export interface AppDeps {
   signInLimit?: RateLimit;
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
+  /**
+   * Turns for bulk writes (pushes, queue items, upload chunks) shared fairly between tokens
+   * (middleware/write-fairness.ts); left out, SQLite's (one at a time).
+   */
+  writeFairness?: FairQueueOptions;
   /** Where the rate limit's buckets live (the database: shared by every companion process on it). */
   rateLimits: RateLimitStore;
   /**
@@ -92,8 +99,8 @@ export interface AppDeps {
 
 /**
  * Builds the companion's HTTP app without listening, so tests run it on port 0. The boundary runs in
- * this order on every request: Host, Origin (and CORS preflight), protocol, token, rate limit, body type and
- * size, schema; then the route, a 404, or the one error handler. Every route is a contract of
+ * this order on every request: Host, Origin (and CORS preflight), protocol, token, rate limit, bulk-write turn
+ * (taken before the body, waited for after it), body type and size, schema; then the route, a 404, or the one error handler. Every route is a contract of
  * shared/api, mounted by routes/define-route.ts.
  */
 export function createApp(deps: AppDeps): Express {
@@ -111,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.behindProxy ? 'loopback' : false);
   app.locals.publicOrigin = deps.publicOrigin;
   const throttle = deps.signInLimit ? signInThrottle(deps.signInLimit, deps.rateLimits) : undefined;
+  const fairness = writeFairness(deps.writeFairness ?? DEFAULT_WRITE_FAIRNESS.sqlite);
 
   app.use(securityHeaders);
   app.use(hostCheck(deps.extraAllowedHosts));
@@ -121,7 +129,9 @@ export function createApp(deps: AppDeps): Express {
   if (throttle) app.use(throttle.gate);
   app.use(requireToken({ verifyToken: deps.verifyToken, accounts: deps.accounts }));
   app.use(rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT, deps.rateLimits));
+  app.use(fairness.admit);
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+  app.use(fairness.turn);
 
   app.use(
     mountRoutes(

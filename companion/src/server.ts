@@ -6,6 +6,7 @@ import { type AppDeps, createApp } from './app.ts';
 import { FeedbackService } from './feedback/feedback-service.ts';
 import { HistoryImports } from './import-history/uploads.ts';
 import { DEFAULT_SIGN_IN_LIMIT } from './middleware/sign-in-throttle.ts';
+import { DEFAULT_WRITE_FAIRNESS } from './middleware/write-fairness.ts';
 import { QueueService } from './queues/queue-service.ts';
 import { ReviewService } from './reviews/review-service.ts';
 import { type DatabaseTarget, openDatabase } from './storage/open-database.ts';
@@ -39,7 +40,7 @@ export interface ServeOptions {
   /** How long in-flight requests may run after a shutdown signal before their sockets are closed. */
   shutdownGraceMs?: number;
   /** Passed to the app (body limit, rate limit…), mostly for tests. */
-  app?: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'rateLimit' | 'signInLimit'>>;
+  app?: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'rateLimit' | 'signInLimit' | 'writeFairness'>>;
   timeouts?: Partial<{ headersMs: number; requestMs: number; keepAliveMs: number; checkIntervalMs: number }>;
 }
 
@@ -71,7 +72,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const tls = options.tls ? readTlsFiles(options.tls) : undefined;
   ensureDataDir(options.dataDir);
   const verifier = new TokenVerifier(options.dataDir);
-  const stores = await openDatabase(options.database ?? { kind: 'sqlite', path: databasePath(options.dataDir) });
+  const target = options.database ?? { kind: 'sqlite', path: databasePath(options.dataDir) };
+  const stores = await openDatabase(target);
   const accounts = new Accounts({ users: stores.users, audit: stores.audit });
   const reviews = new ReviewService({ store: stores.reviews, logger: options.logger });
   const feedback = new FeedbackService({ store: stores.feedback });
@@ -111,6 +113,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ],
     ...(publicUrl ? { publicOrigin: publicUrl.origin, signInLimit: DEFAULT_SIGN_IN_LIMIT } : {}),
     behindProxy: options.behindProxy ?? false,
+    writeFairness: DEFAULT_WRITE_FAIRNESS[target.kind],
     ...options.app,
   });
   const timeouts = {

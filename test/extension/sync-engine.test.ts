@@ -318,6 +318,45 @@ describe('the sync engine against a real companion', () => {
     expect((await countPending(db)).pending).toBe(1);
   });
 
+  it('backs off on a 429 from a push mid-run: what was acknowledged stays synced, the rest waits for Retry-After', async () => {
+    const db = openDb();
+    let pushes = 0;
+    // The companion's answer when a token already has its bulk writes in line (middleware/write-fairness.ts).
+    const busyFetch: FetchLike = async (input, init) => {
+      if (new URL(input).pathname === '/api/v1/sync/push' && ++pushes === 2) {
+        const message =
+          'This token already has 5 bulk writes running or waiting; send the next once one is answered (retry in 1 s).';
+        return new Response(JSON.stringify({ error: { code: 'too_many_writes', message } }), {
+          status: 429,
+          headers: { 'Retry-After': '3', 'Content-Type': 'application/json' },
+        });
+      }
+      return fetch(input, init);
+    };
+    const engine = engineFor(db, busyFetch);
+    // More than one batch (PUSH_BATCH.records = 200): the second push is refused.
+    const saved = many(250);
+    await db.annotations.bulkPut(saved);
+    let state = await pair(engine);
+    expect(state).toMatchObject({ failure: { kind: 'rate-limited' }, attempt: 0, nextAttemptAt: clock + 3_000 });
+    expect((await fakeBrowser.alarms.get(SYNC_ALARM))?.scheduledTime).toBe(clock + 3_000);
+    expect(await countPending(db)).toEqual({ pending: 50, rejected: 0 });
+    expect((await companionAnnotations()).length).toBe(200);
+    // A change meanwhile waits for the alarm instead of pushing into the line again.
+    await db.annotations.put({ ...(saved[0] as Annotation), comment: 'edited', revision: 2 });
+    engine.requestSoon();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pushes).toBe(2);
+    clock += 3_000;
+    await engine.handleAlarm(SYNC_ALARM);
+    state = (await readMeta(db, 'state')) ?? state;
+    expect(state).toMatchObject({ failure: null, attempt: 0 });
+    expect(await countPending(db)).toEqual({ pending: 0, rejected: 0 });
+    const stored = await companionAnnotations();
+    expect(stored.length).toBe(250);
+    expect(stored.find((annotation) => annotation.id === saved[0]?.id)?.comment).toBe('edited');
+  });
+
   it('re-creates a lost alarm when the background starts, and pushes what waits', async () => {
     const db = openDb();
     const control = controllableFetch();

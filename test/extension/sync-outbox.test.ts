@@ -5,7 +5,7 @@ import { saveAnnotation } from '../../extension/src/db/annotations.ts';
 import { AppDB } from '../../extension/src/db/app-db.ts';
 import type { OutboxEntry } from '../../extension/src/db/sync-tables.ts';
 import { applyPulledPage, applyRemoteVersion, syncTables } from '../../extension/src/sync/apply-remote.ts';
-import { backoffDelayMs, MAX_BACKOFF_MS } from '../../extension/src/sync/backoff.ts';
+import { backoffDelayMs, MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS, retryAfterMs } from '../../extension/src/sync/backoff.ts';
 import { chooseVersion } from '../../extension/src/sync/choose-version.ts';
 import { countPending, queueEverything, readBatch, settlePush } from '../../extension/src/sync/outbox.ts';
 import { readMeta } from '../../extension/src/sync/sync-meta.ts';
@@ -364,5 +364,19 @@ describe('backoff', () => {
     expect(backoffDelayMs(1, 30_000, () => 1)).toBe(36_000);
     // An interval longer than the cap is never shortened.
     expect(backoffDelayMs(3, 3_600_000, noJitter)).toBe(3_600_000);
+  });
+
+  it('reads Retry-After in seconds or as an HTTP date, never shorter than a second or longer than an hour', () => {
+    const now = Date.parse('2026-12-07T14:00:00.000Z');
+    expect(retryAfterMs('7', now)).toBe(7_000);
+    expect(retryAfterMs(' 120 ', now)).toBe(120_000);
+    expect(retryAfterMs('Mon, 07 Dec 2026 14:00:30 GMT', now)).toBe(30_000);
+    // A date already past, zero, missing or unreadable: one second, never a retry at once.
+    expect(retryAfterMs('Mon, 07 Dec 2026 13:00:00 GMT', now)).toBe(1_000);
+    expect(retryAfterMs('0', now)).toBe(1_000);
+    expect(retryAfterMs(null, now)).toBe(1_000);
+    expect(retryAfterMs('soon', now)).toBe(1_000);
+    expect(retryAfterMs('-5', now)).toBe(1_000);
+    expect(retryAfterMs('999999', now)).toBe(MAX_RETRY_AFTER_MS);
   });
 });

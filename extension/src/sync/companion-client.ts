@@ -17,6 +17,7 @@ import {
   type SyncPushResponse,
   UNSUPPORTED_PROTOCOL_CODE,
 } from '../../../shared/index.ts';
+import { retryAfterMs } from './backoff.ts';
 
 /**
  * Why a request to the companion did not give a usable answer. Each kind calls for a different
@@ -178,11 +179,10 @@ function errorFor(response: Response, body: unknown): CompanionError {
   if (status === 401) return new CompanionError('unauthorized', message, { status, code });
   if (code === UNSUPPORTED_PROTOCOL_CODE) return new CompanionError('incompatible', message, { status, code });
   if (status === 429) {
-    const seconds = Number(response.headers.get('Retry-After'));
     return new CompanionError('rate-limited', message, {
       status,
       code,
-      retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000,
+      retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), Date.now()),
     });
   }
   if (status >= 500) return new CompanionError('server-error', message, { status, code });
