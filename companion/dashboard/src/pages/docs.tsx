@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import accountsGuide from '../../../../docs/accounts.md?raw';
+import queuesGuide from '../../../../docs/queues.md?raw';
 import reviewsGuide from '../../../../docs/reviews.md?raw';
 import teamGuide from '../../../../docs/team.md?raw';
 import { renderMarkdown } from '../markdown.ts';
@@ -14,6 +15,7 @@ const GUIDES: Record<string, { file: string; text: string }> = {
   reviews: { file: 'docs/reviews.md', text: reviewsGuide },
   accounts: { file: 'docs/accounts.md', text: accountsGuide },
   team: { file: 'docs/team.md', text: teamGuide },
+  queues: { file: 'docs/queues.md', text: queuesGuide },
 };
 
 /**

@@ -6,6 +6,7 @@ import { ExportPage } from './export.tsx';
 import { ImportPage } from './import.tsx';
 import { InboxPage } from './inbox.tsx';
 import { InsightsPage } from './insights.tsx';
+import { QueuesPage } from './queues.tsx';
 import { RateHistoryPage } from './rate-history.tsx';
 import { SettingsPage } from './settings.tsx';
 import { UsersPage } from './users.tsx';
@@ -18,6 +19,7 @@ export const PAGES: readonly PageDefinition[] = [
   { id: 'annotations', title: 'Annotations', component: AnnotationsPage },
   { id: 'inbox', title: 'Inbox', component: InboxPage },
   { id: 'insights', title: 'Insights', component: InsightsPage },
+  { id: 'queues', title: 'Queues', component: QueuesPage },
   { id: 'rate-history', title: 'Rate history', component: RateHistoryPage },
   { id: 'import', title: 'Import', component: ImportPage },
   { id: 'export', title: 'Export', component: ExportPage },
