@@ -196,12 +196,14 @@ export function Controls(props: ControlsProps) {
     }
     setPanel(toggle && panel === next ? null : next);
     if (!panels) {
-      loadPanelKit().then(setKit, (error: unknown) =>
+      loadPanelKit().then(setKit, (error: unknown) => {
+        // Closed again, so the next click tries the load again.
+        setPanel(null);
         setStatus({
           kind: 'error',
           text: `Margin could not open this panel: ${error instanceof Error ? error.message : String(error)}`,
-        }),
-      );
+        });
+      });
     }
   }
 
