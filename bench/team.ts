@@ -9,14 +9,16 @@
  *   better-sqlite3).
  * - Two companion processes on one PostgreSQL database, half the annotators on each, against one.
  * - Export: BENCH_TEAM_EXPORT (default 1,000,000) annotations from PostgreSQL with the real
- *   `margin export --format raw` CLI: annotations/s and peak RSS; anchor: `psql \copy (select body …)
- *   to stdout` of the same rows. Rows beyond those pushed are copies made in SQL (new ids and
+ *   `margin export --format raw` CLI, as installed (dist/, built in the run) and as run from the
+ *   repository (through tsx, whose loader thread alone holds some 40 MB): annotations/s and peak RSS;
+ *   anchor: `psql \copy (select body …) to stdout` of the same rows. Rows beyond those pushed are copies made in SQL (new ids and
  *   conversations), since pushing a million through HTTP measures the push again, not the export.
  *
  * A throwaway PostgreSQL cluster is started for the run and removed after. Results:
  * bench/results/team.json.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -132,12 +134,14 @@ async function topUp(url: string, n: number): Promise<number> {
   }
 }
 
-async function exportFigures(url: string, n: number) {
-  const psql = join(postgresBinDir(), 'psql');
-  const anchor = await measure(psql, [url, '-X', '-q', '-c', `\\copy (${EXPORT_QUERY}) to stdout`]);
-  const margin = join(repoRoot, 'bin', 'margin.js');
+/**
+ * One `margin export --format raw --out -` run: `command` is the CLI entry, either the repository's
+ * (`bin/margin.js`, TypeScript compiled on the fly by tsx in a loader thread) or the installed
+ * package's (`dist/`, plain JavaScript: what `npm install -g` runs on a team server).
+ */
+async function exportRun(url: string, n: number, entry: string, anchorSeconds: number) {
   const run = await measure(process.execPath, [
-    margin,
+    entry,
     'export',
     '--database',
     url,
@@ -148,20 +152,39 @@ async function exportFigures(url: string, n: number) {
     '--no-progress',
   ]);
   const read = Number(/from (\d+) annotations/.exec(run.stderr)?.[1] ?? n);
-  const figures = {
+  return {
     annotations: read,
     seconds: Number(run.seconds.toFixed(2)),
     perSecond: Math.round(read / run.seconds),
     peakRssMb: Math.round(run.peakRssMb),
+    ratioToAnchor: Number((run.seconds / anchorSeconds).toFixed(2)),
+  };
+}
+
+async function exportFigures(url: string, n: number) {
+  const psql = join(postgresBinDir(), 'psql');
+  const anchor = await measure(psql, [url, '-X', '-q', '-c', `\\copy (${EXPORT_QUERY}) to stdout`]);
+  // The package as installed: the same compile `npm pack` runs (prepack), into the ignored dist/.
+  execFileSync('npm', ['run', '--silent', 'build:companion'], { cwd: repoRoot, stdio: 'inherit' });
+  const installed = await exportRun(url, n, join(repoRoot, 'dist', 'companion', 'src', 'cli.js'), anchor.seconds);
+  const repository = await exportRun(url, n, join(repoRoot, 'bin', 'margin.js'), anchor.seconds);
+  rmSync(join(repoRoot, 'dist'), { recursive: true, force: true });
+  for (const [label, figures] of [
+    ['installed (dist)', installed],
+    ['repository (tsx)', repository],
+  ] as const) {
+    console.log(
+      `export postgres, ${label.padEnd(16)} ${figures.annotations} annotations in ${figures.seconds} s: ` +
+        `${figures.perSecond} annotations/s, peak RSS ${figures.peakRssMb} MB; psql \\copy ${anchor.seconds.toFixed(2)} s ` +
+        `(${figures.ratioToAnchor}x)`,
+    );
+  }
+  return {
+    ...installed,
     anchorSeconds: Number(anchor.seconds.toFixed(2)),
     anchorPeakRssMb: Math.round(anchor.peakRssMb),
-    ratioToAnchor: Number((run.seconds / anchor.seconds).toFixed(2)),
+    repository,
   };
-  console.log(
-    `export postgres ${read} annotations in ${figures.seconds} s: ${figures.perSecond} annotations/s, peak RSS ` +
-      `${figures.peakRssMb} MB; psql \\copy ${figures.anchorSeconds} s (${figures.ratioToAnchor}x)`,
-  );
-  return figures;
 }
 
 async function main() {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { CONVERSATION_RATING_VALUES } from './conversation-rating.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { EXPORT_AGGREGATES } from './export/aggregates.ts';
 import { EXPORT_FORMAT_IDS, type ExportKind, exportFormatDefinitions } from './export/formats/index.ts';
 import { REASONING_FIELDS, REASONING_MODES } from './export/reasoning.ts';
 import { EXPORT_SOURCES } from './export/sources.ts';
 import { LIMITS } from './limits.ts';
+import { queueIdSchema } from './queue-id.ts';
 
 /**
  * Every dataset format the export engine writes, in registry order: one file each in
@@ -151,6 +153,45 @@ export const exportOptionsSchema = z
       emptyToUndefined,
       z.enum(REASONING_FIELDS, { error: `must be ${REASONING_FIELDS.join(' or ')}` }).optional(),
     ),
+    /**
+     * Export a campaign queue (docs/queues.md): its items and their annotators' answers are read
+     * instead of the annotations.
+     */
+    queue: z.preprocess(emptyToUndefined, queueIdSchema.optional()),
+    /** With `queue`: how each item's answers become lines (shared/export/aggregates.ts); `adjudicated` unless given. */
+    aggregate: z.preprocess(
+      emptyToUndefined,
+      z.enum(EXPORT_AGGREGATES, { error: `must be ${EXPORT_AGGREGATES.join(', ')}` }).optional(),
+    ),
+    /** With `queue`: items whose agreement (from −1 to 1) is below this are skipped. */
+    minAgreement: z.preprocess(
+      (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : emptyToUndefined(value)),
+      z
+        .number('must be a number from -1 to 1')
+        .min(-1, 'must be from -1 to 1')
+        .max(1, 'must be from -1 to 1')
+        .optional(),
+    ),
+  })
+  .refine((o) => o.aggregate === undefined || o.queue !== undefined, {
+    message: 'aggregate says how a queue’s answers become lines: give queue (the campaign to export) too',
+    path: ['aggregate'],
+  })
+  .refine((o) => o.minAgreement === undefined || o.queue !== undefined, {
+    message: 'minAgreement skips a queue’s items whose annotators disagree: give queue (the campaign to export) too',
+    path: ['minAgreement'],
+  })
+  .refine((o) => o.queue === undefined || o.tag === undefined, {
+    message: 'queue items carry no tags: leave out tag in a queue export',
+    path: ['tag'],
+  })
+  .refine((o) => o.queue === undefined || o.excludeTag === undefined, {
+    message: 'queue items carry no tags: leave out excludeTag in a queue export',
+    path: ['excludeTag'],
+  })
+  .refine((o) => o.queue === undefined || o.conversationRating === undefined, {
+    message: 'conversation ratings belong to chat conversations, not to queue items: leave out conversationRating',
+    path: ['conversationRating'],
   })
   .refine((o) => o.minScore === undefined || o.maxScore === undefined || o.minScore <= o.maxScore, {
     message: 'minScore must not exceed maxScore',
@@ -169,6 +210,20 @@ export const exportOptionsSchema = z
     message: 'since must be before until',
     path: ['since'],
   });
+/**
+ * What the schema cannot see once `source` has its default: an explicit `source` beside `queue` (a
+ * queue export reads the queue's items, whatever their source). The CLI and the HTTP routes check it
+ * on the options as given.
+ */
+export function queueSourceIssue(input: Record<string, unknown>): { path: string[]; message: string } | null {
+  const given = (key: string) => input[key] !== undefined && input[key] !== '';
+  if (!given('queue') || !given('source')) return null;
+  return {
+    path: ['source'],
+    message: 'a queue export reads the queue’s items, whatever their source: leave out source',
+  };
+}
+
 /** Options as given (defaults optional). */
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
 /** Options after parsing: defaults filled in. */
@@ -179,4 +234,5 @@ export function toEpoch(instant: string): number {
   return Date.parse(instant.length === 10 ? `${instant}T00:00:00Z` : instant);
 }
 
+export { DEFAULT_AGGREGATE, EXPORT_AGGREGATES, type ExportAggregate } from './export/aggregates.ts';
 export { type AnnotationSource, EXPORT_SOURCE_TEXT, EXPORT_SOURCES } from './export/sources.ts';

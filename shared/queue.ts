@@ -6,6 +6,7 @@ import { EXPORT_SOURCES } from './export/sources.ts';
 import { exportOptionsSchema, toEpoch } from './export-options.ts';
 import { annotatorSchema, isoDateTimeSchema } from './fields.ts';
 import { LIMITS } from './limits.ts';
+import { queueIdSchema } from './queue-id.ts';
 import { RUBRIC_LIMITS, rubricAnswerSchema, rubricQuestionIdSchema, rubricQuestionSchema } from './rubric.ts';
 
 /**
@@ -30,9 +31,7 @@ export const QUEUE_LIMITS = {
   listLimit: 500,
 } as const;
 
-export const queueIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lowercase slug such as "last-week-logs" (letters, digits, dashes)');
+export { queueIdSchema };
 
 /** Item ids are derived from their key (`queueItemIdFor`), so a client can recompute them. */
 export const queueItemIdSchema = z.string().regex(/^qi-[0-9a-f]{28}$/, 'must be a queue item id (qi-…)');

@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): Express {
         ...(deps.accounts ? usersRoutes(deps.accounts) : []),
         ...syncRoutes({ store: deps.store, clock, accounts: deps.accounts }),
         ...statsRoutes(deps.store),
-        ...exportRoutes(deps.store, deps.accounts),
+        ...exportRoutes(deps.store, deps.accounts, deps.queues),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
         ...agreementRoutes(deps.store, deps.queues),
         ...(deps.queues ? queuesRoutes(deps.queues, deps.accounts) : []),
@@ -149,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
               version: deps.version,
               clock,
               accounts: deps.accounts,
+              queues: deps.queues,
             })
           : []),
       ],

@@ -1,4 +1,4 @@
-import { type Coincidences, coincidences } from './coincidence.ts';
+import { type Coincidences, categoryIndex, coincidences, unitContribution } from './coincidence.ts';
 import { type AgreementValue, type MeasurementLevel, numericValue, type UnitValues } from './values.ts';
 
 /**
@@ -128,4 +128,31 @@ export function checkLevel(units: readonly UnitValues[], { level, order }: Alpha
     throw new Error(`the ${level} level compares numbers, but "${text}" is not one`);
   if (level === 'ordinal' && order === undefined)
     throw new Error(`the ordinal level needs the categories' order to rank "${text}"`);
+}
+
+/**
+ * Each unit's own share of α: α_u = 1 − D_o(u) / D_e, with D_e the expected disagreement of all the
+ * units together and D_o(u) = Σ o_ck(u) δ²_ck / m_u the unit's observed disagreement. α itself is the
+ * mean of the α_u weighted by m_u, so a unit's α_u says how much it adds to or takes from the
+ * whole's reliability (a campaign export's `--min-agreement` reads it per item). null for a unit with
+ * fewer than two values; 1 for every unit when no value differs from any other (D_e = 0).
+ */
+export function unitAlphas(units: readonly UnitValues[], options: AlphaOptions): (number | null)[] {
+  checkLevel(units, options);
+  const all = coincidences(units, options.order);
+  const whole = alphaFromCoincidences(all, options.level);
+  const size = all.categories.length;
+  const marginals = new Float64Array(size);
+  for (let c = 0; c < size; c += 1) {
+    for (let k = 0; k < size; k += 1) marginals[c] = (marginals[c] ?? 0) + (all.matrix[c * size + k] ?? 0);
+  }
+  const delta = differenceFunction(all.categories, marginals, options.level);
+  const index = categoryIndex(all.categories);
+  return units.map((unit) => {
+    if (unit.length < 2) return null;
+    if (whole.expectedDisagreement <= 0) return 1;
+    let observed = 0;
+    for (const [c, k, weight] of unitContribution(unit, index).cells) observed += weight * delta(c, k);
+    return 1 - observed / unit.length / whole.expectedDisagreement;
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EXPORT_SOURCES, exportOptionsSchema } from '../export-options.ts';
+import { EXPORT_AGGREGATES } from '../export/aggregates.ts';
+import { EXPORT_SOURCES, exportOptionsSchema, queueSourceIssue } from '../export-options.ts';
 import { messageSchema } from '../message.ts';
 import { fileResponse, jsonResponse, READER_ROLES, routeContract } from './contract.ts';
 
@@ -18,8 +19,9 @@ function withExportOptions<S extends z.ZodObject>(responseKeys: S) {
     const rest: Record<string, unknown> = { ...query };
     for (const key of Object.keys(responseKeys.shape)) delete rest[key];
     const parsed = exportOptionsSchema.safeParse(rest);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+    const sourceIssue = queueSourceIssue(rest);
+    if (!parsed.success || sourceIssue !== null) {
+      for (const issue of [...(parsed.error?.issues ?? []), ...(sourceIssue ? [sourceIssue] : [])]) {
         ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: rest });
       }
       return z.NEVER;
@@ -95,6 +97,17 @@ export const exportSummarySchema = z.strictObject({
       suggestions: z.array(z.string()),
     }),
   ),
+  /** A campaign export (`queue=`): the queue, how its answers were aggregated, what was read. */
+  campaign: z
+    .strictObject({
+      queue: z.string(),
+      kind: z.enum(['single', 'pairwise']),
+      aggregate: z.enum(EXPORT_AGGREGATES),
+      minAgreement: z.number().nullable(),
+      answers: count,
+      adjudications: count,
+    })
+    .optional(),
 });
 export type ExportSummaryResponse = z.infer<typeof exportSummarySchema>;
 

@@ -1,3 +1,5 @@
+export * from './aggregates.ts';
+export * from './campaign/index.ts';
 export * from './engine.ts';
 export * from './example.ts';
 export * from './explain.ts';

@@ -1,6 +1,7 @@
 import type { Annotation } from '../annotation.ts';
 import { isPartialCapture } from '../capture-completeness.ts';
 import { type ConversationRating, conversationRatingSummary } from '../conversation-rating.ts';
+import type { ExportAggregate } from './aggregates.ts';
 import type { UnknownFilterValue } from './filter-values.ts';
 import type { RedactionCounts } from './redact.ts';
 import type { AnnotationSource } from './sources.ts';
@@ -30,6 +31,20 @@ export interface ExportSummary {
   warnings: string[];
   /** Filter values (site, model, annotator, tag) that no annotation has: typos, with suggestions. */
   unknownValues: UnknownFilterValue[];
+  /** A campaign export (`--queue`): the queue, how its answers were aggregated, what was read. */
+  campaign?: CampaignSummary;
+}
+
+/** What a campaign export read: its items' completed answers and final answers, and the options that decide lines. */
+export interface CampaignSummary {
+  queue: string;
+  kind: 'single' | 'pairwise';
+  aggregate: ExportAggregate;
+  minAgreement: number | null;
+  /** Completed answers read (of the annotators asked for, if `annotator` narrows them). */
+  answers: number;
+  /** Items with an adjudicator's final answer. */
+  adjudications: number;
 }
 
 /** A summary with nothing counted yet. Key order is the sidecar's: keep it. */
@@ -78,6 +93,8 @@ export interface SidecarEntry {
   label?: boolean;
   /** Ratings of the sources' conversations (by their annotators), when any is rated. */
   conversationRatings?: readonly ConversationRating[];
+  /** More keys (a campaign's answers behind the line); a key already written takes this value. */
+  extra?: Record<string, unknown> | undefined;
 }
 
 /** The sidecar line of one written line (with its `\n`). */
@@ -89,6 +106,7 @@ export function metaLine({
   provenance,
   label,
   conversationRatings = [],
+  extra,
 }: SidecarEntry): string {
   const { sources } = provenance;
   return `${JSON.stringify({
@@ -125,6 +143,7 @@ export function metaLine({
       model: a.model,
       url: a.url,
     })),
+    ...extra,
   })}\n`;
 }
 

@@ -156,6 +156,26 @@ export const SKIP_REASONS = {
     words: 'Comparison with an answer missing',
     rule: () => 'One side of the comparison is deleted, left out by the filters, or was never synced.',
   },
+
+  // Campaign exports (--queue, docs/queues.md): an item's answers before any rule.
+  'no-answers': {
+    words: 'Queue item without answers',
+    rule: () => 'No annotator (of those asked for) has answered the item yet: skips are not answers.',
+  },
+  'no-majority': {
+    words: 'Annotators split evenly',
+    rule: () =>
+      'Majority needs one thumb or preference given more often than any other; a tie in the vote gives no line (an adjudication settles it under --aggregate adjudicated).',
+  },
+  'below-min-agreement': {
+    words: 'Annotators agree too little',
+    rule: () =>
+      "The item's agreement (its share of Krippendorff's α, lowest over its questions) is below --min-agreement; under --aggregate adjudicated an adjudicated item is kept.",
+  },
+  'too-few-answers': {
+    words: 'One answer only: agreement unknown',
+    rule: () => '--min-agreement needs two or more answers to a question of the item to measure their agreement.',
+  },
 } as const satisfies Record<string, SkipReasonText>;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

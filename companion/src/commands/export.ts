@@ -17,13 +17,21 @@ import {
   RubricObservations,
   rftGrader,
 } from '../../../shared/export/index.ts';
-import { EXPORT_FORMATS, EXPORT_SOURCES, exportOptionsSchema } from '../../../shared/index.ts';
+import {
+  EXPORT_AGGREGATES,
+  EXPORT_FORMATS,
+  EXPORT_SOURCES,
+  exportOptionsSchema,
+  queueSourceIssue,
+} from '../../../shared/index.ts';
 import { writeDatasetDir } from '../dataset/dataset-dir.ts';
+import { exportFromCampaign } from '../dataset/export-campaign.ts';
 import { exportLayout, writeExportFiles } from '../dataset/export-files.ts';
 import { exportFromStore } from '../dataset/export-run.ts';
 import { describeSummary, exportProblem } from '../dataset/export-summary-text.ts';
 import { resolveExportTarget } from '../dataset/export-target.ts';
 import { ParquetRows } from '../dataset/parquet-rows.ts';
+import { campaignRecords } from '../queues/queue-campaign.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
@@ -110,6 +118,14 @@ export function registerExportCommand(program: Command): void {
     .option('--grader-model <model>', `openai-rft --grader: the score_model grader's model (${DEFAULT_GRADER_MODEL})`)
     .option('--dataset-dir <dir>', 'write a Hugging Face Hub folder: data/ per split, README.md card, provenance/')
     .option('--license <id>', "the card's license with --dataset-dir, a Hub license id (default other)")
+    .option('--queue <id>', 'export a campaign queue: its items and their annotators’ answers (docs/queues.md)')
+    .addOption(
+      new Option(
+        '--aggregate <mode>',
+        'with --queue: how each item’s answers become lines (default adjudicated, else majority)',
+      ).choices(EXPORT_AGGREGATES),
+    )
+    .option('--min-agreement <x>', 'with --queue: skip items whose annotators agree less than x (-1 to 1)')
     .option('--allow-empty', 'succeed even when no line is written or a filter value matches nothing')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--explain', 'print the rules that turn annotations into lines, and exit')
@@ -127,8 +143,9 @@ export function registerExportCommand(program: Command): void {
         return;
       }
       const parsed = exportOptionsSchema.safeParse(input);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map(
+      const sourceIssue = queueSourceIssue(input);
+      if (!parsed.success || sourceIssue !== null) {
+        const problems = [...(parsed.error?.issues ?? []), ...(sourceIssue ? [sourceIssue] : [])].map(
           (issue) => `--${kebab(String(issue.path[0] ?? 'format'))}: ${issue.message}`,
         );
         throw new Error(`invalid export options:\n  ${problems.join('\n  ')}`);
@@ -152,7 +169,7 @@ export function registerExportCommand(program: Command): void {
       const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       const store = stores.sync;
       const progress =
-        flags.progress !== false && process.stderr.isTTY
+        flags.progress !== false && process.stderr.isTTY && options.queue === undefined
           ? new SingleBar({
               format: 'Exporting {bar} {percentage}% | {value}/{total} annotations | {lines} lines',
               hideCursor: true,
@@ -163,10 +180,17 @@ export function registerExportCommand(program: Command): void {
       let summary: ExportSummary;
       try {
         if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
-        const run = exportFromStore(store, options, () => {
-          read += 1;
-          if (progress && read % 2000 === 0) progress.update(read);
-        });
+        const run =
+          options.queue === undefined
+            ? exportFromStore(store, options, () => {
+                read += 1;
+                if (progress && read % 2000 === 0) progress.update(read);
+              })
+            : exportFromCampaign(
+                await campaignRecords(stores.queues, options.queue),
+                options,
+                await stores.users.list(),
+              );
         const rubrics = flags.grader === undefined ? null : new RubricObservations();
         const batches = rubrics ? observeLines(run.batches, (line) => rubrics.observe(line)) : run.batches;
         const onLines = (lines: number) => progress?.update(read, { lines });

@@ -25,6 +25,7 @@ import type { Caller } from '../accounts/caller.ts';
 import type { QueueStore, RecordRefusal } from '../storage/queue-store.ts';
 import { HttpError } from '../support/http-error.ts';
 import { adjudicateItem, queueDisagreements } from './queue-adjudication.ts';
+import { type CampaignRecords, campaignRecords } from './queue-campaign.ts';
 import { itemFromInput, itemsFromStore, type QueueFillSource } from './queue-fill.ts';
 import { queueCounts, queueProgress } from './queue-progress.ts';
 
@@ -230,6 +231,22 @@ export class QueueService {
   async answersOf(id: string, caller: Caller): Promise<{ queue: Queue; answers: QueueAnswer[] }> {
     const queue = await this.visible(id, caller);
     return { queue, answers: await this.#queues.answers(queue.id) };
+  }
+
+  /**
+   * A queue as a campaign export reads it: every answer behind every line, so only for callers who
+   * read everyone's answers (a blind queue's stay with admins and viewers; the export routes allow no
+   * one else anyway).
+   */
+  async campaign(id: string, caller: Caller): Promise<CampaignRecords> {
+    const queue = await this.visible(id, caller);
+    if (!readsAll(queue, caller))
+      throw new HttpError(
+        403,
+        'queue_forbidden',
+        `Queue "${id}" is blind: its export shows every annotator's answers, so only admins and viewers may run it.`,
+      );
+    return campaignRecords(this.#queues, queue.id);
   }
 
   /** Every answer, for readers (admins and viewers: the routes allow no one else). */

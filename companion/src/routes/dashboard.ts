@@ -1,5 +1,6 @@
 import { API, type SettingsResponse } from '../../../shared/index.ts';
 import type { Accounts } from '../accounts/accounts.ts';
+import type { QueueService } from '../queues/queue-service.ts';
 import type { DashboardStore } from '../storage/dashboard-store.ts';
 import type { SyncStore } from '../storage/store.ts';
 import type { SignInCodes } from '../support/sign-in-codes.ts';
@@ -29,12 +30,18 @@ export interface DashboardDeps {
 /** Every dashboard API route (all behind the token but `POST /api/v1/sign-in`). */
 export function dashboardRoutes(
   deps: DashboardDeps,
-  context: { syncStore: SyncStore; version: string; clock: () => Date; accounts?: Accounts | undefined },
+  context: {
+    syncStore: SyncStore;
+    version: string;
+    clock: () => Date;
+    accounts?: Accounts | undefined;
+    queues?: QueueService | undefined;
+  },
 ): RouteDefinition[] {
   return [
     ...signInRoutes(deps.signInCodes, deps.currentToken, context.accounts),
     ...annotationsRoutes(deps.store, context.clock, context.accounts),
-    ...exportPreviewRoutes(context.syncStore),
+    ...exportPreviewRoutes({ store: context.syncStore, queues: context.queues, accounts: context.accounts }),
     ...backupRoutes(context.syncStore, context.clock, context.accounts),
     defineRoute(API.dashboard.settings, () => {
       const body: SettingsResponse = {

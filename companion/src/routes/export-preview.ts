@@ -1,5 +1,6 @@
 import { API, type ExportPreviewResponse, type PreviewExample } from '../../../shared/index.ts';
-import { type ExportSource, exportFromStore } from '../dataset/export-run.ts';
+import { callerOf } from '../accounts/caller.ts';
+import { type ExportDeps, exportForCaller } from '../dataset/export-campaign.ts';
 import { previewExample } from '../dataset/preview-example.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
@@ -11,14 +12,14 @@ const YIELD_EVERY_BATCHES = 16;
  * same engine through the same `exportFromStore`, to the end, because the counts need every record.
  * Each line also comes as the example it carries (prompt, target, chosen/rejected, label), for cards.
  */
-export function exportPreviewRoutes(store: ExportSource): RouteDefinition[] {
+export function exportPreviewRoutes(deps: ExportDeps): RouteDefinition[] {
   return [
     defineRoute(API.export.preview, async ({ query: { options, lines: wanted, part }, res }) => {
+      const run = await exportForCaller(deps, options, callerOf(res));
       let closed = false;
       res.once('close', () => {
         closed = true;
       });
-      const run = exportFromStore(store, options);
       const examples: PreviewExample[] = [];
       let batches = 0;
       for await (const batch of run.batches) {

@@ -47,6 +47,8 @@ export interface QueueStore {
   /** Adds the items whose id the queue does not hold yet, after the others, in the order given. */
   addItems(queue: Queue, items: readonly NewQueueItem[]): Promise<{ added: number; present: number }>;
   getItem(queueId: string, itemId: string): Promise<QueueItem | undefined>;
+  /** Every item of the queue in insertion order, read a page at a time (a campaign export streams them). */
+  iterateItems(queueId: string): AsyncIterable<QueueItem>;
   /** Items in serving order with their counts (`leased`: active leases at `now`). */
   listItems(
     queue: Queue,
@@ -80,3 +82,6 @@ export interface QueueStore {
 export function randomRank(seed: number, itemId: string): string {
   return hashId(`${seed}\u0000${itemId}`, 3);
 }
+
+/** Items are read this many at a time by `iterateItems`. */
+export const ITEM_PAGE = 200;

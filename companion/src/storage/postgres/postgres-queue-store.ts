@@ -6,7 +6,14 @@ import type {
   QueueItemRow,
   QueueLease,
 } from '../../../../shared/index.ts';
-import { type LeaseResult, type NewQueueItem, type QueueStore, type RecordResult, randomRank } from '../queue-store.ts';
+import {
+  ITEM_PAGE,
+  type LeaseResult,
+  type NewQueueItem,
+  type QueueStore,
+  type RecordResult,
+  randomRank,
+} from '../queue-store.ts';
 import { pgText, type Sql, type Tx } from './connect.ts';
 
 interface LeaseRow {
@@ -81,6 +88,19 @@ export class PostgresQueueStore implements QueueStore {
     const [row] = await this.#sql<{ body: string }[]>`
       SELECT body FROM queue_items WHERE queue_id = ${pgText(queueId)} AND id = ${pgText(itemId)}`;
     return row && (JSON.parse(row.body) as QueueItem);
+  }
+
+  async *iterateItems(queueId: string): AsyncGenerator<QueueItem> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.#sql<{ body: string; position: number }[]>`
+        SELECT body, position FROM queue_items WHERE queue_id = ${pgText(queueId)} AND position > ${after}
+        ORDER BY position LIMIT ${ITEM_PAGE}`;
+      for (const row of rows) yield JSON.parse(row.body) as QueueItem;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < ITEM_PAGE) return;
+      after = Number(last.position);
+    }
   }
 
   async listItems(

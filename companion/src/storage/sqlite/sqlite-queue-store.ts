@@ -7,7 +7,14 @@ import type {
   QueueItemRow,
   QueueLease,
 } from '../../../../shared/index.ts';
-import { type LeaseResult, type NewQueueItem, type QueueStore, type RecordResult, randomRank } from '../queue-store.ts';
+import {
+  ITEM_PAGE,
+  type LeaseResult,
+  type NewQueueItem,
+  type QueueStore,
+  type RecordResult,
+  randomRank,
+} from '../queue-store.ts';
 
 interface LeaseRow {
   queue_id: string;
@@ -66,6 +73,9 @@ export class SqliteQueueStore implements QueueStore {
       ),
       getItem: db.prepare<[string, string], { body: string; position: number }>(
         'SELECT body, position FROM queue_items WHERE queue_id = ? AND id = ?',
+      ),
+      itemsAfter: db.prepare<[string, number, number], { body: string; position: number }>(
+        'SELECT body, position FROM queue_items WHERE queue_id = ? AND position > ? ORDER BY position LIMIT ?',
       ),
       countItems: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM queue_items WHERE queue_id = ?'),
       ownLease: db.prepare<{ queue: string; annotator: string; now: number }, LeaseRow>(
@@ -183,6 +193,17 @@ export class SqliteQueueStore implements QueueStore {
   async getItem(queueId: string, itemId: string): Promise<QueueItem | undefined> {
     const row = this.#s.getItem.get(queueId, itemId);
     return row && (JSON.parse(row.body) as QueueItem);
+  }
+
+  async *iterateItems(queueId: string): AsyncGenerator<QueueItem> {
+    let after = 0;
+    for (;;) {
+      const rows = this.#s.itemsAfter.all(queueId, after, ITEM_PAGE);
+      for (const row of rows) yield JSON.parse(row.body) as QueueItem;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < ITEM_PAGE) return;
+      after = last.position;
+    }
   }
 
   async listItems(
