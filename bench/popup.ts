@@ -73,6 +73,25 @@ try {
       all.slice(start, start + 2_000),
     );
   }
+  // Rows written around Margin (as above) are not in its counts: drop those rows, so the first open
+  // rebuilds them from the indexes, as the version 6 upgrade does once for an existing profile.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('margin');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const transaction = request.result.transaction('counts', 'readwrite');
+          transaction.objectStore('counts').clear();
+          transaction.oncomplete = () => {
+            request.result.close();
+            resolve();
+          };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+  );
+  const rebuild = await openPopup(page, popupUrl, live);
   const full = await measure(page, popupUrl, live);
   // The floor for reading N rows at all: IndexedDB's own count of the store, in the same page.
   const nativeCount = await page.evaluate(
@@ -97,13 +116,15 @@ try {
     rounds,
     popupCountsShownMs: { empty: median(empty), full: median(full), fullRuns: full.map(Math.round) },
     addedByAnnotationsMs: median(full) - median(empty),
+    /** The first open after the counts were dropped: they are rebuilt from the indexes (once per profile). */
+    firstOpenWithRebuildMs: rebuild,
     nativeCountMs: nativeCount,
     targetMs: 150,
     machine: { cores: cpus().length, load: loadavg().map((value) => Number(value.toFixed(2))) },
     at: new Date().toISOString(),
   };
   console.log(
-    `popup with ${count.toLocaleString('en')} annotations: counts shown at ${result.popupCountsShownMs.full.toFixed(0)} ms (empty store: ${result.popupCountsShownMs.empty.toFixed(0)} ms; IndexedDB's own count: ${nativeCount.toFixed(1)} ms; target ≤ 150 ms; load ${result.machine.load[0]})`,
+    `popup with ${count.toLocaleString('en')} annotations: counts shown at ${result.popupCountsShownMs.full.toFixed(0)} ms (empty store: ${result.popupCountsShownMs.empty.toFixed(0)} ms; first open, rebuilding the counts: ${rebuild.toFixed(0)} ms; IndexedDB's own count: ${nativeCount.toFixed(1)} ms; target ≤ 150 ms; load ${result.machine.load[0]})`,
   );
   writeFileSync(`${repoRoot}/bench/results/popup.json`, `${JSON.stringify(result, null, 2)}\n`);
 } finally {

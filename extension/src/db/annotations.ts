@@ -125,32 +125,3 @@ export async function listConversationAnnotations(
   const rows = await db.annotations.where({ site, conversationId }).toArray();
   return rows.filter((row) => row.annotator === annotator && row.deletedAt === null);
 }
-
-export interface AnnotationCounts {
-  total: number;
-  today: number;
-  bySite: Record<string, number>;
-}
-
-/** Counts for the popup; "today" starts at local midnight of `now`. */
-export async function countAnnotations(db: AppDB, now: Date): Promise<AnnotationCounts> {
-  const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString();
-  // Indexes only: with 100,000 annotations, reading every row took seconds (bench/popup.ts).
-  return db.transaction('r', db.annotations, async () => {
-    const tombstones = (await db.annotations.orderBy('[deletedAt+site]').keys()) as unknown as [string, string][];
-    const deletedBySite: Record<string, number> = {};
-    for (const [, site] of tombstones) deletedBySite[site] = (deletedBySite[site] ?? 0) + 1;
-    const bySite: Record<string, number> = {};
-    let total = 0;
-    for (const site of (await db.annotations.orderBy('site').uniqueKeys()) as string[]) {
-      const live = (await db.annotations.where('site').equals(site).count()) - (deletedBySite[site] ?? 0);
-      if (live > 0) bySite[site] = live;
-      total += live;
-    }
-    // Today's rows are few; the tombstones among them are told apart by their primary keys.
-    const deletedIds = new Set(await db.annotations.orderBy('[deletedAt+site]').primaryKeys());
-    const todayIds = await db.annotations.where('createdAt').aboveOrEqual(midnight).primaryKeys();
-    const today = todayIds.filter((id) => !deletedIds.has(id)).length;
-    return { total, today, bySite };
-  });
-}

@@ -1,5 +1,7 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
+import { type CountRow, rebuildCounts } from './counts.ts';
+import { countsMiddleware } from './counts-middleware.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
@@ -21,6 +23,8 @@ export class AppDB extends Dexie {
   outbox!: Table<OutboxEntry, [RecordKind, string]>;
   recordOrder!: Table<RecordOrder, [RecordKind, string]>;
   syncMeta!: EntityTable<SyncMetaRow, 'key'>;
+  /** The popup's counts (db/counts.ts), kept by `countsMiddleware` in the same transaction as each write. */
+  counts!: EntityTable<CountRow, 'key'>;
   /** Called after a transaction that queued local changes for sync has committed (the background pushes soon). */
   readonly outboxListeners = new Set<() => void>();
 
@@ -50,6 +54,14 @@ export class AppDB extends Dexie {
     this.version(5).stores({
       annotations: 'id, &[key+annotator], key, [site+conversationId], site, createdAt, updatedAt, [deletedAt+site]',
     });
+    // v6: the popup's counts as rows, built once here from the indexes (issue 17).
+    this.version(6)
+      .stores({ counts: 'key' })
+      .upgrade((tx) =>
+        rebuildCounts({ annotations: tx.table('annotations'), outbox: tx.table('outbox'), counts: tx.table('counts') }),
+      );
+    // Registered first, so it sits below the outbox middleware and also counts the outbox rows that one writes.
+    this.use(countsMiddleware());
     this.use(
       outboxMiddleware(() => {
         for (const listener of this.outboxListeners) listener();

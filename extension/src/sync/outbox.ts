@@ -10,6 +10,7 @@ import {
   type SyncPushResponse,
 } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
+import { countOutbox } from '../db/counts.ts';
 import { type OutboxEntry, orderOf } from '../db/sync-tables.ts';
 import { applyRemoteVersion, syncTables } from './apply-remote.ts';
 import { sameVersion } from './choose-version.ts';
@@ -42,11 +43,7 @@ export async function readBatch(db: AppDB, limits: { records: number; bytes: num
 }
 
 export async function countPending(db: AppDB): Promise<{ pending: number; rejected: number }> {
-  const [pending, rejected] = await Promise.all([
-    db.outbox.where('[state+queuedAt]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).count(),
-    db.outbox.where('[state+queuedAt]').between(['rejected', Dexie.minKey], ['rejected', Dexie.maxKey]).count(),
-  ]);
-  return { pending, rejected };
+  return countOutbox(db);
 }
 
 export interface PushSettled {

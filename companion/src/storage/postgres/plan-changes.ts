@@ -1,7 +1,7 @@
 import type { Annotation, Comparison, ConversationRating } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import type { WriteResult } from '../store.ts';
-import { versionHash } from '../version-hash.ts';
+import { versionHashOf } from '../version-hash.ts';
 
 export type Kind = 'annotation' | 'comparison' | 'conversation-rating';
 export type SyncedRecord = Annotation | Comparison | ConversationRating;
@@ -75,7 +75,8 @@ export function toVersion(incoming: IncomingRecord, seq: number): StoredVersion 
     deletedAt: record.deletedAt,
     annotator: record.annotator,
     deviceId: incoming.deviceId,
-    hash: versionHash(body),
+    // From the record itself: hashing `body` would parse the JSON just written back into the same value.
+    hash: versionHashOf(record),
     receivedAt: incoming.receivedAt,
     body,
     extra: extraColumns(record),

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
-import { type AnnotationCounts, countAnnotations } from '../../db/annotations.ts';
 import { getDb } from '../../db/connection.ts';
+import { type AnnotationCounts, countAnnotations } from '../../db/counts.ts';
 import { siteAdapters } from '../../sites/index.ts';
 import { DEFAULT_ANNOTATOR, readSettings } from '../../utils/settings.ts';
 import { DashboardLinkSection } from './dashboard-link-section.tsx';
