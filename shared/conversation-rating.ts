@@ -109,7 +109,11 @@ export type ConversationRatingsResponse = z.infer<typeof conversationRatingsResp
  * `rating: null` withdraws it. The server decides who the caller is and keeps the record's id and revisions.
  */
 export const conversationRatingSetSchema = z.strictObject({
-  key: conversationRatingsQuerySchema.shape.key,
+  // A rating is made from it: its site part must be a site id, its conversation part an id.
+  key: conversationRatingsQuerySchema.shape.key.refine((key) => {
+    const at = key.indexOf(':');
+    return siteIdSchema.safeParse(key.slice(0, at)).success && recordIdSchema.safeParse(key.slice(at + 1)).success;
+  }, 'key must be "<site>:<conversationId>" with a site id such as "chatgpt" (lowercase letters, digits, -)'),
   rating: conversationRatingValueSchema.nullable(),
   note: z.string().max(LIMITS.commentChars).default(''),
   tags: z.array(tagSchema).max(LIMITS.tags).default([]),

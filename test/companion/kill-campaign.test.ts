@@ -7,7 +7,7 @@ import { createDatabase, STORE_KINDS, type TestDatabase } from '../support/store
 /**
  * The kill campaign (test/support/kill-campaign.ts) on both stores. `npm test` runs a small seeded
  * campaign; `npm run soak` sets MARGIN_SOAK_KILLS (200 per store) and MARGIN_SOAK_RESULTS, where the
- * figures of every store are written.
+ * figures of every store are written, and MARGIN_SOAK_COMPILED=1 (restarts run the compiled companion).
  */
 const KILLS = Number(process.env.MARGIN_SOAK_KILLS ?? 12);
 const SEED = Number(process.env.MARGIN_SOAK_SEED ?? 18_2026);
@@ -28,7 +28,11 @@ describe.each(kinds)('kill campaign (%s)', (kind) => {
   }, async () => {
     database = await createDatabase(kind, 'kill');
     // A generous start timeout: on a loaded machine a cold tsx start of the companion can take long.
-    companion = await startCompanion({ database: database.option, startTimeoutMs: 180_000 });
+    companion = await startCompanion({
+      database: database.option,
+      startTimeoutMs: 180_000,
+      compiled: process.env.MARGIN_SOAK_COMPILED === '1',
+    });
     const figures = await runKillCampaign({
       companion,
       database,

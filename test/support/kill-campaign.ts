@@ -224,12 +224,20 @@ export async function runKillCampaign(options: CampaignOptions): Promise<Campaig
   return figures;
 }
 
+/** An answer slower than this is a hang (a failure of the campaign), not something to wait out. */
+const REQUEST_TIMEOUT_MS = 90_000;
+
 async function request<T>(companion: CompanionProcess, path: string, body?: unknown): Promise<T> {
   const send = () =>
     fetch(`${companion.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${companion.token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    }).catch((error: Error & { cause?: { code?: string } }) => {
+      if (error.name === 'TimeoutError')
+        throw new Error(`${path}: no answer in ${REQUEST_TIMEOUT_MS / 1000} s (a hang)`);
+      throw error;
     });
   // fetch keeps connections alive: after a restart it may first pick one the killed process left
   // behind ("other side closed", ECONNRESET). Pushes and pulls are idempotent, so one retry is what a client does;

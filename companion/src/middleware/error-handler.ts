@@ -50,6 +50,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           'disk_full',
           "Disk full: the disk holding the companion's database has no space left. Everything acknowledged before is kept, but this request was not acknowledged: free space on that disk (margin doctor shows which) and send it again (a replayed push is never stored twice).",
         );
+      } else if (isNulRefused(error)) {
+        // PostgreSQL text cannot hold U+0000: a query or body that carries one names nothing stored
+        // (the stores write it as U+FFFD). The request's fault: the statement failed, and its transaction with it.
+        httpError = new HttpError(
+          400,
+          'invalid_request',
+          'The request holds a NUL character (U+0000, %00), which no id, name, key or text stored by Margin can hold.',
+        );
       } else if (isDatabaseUnavailable(error)) {
         // Not the request's fault and nothing half-done: a transaction the outage cut off rolled back.
         logger.warn(`${req.method} ${req.path}: database unavailable (${describe(error)})`);
@@ -71,4 +79,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 function describe(error: unknown): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return [code, message].filter((part) => typeof part === 'string').join(': ');
+}
+
+/**
+ * PostgreSQL refusing a U+0000 the request carried: "invalid byte sequence for encoding UTF8: 0x00"
+ * (22021) in a text parameter, "unsupported Unicode escape sequence" (22P05, `\u0000`) in JSON.
+ */
+function isNulRefused(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '22P05' || (code === '22021' && String(message).includes('0x00'));
 }

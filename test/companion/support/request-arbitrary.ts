@@ -8,8 +8,12 @@ export interface FuzzRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
-  token: 'valid' | 'none' | 'wrong';
+  /** Whose token goes with it: the pairing token (the owner, an admin), a user of each role, none, or an unknown one. */
+  token: FuzzToken;
 }
+
+export const FUZZ_TOKENS = ['owner', 'admin', 'annotator', 'viewer', 'none', 'wrong'] as const;
+export type FuzzToken = (typeof FUZZ_TOKENS)[number];
 
 type JsonPath = (string | number)[];
 
@@ -74,15 +78,10 @@ const anyJson = fc.oneof(
   fc.constantFrom(-1, 0, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2),
 );
 
-/**
- * Near-valid: the route's own sample with one or two leaves changed (another type, a value out of
- * range, removed), a key added, or the body replaced by any JSON at all. Most of what a fuzzer should
- * try is one step from valid, where validation has the most to get right.
- */
-function bodyArbitrary(sample: unknown): fc.Arbitrary<string | undefined> {
-  const base = sample ?? {};
+/** One or two leaves of `base` changed (another type, a value out of range, removed), maybe a key added. */
+function mutatedArbitrary(base: unknown): fc.Arbitrary<string> {
   const leaves = jsonLeaves(base);
-  const mutated = fc
+  return fc
     .array(fc.tuple(fc.nat(), fc.oneof(anyJson, fc.constant(undefined)), fc.option(fc.string({ maxLength: 12 }))), {
       minLength: 1,
       maxLength: 2,
@@ -96,9 +95,26 @@ function bodyArbitrary(sample: unknown): fc.Arbitrary<string | undefined> {
       }
       return JSON.stringify(value ?? null);
     });
+}
+
+/**
+ * Near-valid: the route's own sample, or a value generated from the route's body schema
+ * (`fromSchema`, test/companion/support/schema-arbitrary.ts), as is or with one or two leaves changed;
+ * or the body replaced by any JSON at all. Most of what a fuzzer should try is one step from valid,
+ * where validation has the most to get right.
+ */
+function bodyArbitrary(sample: unknown, fromSchema?: fc.Arbitrary<unknown>): fc.Arbitrary<string | undefined> {
+  const base = sample ?? {};
+  const mutated = fromSchema
+    ? fc.oneof(
+        mutatedArbitrary(base),
+        fromSchema.chain((value) => mutatedArbitrary(value ?? {})),
+      )
+    : mutatedArbitrary(base);
   return fc.oneof(
     { weight: 6, arbitrary: mutated },
     { weight: 1, arbitrary: fc.constant(JSON.stringify(base)) },
+    ...(fromSchema ? [{ weight: 3, arbitrary: fromSchema.map((value) => JSON.stringify(value ?? null)) }] : []),
     { weight: 2, arbitrary: anyJson.map((value) => JSON.stringify(value ?? null)) },
     { weight: 1, arbitrary: fc.oneof(scalarText, fc.constantFrom('{', '[1,', '{"a":}', '\uFEFF{}')) },
     { weight: 1, arbitrary: fc.constant(undefined) },
@@ -163,13 +179,15 @@ function encodeQuery(query: Record<string, string>): string {
 const rawQueryTail = fc.constantFrom('', '', '', '', '&%E0%A4%A=%ZZ', '&since', '&since=1&since=2', '&a[b]=1', '&=x');
 
 /**
- * Requests for one route of the table, derived from its sample (test/companion/support/route-samples.ts).
+ * Requests for one route of the table, derived from its sample (test/companion/support/route-samples.ts)
+ * and, given `bodies` (values generated from the route's body schema), from its schema.
  * `queryValues` pins a query key to given values (the long poll's `wait`, so no request waits).
  */
 export function requestArbitrary(
   route: RouteContract,
   sample: Sample,
   queryValues: Record<string, fc.Arbitrary<string>> = {},
+  bodies?: fc.Arbitrary<unknown>,
 ): fc.Arbitrary<FuzzRequest> {
   const names = route.path
     .split('/')
@@ -184,10 +202,21 @@ export function requestArbitrary(
       params,
       filePath: filePathArbitrary,
       query: queryArbitrary((sample.query ?? {}) as Record<string, string>, queryValues),
-      body: takesBody ? bodyArbitrary(sample.body) : fc.constant(undefined),
+      body: takesBody ? bodyArbitrary(sample.body, bodies) : fc.constant(undefined),
       contentType,
       tail: rawQueryTail,
-      token: fc.constantFrom('valid', 'valid', 'valid', 'valid', 'valid', 'valid', 'none', 'wrong'),
+      // Mostly tokens that name a caller, so most requests get past the token check to the role and the route.
+      token: fc.constantFrom<FuzzToken>(
+        'owner',
+        'owner',
+        'admin',
+        'annotator',
+        'annotator',
+        'viewer',
+        'viewer',
+        'none',
+        'wrong',
+      ),
     })
     .map(({ params: values, filePath, query, tail, body, contentType: type, token }) => {
       // Parameters are already encoded (or deliberately broken): put them in the path as they are.
@@ -204,7 +233,7 @@ export function requestArbitrary(
         path: `${path}${encodeQuery(query) || (tail ? '?' : '')}${tail}`,
         headers,
         ...(body === undefined ? {} : { body }),
-        token: token as FuzzRequest['token'],
+        token,
       };
     });
 }
