@@ -211,6 +211,9 @@ async function main() {
   if (!executablePath) throw new Error(installHint('chromium'));
   const bundle = readFileSync(`${chromeExtensionDir}/content-scripts/annotate.js`);
   const gzipBytes = gzipSync(bundle, { level: 9 }).length;
+  // The controls' panels: injected once per page, in idle time after the first controls mount.
+  const panels = readFileSync(`${chromeExtensionDir}/annotate-panels.js`);
+  const panelsGzipBytes = gzipSync(panels, { level: 9 }).length;
 
   const without: Run[] = [];
   const withRuns: Run[] = [];
@@ -325,12 +328,14 @@ async function main() {
     clickToSavedMs: { p50: ms(percentile(saved, 50)), p95: ms(percentile(saved, 95)), max: ms(Math.max(...saved)) },
     contentScriptBytes: bundle.length,
     contentScriptGzipBytes: gzipBytes,
+    panelScriptBytes: panels.length,
+    panelScriptGzipBytes: panelsGzipBytes,
   };
   const mark = (ok: boolean) => (ok ? 'holds' : 'MISS');
   const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
   const gzipKb = gzipBytes / 1024;
   console.log(
-    `content script: ${(bundle.length / 1024).toFixed(1)} KB, ${gzipKb.toFixed(1)} KB gzip (target ≤ 25: ${mark(gzipKb <= 25)})`,
+    `content script: ${(bundle.length / 1024).toFixed(1)} KB, ${gzipKb.toFixed(1)} KB gzip (target ≤ 25: ${mark(gzipKb <= 25)}); panel script, injected in idle time: ${(panels.length / 1024).toFixed(1)} KB, ${(panelsGzipBytes / 1024).toFixed(1)} KB gzip`,
   );
   console.log(
     `extension JS ÷ page JS (CPU profile by script URL, median of ${ROUNDS} runs): ${figures.javascript.extensionMs} ms ÷ ${figures.javascript.pageMs} ms = ${pct(figures.javascript.ratio)} (target ≤ 5%: ${mark(figures.javascript.ratio <= 0.05)}); per run ${figures.javascript.ratioPerRound.map(pct).join(', ')}`,

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import rootPackage from '../package.json' with { type: 'json' };
+import { sharePreactWithContentScript } from './build/panel-script.ts';
 import { preactWithoutInnerHtml } from './build/preact-without-inner-html.ts';
 
 // extension/ is WXT's root: its config, .wxt/ and .output/ stay here, and the root package.json gives
@@ -13,6 +14,8 @@ export default defineConfig({
   imports: false,
   vite: () => ({ plugins: [preact(), preactWithoutInnerHtml()] }),
   hooks: {
+    // The panel script renders with the content script's Preact (build/panel-script.ts).
+    'vite:build:extendConfig': sharePreactWithContentScript,
     // "Report a broken page" injects its snapshot script (scripting.executeScript), which needs host
     // permission for the page: Chrome does not count content script matches. The chat sites are in
     // content_scripts already, so this asks the person for nothing new.

@@ -10,12 +10,28 @@ import { repoRoot } from '../support/paths.ts';
  * noticing: zod (one value import of `shared/index.ts` pulls every schema, 95 KB) and WXT's storage
  * wrapper (9 KB). This follows the VALUE imports (type-only ones are erased by the bundler) from each
  * content script entrypoint, through extension/src and shared/, and names the chain to any of them.
- * `npm run bench:extension` prints the built size itself.
+ * The controls' panels are kept out the same way: they come with the panel script, on demand. The
+ * built size has its budget in test/package/store-zips.test.ts; `npm run bench:extension` prints it.
  */
 
 const ENTRYPOINTS = [
   'extension/src/entrypoints/annotate.content/index.tsx',
   'extension/src/entrypoints/generic.content/index.ts',
+];
+/** The panel script (annotate/panel-kit-loader.ts injects it on demand) and what only it may carry. */
+const PANEL_SCRIPT_ENTRY = 'extension/src/entrypoints/annotate-panels.ts';
+const ON_DEMAND = [
+  'extension/src/annotate/panels/panel-kit.ts',
+  'extension/src/annotate/cheat-sheet.tsx',
+  'extension/src/annotate/panel-overlay.tsx',
+  'extension/src/annotate/panel-placement.ts',
+  'extension/src/annotate/rubric-form.tsx',
+  'extension/src/annotate/panels/comment-panel.tsx',
+  'extension/src/annotate/panels/compare-panel.tsx',
+  'extension/src/annotate/panels/correction-panel.tsx',
+  'extension/src/annotate/panels/score-panel.tsx',
+  'extension/src/annotate/panels/tags-panel.tsx',
+  'shared/rubric-rules.ts',
 ];
 /** Packages no content script may carry, with why. */
 const HEAVY: Record<string, string> = {
@@ -67,34 +83,50 @@ function resolveRelative(from: string, specifier: string, exists: (file: string)
   return candidates.find(exists) ?? null;
 }
 
+/**
+ * Every repo file reached from `entrypoints` through value imports, each with the chain of files that
+ * reaches it, and every package specifier imported on the way (with the file importing it).
+ */
+function reach(
+  entrypoints: readonly string[],
+  read: (file: string) => string | null,
+  exists: (file: string) => boolean,
+): { files: Map<string, string[]>; packages: { specifier: string; chain: string[] }[] } {
+  const files = new Map<string, string[]>();
+  const queue: string[] = [];
+  for (const entry of entrypoints) {
+    files.set(entry, [entry]);
+    queue.push(entry);
+  }
+  const packages: { specifier: string; chain: string[] }[] = [];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const source = read(file);
+    if (source === null) continue;
+    const chain = files.get(file) ?? [file];
+    for (const specifier of valueImports(file, source)) {
+      if (!specifier.startsWith('.')) {
+        packages.push({ specifier, chain });
+        continue;
+      }
+      const next = resolveRelative(file, specifier, exists);
+      if (next === null || files.has(next)) continue;
+      files.set(next, [...chain, next]);
+      queue.push(next);
+    }
+  }
+  return { files, packages };
+}
+
 /** Every heavy package reached from `entrypoints`, as a sentence with the chain of files that reaches it. */
 function heavyImports(
   entrypoints: readonly string[],
   read: (file: string) => string | null,
   exists: (file: string) => boolean,
 ): string[] {
-  const chains = new Map<string, string[]>();
-  const queue: string[] = [];
-  for (const entry of entrypoints) {
-    chains.set(entry, [entry]);
-    queue.push(entry);
-  }
   const problems: string[] = [];
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    const source = read(file);
-    if (source === null) continue;
-    const chain = chains.get(file) ?? [file];
-    for (const specifier of valueImports(file, source)) {
-      if (specifier.startsWith('.')) {
-        const next = resolveRelative(file, specifier, exists);
-        if (next === null || chains.has(next)) continue;
-        chains.set(next, [...chain, next]);
-        queue.push(next);
-        continue;
-      }
-      const heavy = Object.keys(HEAVY).find((name) => specifier === name || specifier.startsWith(`${name}/`));
-      if (heavy) problems.push(`${chain.join(' → ')} imports ${specifier} (${HEAVY[heavy]})`);
-    }
+  for (const { specifier, chain } of reach(entrypoints, read, exists).packages) {
+    const heavy = Object.keys(HEAVY).find((name) => specifier === name || specifier.startsWith(`${name}/`));
+    if (heavy) problems.push(`${chain.join(' → ')} imports ${specifier} (${HEAVY[heavy]})`);
   }
   return problems;
 }
@@ -111,6 +143,16 @@ function readRepoFile(file: string): string | null {
 describe('content script weight', () => {
   it('carries neither zod nor WXT storage, through any value import', () => {
     expect(heavyImports(ENTRYPOINTS, readRepoFile, isRepoFile)).toEqual([]);
+  });
+
+  it('leaves the panels to the panel script, loaded when the page is idle or a panel opens', () => {
+    const inContentScripts = [...reach(ENTRYPOINTS, readRepoFile, isRepoFile).files]
+      .filter(([file]) => ON_DEMAND.includes(file))
+      .map(([, chain]) => chain.join(' → '));
+    expect(inContentScripts).toEqual([]);
+    // Not vacuous: the panel script does reach every one of them.
+    const inPanelScript = reach([PANEL_SCRIPT_ENTRY], readRepoFile, isRepoFile).files;
+    expect(ON_DEMAND.filter((file) => !inPanelScript.has(file))).toEqual([]);
   });
 
   it('follows value imports through shared/ and ignores type-only ones', () => {

@@ -2,6 +2,9 @@ import type { ComparisonState, ResponseCaptureInput } from '../utils/annotation-
 
 export type Winner = 'a' | 'b' | 'tie';
 
+/** A verdict in words, as the compare panel and the saved status say it. */
+export const VERDICTS: Record<Winner, string> = { a: 'A is better', b: 'B is better', tie: 'Tie' };
+
 /** Another variant of the same prompt that the current response can be compared with. */
 export interface CompareCandidate {
   messageId: string;

@@ -1,6 +1,5 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { rubricAnswerIssues } from '../../../shared/rubric-rules.ts';
 import type { VariantInfo } from '../sites/define-site-adapter.ts';
 import type {
   AnnotationChanges,
@@ -8,16 +7,12 @@ import type {
   SaveComparisonResult,
   SaveResult,
 } from '../utils/annotation-input.ts';
-import type { CompareCandidate, Winner } from './compare-candidates.ts';
+import { type CompareCandidate, VERDICTS, type Winner } from './compare-candidates.ts';
 import { ControlsBar, MoreMenu, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
 import { claimPanel } from './open-panel.ts';
-import { PanelOverlay } from './panel-overlay.tsx';
-import { CommentPanel } from './panels/comment-panel.tsx';
-import { ComparePanel, VERDICTS } from './panels/compare-panel.tsx';
-import { CorrectionPanel } from './panels/correction-panel.tsx';
-import { ScorePanel } from './panels/score-panel.tsx';
-import { TagsPanel } from './panels/tags-panel.tsx';
-import { answersOf, type RubricDraft, type RubricView } from './rubric-form.tsx';
+import { loadedPanelKit, loadPanelKit, prefetchPanelKit } from './panel-kit-loader.ts';
+import type { PanelKit } from './panels/panel-kit.ts';
+import type { RubricDraft, RubricView } from './rubric-form.tsx';
 import { missingMessage, missingRequired } from './rubric-gate.ts';
 import { useControlsReveal } from './use-controls-reveal.ts';
 
@@ -92,6 +87,11 @@ export function Controls(props: ControlsProps) {
   /** The full bar's width when it last fitted: the compact bar goes back to it once there is room. */
   const fullWidth = useRef(0);
   const closeMine = useRef(() => setPanel(null));
+  /** The panels' code (panel-kit-loader.ts): loaded in idle time after the first controls mount, or on first open. */
+  const [kit, setKit] = useState<PanelKit | null>(loadedPanelKit);
+  const panels = kit ?? loadedPanelKit();
+
+  useEffect(prefetchPanelKit, []);
 
   // One panel open on the whole page: opening this one closes another response's.
   useEffect(() => (panel === null ? undefined : claimPanel(closeMine.current)), [panel]);
@@ -131,7 +131,8 @@ export function Controls(props: ControlsProps) {
 
   useEffect(() => {
     const selector = focusNext.current;
-    if (!selector) return;
+    // A panel whose code is still loading has nothing to focus yet: the focus waits for it.
+    if (!selector || (panel !== null && !panels)) return;
     focusNext.current = null;
     container.current?.querySelector<HTMLElement>(selector)?.focus();
   });
@@ -194,9 +195,20 @@ export function Controls(props: ControlsProps) {
       );
     }
     setPanel(toggle && panel === next ? null : next);
+    if (!panels) {
+      loadPanelKit().then(setKit, (error: unknown) => {
+        // Closed again, so the next click tries the load again.
+        setPanel(null);
+        setStatus({
+          kind: 'error',
+          text: `Margin could not open this panel: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      });
+    }
   }
 
-  function saveComment() {
+  /** The comment panel's Save (so the panels are loaded). */
+  function saveComment({ answersOf, rubricAnswerIssues }: PanelKit) {
     const waiting = pending ?? {};
     if (!rubric || rubric.questions.length === 0) return void write({ ...waiting, comment: commentDraft }, true);
     const answers = answersOf(rubric, rubricDraft);
@@ -275,11 +287,12 @@ export function Controls(props: ControlsProps) {
     };
   });
 
-  const overlay = (content: ComponentChildren) =>
-    panel && (
-      <PanelOverlay anchor={bar} label={PANEL_LABELS[panel]} onClose={() => close(true)}>
-        {content}
-      </PanelOverlay>
+  const overlay = (content: (kit: PanelKit) => ComponentChildren) =>
+    panel &&
+    panels && (
+      <panels.PanelOverlay anchor={bar} label={PANEL_LABELS[panel]} onClose={() => close(true)}>
+        {content(panels)}
+      </panels.PanelOverlay>
     );
   const cancel = () => close(true);
 
@@ -300,7 +313,7 @@ export function Controls(props: ControlsProps) {
         onOpen={(next) => open(next)}
       />
       {panel === 'more' &&
-        overlay(
+        overlay(() => (
           <MoreMenu
             score={score}
             corrected={Boolean(saved?.correction)}
@@ -309,15 +322,15 @@ export function Controls(props: ControlsProps) {
               focusNext.current = 'input, textarea, select, .compare button';
               open(next, false);
             }}
-          />,
-        )}
+          />
+        ))}
       {panel === 'score' &&
-        overlay(
-          <ScorePanel draft={scoreDraft} setDraft={setScoreDraft} score={score} commit={commit} onCancel={cancel} />,
-        )}
+        overlay(({ ScorePanel }) => (
+          <ScorePanel draft={scoreDraft} setDraft={setScoreDraft} score={score} commit={commit} onCancel={cancel} />
+        ))}
       {panel === 'comment' &&
-        overlay(
-          <CommentPanel
+        overlay((kit) => (
+          <kit.CommentPanel
             draft={commentDraft}
             setDraft={setCommentDraft}
             waiting={pending}
@@ -334,19 +347,21 @@ export function Controls(props: ControlsProps) {
                   }
                 : null
             }
-            onSave={saveComment}
+            onSave={() => saveComment(kit)}
             onCancel={cancel}
-          />,
-        )}
+          />
+        ))}
       {panel === 'tags' &&
-        overlay(<TagsPanel draft={tagsDraft} setDraft={setTagsDraft} commit={commit} onCancel={cancel} />)}
+        overlay(({ TagsPanel }) => (
+          <TagsPanel draft={tagsDraft} setDraft={setTagsDraft} commit={commit} onCancel={cancel} />
+        ))}
       {panel === 'correction' &&
-        overlay(
-          <CorrectionPanel draft={correctionDraft} setDraft={setCorrectionDraft} commit={commit} onCancel={cancel} />,
-        )}
+        overlay(({ CorrectionPanel }) => (
+          <CorrectionPanel draft={correctionDraft} setDraft={setCorrectionDraft} commit={commit} onCancel={cancel} />
+        ))}
       {panel === 'compare' &&
         variant &&
-        overlay(
+        overlay(({ ComparePanel }) => (
           <ComparePanel
             variant={variant}
             candidates={candidates}
@@ -354,8 +369,8 @@ export function Controls(props: ControlsProps) {
             setOther={setOther}
             pick={pick}
             onCancel={cancel}
-          />,
-        )}
+          />
+        ))}
     </div>
   );
 }

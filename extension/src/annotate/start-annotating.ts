@@ -3,7 +3,7 @@ import { DEFAULT_SHORTCUTS } from '../../../shared/shortcuts.ts';
 import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../utils/messaging.ts';
-import { ShortcutSheet } from './cheat-sheet.tsx';
+import { CheatSheetLoader } from './cheat-sheet-loader.ts';
 import { mountConversationBar } from './conversation-bar.tsx';
 import { startHealthReports } from './health-reports.ts';
 import { KeyboardShortcuts } from './keyboard.ts';
@@ -25,7 +25,7 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   };
 
   const annotator = createPageAnnotator(adapter, document, ctx, api);
-  const sheet = new ShortcutSheet(document);
+  const sheet = new CheatSheetLoader(document);
   const keyboard = new KeyboardShortcuts(
     { ...annotator.controls, step: annotator.step },
     document,

@@ -48,6 +48,8 @@ export interface ProtocolMap {
   syncSelfHostedOrigins(): { registered: string[] };
   /** Background → content script: the person chose "Annotate selection" on `selectionText`. */
   annotateSelection(selection: { text: string }): { ok: boolean; error?: string };
+  /** A content script's controls need their panels: the panel script is injected into the sender's frame. */
+  loadPanelKit(): void;
   /** Background → content script: the browser's command shortcut: open the latest response's controls. */
   openLatestControls(): { ok: boolean };
   /** Options page: pair with a companion; the background checks and stores it, then syncs at once. */

@@ -1,7 +1,5 @@
 import type { VariantInfo } from '../../sites/define-site-adapter.ts';
-import type { CompareCandidate, Winner } from '../compare-candidates.ts';
-
-export const VERDICTS: Record<Winner, string> = { a: 'A is better', b: 'B is better', tie: 'Tie' };
+import { type CompareCandidate, VERDICTS, type Winner } from '../compare-candidates.ts';
 
 export interface ComparePanelProps {
   /** This response's place among the variants of its prompt ("2 of 3"). */
