@@ -143,7 +143,7 @@ export function createApp(deps: AppDeps): Express {
         ...statsRoutes(deps.store),
         ...exportRoutes(deps.store, deps.accounts, deps.queues),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),
-        ...agreementRoutes(deps.store, deps.queues),
+        ...agreementRoutes(deps.store, deps.queues, deps.accounts),
         ...(deps.queues ? queuesRoutes(deps.queues, deps.accounts) : []),
         ...conversationRatingsRoutes({
           store: deps.store,

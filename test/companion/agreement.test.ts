@@ -236,4 +236,54 @@ describe.each(STORE_KINDS)('margin agreement over the store (%s)', (kind) => {
     expect(http.status).toBe(404);
     expect(JSON.stringify(await http.json())).toContain('There is no queue \\"q1\\"');
   }, 60_000);
+
+  // Last in this block: it adds a user, and a user of kind model changes every later report.
+  it('counts a user of kind model as a model without --models, in the CLI and the route', async () => {
+    const added = await margin([
+      'user',
+      'add',
+      'D',
+      '--role',
+      'annotator',
+      '--kind',
+      'model',
+      '--database',
+      database.option,
+    ]);
+    expect(added.code).toBe(0);
+    const json = await margin([
+      'agreement',
+      '--database',
+      database.option,
+      '--json',
+      '--site',
+      'chatgpt',
+      '--seed',
+      '7',
+    ]);
+    expect(json.code).toBe(0);
+    const fromCli = agreementReportSchema.parse(JSON.parse(json.stdout));
+    expect(fromCli.annotators.find((a) => a.name === 'D')?.kind).toBe('model');
+    expect(fromCli.annotators.filter((a) => a.kind === 'model').map((a) => a.name)).toEqual(['D']);
+    // The same report as naming D with --models.
+    const named = await margin([
+      'agreement',
+      '--database',
+      database.option,
+      '--json',
+      '--site',
+      'chatgpt',
+      '--seed',
+      '7',
+      '--models',
+      'D',
+    ]);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(named.stdout));
+    expect(question(fromCli, 'rubric:grade').pairs.filter((pair) => pair.kind === 'machine-human')).toHaveLength(3);
+    const response = await fetch(`${companion.url}/api/v1/agreement?site=chatgpt&seed=7`, {
+      headers: { authorization: `Bearer ${companion.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(json.stdout));
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { EXPORT_SOURCES } from '../../../shared/index.ts';
 import { agreementFromQueue } from '../agreement/agreement-from-queue.ts';
 import { agreementFromStore } from '../agreement/agreement-from-store.ts';
 import { agreementText } from '../agreement/agreement-text.ts';
+import { withModelAnnotators } from '../agreement/model-annotators.ts';
 import { defaultDataDir } from '../support/config.ts';
 import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 
@@ -58,7 +59,7 @@ export function registerAgreementCommand(program: Command): void {
       }
       const stores = await openStore(flags.dataDir ?? defaultDataDir(), flags.database);
       try {
-        const options = parsed.data;
+        const options = await withModelAnnotators(parsed.data, stores.users);
         const queue = options.queue === undefined ? undefined : await stores.queues.get(options.queue);
         if (options.queue !== undefined && queue === undefined)
           throw new Error(`there is no queue "${options.queue}" in ${stores.location} (margin queue list shows them)`);
