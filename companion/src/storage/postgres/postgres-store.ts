@@ -12,8 +12,13 @@ import type { Sql, Tx } from './connect.ts';
 import { type IncomingRecord, type SyncedRecord, toVersion } from './plan-changes.ts';
 import { writeVersions } from './write-versions.ts';
 
-/** Rows fetched per round trip while an export streams: about 3 MB of typical annotations. */
-const CURSOR_ROWS = 1_000;
+/**
+ * Rows fetched per round trip while an export streams: under 1 MB of typical annotations. A fetch
+ * of 1,000 outlived the young generation's collections, so its rows were promoted and collected
+ * late: peak RSS of a 400,000-row export 286–295 MB at 1,000 (with 512-line batches), 217 MB at
+ * 250 (with 128), at the same speed (docs/benchmarks.md, "Team server").
+ */
+const CURSOR_ROWS = 250;
 
 /** The change set's records in their stored form, annotations first (the SQLite store's order). */
 export function incomingVersions(changes: ChangeSet) {
