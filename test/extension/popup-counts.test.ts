@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { Dexie } from 'dexie';
+import { Dexie, liveQuery } from 'dexie';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveAnnotation } from '../../extension/src/db/annotations.ts';
 import { AppDB } from '../../extension/src/db/app-db.ts';
-import { COUNTS_BUILT, countAnnotations } from '../../extension/src/db/counts.ts';
+import { COUNTS_BUILT, countAnnotations, countOutbox } from '../../extension/src/db/counts.ts';
 import { applyPulledPage } from '../../extension/src/sync/apply-remote.ts';
 import {
   countPending,
@@ -271,5 +271,37 @@ describe('the popup counts', () => {
     await db.counts.clear();
     expect(await countAnnotations(db, new Date(NOW))).toEqual({ total: 1, today: 1, bySite: { claude: 1 } });
     await expectCountsMatch();
+  });
+
+  // The popup reads them in a live query, where Dexie refuses any write ("Readwrite transaction in
+  // liveQuery context"): its sync section once stayed empty on a profile whose rows were missing.
+  it('read in a live query with their rows missing: counted from the indexes, stored by the next read outside', async () => {
+    await saveAnnotation(db, captureOf(1, 'claude'), {
+      annotator: 'ada',
+      defaultTags: [],
+      now: () => new Date(NOW),
+      newId: () => '00000000-0000-4000-8000-000000000001',
+    });
+    await db.counts.clear();
+    const read = () => Promise.all([countAnnotations(db, new Date(NOW)), countOutbox(db)]);
+    const inLiveQuery = await new Promise((resolve, reject) => {
+      const subscription = liveQuery(read).subscribe({
+        next: (value) => {
+          subscription.unsubscribe();
+          resolve(value);
+        },
+        error: reject,
+      });
+    });
+    const expected = await recount(new Date(NOW));
+    expect(inLiveQuery).toEqual([expected.annotations, expected.outbox]);
+    expect(await db.counts.get(COUNTS_BUILT)).toBeUndefined();
+    expect(await read()).toEqual([expected.annotations, expected.outbox]);
+    await expectCountsMatch();
+  });
+
+  it('are marked built when a new database is created, so a first read writes nothing', async () => {
+    await db.open();
+    expect(await db.counts.toArray()).toEqual([{ key: COUNTS_BUILT, count: 1 }]);
   });
 });

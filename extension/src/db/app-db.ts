@@ -1,6 +1,6 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
-import { type CountRow, rebuildCounts } from './counts.ts';
+import { COUNTS_BUILT, type CountRow, rebuildCounts } from './counts.ts';
 import { countsMiddleware } from './counts-middleware.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
@@ -60,6 +60,11 @@ export class AppDB extends Dexie {
       .upgrade((tx) =>
         rebuildCounts({ annotations: tx.table('annotations'), outbox: tx.table('outbox'), counts: tx.table('counts') }),
       );
+    // A new database is empty: its counts are all zero, so mark them built (the popup's live query,
+    // which may not write, then never has to count the tables).
+    this.on('populate', (tx) => {
+      tx.table('counts').put({ key: COUNTS_BUILT, count: 1 });
+    });
     // Registered first, so it sits below the outbox middleware and also counts the outbox rows that one writes.
     this.use(countsMiddleware());
     this.use(

@@ -58,10 +58,17 @@ export interface CountTables {
 /**
  * Replaces every count row with a count of the tables, from their indexes only (no annotation is read).
  * Runs inside the caller's read-write transaction over the three tables: the v6 upgrade, or
- * `ensureCounts` when the rows are missing.
+ * `countRows` when the rows are missing.
  */
 export async function rebuildCounts(tables: CountTables): Promise<void> {
-  const { annotations, outbox, counts } = tables;
+  const totals = await tallyCounts(tables);
+  await tables.counts.clear();
+  await tables.counts.bulkPut([...totals].map(([key, count]) => ({ key, count })));
+  await tables.counts.put({ key: COUNTS_BUILT, count: 1 });
+}
+
+/** What the count rows should hold, counted from the tables' indexes. */
+async function tallyCounts({ annotations, outbox }: Omit<CountTables, 'counts'>): Promise<Map<string, number>> {
   const tombstones = new Set(await annotations.orderBy('[deletedAt+site]').primaryKeys());
   const totals = new Map<string, number>();
   const add = (key: string) => totals.set(key, (totals.get(key) ?? 0) + 1);
@@ -81,17 +88,26 @@ export async function rebuildCounts(tables: CountTables): Promise<void> {
     const queued = await outbox.where('[state+queuedAt]').between([state, Dexie.minKey], [state, Dexie.maxKey]).count();
     if (queued > 0) totals.set(key, queued);
   }
-  await counts.clear();
-  await counts.bulkPut([...totals].map(([key, count]) => ({ key, count })));
-  await counts.put({ key: COUNTS_BUILT, count: 1 });
+  return totals;
 }
 
-/** Rebuilds the rows if they were never built (a database created empty, or rows removed outside Margin). */
-async function ensureCounts(db: AppDB): Promise<void> {
-  if (await db.counts.get(COUNTS_BUILT)) return;
-  await db.transaction('rw', [db.annotations, db.outbox, db.counts], async () => {
-    if (!(await db.counts.get(COUNTS_BUILT))) await rebuildCounts(db);
-  });
+/**
+ * The count rows, rebuilt first if they were never built (rows removed outside Margin; a new
+ * database is built when created). A live query, like the popup's, may not write (Dexie refuses a
+ * read-write transaction there): it gets the rows counted from the indexes, not stored, and the next
+ * read outside one stores them.
+ */
+async function countRows(db: AppDB, read: () => Promise<CountRow[]>): Promise<CountRow[]> {
+  if (await db.counts.get(COUNTS_BUILT)) return read();
+  try {
+    await db.transaction('rw', [db.annotations, db.outbox, db.counts], async () => {
+      if (!(await db.counts.get(COUNTS_BUILT))) await rebuildCounts(db);
+    });
+    return read();
+  } catch (error) {
+    if ((error as Error).name !== Dexie.errnames.ReadOnly) throw error;
+    return [...(await tallyCounts(db))].map(([key, count]) => ({ key, count }));
+  }
 }
 
 export interface AnnotationCounts {
@@ -102,25 +118,31 @@ export interface AnnotationCounts {
 
 /** Counts for the popup; "today" starts at local midnight of `now`. Reads the sites' rows and today's. */
 export async function countAnnotations(db: AppDB, now: Date): Promise<AnnotationCounts> {
-  await ensureCounts(db);
   const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  return db.transaction('r', db.counts, async () => {
-    const sites = await db.counts.where('key').startsWith(SITE).toArray();
-    const todays = await db.counts.where('key').between(createdBucketKey(midnight), `${CREATED}\uffff`).toArray();
-    const bySite: Record<string, number> = {};
-    let total = 0;
-    for (const row of sites) {
-      if (row.count <= 0) continue;
+  const today = createdBucketKey(midnight);
+  const rows = await countRows(db, () =>
+    db.transaction('r', db.counts, async () => [
+      ...(await db.counts.where('key').startsWith(SITE).toArray()),
+      ...(await db.counts.where('key').between(today, `${CREATED}\uffff`).toArray()),
+    ]),
+  );
+  const bySite: Record<string, number> = {};
+  let total = 0;
+  let todays = 0;
+  for (const row of rows) {
+    if (row.key.startsWith(SITE) && row.count > 0) {
       bySite[row.key.slice(SITE.length)] = row.count;
       total += row.count;
-    }
-    return { total, today: todays.reduce((sum, row) => sum + row.count, 0), bySite };
-  });
+    } else if (row.key.startsWith(CREATED) && row.key >= today) todays += row.count;
+  }
+  return { total, today: todays, bySite };
 }
 
 /** Versions waiting for push, and those the companion refused. */
 export async function countOutbox(db: AppDB): Promise<{ pending: number; rejected: number }> {
-  await ensureCounts(db);
-  const [pending, rejected] = await db.counts.bulkGet([OUTBOX_PENDING, OUTBOX_REJECTED]);
-  return { pending: pending?.count ?? 0, rejected: rejected?.count ?? 0 };
+  const rows = await countRows(db, async () =>
+    (await db.counts.bulkGet([OUTBOX_PENDING, OUTBOX_REJECTED])).filter((row) => row !== undefined),
+  );
+  const count = (key: string) => rows.find((row) => row.key === key)?.count ?? 0;
+  return { pending: count(OUTBOX_PENDING), rejected: count(OUTBOX_REJECTED) };
 }
