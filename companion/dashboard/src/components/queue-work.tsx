@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { API } from '../../../../shared/api/index.ts';
 import type { Queue } from '../../../../shared/queue.ts';
 import type { QueueItemView } from '../../../../shared/queue-views.ts';
@@ -124,7 +124,10 @@ export function QueueWork({ queue, me }: { queue: Queue; me: string }) {
     setTimeout(() => reasonBox.current?.focus());
   };
 
-  useEffect(() => {
+  // A layout effect, so the listener holding this render's draft is in place the moment the draft is
+  // on screen: with a plain effect, an Enter typed right after `+` still saw the draft without the
+  // thumb and was refused as "thumb required".
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.altKey || event.isComposing) return;
       if (isTyping(event.target)) {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { API } from '../../../../shared/api/index.ts';
 import type { ItemFacets, NextItem } from '../../../../shared/history.ts';
 import type { Item } from '../../../../shared/item.ts';
@@ -158,7 +158,8 @@ export function RateHistoryPage({ route }: PageProps) {
       invalidateFacets();
     });
 
-  useEffect(() => {
+  // A layout effect: the listener holding this render's state is in place before the next key can arrive.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTyping(event.target)) {
