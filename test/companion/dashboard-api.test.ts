@@ -345,6 +345,10 @@ describe.each(STORE_KINDS)('dashboard API (%s)', (kind) => {
       expect(restored.map((line) => JSON.parse(line)).sort(byId)).toEqual(
         lines.map((line) => JSON.parse(line)).sort(byId),
       );
+      // An empty file is an empty restore.
+      expect(
+        json<RestoreResponse>(await restore({ upload: upload(7), firstLine: 1, lines: [], last: true })),
+      ).toMatchObject({ stored: true, lines: 0, accepted: 0 });
       // A chunk of an unknown restore, or out of order, is refused and stores nothing.
       expectError(await restore({ upload: upload(4), firstLine: 5, lines: [], last: true }), 409, 'restore_unknown');
       await restore({ upload: upload(5), firstLine: 1, lines: ['{}'], last: false });

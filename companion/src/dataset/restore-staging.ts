@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RestoreChunk, RestoreResponse } from '../../../shared/index.ts';
@@ -82,7 +82,7 @@ export class RestoreStaging {
         foreign: { reported: 0 },
         touchedAt: now,
       };
-      rmSync(upload.path, { force: true });
+      writeFileSync(upload.path, ''); // present from the start: an empty restore applies an empty file
       this.#uploads.set(chunk.upload, upload);
       return upload;
     }
