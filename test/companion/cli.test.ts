@@ -108,5 +108,5 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     const badPort = await margin(['serve', '--port', '99999', '--data-dir', dir.path]);
     expect(badPort.code).not.toBe(0);
     expect(badPort.stderr).toContain('--port must be a whole number from 0 to 65535');
-  });
+  }, 180_000); // nine CLI runs: 60 s ran out at load 19
 });
