@@ -129,8 +129,8 @@ export class PostgresDashboard implements DashboardStore {
     return this.#indexer.catchUp(maxRows);
   }
 
-  startIndexing(idleIntervalMs?: number): void {
-    this.#indexer.start(idleIntervalMs);
+  startIndexing(idleIntervalMs?: number, maxDeferMs?: number): void {
+    this.#indexer.start(idleIntervalMs, maxDeferMs);
   }
 
   stopIndexing(): void {
