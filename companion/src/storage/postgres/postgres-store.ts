@@ -4,6 +4,8 @@ import {
   type AppliedChangeSet,
   type ChangePage,
   type ChangeSet,
+  countResults,
+  type ImportCounts,
   OWNED_TABLES,
   type OwnedTable,
   type SyncStore,
@@ -53,6 +55,15 @@ export class PostgresStore implements SyncStore {
     return this.#sql.begin((tx) =>
       writeVersions(tx, versions, [{ id: changes.deviceId, at: changes.receivedAt }]),
     ) as Promise<AppliedChangeSet>;
+  }
+
+  async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
+    // The sequence counter stays locked until the commit: other writers wait for the whole import.
+    return this.#sql.begin(async (tx) => {
+      const counts: ImportCounts = { accepted: 0, unchanged: 0, superseded: 0 };
+      for (const changes of batches) countResults(counts, await this.applyChangesIn(tx, changes));
+      return counts;
+    }) as Promise<ImportCounts>;
   }
 
   /** `applyChanges` inside a transaction the caller already holds (a review's decision, a dashboard edit). */

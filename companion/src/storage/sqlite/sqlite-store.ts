@@ -6,6 +6,8 @@ import {
   type AppliedChangeSet,
   type ChangePage,
   type ChangeSet,
+  countResults,
+  type ImportCounts,
   OWNED_TABLES,
   type OwnedTable,
   type SyncStore,
@@ -195,6 +197,17 @@ export class SqliteStore implements SyncStore {
 
   async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
     return this.applyChangesNow(changes);
+  }
+
+  async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
+    const counts: ImportCounts = { accepted: 0, unchanged: 0, superseded: 0 };
+    // Each batch's own transaction nests as a savepoint inside this one: one commit at the end.
+    this.#db
+      .transaction(() => {
+        for (const changes of batches) countResults(counts, this.applyChangesNow(changes));
+      })
+      .immediate();
+    return counts;
   }
 
   applyChangesNow(changes: ChangeSet): AppliedChangeSet {
