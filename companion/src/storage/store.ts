@@ -26,6 +26,11 @@ export interface Store {
    * reads one consistent snapshot; leaving the loop early (`break`) releases what it holds.
    */
   iterateAnnotations(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation>;
+  /**
+   * The same annotations a page (a few hundred) at a time: an export of a million reads them without
+   * an await per row, which cost a fifth of its time in promises and their garbage.
+   */
+  iterateAnnotationPages(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation[]>;
   /** The current version of each stored comparison, in sequence order; tombstones only when asked. */
   iterateComparisons(options?: { includeDeleted?: boolean }): AsyncIterableIterator<Comparison>;
   /** The current version of each stored conversation rating, in sequence order; tombstones only when asked. */
