@@ -29,6 +29,10 @@ const PANEL_SCRIPT_ENTRY = 'extension/src/entrypoints/annotate-panels.ts';
 const ON_DEMAND = [
   'extension/src/annotate/panels/panel-kit.ts',
   'extension/src/annotate/cheat-sheet.tsx',
+  'extension/src/annotate/conversation-bar.tsx',
+  'extension/src/annotate/health-reports.ts',
+  'extension/src/annotate/health.ts',
+  'extension/src/annotate/selection.tsx',
   'extension/src/annotate/panel-overlay.tsx',
   'extension/src/annotate/panel-placement.ts',
   'extension/src/annotate/rubric-form.tsx',
