@@ -39,6 +39,7 @@ const ON_DEMAND = [
   'extension/src/annotate/panels/comment-panel.tsx',
   'extension/src/annotate/panels/compare-panel.tsx',
   'extension/src/annotate/panels/correction-panel.tsx',
+  'extension/src/annotate/panels/more-menu.tsx',
   'extension/src/annotate/panels/score-panel.tsx',
   'extension/src/annotate/panels/tags-panel.tsx',
   'shared/rubric-rules.ts',

@@ -8,7 +8,7 @@ import type {
   SaveResult,
 } from '../utils/annotation-input.ts';
 import { type CompareCandidate, VERDICTS, type Winner } from './compare-candidates.ts';
-import { ControlsBar, MoreMenu, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
+import { ControlsBar, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
 import { claimPanel } from './open-panel.ts';
 import { loadedPanelKit, loadPanelKit } from './panel-kit-loader.ts';
 import type { PanelKit } from './panels/panel-kit.ts';
@@ -311,7 +311,7 @@ export function Controls(props: ControlsProps) {
         onOpen={(next) => open(next)}
       />
       {panel === 'more' &&
-        overlay(() => (
+        overlay(({ MoreMenu }) => (
           <MoreMenu
             score={score}
             corrected={Boolean(saved?.correction)}

@@ -8,6 +8,7 @@ import { SelectionAnnotator } from '../selection.tsx';
 import { CommentPanel } from './comment-panel.tsx';
 import { ComparePanel } from './compare-panel.tsx';
 import { CorrectionPanel } from './correction-panel.tsx';
+import { MoreMenu } from './more-menu.tsx';
 import { ScorePanel } from './score-panel.tsx';
 import { TagsPanel } from './tags-panel.tsx';
 
@@ -20,6 +21,7 @@ import { TagsPanel } from './tags-panel.tsx';
  */
 export const panelKit = {
   PanelOverlay,
+  MoreMenu,
   ScorePanel,
   CommentPanel,
   TagsPanel,
