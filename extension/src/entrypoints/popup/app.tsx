@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { getDb } from '../../db/connection.ts';
 import { type AnnotationCounts, countAnnotations } from '../../db/counts.ts';
@@ -21,6 +21,9 @@ function siteBreakdown(counts: AnnotationCounts): string {
     .join(', ');
 }
 
+/** The moment the counts are in the page (`npm run bench:popup` reads it: navigation → counts shown). */
+export const COUNTS_SHOWN_MARK = 'margin:counts-shown';
+
 export function App() {
   const [counts, setCounts] = useState<AnnotationCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,6 +34,10 @@ export function App() {
       setError(reason instanceof Error ? reason.message : String(reason)),
     );
   }, []);
+
+  useLayoutEffect(() => {
+    if (counts && performance.getEntriesByName(COUNTS_SHOWN_MARK).length === 0) performance.mark(COUNTS_SHOWN_MARK);
+  }, [counts]);
 
   return (
     <main>
