@@ -11,6 +11,10 @@
  * harness took to notice (that is printed beside it, as `seenByHarnessMs`).
  *
  *   npm run bench:popup -- [annotations=100000] [rounds=7]
+ *
+ * MARGIN_POPUP_BASELINE=<a built extension folder> adds a third browser with that build (an older
+ * commit's `extension/.output/chrome-mv3`), filled the same way and opened in the same rounds, with its
+ * own download: before and after in one run, on one machine load.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,7 +33,7 @@ const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
-const load = () => Number(loadavg()[0].toFixed(2));
+const load = () => Number((loadavg()[0] ?? 0).toFixed(2));
 
 interface Open {
   /** Navigation → the popup's counts-shown mark. */
@@ -143,16 +147,19 @@ async function measureDownload(page: Page, cdp: CDPSession) {
   };
 }
 
-let empty: ChromiumSession | undefined;
-let full: ChromiumSession | undefined;
+const sessions: ChromiumSession[] = [];
 try {
-  empty = await launchChromium();
-  full = await launchChromium();
-  const emptyUrl = `chrome-extension://${empty.extensionId}/popup.html`;
-  const fullUrl = `chrome-extension://${full.extensionId}/popup.html`;
-  const emptyPage = await empty.context.newPage();
-  const fullPage = await full.context.newPage();
-  await openPopup(fullPage, fullUrl, 0);
+  const launch = async (extensionDir?: string) => {
+    const session = await launchChromium(extensionDir);
+    sessions.push(session);
+    const page = await session.context.newPage();
+    return { session, page, url: `chrome-extension://${session.extensionId}/popup.html` };
+  };
+  const empty = await launch();
+  const full = await launch();
+  const baselineDir = process.env.MARGIN_POPUP_BASELINE;
+  const baseline = baselineDir ? await launch(baselineDir) : undefined;
+  const filled = baseline ? [full, baseline] : [full];
 
   // Several sites, some deleted, a few made today: the popup counts all three ways. Each annotation
   // also gets its place in the export order (as sync and saving give it), so the download reads it.
@@ -164,38 +171,44 @@ try {
     deletedAt: index % 97 === 0 ? annotation.updatedAt : null,
   }));
   const live = all.filter((annotation) => annotation.deletedAt === null).length;
-  for (let start = 0; start < all.length; start += 2_000) {
-    const rows = all.slice(start, start + 2_000);
-    await putRows(fullPage, 'annotations', rows);
-    await putRows(
-      fullPage,
-      'recordOrder',
-      rows.map((row, index) => ({
-        kind: 'annotation',
-        id: row.id,
-        site: row.site,
-        conversationId: row.conversationId,
-        seq: start + index + 1,
-      })),
-    );
+  const rebuilds: number[] = [];
+  for (const browser of filled) {
+    await openPopup(browser.page, browser.url, 0);
+    for (let start = 0; start < all.length; start += 2_000) {
+      const rows = all.slice(start, start + 2_000);
+      await putRows(browser.page, 'annotations', rows);
+      await putRows(
+        browser.page,
+        'recordOrder',
+        rows.map((row, index) => ({
+          kind: 'annotation',
+          id: row.id,
+          site: row.site,
+          conversationId: row.conversationId,
+          seq: start + index + 1,
+        })),
+      );
+    }
+    // Rows written around Margin (as above) are not in its counts: drop those rows, so the first open
+    // rebuilds them from the indexes, as the version 6 upgrade does once for an existing profile.
+    await clearStore(browser.page, 'counts');
+    rebuilds.push((await openPopup(browser.page, browser.url, live)).countsShownMs);
   }
-  // Rows written around Margin (as above) are not in its counts: drop those rows, so the first open
-  // rebuilds them from the indexes, as the version 6 upgrade does once for an existing profile.
-  await clearStore(fullPage, 'counts');
-  const rebuild = await openPopup(fullPage, fullUrl, live);
 
   // Warm-up (discarded), then alternate: each browser opens its popup once per round.
-  await openPopup(emptyPage, emptyUrl, 0);
+  await openPopup(empty.page, empty.url, 0);
   const emptyOpens: Open[] = [];
   const fullOpens: Open[] = [];
+  const baselineOpens: Open[] = [];
   for (let round = 0; round < rounds; round++) {
-    emptyOpens.push(await openPopup(emptyPage, emptyUrl, 0));
-    fullOpens.push(await openPopup(fullPage, fullUrl, live));
+    emptyOpens.push(await openPopup(empty.page, empty.url, 0));
+    fullOpens.push(await openPopup(full.page, full.url, live));
+    if (baseline) baselineOpens.push(await openPopup(baseline.page, baseline.url, live));
   }
   const loadAfterOpens = load();
 
   // The floor for reading N rows at all: IndexedDB's own count of the store, in the same page.
-  const nativeCount = await fullPage.evaluate(
+  const nativeCount = await full.page.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
         const request = indexedDB.open('margin');
@@ -211,8 +224,13 @@ try {
       }),
   );
 
-  await openPopup(fullPage, fullUrl, live);
-  const download = await measureDownload(fullPage, await full.context.newCDPSession(fullPage));
+  const downloads: Awaited<ReturnType<typeof measureDownload>>[] = [];
+  for (const browser of filled) {
+    await openPopup(browser.page, browser.url, live);
+    downloads.push(await measureDownload(browser.page, await browser.session.context.newCDPSession(browser.page)));
+  }
+  const download = downloads[0] as (typeof downloads)[number];
+  const baselineDownload = downloads[1];
 
   const summary = (opens: Open[]) => ({
     countsShownMs: Math.round(median(opens.map((open) => open.countsShownMs))),
@@ -231,9 +249,17 @@ try {
       (median(fullOpens.map((o) => o.countsShownMs)) / median(emptyOpens.map((o) => o.countsShownMs))).toFixed(2),
     ),
     /** The first open after the counts were dropped: they are rebuilt from the indexes (once per profile). */
-    firstOpenWithRebuildMs: Math.round(rebuild.countsShownMs),
+    firstOpenWithRebuildMs: Math.round(rebuilds[0] as number),
     nativeCountMs: Math.round(nativeCount),
     download,
+    baseline: baseline
+      ? {
+          extension: baselineDir,
+          full: summary(baselineOpens),
+          firstOpenWithRebuildMs: Math.round(rebuilds[1] as number),
+          download: baselineDownload,
+        }
+      : null,
     targetMs: 150,
     machine: { cores: cpus().length, load: loadavg().map((value) => Number(value.toFixed(2))), loadAfterOpens },
     at: new Date().toISOString(),
@@ -244,8 +270,13 @@ try {
   console.log(
     `download (openai-sft, ${download.fileMB} MB): ${download.ms} ms, JS heap ${download.heapBeforeMB} MB before, peak ${download.heapPeakMB} MB (+${download.heapAddedMB} MB); load ${download.load}`,
   );
+  if (result.baseline) {
+    const { full: before, download: beforeDownload } = result.baseline;
+    console.log(
+      `baseline build (${baselineDir}), same run: counts shown at ${before.countsShownMs} ms (scripts run at ${before.scriptsRunMs} ms); download ${beforeDownload?.ms} ms, JS heap peak ${beforeDownload?.heapPeakMB} MB (+${beforeDownload?.heapAddedMB} MB)`,
+    );
+  }
   writeFileSync(`${repoRoot}/bench/results/popup.json`, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await empty?.close();
-  await full?.close();
+  for (const session of sessions) await session.close();
 }
