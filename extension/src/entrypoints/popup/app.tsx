@@ -48,9 +48,7 @@ export function App({ countsRead }: { countsRead: Promise<AnnotationCounts> }) {
     void Promise.race([settled, waited])
       .then(() => import('./later-sections.ts'))
       .then(setSections, (reason: unknown) =>
-        setError(
-          `the popup's other sections did not load: ${reason instanceof Error ? reason.message : String(reason)}`,
-        ),
+        setSectionsError(reason instanceof Error ? reason.message : String(reason)),
       );
   }, [countsRead]);
 
