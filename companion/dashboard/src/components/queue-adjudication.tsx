@@ -10,6 +10,7 @@ import {
 import { ApiError, api, errorText } from '../api.ts';
 import { formatDate, thumbLabel } from '../format.ts';
 import { answerBody, asks } from '../queue-answer.ts';
+import { Notices } from './notices.tsx';
 import { QueueRubricFields } from './queue-rubric-fields.tsx';
 import { Bubble, Context } from './transcript.tsx';
 
@@ -60,16 +61,7 @@ export function QueueAdjudication({ queue }: { queue: Queue }) {
         />{' '}
         points
       </label>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p role="status" class="ok">
-          {notice}
-        </p>
-      )}
+      <Notices error={error} notice={notice} />
       {list && (
         <p class="muted" data-disagreements={list.items.length}>
           {list.items.length} of {list.compared} items with two or more answers disagree.

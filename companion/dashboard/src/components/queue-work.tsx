@@ -15,6 +15,7 @@ import {
   SUBMIT_KEY,
 } from '../queue-answer.ts';
 import { routeHref } from '../router.ts';
+import { Notices } from './notices.tsx';
 import { AnswerPanel, KeySheet } from './queue-answer-panel.tsx';
 import { Bubble, Context } from './transcript.tsx';
 
@@ -189,16 +190,7 @@ export function QueueWork({ queue, me }: { queue: Queue; me: string }) {
           ))}
       </header>
       {queue.description && <p class="queue-instructions">{queue.description}</p>}
-      {alert && (
-        <p role="alert" class="error">
-          {alert}
-        </p>
-      )}
-      {status && (
-        <p role="status" class="ok" data-testid="queue-status">
-          {status}
-        </p>
-      )}
+      <Notices error={alert} notice={status} testId="queue-status" />
       {empty && (
         <section class="empty" data-queue-empty>
           <p>{empty}</p>

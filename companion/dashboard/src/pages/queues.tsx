@@ -14,6 +14,7 @@ import { routeHref } from '../router.ts';
 import { useSession } from '../session.ts';
 import './admin.css';
 import './queues.css';
+import { Notices } from '../components/notices.tsx';
 
 /** The views of one queue (`#/queues/<id>/<view>`), and the roles each is for (as the routes allow). */
 const VIEWS = {
@@ -58,16 +59,7 @@ function QueueList({ role }: { role: UserRole }) {
     <div class="admin queues">
       <section aria-labelledby="queues-heading">
         <h2 id="queues-heading">Queues</h2>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
-        {notice && (
-          <p role="status" class="ok">
-            {notice}
-          </p>
-        )}
+        <Notices error={error} notice={notice} />
         {queues === null && !error && <p class="loading">Loading…</p>}
         {queues?.length === 0 && (
           <p class="empty">

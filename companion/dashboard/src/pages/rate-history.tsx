@@ -11,6 +11,7 @@ import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
 import { navigate, routeHref } from '../router.ts';
 import './history.css';
+import { Notices } from '../components/notices.tsx';
 
 /** What a rating key stores: the same keys, and the same 0–100 scores, as the extension. */
 const RATINGS: Partial<Record<ShortcutAction, { thumb?: 'up' | 'down'; score?: number }>> = {
@@ -197,16 +198,7 @@ export function RateHistoryPage({ route }: PageProps) {
         </p>
       </header>
       <HistoryFilters values={filters} facets={facets} onChange={setFilters} />
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p role="status" class="ok" data-testid="rate-status">
-          {status}
-        </p>
-      )}
+      <Notices error={error} notice={status} testId="rate-status" />
       {next && !next.item && (
         <p class="empty">
           Nothing left to rate here.{' '}

@@ -3,6 +3,7 @@ import { API } from '../../../../shared/api/index.ts';
 import type { RestoreResponse, SettingsResponse, SignInCodeResponse } from '../../../../shared/dashboard.ts';
 import { api, download, errorText } from '../api.ts';
 import { signOut, storedToken, storeToken } from '../auth.ts';
+import { Notices } from '../components/notices.tsx';
 import { invalidateFacets } from '../facets.ts';
 import { formatCount } from '../format.ts';
 import type { PageProps } from '../page.ts';
@@ -123,16 +124,7 @@ export function SettingsPage(_props: PageProps) {
 
   return (
     <div class="settings">
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p role="status" class="ok">
-          {notice}
-        </p>
-      )}
+      <Notices error={error} notice={notice} />
       <section aria-labelledby="pairing">
         <h2 id="pairing">Pair a browser</h2>
         <p>Pairing lets the extension send what you annotate in that browser to this companion.</p>

@@ -7,6 +7,7 @@ import type { PageProps } from '../page.ts';
 import { routeHref } from '../router.ts';
 import { useSession } from '../session.ts';
 import './admin.css';
+import { Notices } from '../components/notices.tsx';
 
 /** A token just made (a new user or a rotation): shown here once, never again. */
 interface FreshToken {
@@ -81,16 +82,7 @@ export function UsersPage(_props: PageProps) {
         : null;
   return (
     <div class="admin users">
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p role="status" class="ok">
-          {notice}
-        </p>
-      )}
+      <Notices error={error} notice={notice} />
       {team === false && <PersonalServer />}
       {fresh && <TokenOnce fresh={fresh} onDone={() => setFresh(null)} />}
       <section aria-labelledby="users-heading">
