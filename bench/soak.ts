@@ -7,6 +7,9 @@
  * The campaign restarts the compiled companion (dist/, built first with `npm run build:companion`,
  * what the published package runs): a tsx start costs about 2.4 s of CPU against 0.9 s, and hundreds
  * of restarts per store on a shared machine made PostgreSQL's run take hours.
+ *
+ * MARGIN_SOAK_FUZZ_ONLY=1 reruns only the fuzzers and properties and keeps the kill figures of the
+ * soak.json already written (with the time they were measured), for when the fuzz part alone failed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,34 +57,41 @@ function fuzzFigures(output: string) {
 
 mkdirSync(resultsDir, { recursive: true });
 const started = Date.now();
+const fuzzOnly = process.env.MARGIN_SOAK_FUZZ_ONLY === '1';
+const previous = fuzzOnly ? JSON.parse(readFileSync(join(resultsDir, 'soak.json'), 'utf8')) : null;
 // MARGIN_SOAK_BUILT=1: dist/ was just built from this source (the build takes minutes on a loaded machine).
-const built = process.env.MARGIN_SOAK_BUILT === '1' ? { code: 0 } : await run('npm', ['run', 'build:companion'], {});
+const built =
+  fuzzOnly || process.env.MARGIN_SOAK_BUILT === '1' ? { code: 0 } : await run('npm', ['run', 'build:companion'], {});
 if (built.code !== 0) {
   console.error('npm run build:companion failed: the soak restarts the compiled companion');
   process.exit(1);
 }
-const codes = (
-  await Promise.all(
-    STORES.map((store) =>
-      run('npx', ['vitest', 'run', '--project', 'unit', 'test/companion/kill-campaign.test.ts'], {
-        MARGIN_SOAK_KILLS: String(KILLS),
-        MARGIN_SOAK_STORE: store,
-        MARGIN_SOAK_RESULTS: join(resultsDir, `soak-${store}.tmp.json`),
-        MARGIN_SOAK_COMPILED: '1',
-      }),
-    ),
-  )
-).map((result) => result.code);
-const campaigns = STORES.flatMap((store) => {
-  const file = join(resultsDir, `soak-${store}.tmp.json`);
-  try {
-    const figures = JSON.parse(readFileSync(file, 'utf8')).campaigns;
-    rmSync(file);
-    return figures;
-  } catch {
-    return [{ store, failed: true }];
-  }
-});
+const codes = fuzzOnly
+  ? previous.campaigns.map((campaign: { failed?: boolean }) => (campaign.failed ? 1 : 0))
+  : (
+      await Promise.all(
+        STORES.map((store) =>
+          run('npx', ['vitest', 'run', '--project', 'unit', 'test/companion/kill-campaign.test.ts'], {
+            MARGIN_SOAK_KILLS: String(KILLS),
+            MARGIN_SOAK_STORE: store,
+            MARGIN_SOAK_RESULTS: join(resultsDir, `soak-${store}.tmp.json`),
+            MARGIN_SOAK_COMPILED: '1',
+          }),
+        ),
+      )
+    ).map((result) => result.code);
+const campaigns = fuzzOnly
+  ? previous.campaigns
+  : STORES.flatMap((store) => {
+      const file = join(resultsDir, `soak-${store}.tmp.json`);
+      try {
+        const figures = JSON.parse(readFileSync(file, 'utf8')).campaigns;
+        rmSync(file);
+        return figures;
+      } catch {
+        return [{ store, failed: true }];
+      }
+    });
 const fuzzRun = codes.every((code) => code === 0)
   ? await run('npm', ['run', 'hardening:fuzz'], {})
   : { code: 1, output: '' };
@@ -89,7 +99,8 @@ const fuzzCode = fuzzRun.code;
 const summary = {
   when: new Date().toISOString(),
   machine: { cores: availableParallelism(), loadAverage: loadavg().map((value) => Number(value.toFixed(2))) },
-  killsPerStore: KILLS,
+  killsPerStore: fuzzOnly ? previous.killsPerStore : KILLS,
+  campaignsMeasured: fuzzOnly ? (previous.campaignsMeasured ?? previous.when) : new Date(started).toISOString(),
   campaigns,
   totals: {
     killsSurvived: campaigns.reduce((sum, c) => sum + (c.kills ?? 0), 0),

@@ -33,6 +33,7 @@ import type { SyncStore } from './storage/store.ts';
 import type { FairQueueOptions } from './support/fair-queue.ts';
 import type { Logger } from './support/logger.ts';
 import { silentLogger } from './support/logger.ts';
+import { PUSH_TRANSACTION_RECORDS } from './sync/apply-in-turns.ts';
 
 /**
  * The largest body accepted. One annotation may legitimately hold megabytes (a 1 MB response, 4 MB of
@@ -88,6 +89,8 @@ export interface AppDeps {
    * (middleware/write-fairness.ts); left out, SQLite's (one at a time).
    */
   writeFairness?: FairQueueOptions;
+  /** Records a push writes per transaction (sync/apply-in-turns.ts); left out, SQLite's. */
+  pushTransactionRecords?: number;
   /** Where the rate limit's buckets live (the database: shared by every companion process on it). */
   rateLimits: RateLimitStore;
   /**
@@ -139,7 +142,12 @@ export function createApp(deps: AppDeps): Express {
         ...healthRoutes(deps.version, deps.protocol),
         ...sessionRoutes(deps.accounts, deps.version, deps.protocol),
         ...(deps.accounts ? usersRoutes(deps.accounts) : []),
-        ...syncRoutes({ store: deps.store, clock, accounts: deps.accounts }),
+        ...syncRoutes({
+          store: deps.store,
+          clock,
+          accounts: deps.accounts,
+          recordsPerTransaction: deps.pushTransactionRecords ?? PUSH_TRANSACTION_RECORDS.sqlite,
+        }),
         ...statsRoutes(deps.store),
         ...exportRoutes(deps.store, deps.accounts, deps.queues),
         ...(deps.reviews ? reviewsRoutes(deps.reviews, deps.accounts) : []),

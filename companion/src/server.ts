@@ -16,6 +16,7 @@ import type { Logger } from './support/logger.ts';
 import { SignInCodes } from './support/sign-in-codes.ts';
 import { readOrCreateToken, rotateToken, TokenVerifier } from './support/token.ts';
 import { version } from './support/version.ts';
+import { PUSH_TRANSACTION_RECORDS } from './sync/apply-in-turns.ts';
 
 export interface ServeOptions {
   host: string;
@@ -114,6 +115,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(publicUrl ? { publicOrigin: publicUrl.origin, signInLimit: DEFAULT_SIGN_IN_LIMIT } : {}),
     behindProxy: options.behindProxy ?? false,
     writeFairness: DEFAULT_WRITE_FAIRNESS[target.kind],
+    pushTransactionRecords: PUSH_TRANSACTION_RECORDS[target.kind],
     ...options.app,
   });
   const timeouts = {

@@ -15,6 +15,7 @@ import {
 import type { Accounts } from '../accounts/accounts.ts';
 import { callerOf } from '../accounts/caller.ts';
 import type { SyncStore, WriteResult } from '../storage/store.ts';
+import { applyInTurns } from '../sync/apply-in-turns.ts';
 import { type CheckedRecord, checkAnnotation, checkRecord } from '../sync/check-record.ts';
 import { claimRecords, fillAnnotator, validIds } from '../sync/identity.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
@@ -24,6 +25,8 @@ interface SyncDeps {
   clock: () => Date;
   /** Where pushes are audited; left out (an app without accounts), they are not. */
   accounts?: Accounts | undefined;
+  /** Records per write transaction (sync/apply-in-turns.ts); left out, the whole push in one. */
+  recordsPerTransaction?: number | undefined;
 }
 
 function valid<T>(checked: CheckedRecord<T>[]): T[] {
@@ -63,7 +66,7 @@ function pushCounts(
   return counts;
 }
 
-export function syncRoutes({ store, clock, accounts }: SyncDeps): RouteDefinition[] {
+export function syncRoutes({ store, clock, accounts, recordsPerTransaction }: SyncDeps): RouteDefinition[] {
   return [
     defineRoute(API.sync.push, async ({ body: push, res }) => {
       const caller = callerOf(res);
@@ -84,14 +87,18 @@ export function syncRoutes({ store, clock, accounts }: SyncDeps): RouteDefinitio
       const annotations = claimRecords(caller, rawAnnotations, annotationOwners, 'annotation');
       const comparisons = claimRecords(caller, rawComparisons, comparisonOwners, 'comparison');
       const ratings = claimRecords<ConversationRating>(caller, rawRatings, ratingOwners, 'conversation rating');
-      // One transaction for the whole batch, committed (and fsynced) before the 200 goes out.
-      const applied = await store.applyChanges({
-        deviceId: push.deviceId,
-        receivedAt: clock().toISOString(),
-        annotations: valid(annotations),
-        comparisons: valid(comparisons),
-        conversationRatings: valid(ratings),
-      });
+      // Every turn committed (and fsynced) before the 200 goes out; readers get the loop between turns.
+      const applied = await applyInTurns(
+        store,
+        {
+          deviceId: push.deviceId,
+          receivedAt: clock().toISOString(),
+          annotations: valid(annotations),
+          comparisons: valid(comparisons),
+          conversationRatings: valid(ratings),
+        },
+        recordsPerTransaction ?? Number.POSITIVE_INFINITY,
+      );
       const counts = pushCounts(annotations, applied.annotations, applied.comparisons);
       if (counts.created + counts.edited + counts.deleted + counts.comparisons + counts.rejected > 0) {
         await accounts?.log(caller.name, 'annotations.push', null, { deviceId: push.deviceId, ...counts });

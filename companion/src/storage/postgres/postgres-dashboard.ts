@@ -129,8 +129,8 @@ export class PostgresDashboard implements DashboardStore {
     return this.#indexer.catchUp(maxRows);
   }
 
-  startIndexing(idleIntervalMs?: number): void {
-    this.#indexer.start(idleIntervalMs);
+  startIndexing(idleIntervalMs?: number, maxDeferMs?: number): void {
+    this.#indexer.start(idleIntervalMs, maxDeferMs);
   }
 
   stopIndexing(): void {
@@ -198,8 +198,8 @@ export class PostgresDashboard implements DashboardStore {
       facet('model'),
       facet('annotator'),
       this.#query<FacetCount>(
-        `SELECT t.tag AS value, count(*)::int AS count FROM dashboard_tags t JOIN dashboard_rows r ON r.ix = t.ix
-         WHERE NOT r.deleted GROUP BY t.tag ORDER BY count DESC, value`,
+        // dashboard_tags holds live rows' tags only (the indexer gives a tombstone none): no join needed.
+        `SELECT tag AS value, count(*)::int AS count FROM dashboard_tags GROUP BY tag ORDER BY count DESC, value`,
         [],
       ),
     ]);

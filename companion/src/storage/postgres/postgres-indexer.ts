@@ -59,16 +59,29 @@ export class PostgresIndexer {
     return done;
   }
 
-  /** Keeps the index caught up in the background: a chunk at a time, then a pause while nothing changes. */
-  start(idleIntervalMs = 250): void {
+  /**
+   * Keeps the index caught up in the background, a chunk at a time, then a pause while nothing changes.
+   * While changes keep arriving (a large sync, from this process or another), it waits for a quiet
+   * moment, as the SQLite indexer does, so the pushes keep the companion's thread and the database, but
+   * never more than `maxDeferMs` between chunks; a query catches up on small backlogs itself anyway.
+   * Before, it indexed chunk after chunk during a push and took a share of every push's time.
+   */
+  start(idleIntervalMs = 250, maxDeferMs = 2_000): void {
     if (this.#running) return;
     this.#running = true;
+    let lastSeq: number | undefined;
+    let lastChunkAt = performance.now();
     const tick = () => {
       if (!this.#running) return;
-      const run = this.catchUp(INDEX_CHUNK).then(
-        (indexed) => indexed,
-        () => 0, // the database restarting, or closing: try again on the next tick
-      );
+      const run = (async () => {
+        const seq = await this.#lastSeq();
+        const writing = lastSeq !== undefined && seq !== lastSeq;
+        lastSeq = seq;
+        if (writing && performance.now() - lastChunkAt < maxDeferMs) return 0;
+        const indexed = await this.catchUp(INDEX_CHUNK);
+        lastChunkAt = performance.now();
+        return indexed;
+      })().catch(() => 0); // the database restarting, or closing: try again on the next tick
       this.#busy = run;
       run.then((indexed) => {
         if (!this.#running) return;
@@ -78,6 +91,12 @@ export class PostgresIndexer {
     };
     this.#timer = setTimeout(tick, 0);
     this.#timer.unref();
+  }
+
+  /** The last sequence number handed out, by any process: it moves while changes arrive. */
+  async #lastSeq(): Promise<number> {
+    const [row] = await this.#sql<{ last_seq: number }[]>`SELECT last_seq FROM sync_sequence`;
+    return Number(row?.last_seq ?? 0);
   }
 
   /** Stops the background loop and waits for a chunk in progress. */

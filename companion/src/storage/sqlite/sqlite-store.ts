@@ -235,7 +235,9 @@ export class SqliteStore implements SyncStore {
       deviceId: changes.deviceId,
       hash,
     };
+    // One parameter object for whichever statement runs: `seq` is set on it, not copied into a new one.
     const row = {
+      seq: sequence.last + 1,
       id: record.id,
       annotator: record.annotator,
       revision: record.revision,
@@ -248,7 +250,7 @@ export class SqliteStore implements SyncStore {
       body,
       ...extraColumns(record),
     };
-    if (statements.insert.run({ ...row, seq: sequence.last + 1 }).changes === 1) {
+    if (statements.insert.run(row).changes === 1) {
       sequence.last += 1;
       return { status: 'accepted', seq: sequence.last };
     }
@@ -268,7 +270,8 @@ export class SqliteStore implements SyncStore {
     if (compareVersions(incoming, currentKey) > 0) {
       statements.archiveCurrent.run(changes.receivedAt, record.id);
       sequence.last += 1;
-      statements.replace.run({ ...row, seq: sequence.last });
+      row.seq = sequence.last;
+      statements.replace.run(row);
       return { status: 'accepted', seq: sequence.last };
     }
     this.#statements.archiveIncoming.run({ ...row, kind });
