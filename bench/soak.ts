@@ -58,7 +58,19 @@ function fuzzFigures(output: string) {
 mkdirSync(resultsDir, { recursive: true });
 const started = Date.now();
 const fuzzOnly = process.env.MARGIN_SOAK_FUZZ_ONLY === '1';
-const previous = fuzzOnly ? JSON.parse(readFileSync(join(resultsDir, 'soak.json'), 'utf8')) : null;
+/** One store's kill-campaign figures, as test/companion/kill-campaign.test.ts writes them. */
+type CampaignFigures = {
+  store: string;
+  failed?: boolean;
+  kills?: number;
+  killsMidRequest?: number;
+  acknowledgedWrites?: number;
+  acknowledgedChecked?: number;
+  tombstones?: number;
+  lost?: number;
+};
+type PreviousSoak = { when: string; killsPerStore: number; campaignsMeasured?: string; campaigns: CampaignFigures[] };
+const previous: PreviousSoak | null = fuzzOnly ? JSON.parse(readFileSync(join(resultsDir, 'soak.json'), 'utf8')) : null;
 // MARGIN_SOAK_BUILT=1: dist/ was just built from this source (the build takes minutes on a loaded machine).
 const built =
   fuzzOnly || process.env.MARGIN_SOAK_BUILT === '1' ? { code: 0 } : await run('npm', ['run', 'build:companion'], {});
@@ -66,8 +78,8 @@ if (built.code !== 0) {
   console.error('npm run build:companion failed: the soak restarts the compiled companion');
   process.exit(1);
 }
-const codes = fuzzOnly
-  ? previous.campaigns.map((campaign: { failed?: boolean }) => (campaign.failed ? 1 : 0))
+const codes: number[] = previous
+  ? previous.campaigns.map((campaign) => (campaign.failed ? 1 : 0))
   : (
       await Promise.all(
         STORES.map((store) =>
@@ -80,7 +92,7 @@ const codes = fuzzOnly
         ),
       )
     ).map((result) => result.code);
-const campaigns = fuzzOnly
+const campaigns: CampaignFigures[] = previous
   ? previous.campaigns
   : STORES.flatMap((store) => {
       const file = join(resultsDir, `soak-${store}.tmp.json`);
@@ -99,8 +111,8 @@ const fuzzCode = fuzzRun.code;
 const summary = {
   when: new Date().toISOString(),
   machine: { cores: availableParallelism(), loadAverage: loadavg().map((value) => Number(value.toFixed(2))) },
-  killsPerStore: fuzzOnly ? previous.killsPerStore : KILLS,
-  campaignsMeasured: fuzzOnly ? (previous.campaignsMeasured ?? previous.when) : new Date(started).toISOString(),
+  killsPerStore: previous ? previous.killsPerStore : KILLS,
+  campaignsMeasured: previous ? (previous.campaignsMeasured ?? previous.when) : new Date(started).toISOString(),
   campaigns,
   totals: {
     killsSurvived: campaigns.reduce((sum, c) => sum + (c.kills ?? 0), 0),

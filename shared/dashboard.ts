@@ -201,20 +201,32 @@ export const settingsResponseSchema = z.strictObject({
 });
 export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
 
-/** `POST /api/v1/backup/restore`: a chunk of a JSONL backup, imported like `margin import`. */
+/**
+ * `POST /api/v1/backup/restore`: a chunk of a JSONL backup. The chunks of one restore share `upload`
+ * and are staged on the companion; the `last` one applies the whole file in one transaction, and only
+ * when no line anywhere was rejected: a restore lands whole or not at all.
+ */
 export const restoreChunkSchema = z.strictObject({
-  /** The line number of the first line in this chunk, for error messages. */
+  /** One restore's id (the client makes it), the same on each of its chunks. */
+  upload: z.uuid(),
+  /** The line number of the first line in this chunk: 1 starts a restore, then each chunk follows the last. */
   firstLine: z.int().min(1),
   lines: z.array(z.string()).max(10_000),
+  /** The file's final chunk: apply the restore (or drop it, when a line was rejected). */
+  last: z.boolean(),
 });
 export type RestoreChunk = z.infer<typeof restoreChunkSchema>;
 export const restoreResponseSchema = z.strictObject({
+  /** Lines with a record in this chunk, and those rejected. */
   lines: count,
+  rejected: count,
+  /** Whether the restore was applied: only on the last chunk, and only when no line was rejected. */
+  stored: z.boolean(),
+  /** What the applied restore did with its records (0 until it is applied). */
   accepted: count,
   unchanged: count,
   superseded: count,
-  rejected: count,
-  /** "line 12: score: …", the first 100 of them. */
+  /** "line 12: score: …", the first 100 of this chunk. */
   problems: z.array(z.string()),
 });
 export type RestoreResponse = z.infer<typeof restoreResponseSchema>;

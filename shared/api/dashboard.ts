@@ -80,7 +80,8 @@ export const DASHBOARD_API = {
     method: 'POST',
     path: '/api/v1/backup/restore',
     access: ADMIN_ONLY,
-    summary: 'Imports a chunk of a backup’s lines like `margin import` (idempotent).',
+    summary:
+      'Stages a chunk of a backup’s lines; the last chunk applies the whole restore, all or nothing (idempotent).',
     body: restoreChunkSchema,
     names: { body: 'restore chunk' },
     response: jsonResponse(restoreResponseSchema),

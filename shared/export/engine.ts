@@ -70,7 +70,7 @@ export interface ExportRun {
  * of comparisons whose other side has not arrived yet.
  */
 export function exportDataset(
-  annotations: AnyIterable<Annotation>,
+  annotations: AnyIterable<Annotation | readonly Annotation[]>,
   comparisons: AnyIterable<Comparison>,
   options: ExportOptions,
   conversationRatings: AnyIterable<ConversationRating> = [],
@@ -299,16 +299,20 @@ export function exportDataset(
       }
       batch.push(options.redactPii ? redactAnnotation(annotation, summary.redactions) : annotation);
     };
+    // A synchronous source is read without an await per annotation, a paged one (a store) with one per page.
     if (Symbol.iterator in annotations) {
-      // A synchronous source (the SQLite store) is read without an await per annotation.
-      for (const annotation of annotations) {
-        accept(annotation);
-        if (out.length >= BATCH_RECORDS) yield out.splice(0);
+      for (const item of annotations) {
+        for (const annotation of isPage(item) ? item : [item]) {
+          accept(annotation);
+          if (out.length >= BATCH_RECORDS) yield out.splice(0);
+        }
       }
     } else {
-      for await (const annotation of annotations) {
-        accept(annotation);
-        if (out.length >= BATCH_RECORDS) yield out.splice(0);
+      for await (const item of annotations) {
+        for (const annotation of isPage(item) ? item : [item]) {
+          accept(annotation);
+          if (out.length >= BATCH_RECORDS) yield out.splice(0);
+        }
       }
     }
     flush();
@@ -352,6 +356,8 @@ export function exportDataset(
     },
   };
 }
+
+const isPage = (item: Annotation | readonly Annotation[]): item is readonly Annotation[] => Array.isArray(item);
 
 /** The JSONL text of a whole export as strings per file, for small exports (tests, the extension). */
 export async function collectExport(run: ExportRun): Promise<Record<SplitName, { lines: string; meta: string }>> {

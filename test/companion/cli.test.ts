@@ -52,7 +52,7 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     expect((await margin(['token', '--data-dir', dir.path])).stdout.trim()).toBe(fresh);
   });
 
-  it('import stores valid lines, reports bad ones by line and field, and is idempotent', async () => {
+  it('import reports every bad line by line and field and then stores nothing; a good file lands whole, idempotently', async () => {
     const good = [makeAnnotation(), makeAnnotation(), makeAnnotation()];
     const file = join(dir.path, 'in.jsonl');
     const lines = [
@@ -67,12 +67,17 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const first = await margin(['import', file, '--data-dir', dir.path]);
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain(
-      '3 stored, 0 already present, 0 older than the stored version (kept in history), 3 rejected',
-    );
+    expect(first.stderr).toContain(`Nothing was imported from ${file}: 3 of 6 lines rejected (above)`);
+    expect(first.stdout).toBe('');
     expect(first.stderr).toMatch(/line 3 \(id [^)]+\): score: /);
     expect(first.stderr).toMatch(/line 5: not valid JSON/);
     expect(first.stderr).toMatch(/line 6 \(id [^)]+\): \(root\): .*extra/);
+    const empty = await margin(['stats', '--json', '--data-dir', dir.path]);
+    expect(JSON.parse(empty.stdout)).toMatchObject({ annotations: { live: 0, deleted: 0 }, checkpoint: 0 });
+    writeFileSync(file, `${[lines[0], lines[1], lines[3], lines[6]].join('\n')}\n`);
+    const fixed = await margin(['import', file, '--data-dir', dir.path]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toContain('3 stored, 0 already present, 0 older than the stored version (kept in history).');
     const again = await margin(['import', file, '--data-dir', dir.path]);
     expect(again.stdout).toContain('0 stored, 3 already present');
     const stats = await margin(['stats', '--json', '--check', '--data-dir', dir.path]);
@@ -86,7 +91,7 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     const missing = await margin(['import', join(dir.path, 'nope.jsonl'), '--data-dir', dir.path]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`margin: cannot read ${join(dir.path, 'nope.jsonl')}: no such file`);
-  });
+  }, 180_000); // seven CLI runs: each starts Node and tsx, slow on a loaded machine
 
   it('every command has --help, and serve refuses a non-loopback host without --expose', async () => {
     const top = await margin(['--help']);
@@ -103,5 +108,5 @@ describe('margin CLI', { timeout: 60_000 }, () => {
     const badPort = await margin(['serve', '--port', '99999', '--data-dir', dir.path]);
     expect(badPort.code).not.toBe(0);
     expect(badPort.stderr).toContain('--port must be a whole number from 0 to 65535');
-  });
+  }, 180_000); // nine CLI runs: 60 s ran out at load 19
 });

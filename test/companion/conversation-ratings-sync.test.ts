@@ -119,10 +119,18 @@ describe.each(STORE_KINDS)('conversation ratings through sync (%s)', (kind) => {
           })
         ).json() as Record<string, unknown>;
       const bad = JSON.stringify({ ...makeConversationRating(), rating: 'meh' });
-      const first = await restore({ firstLine: 1, lines: [...lines, bad] });
-      expect(first).toMatchObject({ accepted: 3, rejected: 1 });
+      const upload = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      const first = await restore({ upload: upload(1), firstLine: 1, lines: [...lines, bad], last: true });
+      expect(first).toMatchObject({ stored: false, accepted: 0, rejected: 1 });
       expect(String((first.problems as string[])[0])).toMatch(/^line 4 .*conversation rating: rating: /);
-      expect(await restore({ firstLine: 1, lines })).toMatchObject({ accepted: 0, unchanged: 3 });
+      expect(await restore({ upload: upload(2), firstLine: 1, lines, last: true })).toMatchObject({
+        stored: true,
+        accepted: 3,
+      });
+      expect(await restore({ upload: upload(3), firstLine: 1, lines, last: true })).toMatchObject({
+        accepted: 0,
+        unchanged: 3,
+      });
       const { page } = await (async () => {
         const response = await other.send({ path: '/api/v1/sync/pull?since=0&conversationRatings=include' });
         return { page: syncPullResponseSchema.parse(response.json()) };

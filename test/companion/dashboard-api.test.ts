@@ -312,25 +312,52 @@ describe.each(STORE_KINDS)('dashboard API (%s)', (kind) => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
+      const upload = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
       const half = Math.ceil(lines.length / 2);
-      const first = json<RestoreResponse>(await restore({ firstLine: 1, lines: lines.slice(0, half) }));
+      // A bad line at the end: every chunk is checked, the problems name lines of the whole file, and
+      // the last chunk stores nothing.
+      const first = json<RestoreResponse>(
+        await restore({ upload: upload(1), firstLine: 1, lines: lines.slice(0, half), last: false }),
+      );
+      expect(first).toMatchObject({ lines: half, rejected: 0, stored: false, accepted: 0 });
       const second = json<RestoreResponse>(
         await restore({
+          upload: upload(1),
           firstLine: half + 1,
           lines: [...lines.slice(half), '', '{"id":"broken"', '{"schemaVersion":1}'],
+          last: true,
         }),
       );
-      expect(first.accepted + second.accepted).toBe(lines.length);
-      expect(second.rejected).toBe(2);
+      expect(second).toMatchObject({ rejected: 2, stored: false, accepted: 0 });
       expect(second.problems[0]).toMatch(new RegExp(`^line ${lines.length + 2}: not valid JSON`));
       expect(second.problems[1]).toMatch(new RegExp(`^line ${lines.length + 3}: `));
-      const again = json<RestoreResponse>(await restore({ firstLine: 1, lines }));
-      expect(again).toMatchObject({ accepted: 0, unchanged: lines.length, rejected: 0 });
+      expect(second.problems.at(-1)).toBe('nothing was restored: 2 line(s) rejected; fix them and restore again');
+      expect((await other.send({ path: '/api/v1/backup' })).text).toBe('');
+      // The good file in two chunks lands whole on the last one; again, it changes nothing.
+      await restore({ upload: upload(2), firstLine: 1, lines: lines.slice(0, half), last: false });
+      const applied = json<RestoreResponse>(
+        await restore({ upload: upload(2), firstLine: half + 1, lines: lines.slice(half), last: true }),
+      );
+      expect(applied).toMatchObject({ stored: true, accepted: lines.length, rejected: 0 });
+      const again = json<RestoreResponse>(await restore({ upload: upload(3), firstLine: 1, lines, last: true }));
+      expect(again).toMatchObject({ stored: true, accepted: 0, unchanged: lines.length, rejected: 0 });
       const restored = (await other.send({ path: '/api/v1/backup' })).text.split('\n').filter((line) => line !== '');
       expect(restored.map((line) => JSON.parse(line)).sort(byId)).toEqual(
         lines.map((line) => JSON.parse(line)).sort(byId),
       );
-      expectError(await restore({ firstLine: 0, lines: [] }), 400, 'invalid_request');
+      // An empty file is an empty restore.
+      expect(
+        json<RestoreResponse>(await restore({ upload: upload(7), firstLine: 1, lines: [], last: true })),
+      ).toMatchObject({ stored: true, lines: 0, accepted: 0 });
+      // A chunk of an unknown restore, or out of order, is refused and stores nothing.
+      expectError(await restore({ upload: upload(4), firstLine: 5, lines: [], last: true }), 409, 'restore_unknown');
+      await restore({ upload: upload(5), firstLine: 1, lines: ['{}'], last: false });
+      expectError(
+        await restore({ upload: upload(5), firstLine: 7, lines: [], last: true }),
+        409,
+        'restore_out_of_order',
+      );
+      expectError(await restore({ upload: upload(6), firstLine: 0, lines: [], last: true }), 400, 'invalid_request');
     } finally {
       await other.close();
     }

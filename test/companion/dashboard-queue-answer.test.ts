@@ -65,6 +65,9 @@ describe('the answer sent', () => {
     expect(leaseLeft('2026-12-01T10:14:05Z', now)).toBe('14 min 5 s');
     expect(leaseLeft('2026-12-01T12:30:00Z', now)).toBe('2 h 30 min');
     expect(leaseLeft('2026-12-01T09:59:59Z', now)).toBe('expired');
+    // Not expired while any of the hold is left (the server still counts it), and expired at its end.
+    expect(leaseLeft('2026-12-01T10:00:00.400Z', now)).toBe('1 s');
+    expect(leaseLeft('2026-12-01T10:00:00Z', now)).toBe('expired');
   });
 });
 

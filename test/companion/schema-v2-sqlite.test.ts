@@ -1,6 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importAnnotationLines } from '../../companion/src/dataset/import-annotations.ts';
+import { importAnnotations } from '../../companion/src/dataset/import-annotations.ts';
 import { type RunningServer, startServer } from '../../companion/src/server.ts';
 import { upgradeStoredAnnotation } from '../../companion/src/storage/sqlite/annotation-v2-upgrade.ts';
 import { LATEST_VERSION } from '../../companion/src/storage/sqlite/migrations.ts';
@@ -138,7 +139,9 @@ describe('SQLite migration 5 (annotation schema v2)', () => {
     try {
       const problems: string[] = [];
       const lines = [...V4_ANNOTATION_BODIES, ...V4_HISTORY_BODIES];
-      const summary = await importAnnotationLines(store, lines, 'import', (problem) => problems.push(problem));
+      const file = `${path}.import.jsonl`;
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const summary = await importAnnotations(store, file, 'import', (problem) => problems.push(problem));
       expect(problems).toEqual([]);
       expect(summary).toEqual({ lines: 6, accepted: 0, unchanged: 3, superseded: 3, rejected: 0 });
       expect((await store.stats()).history).toBe(2);

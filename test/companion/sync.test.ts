@@ -248,6 +248,26 @@ describe.each(STORE_KINDS)('the sync store (%s)', (kind) => {
     expect(await collect(stores.sync.iterateComparisons())).toEqual([]);
   });
 
+  it('hands out the same annotations a page at a time, in the same order, and lets go when left early', async () => {
+    const annotations = Array.from({ length: 600 }, () => makeAnnotation());
+    await apply(annotations);
+    for (const order of ['sequence', 'conversation'] as const) {
+      const pages = await collect(stores.sync.iterateAnnotationPages({ order }));
+      expect(pages.length).toBeGreaterThan(1);
+      for (const page of pages) expect(page.length).toBeGreaterThan(0);
+      expect(pages.flat()).toEqual(await collect(stores.sync.iterateAnnotations({ order })));
+    }
+    expect((await collect(stores.sync.iterateAnnotationPages())).flat().map((a) => a.id)).toEqual(
+      annotations.map((a) => a.id),
+    );
+    for await (const page of stores.sync.iterateAnnotationPages()) {
+      expect(page[0]).toEqual(annotations[0]);
+      break; // releases the reader (SQLite) or the cursor's connection (PostgreSQL)
+    }
+    await apply([makeAnnotation()]);
+    expect((await collect(stores.sync.iterateAnnotationPages())).flat()).toHaveLength(601);
+  });
+
   it('rolls a batch back completely when any write fails', async () => {
     const good = makeAnnotation();
     const broken = { ...makeAnnotation(), updatedAt: null } as unknown as Annotation;

@@ -119,7 +119,7 @@ describe('self-hosted chat apps on an origin the person adds (Chromium)', () => 
       .toBe(`Added ${origin}. Reload its open tabs to see Margin there.`);
     expect(await section.getByRole('list', { name: 'Added addresses' }).textContent()).toContain(origin);
     expect(await registeredScripts(session)).toMatchObject([
-      { id: 'margin-self-hosted', matches: ['http://chat.internal/*'], js: ['content-scripts/annotate.js'] },
+      { id: 'margin-self-hosted', matches: ['http://chat.internal/*'], js: ['content-scripts/self-hosted.js'] },
     ]);
 
     const page = await session.context.newPage();

@@ -217,4 +217,78 @@ describe('annotation campaign (Chromium, real companion)', () => {
 
     await expectCampaignExports(fx);
   });
+
+  it('pairwise from the keyboard: A or B, a skip with its reason, and a late answer refused in words', async () => {
+    const tokens = await addAnnotators(fx, ['ann', 'bea']);
+    await fx.api('/api/v1/queues', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'ab', name: 'A or B', kind: 'pairwise', overlap: 1, leaseSeconds: 10, blind: false }),
+    });
+    const pair = (n: number) => ({
+      key: `pair-${n}`,
+      messages: [{ role: 'user', content: `Pair question ${n}` }],
+      responses: [
+        { text: `First answer ${n}`, model: 'm1' },
+        { text: `Second answer ${n}`, model: 'm2' },
+      ],
+    });
+    await fx.api('/api/v1/queues/ab/items', { method: 'POST', body: JSON.stringify({ items: [1, 2, 3].map(pair) }) });
+
+    const page = await openAs(fx, tokens.ann ?? '');
+    await page.goto(`${fx.companion.url}/#/queues/ab/work`);
+    const item = page.locator('.queue-item[data-item-id]');
+    const question = () => item.locator('.bubble.prompt').textContent();
+
+    // 1: B is better, as shown to this annotator.
+    await expect.poll(question).toContain('Pair question 1');
+    const shownB = (await item.locator('[data-side="B"] .markdown').textContent())?.trim();
+    await page.keyboard.type('b');
+    await expect.poll(() => item.locator('[data-side="B"]').getAttribute('data-picked')).toBe('true');
+    await page.keyboard.press('Enter');
+
+    // 2: skipped, with a reason.
+    await expect.poll(question).toContain('Pair question 2');
+    await page.keyboard.type('j');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('queue-skip-reason');
+    await page.keyboard.type('not my language');
+    await page.keyboard.press('Enter');
+
+    // 3: the lease runs out, someone else answers it, and the late answer is refused in words.
+    await expect.poll(question).toContain('Pair question 3');
+    await expect.poll(() => page.locator('.lease').textContent(), { timeout: 20_000 }).toContain('Your hold ran out');
+    const asBea = (path: string, body: unknown) =>
+      fetch(`${fx.companion.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.bea}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Bea is served the oldest open items: 2 (ann skipped it, so it is open to others), then 3 (ann's
+    // hold ran out). She answers both.
+    const servedIds: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const served = (await (await asBea('/api/v1/queues/ab/next', {})).json()) as { item: { item: { id: string } } };
+      servedIds.push(served.item.item.id);
+      const answered = await asBea(`/api/v1/queues/ab/items/${served.item.item.id}/answer`, { preference: 'tie' });
+      expect(answered.status).toBe(200);
+    }
+    expect(servedIds).toContain(await item.getAttribute('data-item-id'));
+    await page.keyboard.type('a');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Not saved: This item already has all the answers it needs. Here is your next item.' })
+      .waitFor();
+    await page.locator('[data-queue-empty]').waitFor();
+    await screenshot(page, 'queue-refused');
+
+    const { answers } = await fx.api<{
+      answers: Array<{ annotator: string; status: string; preferred: string | null; reason: string | null }>;
+    }>('/api/v1/queues/ab/answers');
+    const mine = answers.filter((answer) => answer.annotator === 'ann');
+    expect(mine).toHaveLength(2);
+    expect(mine.find((answer) => answer.status === 'skipped')?.reason).toBe('not my language');
+    // The side shown as B is the response the answer prefers, in the item's own order.
+    const done = mine.find((answer) => answer.status === 'done');
+    expect(done?.preferred).toBe(shownB?.startsWith('First') ? 'first' : 'second');
+  });
 });

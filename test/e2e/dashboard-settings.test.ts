@@ -25,18 +25,28 @@ describe('dashboard settings (Chromium, real companion)', () => {
       .filter((line) => line !== '');
     expect(lines.map((line) => (JSON.parse(line) as Annotation).id).sort()).toEqual(data.all.map((a) => a.id).sort());
 
-    // Restoring the same backup is a no-op; a file with a bad line reports it by number.
-    await page.locator('input[name="restore"]').setInputFiles({
+    // A file with a bad line at the end restores nothing and names the line; the good backup then
+    // restores whole, and (being the same data) changes nothing.
+    const restoreInput = page.locator('input[name="restore"]');
+    await restoreInput.setInputFiles({
       name: 'backup.jsonl',
       mimeType: 'application/jsonl',
       buffer: Buffer.from(`${lines.join('\n')}\n{"nope": 1}\n`),
     });
-    const restored = page.locator('.restore[data-running="false"]');
+    const refused = page.locator('.restore[data-running="false"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(`Nothing was restored: ${lines.length + 1} lines, 1 rejected`);
+    expect(await refused.textContent()).toContain(`line ${lines.length + 1}: `);
+    await restoreInput.setInputFiles({
+      name: 'backup.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from(`${lines.join('\n')}\n`),
+    });
+    const restored = page.locator('.restore[data-running="false"]').filter({ hasText: 'Restored:' });
     await restored.waitFor();
     expect(await restored.textContent()).toContain(
-      `${lines.length + 1} lines, 0 stored, ${lines.length} already present`,
+      `Restored: ${lines.length} lines, 0 stored, ${lines.length} already present`,
     );
-    expect(await restored.textContent()).toContain(`line ${lines.length + 1}: `);
 
     page.once('dialog', (dialog) => void dialog.accept());
     const old = fx.companion.token;

@@ -116,7 +116,7 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
     );
     expect(await granted(options, 'http://chat.internal/*')).toBe(true);
     expect(await registeredScripts(options)).toEqual([
-      { id: 'margin-self-hosted', matches: ['http://chat.internal/*'], js: ['content-scripts/annotate.js'] },
+      { id: 'margin-self-hosted', matches: ['http://chat.internal/*'], js: ['content-scripts/self-hosted.js'] },
     ]);
 
     const page = await session.browser.newPage();
@@ -149,7 +149,7 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
       {
         id: 'margin-self-hosted',
         matches: ['http://chat.internal/*', 'https://librechat.example.test/*'],
-        js: ['content-scripts/annotate.js'],
+        js: ['content-scripts/self-hosted.js'],
       },
     ]);
     const librePage = await session.browser.newPage();
@@ -188,7 +188,11 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
       'removed',
     );
     expect(await registeredScripts(options)).toEqual([
-      { id: 'margin-self-hosted', matches: ['https://librechat.example.test/*'], js: ['content-scripts/annotate.js'] },
+      {
+        id: 'margin-self-hosted',
+        matches: ['https://librechat.example.test/*'],
+        js: ['content-scripts/self-hosted.js'],
+      },
     ]);
     expect(await granted(options, 'http://chat.internal/*')).toBe(false);
     expect(await granted(options, 'https://librechat.example.test/*')).toBe(true);

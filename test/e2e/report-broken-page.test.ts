@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium, serveFixturePage } from '../support/chromium.ts';
@@ -90,10 +90,14 @@ describe('"Report a broken page" (Chromium)', () => {
     expect(await popup.getByRole('button', { name: 'Save page snapshot' }).count()).toBe(0);
   });
 
-  it('keeps the snapshot code out of the content script', async () => {
-    const content = await readFile(`${chromeExtensionDir}/content-scripts/annotate.js`, 'utf8');
+  it('keeps the snapshot code out of every content script', async () => {
     const snapshot = await readFile(`${chromeExtensionDir}/page-snapshot.js`, 'utf8');
     expect(snapshot).toContain('Margin page snapshot');
-    expect(content).not.toContain('Margin page snapshot');
+    const scripts = await readdir(`${chromeExtensionDir}/content-scripts`);
+    expect(scripts).toContain('chatgpt.js');
+    for (const script of scripts) {
+      const content = await readFile(`${chromeExtensionDir}/content-scripts/${script}`, 'utf8');
+      expect(content, script).not.toContain('Margin page snapshot');
+    }
   });
 });

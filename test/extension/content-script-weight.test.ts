@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { selfHostedAdapters, siteAdapters } from '../../extension/src/sites/index.ts';
 import { repoRoot } from '../support/paths.ts';
 
 /**
@@ -14,21 +15,31 @@ import { repoRoot } from '../support/paths.ts';
  * built size has its budget in test/package/store-zips.test.ts; `npm run bench:extension` prints it.
  */
 
-const ENTRYPOINTS = [
-  'extension/src/entrypoints/annotate.content/index.tsx',
-  'extension/src/entrypoints/generic.content/index.ts',
-];
+/** Every content script entrypoint: one per site (`<id>.content.ts`), the self-hosted apps' and the generic one. */
+const ENTRYPOINTS = readdirSync(resolve(repoRoot, 'extension/src/entrypoints'), { withFileTypes: true })
+  .filter((entry) => /\.content(?:\.tsx?)?$/.test(entry.name))
+  .map((entry) =>
+    entry.isDirectory()
+      ? `extension/src/entrypoints/${entry.name}/index.ts`
+      : `extension/src/entrypoints/${entry.name}`,
+  )
+  .sort();
 /** The panel script (annotate/panel-kit-loader.ts injects it on demand) and what only it may carry. */
 const PANEL_SCRIPT_ENTRY = 'extension/src/entrypoints/annotate-panels.ts';
 const ON_DEMAND = [
   'extension/src/annotate/panels/panel-kit.ts',
   'extension/src/annotate/cheat-sheet.tsx',
+  'extension/src/annotate/conversation-bar.tsx',
+  'extension/src/annotate/health-reports.ts',
+  'extension/src/annotate/health.ts',
+  'extension/src/annotate/selection.tsx',
   'extension/src/annotate/panel-overlay.tsx',
   'extension/src/annotate/panel-placement.ts',
   'extension/src/annotate/rubric-form.tsx',
   'extension/src/annotate/panels/comment-panel.tsx',
   'extension/src/annotate/panels/compare-panel.tsx',
   'extension/src/annotate/panels/correction-panel.tsx',
+  'extension/src/annotate/panels/more-menu.tsx',
   'extension/src/annotate/panels/score-panel.tsx',
   'extension/src/annotate/panels/tags-panel.tsx',
   'shared/rubric-rules.ts',
@@ -142,7 +153,29 @@ function readRepoFile(file: string): string | null {
 
 describe('content script weight', () => {
   it('carries neither zod nor WXT storage, through any value import', () => {
+    expect(ENTRYPOINTS).toContain('extension/src/entrypoints/chatgpt.content.ts');
+    expect(ENTRYPOINTS).toContain('extension/src/entrypoints/self-hosted.content.ts');
+    expect(ENTRYPOINTS).toContain('extension/src/entrypoints/generic.content/index.ts');
     expect(heavyImports(ENTRYPOINTS, readRepoFile, isRepoFile)).toEqual([]);
+  });
+
+  it('gives each site a content script of its own that carries its adapter and no other', () => {
+    const adapterFile = (id: string) => `extension/src/sites/${id}.ts`;
+    const carried = (entry: string) =>
+      [...reach([entry], readRepoFile, isRepoFile).files.keys()]
+        .filter((file) => siteAdapters.some((adapter) => adapterFile(adapter.id) === file))
+        .sort();
+    for (const adapter of siteAdapters.filter((candidate) => !candidate.selfHosted)) {
+      const entry = `extension/src/entrypoints/${adapter.id}.content.ts`;
+      expect(ENTRYPOINTS, adapter.id).toContain(entry);
+      expect(carried(entry), entry).toEqual([adapterFile(adapter.id)]);
+    }
+    expect(carried('extension/src/entrypoints/self-hosted.content.ts')).toEqual(
+      selfHostedAdapters.map((adapter) => adapterFile(adapter.id)).sort(),
+    );
+    expect(carried('extension/src/entrypoints/generic.content/index.ts')).toEqual([]);
+    // The self-hosted script's own list is the registry's self-hosted adapters, in the same order.
+    expect(selfHostedAdapters).toEqual(siteAdapters.filter((adapter) => adapter.selfHosted));
   });
 
   it('leaves the panels to the panel script, loaded when the page is idle or a panel opens', () => {

@@ -19,7 +19,8 @@ import { repoRoot } from '../support/paths.ts';
  */
 
 const SRC = 'extension/src';
-const CONTENT_ENTRYPOINT = `${SRC}/entrypoints/annotate.content/`;
+/** A content script's entrypoint: `<name>.content.ts(x)` or a `<name>.content/` folder (WXT's layout). */
+const CONTENT_ENTRYPOINT = /^extension\/src\/entrypoints\/[^/]+\.content(?:\.tsx?$|\/)/;
 
 /** What one file imports: repo-relative paths of the files, and the bare (package) specifiers. */
 interface Imports {
@@ -57,14 +58,14 @@ const isPackage = (specifier: string, name: string) => specifier === name || spe
 const inFolder = (file: string, folder: string) => file.startsWith(`${SRC}/${folder}/`);
 
 /**
- * The content script's files: its entrypoint folder and everything reachable from it, with the chain
+ * The content scripts' files: their entrypoints and everything reachable from them, with the chain
  * that reached each. It stops at `db/`: importing it is the breach, and what lies beyond is not news.
  */
 function contentSide(graph: Map<string, Imports>): Map<string, string[]> {
   const reached = new Map<string, string[]>();
   const queue: string[] = [];
   for (const file of graph.keys()) {
-    if (file.startsWith(CONTENT_ENTRYPOINT)) {
+    if (CONTENT_ENTRYPOINT.test(file)) {
       reached.set(file, [file]);
       queue.push(file);
     }
@@ -139,7 +140,7 @@ describe('extension layers', () => {
 
   it('catches each kind of breach, however deep in the content script it is', () => {
     const breached = new Map([
-      [`${SRC}/entrypoints/annotate.content/index.tsx`, "import { a } from '../../annotate/a.ts';"],
+      [`${SRC}/entrypoints/chatgpt.content.ts`, "import { a } from '../annotate/a.ts';"],
       [`${SRC}/annotate/a.ts`, "import type { B } from '../utils/b';\nexport const a = 1;"],
       [`${SRC}/utils/b.ts`, "export { c } from './c.ts';\nimport { x } from '../annotate/x.ts';"],
       [`${SRC}/utils/c.ts`, "export const load = () => import('dexie');\nimport { getDb } from '../db/connection.ts';"],
@@ -150,7 +151,7 @@ describe('extension layers', () => {
       // Not on the content side: the background may use the database.
       [`${SRC}/entrypoints/background/index.ts`, "import { getDb } from '../../db/connection.ts';"],
     ]);
-    const chain = `${SRC}/entrypoints/annotate.content/index.tsx → ${SRC}/annotate/a.ts → ${SRC}/utils/b.ts → ${SRC}/utils/c.ts`;
+    const chain = `${SRC}/entrypoints/chatgpt.content.ts → ${SRC}/annotate/a.ts → ${SRC}/utils/b.ts → ${SRC}/utils/c.ts`;
     expect(layerViolations(breached).sort()).toEqual(
       [
         `content script reaches Dexie: ${chain} imports dexie`,

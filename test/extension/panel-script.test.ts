@@ -1,8 +1,9 @@
 import type { OutputBundle, PluginContext } from 'rollup';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sharePreactWithContentScript } from '../../extension/build/panel-script.ts';
 import { LENT_PREACT, PANEL_BRIDGE, PANEL_SCRIPT } from '../../extension/src/annotate/panel-bridge.ts';
 import type { PanelBridge } from '../../extension/src/annotate/panel-kit-loader.ts';
+import type { PanelKit } from '../../extension/src/annotate/panels/panel-kit.ts';
 import { injectPanelScript } from '../../extension/src/entrypoints/background/panel-script.ts';
 
 describe('the panel script (controls panels loaded on demand, issue 17)', () => {
@@ -59,8 +60,8 @@ describe('the panel script (controls panels loaded on demand, issue 17)', () => 
     check.generateBundle.call(context, {}, bundleImporting({ 'preact/hooks': ['useRef', 'useLayoutEffect'] }));
     expect(errors).toEqual([]);
     expect(() =>
-      check.generateBundle.call(context, {}, bundleImporting({ 'preact/hooks': ['useRef', 'useState'] })),
-    ).toThrow('imports useState from preact/hooks, which the content script does not lend');
+      check.generateBundle.call(context, {}, bundleImporting({ 'preact/hooks': ['useRef', 'useMemo'] })),
+    ).toThrow('imports useMemo from preact/hooks, which the content script does not lend');
   });
 
   it('hands its panels over through the bridge, and a failed load is tried again', async () => {
@@ -86,5 +87,52 @@ describe('the panel script (controls panels loaded on demand, issue 17)', () => 
     await expect(loadPanelKit(inject)).resolves.toBe(panelKit);
     expect(injections).toBe(1);
     expect(loadedPanelKit()).toBe(panelKit);
+  });
+
+  it('hands the panels over once the page is idle, tries a failed load again, and stops once invalidated', async () => {
+    vi.useFakeTimers();
+    try {
+      const { withPanelKitWhenIdle } = await import('../../extension/src/annotate/panel-kit-loader.ts');
+      const kit = {} as PanelKit;
+      let loads = 0;
+      const failingTwice = async () => {
+        loads++;
+        if (loads <= 2) throw new Error('background restarting');
+        return kit;
+      };
+      const used: PanelKit[] = [];
+      withPanelKitWhenIdle({ isValid: true }, (given) => used.push(given), failingTwice);
+      expect(loads).toBe(0);
+      await vi.runAllTimersAsync();
+      expect(loads).toBe(3);
+      expect(used).toEqual([kit]);
+
+      // Invalidated (the extension reloaded) before the page was idle: nothing is handed over.
+      const ctx = { isValid: true };
+      const late: PanelKit[] = [];
+      withPanelKitWhenIdle(
+        ctx,
+        (given) => late.push(given),
+        async () => kit,
+      );
+      ctx.isValid = false;
+      await vi.runAllTimersAsync();
+      expect(late).toEqual([]);
+
+      // A load that never succeeds is given up after a few tries.
+      let attempts = 0;
+      withPanelKitWhenIdle(
+        { isValid: true },
+        () => undefined,
+        async () => {
+          attempts++;
+          throw new Error('no background');
+        },
+      );
+      await vi.runAllTimersAsync();
+      expect(attempts).toBe(5);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -54,7 +54,7 @@ describe('self-hosted content script registration', () => {
       'https://chat.internal',
     ]);
     expect(scripting.registered).toMatchObject([
-      { id: SELF_HOSTED_SCRIPT_ID, matches: ['http://localhost/*'], js: ['content-scripts/annotate.js'] },
+      { id: SELF_HOSTED_SCRIPT_ID, matches: ['http://localhost/*'], js: ['content-scripts/self-hosted.js'] },
       { id: GENERIC_SCRIPT_ID, matches: ['https://chat.internal/*'], js: ['content-scripts/generic.js'] },
     ]);
     await syncGenericScripts([], scripting, permissions);

@@ -6,8 +6,8 @@ import { allSiteMatches, siteAdapters } from '../../extension/src/sites/index.ts
 import { fixtureSites, loadSiteFixtures, parseFixture } from './site-fixtures.ts';
 
 const sitesDir = fileURLToPath(new URL('../../extension/src/sites/', import.meta.url));
-/** Modules of sites/ that are not a site's adapter: the registry and the adapters' shared structural helpers (the generic adapter is in sites/generic/). */
-const NOT_SITES = new Set(['index', 'structure']);
+/** Modules of sites/ that are not a site's adapter: the registry, the self-hosted apps' list and the adapters' shared structural helpers (the generic adapter is in sites/generic/). */
+const NOT_SITES = new Set(['index', 'self-hosted', 'structure']);
 const adapterFiles = readdirSync(sitesDir)
   .filter((name) => name.endsWith('.ts') && !name.startsWith('define-'))
   .map((name) => name.replace(/\.ts$/, ''))

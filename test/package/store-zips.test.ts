@@ -23,7 +23,7 @@ interface Manifest {
   permissions?: string[];
   host_permissions?: string[];
   optional_host_permissions?: string[];
-  content_scripts?: { matches: string[] }[];
+  content_scripts?: { matches: string[]; js?: string[] }[];
   browser_specific_settings?: {
     gecko?: { strict_min_version?: string; data_collection_permissions?: unknown };
     gecko_android?: { strict_min_version?: string };
@@ -31,11 +31,16 @@ interface Manifest {
 }
 
 /**
- * What each content script may weigh, gzip (level 9, as bench:extension measures): every chat page
- * loads it. Issue 17's target is 25 KB; the sites' script is at 34.1 KB (2026-12-07, after the panels
- * moved to the panel script), so this budget only keeps it from growing back. Lower it as it shrinks.
+ * What each content script may weigh, gzip (level 9, as bench:extension measures; KB = 1,024 bytes):
+ * every chat page loads one. Issue 17's target is 25 KB, and each site's own script holds it
+ * (2026-12-07: the largest, ChatGPT's, at 25.0). The self-hosted apps' script (two adapters and the
+ * detection) and the generic one (the structural adapter) are over it: their budgets only stop growth.
  */
-const CONTENT_SCRIPT_BUDGET_KB = 35;
+const SITE_SCRIPT_BUDGET_KB = 25;
+const CONTENT_SCRIPT_BUDGET_KB: Record<string, number> = {
+  'content-scripts/self-hosted.js': 26,
+  'content-scripts/generic.js': 27.5,
+};
 
 function manifestOf(files: Map<string, Buffer>): Manifest {
   const bytes = files.get('manifest.json');
@@ -94,11 +99,18 @@ describe('store packages (npm run zip)', () => {
   it('keep every content script within its gzip budget', () => {
     for (const browser of ['chrome', 'firefox'] as const) {
       const files = zips.get(browser) as Map<string, Buffer>;
-      for (const script of ['content-scripts/annotate.js', 'content-scripts/generic.js']) {
-        const bytes = files.get(script);
-        if (!bytes) throw new Error(`${browser}: no ${script} in the zip`);
+      const scripts = [...files.keys()].filter((file) => /^content-scripts\/[^/]+\.js$/.test(file)).sort();
+      // One per site in the manifest, plus the two the background registers at runtime.
+      const declared = manifestOf(files).content_scripts?.flatMap((script) => script.js ?? []) ?? [];
+      expect(declared.length, `${browser}: content scripts in the manifest`).toBeGreaterThanOrEqual(11);
+      expect(scripts, browser).toEqual(
+        [...declared, 'content-scripts/self-hosted.js', 'content-scripts/generic.js'].sort(),
+      );
+      for (const script of scripts) {
+        const bytes = files.get(script) as Buffer;
         const kb = gzipSync(bytes, { level: 9 }).length / 1024;
-        expect(kb, `${browser} ${script}: KB gzip`).toBeLessThanOrEqual(CONTENT_SCRIPT_BUDGET_KB);
+        const budget = CONTENT_SCRIPT_BUDGET_KB[script] ?? SITE_SCRIPT_BUDGET_KB;
+        expect(kb, `${browser} ${script}: KB gzip`).toBeLessThanOrEqual(budget);
       }
     }
   });

@@ -93,8 +93,10 @@ export function draftIssues(queue: Pick<Queue, 'kind' | 'questions'>, draft: Ans
 
 /** `3 min 20 s` left on a lease; `expired` once it has run out. */
 export function leaseLeft(expiresAt: string, now: number): string {
-  const seconds = Math.floor((Date.parse(expiresAt) - now) / 1000);
-  if (seconds <= 0) return 'expired';
+  const left = Date.parse(expiresAt) - now;
+  // Rounded up: "expired" only once the server also takes the hold as gone, never with 0.9 s left.
+  if (left <= 0) return 'expired';
+  const seconds = Math.ceil(left / 1000);
   const minutes = Math.floor(seconds / 60);
   if (minutes === 0) return `${seconds} s`;
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;

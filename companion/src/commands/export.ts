@@ -182,9 +182,10 @@ export function registerExportCommand(program: Command): void {
         if (progress) progress.start((await store.stats()).annotations.live, 0, { lines: 0 });
         const run =
           options.queue === undefined
-            ? exportFromStore(store, options, () => {
-                read += 1;
-                if (progress && read % 2000 === 0) progress.update(read);
+            ? exportFromStore(store, options, (count) => {
+                const before = read;
+                read += count;
+                if (progress && Math.floor(read / 2000) > Math.floor(before / 2000)) progress.update(read);
               })
             : exportFromCampaign(
                 await campaignRecords(stores.queues, options.queue),

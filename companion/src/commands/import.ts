@@ -7,15 +7,18 @@ import { DATABASE_OPTION_HELP, openStore } from '../support/data-dir.ts';
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('Import annotations from a JSONL file (one annotation per line); importing twice changes nothing.')
+    .description(
+      'Import annotations from a JSONL file (one annotation per line), all or nothing; importing twice changes nothing.',
+    )
     .argument('<file>', 'JSONL file of annotations, in the shape the extension syncs')
     .option('--data-dir <dir>', 'where the database and token live (env MARGIN_DATA_DIR)')
     .option('--database <url-or-path>', DATABASE_OPTION_HELP)
     .option('--device-id <id>', 'the device id recorded with imported versions', 'import')
     .addHelpText(
       'after',
-      '\nInvalid lines are reported with their line number and field, and skipped; the rest are imported. ' +
-        'The exit code is 1 when any line was rejected.',
+      '\nThe whole file is checked first: every invalid line is reported with its line number and field, ' +
+        'and then nothing is imported (exit code 1). A good file is stored in one transaction, so an ' +
+        'interrupted import (a kill, a full disk) leaves the store exactly as it was.',
     )
     .action(async (file: string, options: { dataDir?: string; database?: string; deviceId: string }) => {
       checkReadable(file);
@@ -24,11 +27,17 @@ export function registerImportCommand(program: Command): void {
         const summary = await importAnnotations(stores.sync, file, options.deviceId, (problem) =>
           console.error(problem),
         );
+        if (summary.rejected > 0) {
+          console.error(
+            `Nothing was imported from ${file}: ${summary.rejected} of ${summary.lines} lines rejected (above); fix them and import again.`,
+          );
+          process.exitCode = 1;
+          return;
+        }
         console.log(
           `Imported ${file}: ${summary.accepted} stored, ${summary.unchanged} already present, ` +
-            `${summary.superseded} older than the stored version (kept in history), ${summary.rejected} rejected.`,
+            `${summary.superseded} older than the stored version (kept in history).`,
         );
-        if (summary.rejected > 0) process.exitCode = 1;
       } finally {
         await stores.close();
       }

@@ -18,25 +18,42 @@ export interface ExportSource {
     includeDeleted?: boolean;
     order?: 'sequence' | 'conversation';
   }): AnyIterable<Annotation>;
+  /** The same annotations a page at a time (every store has it): one await per page, not per annotation. */
+  iterateAnnotationPages?(options?: {
+    includeDeleted?: boolean;
+    order?: 'sequence' | 'conversation';
+  }): AsyncIterable<readonly Annotation[]>;
   iterateComparisons(options?: { includeDeleted?: boolean }): AnyIterable<Comparison>;
   /** Absent on a source without conversation ratings: every conversation is then unrated. */
   iterateConversationRatings?(options?: { includeDeleted?: boolean }): AnyIterable<ConversationRating>;
 }
 
-/** The one way the CLI and the HTTP route run an export, so both give the same bytes. */
-export function exportFromStore(store: ExportSource, options: ExportOptions, onAnnotation?: () => void): ExportRun {
-  const annotations = store.iterateAnnotations({ order: 'conversation' });
+/**
+ * The one way the CLI and the HTTP route run an export, so both give the same bytes. `onAnnotations`
+ * hears how many annotations were read, a page at a time (a progress bar).
+ */
+export function exportFromStore(
+  store: ExportSource,
+  options: ExportOptions,
+  onAnnotations?: (count: number) => void,
+): ExportRun {
+  const annotations: AnyIterable<Annotation | readonly Annotation[]> = store.iterateAnnotationPages
+    ? store.iterateAnnotationPages({ order: 'conversation' })
+    : store.iterateAnnotations({ order: 'conversation' });
   return exportDataset(
-    onAnnotation ? counting(annotations, onAnnotation) : annotations,
+    onAnnotations ? counting(annotations, onAnnotations) : annotations,
     store.iterateComparisons(),
     options,
     store.iterateConversationRatings?.() ?? [],
   );
 }
 
-async function* counting<T>(items: AnyIterable<T>, onItem: () => void): AsyncGenerator<T> {
+async function* counting(
+  items: AnyIterable<Annotation | readonly Annotation[]>,
+  onRead: (count: number) => void,
+): AsyncGenerator<Annotation | readonly Annotation[]> {
   for await (const item of items) {
-    onItem();
+    onRead(Array.isArray(item) ? item.length : 1);
     yield item;
   }
 }

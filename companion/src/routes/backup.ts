@@ -1,22 +1,31 @@
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { API, type RestoreResponse } from '../../../shared/index.ts';
 import type { Accounts } from '../accounts/accounts.ts';
 import { callerOf } from '../accounts/caller.ts';
-import { importAnnotationLines } from '../dataset/import-annotations.ts';
+import { RestoreStaging } from '../dataset/restore-staging.ts';
 import type { SyncStore } from '../storage/store.ts';
 import { defineRoute, type RouteDefinition } from './define-route.ts';
 
 /** Device id recorded with versions restored from a backup. */
 export const RESTORE_DEVICE_ID = 'restore';
-const MAX_PROBLEMS = 100;
+/** Where a restore's chunks wait, under the data directory, until its last chunk applies them. */
+export const RESTORE_STAGING_DIR = 'restore-staging';
 
 /**
  * Backup and restore from the dashboard's settings. The backup is every stored annotation, then every
- * conversation rating, tombstones included, one JSON per line: the shape `margin import` reads. A restore posts the file back in chunks
- * of lines (bodies are JSON only, see middleware/json-body.ts) and runs `margin import`'s own code on
- * each, so a restore is idempotent and follows the sync conflict rule.
+ * conversation rating, tombstones included, one JSON per line: the shape `margin import` reads. A
+ * restore posts the file back in chunks of lines (bodies are JSON only, see middleware/json-body.ts),
+ * staged under the data directory and applied by the last chunk in one transaction with `margin
+ * import`'s own code: all or nothing, idempotent, under the sync conflict rule.
  */
-export function backupRoutes(store: SyncStore, clock: () => Date, accounts?: Accounts): RouteDefinition[] {
+export function backupRoutes(
+  store: SyncStore,
+  clock: () => Date,
+  dataDir: string,
+  accounts?: Accounts,
+): RouteDefinition[] {
+  const staging = new RestoreStaging(join(dataDir, RESTORE_STAGING_DIR), clock);
   return [
     defineRoute(API.dashboard.backup, async ({ res }) => {
       const date = clock().toISOString().slice(0, 10);
@@ -47,18 +56,11 @@ export function backupRoutes(store: SyncStore, clock: () => Date, accounts?: Acc
     }),
 
     defineRoute(API.dashboard.restore, async ({ body: chunk, res }) => {
-      const problems: string[] = [];
-      const summary = await importAnnotationLines(
-        store,
-        chunk.lines,
-        RESTORE_DEVICE_ID,
-        (problem) => {
-          if (problems.length < MAX_PROBLEMS) problems.push(problem);
-        },
-        chunk.firstLine,
-      );
-      const body: RestoreResponse = { ...summary, problems };
-      await accounts?.log(callerOf(res).name, 'backup.restore', null, { ...summary });
+      const body: RestoreResponse = await staging.receive(chunk, store, RESTORE_DEVICE_ID);
+      if (chunk.last) {
+        const { problems: _problems, ...summary } = body;
+        await accounts?.log(callerOf(res).name, 'backup.restore', null, summary);
+      }
       return body;
     }),
   ];

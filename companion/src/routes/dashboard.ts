@@ -42,7 +42,7 @@ export function dashboardRoutes(
     ...signInRoutes(deps.signInCodes, deps.currentToken, context.accounts),
     ...annotationsRoutes(deps.store, context.clock, context.accounts),
     ...exportPreviewRoutes({ store: context.syncStore, queues: context.queues, accounts: context.accounts }),
-    ...backupRoutes(context.syncStore, context.clock, context.accounts),
+    ...backupRoutes(context.syncStore, context.clock, deps.dataDir, context.accounts),
     defineRoute(API.dashboard.settings, () => {
       const body: SettingsResponse = {
         version: context.version,

@@ -26,6 +26,11 @@ export interface Store {
    * reads one consistent snapshot; leaving the loop early (`break`) releases what it holds.
    */
   iterateAnnotations(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation>;
+  /**
+   * The same annotations a page (a few hundred) at a time: an export of a million reads them without
+   * an await per row, which cost a fifth of its time in promises and their garbage.
+   */
+  iterateAnnotationPages(options?: AnnotationIterationOptions): AsyncIterableIterator<Annotation[]>;
   /** The current version of each stored comparison, in sequence order; tombstones only when asked. */
   iterateComparisons(options?: { includeDeleted?: boolean }): AsyncIterableIterator<Comparison>;
   /** The current version of each stored conversation rating, in sequence order; tombstones only when asked. */
@@ -54,6 +59,20 @@ export interface AppliedChangeSet {
   checkpoint: number;
 }
 
+/** How many records of an import landed as what (`applyAllChanges`). */
+export interface ImportCounts {
+  accepted: number;
+  unchanged: number;
+  superseded: number;
+}
+
+/** Adds a change set's results to `counts`. */
+export function countResults(counts: ImportCounts, applied: AppliedChangeSet): ImportCounts {
+  for (const result of [...applied.annotations, ...applied.comparisons, ...applied.conversationRatings])
+    counts[result.status] += 1;
+  return counts;
+}
+
 export interface ChangePage {
   annotations: Annotation[];
   comparisons: Comparison[];
@@ -66,6 +85,13 @@ export interface ChangePage {
 export interface SyncStore extends Store {
   /** Applies every record under the conflict rule in one transaction: all of it is durable, or none. */
   applyChanges(changes: ChangeSet): Promise<AppliedChangeSet>;
+  /**
+   * Applies every change set `batches` yields in ONE transaction, so an import or a restore lands whole
+   * or not at all (a throw from `batches`, a kill or a full disk leaves the store as it was). `batches`
+   * is synchronous (a staged file read a piece at a time): SQLite's transaction never spans an await,
+   * and memory holds one batch, whatever the size of the file.
+   */
+  applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts>;
   /**
    * Current versions (tombstones included) with a sequence number above `since`, in order. A change
    * committed later never gets a number below one already visible, so a pull by checkpoint misses

@@ -8,9 +8,9 @@ import type {
   SaveResult,
 } from '../utils/annotation-input.ts';
 import { type CompareCandidate, VERDICTS, type Winner } from './compare-candidates.ts';
-import { ControlsBar, MoreMenu, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
+import { ControlsBar, type Panel, SECONDARY, type Status } from './controls-bar.tsx';
 import { claimPanel } from './open-panel.ts';
-import { loadedPanelKit, loadPanelKit, prefetchPanelKit } from './panel-kit-loader.ts';
+import { loadedPanelKit, loadPanelKit } from './panel-kit-loader.ts';
 import type { PanelKit } from './panels/panel-kit.ts';
 import type { RubricDraft, RubricView } from './rubric-form.tsx';
 import { missingMessage, missingRequired } from './rubric-gate.ts';
@@ -87,11 +87,9 @@ export function Controls(props: ControlsProps) {
   /** The full bar's width when it last fitted: the compact bar goes back to it once there is room. */
   const fullWidth = useRef(0);
   const closeMine = useRef(() => setPanel(null));
-  /** The panels' code (panel-kit-loader.ts): loaded in idle time after the first controls mount, or on first open. */
+  /** The panels' code (panel-kit-loader.ts): loaded once the page is idle (start-annotating.ts), or on first open. */
   const [kit, setKit] = useState<PanelKit | null>(loadedPanelKit);
   const panels = kit ?? loadedPanelKit();
-
-  useEffect(prefetchPanelKit, []);
 
   // One panel open on the whole page: opening this one closes another response's.
   useEffect(() => (panel === null ? undefined : claimPanel(closeMine.current)), [panel]);
@@ -313,7 +311,7 @@ export function Controls(props: ControlsProps) {
         onOpen={(next) => open(next)}
       />
       {panel === 'more' &&
-        overlay(() => (
+        overlay(({ MoreMenu }) => (
           <MoreMenu
             score={score}
             corrected={Boolean(saved?.correction)}

@@ -10,7 +10,7 @@ import type {
   ConversationRatingResult,
   ConversationRatingState,
 } from '../utils/conversation-rating-input.ts';
-import { attachControlsRoot } from './mount-controls.ts';
+import type { attachControlsRoot } from './mount-controls.ts';
 import { pageTheme } from './theme.ts';
 
 /** The bar's host tag: one per page, whatever the number of responses. */
@@ -147,12 +147,15 @@ function Bar({ site, conversationId, url, api }: BarProps) {
 /**
  * Mounts the one conversation bar of a page in a closed shadow root at the end of the body, themed
  * like the page. It renders only on a conversation (an address the adapter reads an id from) of a
- * site turned on in the options.
+ * site turned on in the options. It comes with the panel script, mounted once the page is idle
+ * (start-annotating.ts); the shadow root and the controls' styles are the content script's
+ * (`attachRoot`), so the panel script carries no second copy of them.
  */
 export function mountConversationBar(
   doc: Document,
   adapter: { id: string; conversationId(url: URL): string | null },
   api: ConversationBarApi,
+  attachRoot: typeof attachControlsRoot,
 ): ConversationBar {
   let host: HTMLElement | null = null;
   let root: HTMLElement | null = null;
@@ -163,7 +166,7 @@ export function mountConversationBar(
     if (host?.isConnected && root) return root;
     host = doc.createElement(CONVERSATION_BAR_TAG);
     doc.body.append(host);
-    const attached = attachControlsRoot(host, pageTheme(doc));
+    const attached = attachRoot(host, pageTheme(doc));
     const style = doc.createElement('style');
     style.textContent = BAR_CSS;
     attached.shadow.append(style);

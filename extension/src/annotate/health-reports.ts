@@ -11,13 +11,15 @@ const TICK_MS = 2_500;
  * Sends the page's health to the background whenever it changes: after the grace period, after the
  * annotator's work batches (throttled), and on a slow tick while time alone can change the verdict
  * (no messages yet, or a response that may be stuck streaming). Returns a function that stops it.
+ * It comes with the panel script, started once the page is idle (start-annotating.ts).
  */
 export function startHealthReports(
   annotator: PageAnnotator,
   label: string,
   send: (health: PageHealth) => Promise<unknown>,
+  /** When the content script started (the grace period counts from there, not from this call). */
+  started: number = performance.now(),
 ): () => void {
-  const started = performance.now();
   let last = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;

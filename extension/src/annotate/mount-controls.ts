@@ -1,4 +1,4 @@
-import { CONTROLS_CSS } from './controls-style.ts';
+import CONTROLS_CSS from './controls.css?inline';
 import type { Theme } from './theme.ts';
 
 /** The host's tag: all the page can see of our controls. */

@@ -12,7 +12,7 @@ export const PANEL_BRIDGE = 'marginPanelBridge';
  */
 export const LENT_PREACT = {
   preact: ['render'],
-  'preact/hooks': ['useLayoutEffect', 'useRef'],
+  'preact/hooks': ['useEffect', 'useLayoutEffect', 'useRef', 'useState'],
   'preact/jsx-runtime': ['Fragment', 'jsx', 'jsxs'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -1,5 +1,5 @@
 import { Fragment, render } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { jsx, jsxs } from 'preact/jsx-runtime';
 import { sendMessage } from '../utils/messaging.ts';
 import { PANEL_BRIDGE } from './panel-bridge.ts';
@@ -11,7 +11,12 @@ import type { PanelKit } from './panels/panel-kit.ts';
  */
 export interface PanelBridge {
   preact: { render: typeof render };
-  hooks: { useLayoutEffect: typeof useLayoutEffect; useRef: typeof useRef };
+  hooks: {
+    useEffect: typeof useEffect;
+    useLayoutEffect: typeof useLayoutEffect;
+    useRef: typeof useRef;
+    useState: typeof useState;
+  };
   jsxRuntime: { Fragment: typeof Fragment; jsx: typeof jsx; jsxs: typeof jsxs };
   provide(kit: PanelKit): void;
 }
@@ -21,7 +26,6 @@ const PREFETCH_TIMEOUT_MS = 5_000;
 
 let loaded: PanelKit | null = null;
 let loading: Promise<PanelKit> | null = null;
-let prefetched = false;
 
 /** The panels, if the panel script has run in this page already. */
 export function loadedPanelKit(): PanelKit | null {
@@ -38,7 +42,7 @@ export function loadPanelKit(inject: () => Promise<unknown> = () => sendMessage(
   if (!loading) {
     const bridge: PanelBridge = {
       preact: { render },
-      hooks: { useLayoutEffect, useRef },
+      hooks: { useEffect, useLayoutEffect, useRef, useState },
       jsxRuntime: { Fragment, jsx, jsxs },
       provide: (kit) => {
         loaded = kit;
@@ -56,14 +60,37 @@ export function loadPanelKit(inject: () => Promise<unknown> = () => sendMessage(
   return loading;
 }
 
+/** Runs `work` the first time the page is idle (at most PREFETCH_TIMEOUT_MS from now on a busy page). */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: PREFETCH_TIMEOUT_MS });
+  else setTimeout(work, 0);
+}
+
+/** A failed load (the background restarting, say) is tried again this many times, this much later each time. */
+const IDLE_ATTEMPTS = 5;
+const IDLE_RETRY_MS = 2_000;
+
 /**
- * Loads the panels the first time the page is idle, so the first panel the person opens shows at once.
- * Called by every response's controls when they mount; only the first call does anything.
+ * Hands the panels to `use` once the page is idle, loading them then if nothing has yet: for what a
+ * page needs soon but not before it is idle (the conversation bar, the health reports), and so that
+ * the first panel the person opens shows at once (start-annotating.ts calls it once per page). Nothing is
+ * done once the content script is invalidated (the extension reloaded or updated).
  */
-export function prefetchPanelKit(): void {
-  if (prefetched || loaded) return;
-  prefetched = true;
-  const load = () => void loadPanelKit().catch(() => undefined);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: PREFETCH_TIMEOUT_MS });
-  else setTimeout(load, 0);
+export function withPanelKitWhenIdle(
+  ctx: { readonly isValid: boolean },
+  use: (kit: PanelKit) => void,
+  load: () => Promise<PanelKit> = loadPanelKit,
+): void {
+  let failures = 0;
+  const attempt = () =>
+    void load().then(
+      (kit) => {
+        if (ctx.isValid) use(kit);
+      },
+      () => {
+        failures += 1;
+        if (failures < IDLE_ATTEMPTS && ctx.isValid) setTimeout(attempt, IDLE_RETRY_MS * failures);
+      },
+    );
+  whenIdle(attempt);
 }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { HOST_TAG } from './mount-controls.ts';
 import { fixedBottom, placePanel } from './panel-placement.ts';
+import PANELS_CSS from './panels/panels.css?inline';
 
 export interface PanelOverlayProps {
   /** The bar the panel belongs to: it opens next to it. */
@@ -74,20 +75,24 @@ export function PanelOverlay({ anchor, label, onClose, children }: PanelOverlayP
     };
   }, [anchor]);
 
+  // The panels' styles come with them, not with the content script (panels/panels.css).
   return (
-    <div
-      ref={ref}
-      class="overlay"
-      popover="manual"
-      role="dialog"
-      aria-label={label}
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.preventDefault();
-        close.current();
-      }}
-    >
-      {children}
-    </div>
+    <>
+      <style>{PANELS_CSS}</style>
+      <div
+        ref={ref}
+        class="overlay"
+        popover="manual"
+        role="dialog"
+        aria-label={label}
+        onKeyDown={(event) => {
+          if (event.key !== 'Escape') return;
+          event.preventDefault();
+          close.current();
+        }}
+      >
+        {children}
+      </div>
+    </>
   );
 }

@@ -3,8 +3,8 @@ import { hashId } from '../../../shared/export/hash.ts';
 import type { Message } from '../../../shared/message.ts';
 import type { PageTurn } from '../sites/define-site-adapter.ts';
 import type { ResponseCaptureInput, SaveResult } from '../utils/annotation-input.ts';
-import { Controls } from './controls.tsx';
-import { attachControlsRoot } from './mount-controls.ts';
+import type { Controls } from './controls.tsx';
+import type { attachControlsRoot } from './mount-controls.ts';
 import type { AnnotatorApi, PageAnnotator } from './page-annotator.tsx';
 import { pageTheme } from './theme.ts';
 
@@ -17,11 +17,22 @@ const PANEL_CSS = `:host { all: initial; position: fixed; left: 16px; bottom: 16
 .quote { margin: 4px 0; max-height: 6em; overflow: auto; white-space: pre-wrap; border-left: 3px solid var(--line); padding-left: 6px; }`;
 
 /**
+ * What the selection panel takes from the content script rather than carrying its own copy: the
+ * controls (their hooks must be the content script's Preact's) and the shadow root with their styles.
+ */
+export interface SelectionParts {
+  Controls: typeof Controls;
+  attachControlsRoot: typeof attachControlsRoot;
+}
+
+/**
  * The fallback that always works on a supported site, even when its adapter no longer matches the
  * page: the person selects text and chooses "Annotate selection". The text (as the browser renders
  * the selection: plain text, never the page's markup) is stored at once as the response of an
  * annotation, with whatever context the adapter can still find: if the selection is inside a turn it
  * recognises, the turns before that one. A small panel then offers the usual controls for it.
+ * It comes with the panel script (panels/panel-kit.ts), loaded when "Annotate selection" is chosen if
+ * the page has not loaded it already (selection-loader.ts).
  */
 export class SelectionAnnotator {
   private host: HTMLElement | null = null;
@@ -31,6 +42,7 @@ export class SelectionAnnotator {
     private readonly annotator: PageAnnotator,
     private readonly doc: Document,
     private readonly api: AnnotatorApi,
+    private readonly parts: SelectionParts,
   ) {}
 
   async annotate(fallbackText: string): Promise<{ ok: boolean; error?: string }> {
@@ -101,6 +113,7 @@ export class SelectionAnnotator {
     this.close();
     const host = this.doc.createElement(SELECTION_TAG);
     this.doc.body.append(host);
+    const { Controls, attachControlsRoot } = this.parts;
     const { shadow, root } = attachControlsRoot(host, pageTheme(this.doc));
     const style = this.doc.createElement('style');
     style.textContent = PANEL_CSS;

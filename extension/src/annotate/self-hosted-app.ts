@@ -1,5 +1,5 @@
 import type { SiteAdapter } from '../sites/define-site-adapter.ts';
-import { detectSelfHostedAdapter } from '../sites/index.ts';
+import { detectSelfHostedAdapter } from '../sites/self-hosted.ts';
 
 /** How long a self-hosted app's page may take to render something an adapter recognises. */
 const DETECT_TIMEOUT_MS = 15_000;

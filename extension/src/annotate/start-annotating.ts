@@ -4,11 +4,12 @@ import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../utils/messaging.ts';
 import { CheatSheetLoader } from './cheat-sheet-loader.ts';
-import { mountConversationBar } from './conversation-bar.tsx';
-import { startHealthReports } from './health-reports.ts';
+import type { ConversationBar } from './conversation-bar.tsx';
 import { KeyboardShortcuts } from './keyboard.ts';
+import { attachControlsRoot } from './mount-controls.ts';
 import { type AnnotatorApi, createPageAnnotator } from './page-annotator.tsx';
-import { SelectionAnnotator } from './selection.tsx';
+import { withPanelKitWhenIdle } from './panel-kit-loader.ts';
+import { SelectionLoader } from './selection-loader.ts';
 
 /**
  * Everything a chat page gets once its adapter is known: the controls beside each response, keyboard
@@ -16,6 +17,7 @@ import { SelectionAnnotator } from './selection.tsx';
  * Shared by the content script of the built-in sites and self-hosted apps, and by the generic one.
  */
 export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAdapter): Promise<void> {
+  const started = performance.now();
   let settings: PageSettings = { rubric: null, shortcuts: DEFAULT_SHORTCUTS, generic: false };
   const api: AnnotatorApi = {
     load: (site, conversationId) => sendMessage('getConversationAnnotations', { site, conversationId }),
@@ -32,7 +34,7 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
     sheet,
     settings.shortcuts,
   );
-  const selection = new SelectionAnnotator(annotator, document, api);
+  const selection = new SelectionLoader(annotator, document, api);
 
   const loadSettings = () =>
     sendMessage('getPageSettings').then(
@@ -45,12 +47,32 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   await loadSettings();
   if (!ctx.isValid) return;
   annotator.start();
-  const conversationBar = mountConversationBar(document, adapter, {
-    load: (site, conversationId) => sendMessage('getConversationRating', { site, conversationId }),
-    save: (input) => sendMessage('saveConversationRating', input),
+  // The conversation bar and the health reports come with the panel script, once the page is idle:
+  // the content script every chat page loads stays small (docs/benchmarks.md, "content script, gzip").
+  let conversationBar: ConversationBar | null = null;
+  let stopHealthReports: (() => void) | null = null;
+  withPanelKitWhenIdle(ctx, (kit) => {
+    conversationBar = kit.mountConversationBar(
+      document,
+      adapter,
+      {
+        load: (site, conversationId) => sendMessage('getConversationRating', { site, conversationId }),
+        save: (input) => sendMessage('saveConversationRating', input),
+      },
+      attachControlsRoot,
+    );
+    conversationBar.checkLocation();
+    stopHealthReports = kit.startHealthReports(
+      annotator,
+      adapter.label,
+      (health) => sendMessage('reportHealth', health),
+      started,
+    );
   });
-  conversationBar.checkLocation();
-  ctx.onInvalidated(() => conversationBar.remove());
+  ctx.onInvalidated(() => {
+    conversationBar?.remove();
+    stopHealthReports?.();
+  });
 
   ctx.addEventListener(window, 'keydown', keyboard.onKeyDown, { capture: true });
   const onStorage = (changes: Record<string, unknown>, area: string) => {
@@ -63,7 +85,6 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
     selection.close();
   });
 
-  ctx.onInvalidated(startHealthReports(annotator, adapter.label, (health) => sendMessage('reportHealth', health)));
   ctx.onInvalidated(onMessage('annotateSelection', (message) => selection.annotate(message.data.text)));
   ctx.onInvalidated(
     onMessage('openLatestControls', () => {
@@ -77,6 +98,6 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     ctx.setTimeout(() => annotator.checkLocation(), 0);
     ctx.setTimeout(() => annotator.checkLocation(), 500);
-    ctx.setTimeout(() => conversationBar.checkLocation(), 500);
+    ctx.setTimeout(() => conversationBar?.checkLocation(), 500);
   });
 }

@@ -140,7 +140,9 @@ export const ROUTE_SAMPLES: Record<RouteId, (fixtures: RouteFixtures) => Sample 
   'dashboard.settings': () => ({}),
   'dashboard.rotateToken': () => ({ body: {} }),
   'dashboard.backup': () => ({}),
-  'dashboard.restore': () => ({ body: { firstLine: 1, lines: [] } }),
+  'dashboard.restore': () => ({
+    body: { upload: '00000000-0000-4000-8000-00000000abcd', firstLine: 1, lines: [], last: true },
+  }),
   'history.createUpload': () => ({ body: { fileName: 'export.zip', size: 1024 }, expect: [201] }),
   'history.appendChunk': async ({ server }) => {
     const upload = await createUpload(server, 'conversations.json', 2);

@@ -71,7 +71,7 @@ export function recordExtensionRequests(session: ChromiumSession) {
 
 /**
  * Runs `expression` in the content script's world of `page` (its isolated world), as if the content
- * script's own file ran it: the sourceURL names that file, so its requests carry the same initiator.
+ * script's own file ran it: the sourceURL names one (ChatGPT's), so its requests carry the same initiator.
  */
 export async function evaluateAsContentScript(cdp: CDPSession, extensionId: string, expression: string): Promise<void> {
   const contexts: { id: number; origin: string; auxData?: { type?: string } }[] = [];
@@ -83,7 +83,7 @@ export async function evaluateAsContentScript(cdp: CDPSession, extensionId: stri
   if (!world) throw new Error(`no content script world of ${extensionId} in this page`);
   await cdp.send('Runtime.evaluate', {
     contextId: world.id,
-    expression: `${expression}\n//# sourceURL=chrome-extension://${extensionId}/content-scripts/annotate.js`,
+    expression: `${expression}\n//# sourceURL=chrome-extension://${extensionId}/content-scripts/chatgpt.js`,
     awaitPromise: true,
   });
 }

@@ -38,6 +38,15 @@ async function* lineChunks(file: File): AsyncGenerator<string[]> {
   if (chunk.length > 0) yield chunk;
 }
 
+/** A v4 UUID; `crypto.randomUUID` exists only on https or localhost, and a team may serve plain http. */
+function randomUuid(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 type Totals = Omit<RestoreResponse, 'problems'> & { problems: string[] };
 
 /** Pairing, the token, where the data lives, backup and restore. */
@@ -96,29 +105,44 @@ export function SettingsPage(_props: PageProps) {
   };
 
   const restoreFile = async (file: File) => {
-    const totals: Totals = { lines: 0, accepted: 0, unchanged: 0, superseded: 0, rejected: 0, problems: [] };
+    const totals: Totals = {
+      lines: 0,
+      rejected: 0,
+      stored: false,
+      accepted: 0,
+      unchanged: 0,
+      superseded: 0,
+      problems: [],
+    };
     setRestore({ running: true, totals: { ...totals } });
     setError(null);
+    // The companion stages the chunks and applies them all at the end (an empty last chunk), or none.
+    const upload = randomUuid();
     let firstLine = 1;
+    const add = (result: RestoreResponse) => {
+      totals.lines += result.lines;
+      totals.rejected += result.rejected;
+      totals.problems = [...totals.problems, ...result.problems].slice(0, 100);
+      setRestore({ running: true, totals: { ...totals } });
+    };
     try {
       for await (const lines of lineChunks(file)) {
-        const result = await api(API.dashboard.restore, { body: { firstLine, lines } });
+        add(await api(API.dashboard.restore, { body: { upload, firstLine, lines, last: false } }));
         firstLine += lines.length;
-        totals.lines += result.lines;
-        totals.accepted += result.accepted;
-        totals.unchanged += result.unchanged;
-        totals.superseded += result.superseded;
-        totals.rejected += result.rejected;
-        totals.problems = [...totals.problems, ...result.problems].slice(0, 100);
-        setRestore({ running: true, totals: { ...totals } });
       }
+      const result = await api(API.dashboard.restore, { body: { upload, firstLine, lines: [], last: true } });
+      add(result);
+      Object.assign(totals, {
+        stored: result.stored,
+        accepted: result.accepted,
+        unchanged: result.unchanged,
+        superseded: result.superseded,
+      });
       setRestore({ running: false, totals });
-      invalidateFacets();
+      if (result.stored) invalidateFacets();
     } catch (reason) {
       setRestore({ running: false, totals });
-      setError(
-        `Restore stopped at line ${firstLine}: ${errorText(reason)} (what was restored stays; run it again to finish).`,
-      );
+      setError(`Restore stopped at line ${firstLine}: ${errorText(reason)} Nothing was restored; run it again.`);
     }
   };
 
@@ -201,8 +225,9 @@ export function SettingsPage(_props: PageProps) {
         <h2 id="backup">Backup and restore</h2>
         <p>
           A backup is every annotation and conversation rating (deleted ones too, so a delete is never undone by a
-          restore) as JSONL, the format of <code>margin import</code>. Restoring is idempotent: a line already stored
-          changes nothing, and an older version never replaces a newer one.
+          restore) as JSONL, the format of <code>margin import</code>. A restore is all or nothing: every line is
+          checked first, and one bad line (listed by number) restores nothing. Restoring is idempotent: a line already
+          stored changes nothing, and an older version never replaces a newer one.
         </p>
         <p>
           It does not hold earlier versions, comparisons, reviews, items, users, queues or the audit log. For a backup
@@ -228,12 +253,22 @@ export function SettingsPage(_props: PageProps) {
         </label>
         {restore && (
           <div class="restore" data-running={restore.running} role="status">
-            <p>
-              {restore.running ? 'Restoring… ' : 'Restored: '}
-              {formatCount(restore.totals.lines)} lines, {formatCount(restore.totals.accepted)} stored,{' '}
-              {formatCount(restore.totals.unchanged)} already present, {formatCount(restore.totals.superseded)} older
-              than the stored version, {formatCount(restore.totals.rejected)} rejected.
-            </p>
+            {restore.running ? (
+              <p>
+                Checking… {formatCount(restore.totals.lines)} lines, {formatCount(restore.totals.rejected)} rejected.
+              </p>
+            ) : restore.totals.stored ? (
+              <p>
+                Restored: {formatCount(restore.totals.lines)} lines, {formatCount(restore.totals.accepted)} stored,{' '}
+                {formatCount(restore.totals.unchanged)} already present, {formatCount(restore.totals.superseded)} older
+                than the stored version.
+              </p>
+            ) : (
+              <p>
+                Nothing was restored: {formatCount(restore.totals.lines)} lines, {formatCount(restore.totals.rejected)}{' '}
+                rejected. Fix the lines below and restore again.
+              </p>
+            )}
             {restore.totals.problems.length > 0 && (
               <ul class="error">
                 {restore.totals.problems.map((problem) => (

@@ -1,9 +1,12 @@
 import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
+import { flatten } from '../pages.ts';
 import {
   type AnnotationIterationOptions,
   type AppliedChangeSet,
   type ChangePage,
   type ChangeSet,
+  countResults,
+  type ImportCounts,
   OWNED_TABLES,
   type OwnedTable,
   type SyncStore,
@@ -53,6 +56,15 @@ export class PostgresStore implements SyncStore {
     return this.#sql.begin((tx) =>
       writeVersions(tx, versions, [{ id: changes.deviceId, at: changes.receivedAt }]),
     ) as Promise<AppliedChangeSet>;
+  }
+
+  async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
+    // The sequence counter stays locked until the commit: other writers wait for the whole import.
+    return this.#sql.begin(async (tx) => {
+      const counts: ImportCounts = { accepted: 0, unchanged: 0, superseded: 0 };
+      for (const changes of batches) countResults(counts, await this.applyChangesIn(tx, changes));
+      return counts;
+    }) as Promise<ImportCounts>;
   }
 
   /** `applyChanges` inside a transaction the caller already holds (a review's decision, a dashboard edit). */
@@ -127,31 +139,35 @@ export class PostgresStore implements SyncStore {
   }
 
   iterateAnnotations(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation> {
+    return flatten(this.iterateAnnotationPages(options));
+  }
+
+  iterateAnnotationPages(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation[]> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
-    return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false, order);
+    return this.#pages<Annotation>('annotations', options.includeDeleted ?? false, order);
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {
-    return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
+    return flatten(this.#pages<Comparison>('comparisons', options.includeDeleted ?? false, 'seq'));
   }
 
   iterateConversationRatings(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<ConversationRating> {
-    return this.#iterate<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq');
+    return flatten(this.#pages<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq'));
   }
 
   /**
-   * A cursor over one statement (one snapshot), fetched a batch at a time. Leaving the loop early
+   * A cursor over one statement (one snapshot), fetched a page at a time. Leaving the loop early
    * (`return()`) closes the cursor and gives its connection back.
    */
-  async *#iterate<T>(
+  async *#pages<T>(
     table: 'annotations' | 'comparisons' | 'conversation_ratings',
     includeDeleted: boolean,
     order: 'seq' | 'site, conversation_id, seq',
-  ): AsyncGenerator<T, void, undefined> {
+  ): AsyncGenerator<T[], void, undefined> {
     const where = includeDeleted ? '' : 'WHERE deleted_at IS NULL';
     const cursor = this.#sql.unsafe<{ body: string }[]>(`SELECT body FROM ${table} ${where} ORDER BY ${order}`);
     for await (const rows of cursor.cursor(CURSOR_ROWS)) {
-      for (const row of rows) yield JSON.parse(row.body) as T;
+      yield rows.map((row) => JSON.parse(row.body) as T);
     }
   }
 }

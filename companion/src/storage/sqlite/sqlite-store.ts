@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
 import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
 import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
+import { flatten } from '../pages.ts';
 import {
   type AnnotationIterationOptions,
   type AppliedChangeSet,
   type ChangePage,
   type ChangeSet,
+  countResults,
+  type ImportCounts,
   OWNED_TABLES,
   type OwnedTable,
   type SyncStore,
@@ -30,6 +33,8 @@ interface CurrentRow {
 type Kind = 'annotation' | 'comparison' | 'conversation-rating';
 type SyncedRecord = Annotation | Comparison | ConversationRating;
 type Table = 'annotations' | 'comparisons' | 'conversation_ratings';
+/** Rows per page of an iteration: small enough that a page dies young (see BATCH_RECORDS in the export engine). */
+const PAGE_ROWS = 128;
 const TABLE: Record<Kind, Table> = {
   annotation: 'annotations',
   comparison: 'comparisons',
@@ -197,6 +202,17 @@ export class SqliteStore implements SyncStore {
     return this.applyChangesNow(changes);
   }
 
+  async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
+    const counts: ImportCounts = { accepted: 0, unchanged: 0, superseded: 0 };
+    // Each batch's own transaction nests as a savepoint inside this one: one commit at the end.
+    this.#db
+      .transaction(() => {
+        for (const changes of batches) countResults(counts, this.applyChangesNow(changes));
+      })
+      .immediate();
+    return counts;
+  }
+
   applyChangesNow(changes: ChangeSet): AppliedChangeSet {
     // IMMEDIATE: take the write lock before reading max(seq), so another process writing the same file
     // (`margin import` while `margin serve` runs) cannot hand out the same sequence numbers.
@@ -343,16 +359,20 @@ export class SqliteStore implements SyncStore {
   }
 
   iterateAnnotations(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation> {
+    return flatten(this.iterateAnnotationPages(options));
+  }
+
+  iterateAnnotationPages(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation[]> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
-    return this.#iterate<Annotation>('annotations', options.includeDeleted ?? false, order);
+    return this.#pages<Annotation>('annotations', options.includeDeleted ?? false, order);
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {
-    return this.#iterate<Comparison>('comparisons', options.includeDeleted ?? false, 'seq');
+    return flatten(this.#pages<Comparison>('comparisons', options.includeDeleted ?? false, 'seq'));
   }
 
   iterateConversationRatings(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<ConversationRating> {
-    return this.#iterate<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq');
+    return flatten(this.#pages<ConversationRating>('conversation_ratings', options.includeDeleted ?? false, 'seq'));
   }
 
   /**
@@ -361,17 +381,25 @@ export class SqliteStore implements SyncStore {
    * the iteration reads one consistent snapshot. The connection closes when iteration ends or is
    * abandoned with `return()` (a `break` in for await…of).
    */
-  async *#iterate<T>(
+  async *#pages<T>(
     table: Table,
     includeDeleted: boolean,
     order: 'seq' | 'site, conversation_id, seq',
-  ): AsyncGenerator<T, void, undefined> {
+  ): AsyncGenerator<T[], void, undefined> {
     const reader = new Database(this.#path, { readonly: true, fileMustExist: true });
     this.#readers.add(reader);
     try {
       const where = includeDeleted ? '' : 'WHERE deleted_at IS NULL';
       const rows = reader.prepare<[], string>(`SELECT body FROM ${table} ${where} ORDER BY ${order}`).pluck().iterate();
-      for (const body of rows) yield JSON.parse(body) as T;
+      let page: T[] = [];
+      for (const body of rows) {
+        page.push(JSON.parse(body) as T);
+        if (page.length === PAGE_ROWS) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
     } finally {
       this.#readers.delete(reader);
       reader.close();

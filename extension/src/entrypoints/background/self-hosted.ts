@@ -2,8 +2,8 @@ import { originPattern } from '../../utils/origin-pattern.ts';
 
 /** The id of the content script registered at runtime for self-hosted origins (Open WebUI, LibreChat). */
 export const SELF_HOSTED_SCRIPT_ID = 'margin-self-hosted';
-/** The same bundle as the manifest's content script (WXT's output path for `annotate.content`). */
-const CONTENT_SCRIPT = 'content-scripts/annotate.js';
+/** The self-hosted apps' own bundle (`self-hosted.content`; WXT's output path). */
+const CONTENT_SCRIPT = 'content-scripts/self-hosted.js';
 /** The id of the content script registered for origins the person opted in to the generic adapter. */
 export const GENERIC_SCRIPT_ID = 'margin-generic';
 /** The generic adapter's own bundle (`generic.content`), so the sites' content script stays small. */
