@@ -158,7 +158,7 @@ describe('reasoning and completeness round-trip', () => {
     expect(http.status).toBe(200);
     expect(JSON.parse(http.text.trim())).toEqual(saved);
     const local = await buildLocalDataset(reader, exportOptionsSchema.parse({ format: 'raw' }));
-    expect(local.lines.join('')).toBe(http.text);
+    expect(await local.file.text()).toBe(http.text);
     // Every other format leaves the reasoning out (the formats issue adds an option for it).
     const sft = await server.send({ path: '/api/v1/export?format=openai-sft' });
     expect(sft.text).toContain('Hold the reset pin');

@@ -35,6 +35,9 @@ async function syncWithCompanion(db: AppDB) {
   expect(state.failure).toBeNull();
 }
 
+/** The lines of a JSONL file (each ends in a newline). */
+const jsonlLines = (text: string) => text.split('\n').filter((line) => line !== '');
+
 async function companionDownload(options: ExportOptionsInput, sidecar = false) {
   const query = new URLSearchParams(
     Object.entries(options).map(([key, value]) => [key, String(value)] as [string, string]),
@@ -85,9 +88,13 @@ describe('"Download dataset" in the popup gives the bytes the companion gives', 
       const expectedSidecar = await companionExport(options, true);
       expect(expected.length, `${JSON.stringify(options)} exports something`).toBeGreaterThan(0);
       for (const db of [maker, reader]) {
-        const local = await buildLocalDataset(db, parsed);
-        expect(local.lines.join(''), JSON.stringify(options)).toBe(expected);
-        expect(local.sidecar.join(''), `sidecar ${JSON.stringify(options)}`).toBe(expectedSidecar);
+        const local = await buildLocalDataset(db, parsed, { sidecar: true });
+        expect(await local.file.text(), JSON.stringify(options)).toBe(expected);
+        expect(await local.sidecar?.text(), `sidecar ${JSON.stringify(options)}`).toBe(expectedSidecar);
+        // Without asking for the sidecar, the same file and none of the sidecar.
+        const withoutSidecar = await buildLocalDataset(db, parsed);
+        expect(await withoutSidecar.file.text(), JSON.stringify(options)).toBe(expected);
+        expect(withoutSidecar.sidecar).toBeNull();
       }
     }
   });
@@ -113,13 +120,12 @@ describe('"Download dataset" in the popup gives the bytes the companion gives', 
       const response = await companionDownload(options);
       expect(response.headers['content-type']).toBe(PARQUET_CONTENT_TYPE);
       const file = await readParquetFile(response.bytes);
-      const local = await buildLocalDataset(db, parsed);
-      expect(local.lines.length, JSON.stringify(options)).toBeGreaterThan(0);
+      const local = await buildLocalDataset(db, parsed, { sidecar: true });
+      const lines = jsonlLines(await local.file.text());
+      expect(lines.length, JSON.stringify(options)).toBeGreaterThan(0);
       const schema = exportParquetSchema(parsed) ?? {};
-      expect(file.rows, JSON.stringify(options)).toEqual(
-        local.lines.map((line) => withNulls(JSON.parse(line), schema)),
-      );
-      expect(local.sidecar.join('')).toBe(await companionExport(options, true));
+      expect(file.rows, JSON.stringify(options)).toEqual(lines.map((line) => withNulls(JSON.parse(line), schema)));
+      expect(await local.sidecar?.text()).toBe(await companionExport(options, true));
       expect(datasetFileName(parsed.format)).toBe(`margin-${parsed.format}.jsonl`);
     }
   });
@@ -133,7 +139,7 @@ describe('"Download dataset" in the popup gives the bytes the companion gives', 
       await db.annotations.put({ ...first, deletedAt: '2026-11-02T00:00:00.000Z', revision: first.revision + 1 });
     });
     const dataset = await buildLocalDataset(db, exportOptionsSchema.parse({ format: 'raw' }));
-    const ids = dataset.lines.map((line) => (JSON.parse(line) as { id: string }).id);
+    const ids = jsonlLines(await dataset.file.text()).map((line) => (JSON.parse(line) as { id: string }).id);
     expect(ids).not.toContain(first.id);
     expect(dataset.summary.annotationsRead).toBe(annotations.filter((a) => a.deletedAt === null).length - 1);
   });

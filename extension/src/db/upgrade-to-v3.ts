@@ -1,5 +1,7 @@
 import type { Transaction } from 'dexie';
-import { type Annotation, upgradeAnnotation } from '../../../shared/index.ts';
+// From its own module, not the shared/ index: the popup opens the database on its first paint's path,
+// and the index would bring every shared schema with it (issue 17, docs/benchmarks.md).
+import { type Annotation, upgradeAnnotation } from '../../../shared/annotation.ts';
 import type { OutboxEntry } from './sync-tables.ts';
 
 /**

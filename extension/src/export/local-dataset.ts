@@ -2,6 +2,7 @@ import type { Table } from 'dexie';
 import { type ExportRecord, type ExportSummary, exportDataset, summaryLine } from '../../../shared/export/index.ts';
 import type { Annotation, Comparison, ConversationRating, ExportOptions } from '../../../shared/index.ts';
 import type { AppDB } from '../db/app-db.ts';
+import { ChunkedText } from './chunked-text.ts';
 
 /** Records read per IndexedDB round trip. */
 const PAGE = 500;
@@ -54,30 +55,38 @@ export function datasetFileName(format: string, sidecar = false): string {
   return `margin-${format}${sidecar ? '.meta' : ''}.jsonl`;
 }
 
+const JSONL = 'application/jsonl';
+
 export interface LocalDataset {
-  /** The JSONL lines of the train file (all lines when there is no split), each ending in `\n`. */
-  lines: string[];
-  /** The sidecar: one line per line, then the summary. */
-  sidecar: string[];
+  /** The train file (all lines when there is no split), JSONL. */
+  file: Blob;
+  /** The sidecar (one line per line, then the summary), when asked for; null otherwise. */
+  sidecar: Blob | null;
   summary: ExportSummary;
 }
 
 /**
  * Runs the shared export engine over this browser's annotations, with no companion involved. Split
- * exports keep the train part, like `GET /api/v1/export` without `part`.
+ * exports keep the train part, like `GET /api/v1/export` without `part`. The files are built as Blobs
+ * a chunk at a time, so the heap stays flat whatever their size; the sidecar's lines are only built
+ * when it is asked for.
  */
-export async function buildLocalDataset(db: AppDB, options: ExportOptions): Promise<LocalDataset> {
+export async function buildLocalDataset(
+  db: AppDB,
+  options: ExportOptions,
+  { sidecar: withSidecar = false }: { sidecar?: boolean } = {},
+): Promise<LocalDataset> {
   // Read whole (one small row per rated conversation): the engine indexes them before the annotations.
   const ratings: ConversationRating[] = await db.conversationRatings.toArray();
   const run = exportDataset(annotationsInExportOrder(db), comparisonsInExportOrder(db), options, ratings);
-  const lines: string[] = [];
-  const sidecar: string[] = [];
+  const file = new ChunkedText();
+  const sidecar = withSidecar ? new ChunkedText() : null;
   for await (const record of run.records as AsyncIterable<ExportRecord>) {
     if (record.split !== 'train') continue;
-    lines.push(record.line);
-    sidecar.push(record.meta);
+    file.append(record.line);
+    sidecar?.append(record.meta);
   }
   const summary = run.summary();
-  sidecar.push(summaryLine(summary));
-  return { lines, sidecar, summary };
+  sidecar?.append(summaryLine(summary));
+  return { file: file.toBlob(JSONL), sidecar: sidecar?.toBlob(JSONL) ?? null, summary };
 }

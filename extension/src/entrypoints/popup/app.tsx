@@ -1,15 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
-import { getDb } from '../../db/connection.ts';
-import { type AnnotationCounts, countAnnotations } from '../../db/counts.ts';
+import type { AnnotationCounts } from '../../db/counts.ts';
 import { siteAdapters } from '../../sites/index.ts';
-import { DEFAULT_ANNOTATOR, readSettings } from '../../utils/settings.ts';
-import { DashboardLinkSection } from './dashboard-link-section.tsx';
-import { DownloadDatasetSection } from './download-dataset-section.tsx';
-import { HealthSection } from './health-section.tsx';
-import { ReportPageSection } from './report-page-section.tsx';
-import { ReviewsSection } from './reviews-section.tsx';
-import { SyncStatusSection } from './sync-status-section.tsx';
+
+/** The moment the counts are in the page (`npm run bench:popup` reads it: navigation → counts shown). */
+export const COUNTS_SHOWN_MARK = 'margin:counts-shown';
+
+/** The longest the other sections wait for the counts before they load anyway (a blocked database). */
+const SECTIONS_WAIT_MS = 1_000;
+
+type LaterSections = typeof import('./later-sections.ts');
 
 /** Sites with annotations, busiest first ("ChatGPT 3, Claude 1"); sites with none are left out. */
 function siteBreakdown(counts: AnnotationCounts): string {
@@ -21,31 +21,51 @@ function siteBreakdown(counts: AnnotationCounts): string {
     .join(', ');
 }
 
-export function App() {
+/**
+ * The toolbar popup. Only the counts are on the first paint's path (`countsRead` is started by
+ * main.tsx before the first render); the other sections' code loads once they are shown, since
+ * evaluating it (the shared schemas, the export engine) took longer than the counts' whole budget.
+ */
+export function App({ countsRead }: { countsRead: Promise<AnnotationCounts> }) {
   const [counts, setCounts] = useState<AnnotationCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [annotator, setAnnotator] = useState<string | null>(null);
-  useEffect(() => {
-    void readSettings().then((settings) => setAnnotator(settings.annotator));
-    countAnnotations(getDb(), new Date()).then(setCounts, (reason: unknown) =>
+  const [sections, setSections] = useState<LaterSections | null>(null);
+  const [sectionsError, setSectionsError] = useState<string | null>(null);
+  useLayoutEffect(() => {
+    countsRead.then(setCounts, (reason: unknown) =>
       setError(reason instanceof Error ? reason.message : String(reason)),
     );
-  }, []);
+  }, [countsRead]);
+  useLayoutEffect(() => {
+    if (counts && performance.getEntriesByName(COUNTS_SHOWN_MARK).length === 0) performance.mark(COUNTS_SHOWN_MARK);
+  }, [counts]);
+  useEffect(() => {
+    const settled = countsRead.then(
+      () => undefined,
+      () => undefined,
+    );
+    const waited = new Promise((resolve) => setTimeout(resolve, SECTIONS_WAIT_MS));
+    void Promise.race([settled, waited])
+      .then(() => import('./later-sections.ts'))
+      .then(setSections, (reason: unknown) =>
+        setSectionsError(reason instanceof Error ? reason.message : String(reason)),
+      );
+  }, [countsRead]);
 
   return (
     <main>
       <h1>Margin</h1>
-      {annotator !== null && (
-        <p class="annotator" data-annotator={annotator}>
-          Annotating as <strong>{annotator}</strong>
-          {annotator === DEFAULT_ANNOTATOR && ' (set your name in Options)'}
-        </p>
-      )}
+      {sections && <sections.AnnotatorLine />}
       {error && <p role="alert">Could not read annotations: {error}</p>}
-      <SyncStatusSection />
-      <DashboardLinkSection />
-      <HealthSection />
-      <ReportPageSection />
+      {sectionsError && <p role="alert">Could not load the rest of the popup: {sectionsError}</p>}
+      {sections && (
+        <>
+          <sections.SyncStatusSection />
+          <sections.DashboardLinkSection />
+          <sections.HealthSection />
+          <sections.ReportPageSection />
+        </>
+      )}
       {counts && (
         <section aria-labelledby="work-heading">
           <h2 id="work-heading">Your work</h2>
@@ -56,8 +76,12 @@ export function App() {
           </p>
         </section>
       )}
-      <ReviewsSection />
-      <DownloadDatasetSection />
+      {sections && (
+        <>
+          <sections.ReviewsSection />
+          <sections.DownloadDatasetSection />
+        </>
+      )}
       <p>
         <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
           Options

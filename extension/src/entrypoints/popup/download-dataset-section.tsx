@@ -6,8 +6,8 @@ import { buildLocalDataset, datasetFileName } from '../../export/local-dataset.t
 import { siteAdapters } from '../../sites/index.ts';
 
 /** Hands a file to the browser's downloads, from this page (no `downloads` permission needed). */
-function saveFile(name: string, parts: string[]): void {
-  const url = URL.createObjectURL(new Blob(parts, { type: 'application/jsonl' }));
+function saveFile(name: string, file: Blob): void {
+  const url = URL.createObjectURL(file);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -37,9 +37,9 @@ export function DownloadDatasetSection() {
     setBusy(true);
     setResult(null);
     try {
-      const dataset = await buildLocalDataset(getDb(), options.data);
-      saveFile(datasetFileName(format), dataset.lines);
-      if (withSidecar) saveFile(datasetFileName(format, true), dataset.sidecar);
+      const dataset = await buildLocalDataset(getDb(), options.data, { sidecar: withSidecar });
+      saveFile(datasetFileName(format), dataset.file);
+      if (dataset.sidecar) saveFile(datasetFileName(format, true), dataset.sidecar);
       const { summary } = dataset;
       const skipped = Object.entries(summary.skipped)
         .map(([reason, count]) => `${reason} ${count}`)
