@@ -2,6 +2,7 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
 import { COUNTS_BUILT, type CountRow, rebuildCounts } from './counts.ts';
 import { countsMiddleware } from './counts-middleware.ts';
+import { NewerDatabaseError } from './open-errors.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
@@ -60,6 +61,18 @@ export class AppDB extends Dexie {
       .upgrade((tx) =>
         rebuildCounts({ annotations: tx.table('annotations'), outbox: tx.table('outbox'), counts: tx.table('counts') }),
       );
+    // Dexie 4 opens a database a newer Margin has upgraded (it reads whatever tables it knows), and this
+    // code would then write records of an older shape into it. Refuse instead, in words.
+    // IndexedDB's version is Dexie's times ten; Dexie's own `verno` stays at the newest one declared here.
+    const newest = this.verno;
+    this.on(
+      'ready',
+      (db) => {
+        const found = db.backendDB().version / 10;
+        return found > newest ? Promise.reject(new NewerDatabaseError(found, newest)) : undefined;
+      },
+      true, // sticky: checked again whenever the connection reopens
+    );
     // A new database is empty: its counts are all zero, so mark them built (the popup's live query,
     // which may not write, then never has to count the tables).
     this.on('populate', (tx) => {

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import type { AnnotationCounts } from '../../db/counts.ts';
+import { databaseErrorText } from '../../db/open-errors.ts';
 import { siteAdapters } from '../../sites/index.ts';
 
 /** The moment the counts are in the page (`npm run bench:popup` reads it: navigation → counts shown). */
@@ -32,9 +33,7 @@ export function App({ countsRead }: { countsRead: Promise<AnnotationCounts> }) {
   const [sections, setSections] = useState<LaterSections | null>(null);
   const [sectionsError, setSectionsError] = useState<string | null>(null);
   useLayoutEffect(() => {
-    countsRead.then(setCounts, (reason: unknown) =>
-      setError(reason instanceof Error ? reason.message : String(reason)),
-    );
+    countsRead.then(setCounts, (reason: unknown) => setError(databaseErrorText(reason)));
   }, [countsRead]);
   useLayoutEffect(() => {
     if (counts && performance.getEntriesByName(COUNTS_SHOWN_MARK).length === 0) performance.mark(COUNTS_SHOWN_MARK);
