@@ -7,15 +7,17 @@ import type { Annotation } from '../../shared/index.ts';
 import { validateExport } from '../shared/export/validators.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { repoRoot } from '../support/paths.ts';
+import { createDatabase, STORE_KINDS, type TestDatabase } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const COUNT = 40_000;
 const filler = 'The reset pin sits behind a small hole on the back panel. '.repeat(8);
 
-function startExport(dataDir: string, out: string) {
+/** `store`: the data directory's SQLite file, or `--database` for a PostgreSQL server. */
+function startExport(store: string[], out: string) {
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'bin', 'margin.js'), 'export', '--data-dir', dataDir, '--format', 'trl-sft', '--out', out],
+    [join(repoRoot, 'bin', 'margin.js'), 'export', ...store, '--format', 'trl-sft', '--out', out],
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -33,13 +35,19 @@ async function waitForPartialTemp(dir: string, name: string): Promise<string> {
   throw new Error('the export never started writing');
 }
 
-describe('SIGKILL during a large export', () => {
+describe.each(STORE_KINDS)('SIGKILL during a large export (%s)', (kind) => {
   let dir: { path: string; remove: () => Promise<void> };
-  let dataDir = '';
+  let postgres: TestDatabase | undefined;
+  let store: string[] = [];
 
   beforeAll(async () => {
     dir = await makeTempDir('export-kill');
-    dataDir = join(dir.path, 'data');
+    const dataDir = join(dir.path, 'data');
+    store = ['--data-dir', dataDir];
+    if (kind === 'postgres') {
+      postgres = await createDatabase('postgres', 'export_kill');
+      store = [...store, '--database', postgres.option];
+    }
     const annotations: Annotation[] = [];
     for (let i = 0; i < COUNT; i++) {
       annotations.push(
@@ -52,7 +60,7 @@ describe('SIGKILL during a large export', () => {
         }),
       );
     }
-    const stores = await openStore(dataDir);
+    const stores = postgres ? await postgres.open() : await openStore(dataDir);
     await stores.sync.applyChanges({
       deviceId: 'test',
       receivedAt: '2026-11-03T00:00:00.000Z',
@@ -61,11 +69,14 @@ describe('SIGKILL during a large export', () => {
     });
     await stores.close();
   }, 120_000);
-  afterAll(() => dir?.remove());
+  afterAll(async () => {
+    await postgres?.remove();
+    await dir?.remove();
+  });
 
   it('leaves no file when there was none', async () => {
     const out = join(dir.path, 'fresh.jsonl');
-    const { child, exited } = startExport(dataDir, out);
+    const { child, exited } = startExport(store, out);
     const temp = await waitForPartialTemp(dir.path, 'fresh.jsonl');
     child.kill('SIGKILL');
     await exited;
@@ -83,14 +94,14 @@ describe('SIGKILL during a large export', () => {
       ],
     })}\n`;
     writeFileSync(out, previous);
-    const { child, exited } = startExport(dataDir, out);
+    const { child, exited } = startExport(store, out);
     const temp = await waitForPartialTemp(dir.path, 'kept.jsonl');
     child.kill('SIGKILL');
     await exited;
     expect(existsSync(join(dir.path, temp))).toBe(true);
     expect(readFileSync(out, 'utf8')).toBe(previous);
 
-    const again = startExport(dataDir, out);
+    const again = startExport(store, out);
     expect(await again.exited).toBe(0);
     const complete = readFileSync(out, 'utf8');
     expect(complete.split('\n').filter(Boolean)).toHaveLength(COUNT);
