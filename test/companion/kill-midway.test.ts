@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../companion/src/storage/open-database.ts';
+import { connectPostgres, type Sql } from '../../companion/src/storage/postgres/connect.ts';
+import { migratePostgres, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../companion/src/storage/postgres/migrations.ts';
+import { openPostgresStores } from '../../companion/src/storage/postgres/postgres-stores.ts';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../companion/src/storage/sqlite/migrations.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { type Annotation, upgradeAnnotation } from '../../shared/index.ts';
@@ -11,6 +16,8 @@ import { seededRandom } from '../support/annotation-arbitrary.ts';
 import { makeAnnotation } from '../support/annotation-factory.ts';
 import { frozenRow, insertKnownColumns } from '../support/frozen-rows.ts';
 import { repoRoot } from '../support/paths.ts';
+import { clusterUrl } from '../support/postgres.ts';
+import { postgresBinDir } from '../support/postgres-cluster.ts';
 import { createDatabase, STORE_KINDS, type TestDatabase } from '../support/stores.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
@@ -21,6 +28,7 @@ import { makeTempDir } from '../support/temp-dir.ts';
  * the target then holds what the source holds, and a third run has nothing left to copy.
  */
 const SEED = 18_2027;
+const frozenV1 = join(repoRoot, 'test', 'fixtures', 'frozen-postgres', 'v1.sql');
 const filler = 'Judgement took hours to give; a kill must not take it away. '.repeat(12);
 
 function margin(args: string[]): { child: ChildProcess; exited: Promise<number | null> } {
@@ -248,5 +256,208 @@ describe.each(STORE_KINDS)('SIGKILL mid-copy, SQLite → %s', (kind) => {
     const third = await output(args);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toContain('Nothing to copy');
+  });
+});
+
+/** A PostgreSQL database's schema: every column, index and constraint of `public`, one sorted line each. */
+async function postgresSchemaOf(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ line: string }[]>`
+    SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' '
+      || coalesce(collation_name, '') || ' ' || coalesce(column_default, '') || ' ' || is_identity AS line
+      FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+    UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+      FROM pg_constraint WHERE connamespace = 'public'::regnamespace`;
+  return rows.map((row) => row.line).sort();
+}
+
+const committedVersion = async (sql: Sql) =>
+  (await sql<{ v: number }[]>`SELECT max(version) AS v FROM schema_migrations`)[0]?.v ?? 0;
+
+/** Every record's row, straight from the tables the frozen v1 store has. */
+async function postgresRecords(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ line: string }[]>`
+    SELECT 'annotation ' || id || ' ' || seq || ' ' || hash || ' ' || body AS line FROM annotations
+    UNION ALL SELECT 'comparison ' || id || ' ' || seq || ' ' || hash || ' ' || body FROM comparisons
+    UNION ALL SELECT 'history ' || kind || ' ' || id || ' ' || hash || ' ' || body FROM history`;
+  return rows.map((row) => row.line).sort();
+}
+
+describe('SIGKILL mid-migration (PostgreSQL)', { timeout: 300_000 }, () => {
+  // The frozen v1 dump plus clones of its records: v3 checks its new constraint over every history row.
+  const ANNOTATIONS = 3_000;
+  const HISTORY = 60_000;
+  const admin = () => postgres(clusterUrl('postgres'), { max: 1, onnotice: false });
+  const created: string[] = [];
+  let template = '';
+  let records: string[] = [];
+  let annotationCount = 0;
+  const schemaAt = new Map<number, string[]>();
+
+  /** A new database, a copy of `from` (PostgreSQL's template copy) or empty. */
+  async function newDatabase(name: string, from?: string): Promise<string> {
+    const connection = admin();
+    try {
+      await connection.unsafe(`CREATE DATABASE ${name}${from ? ` TEMPLATE ${from}` : ''}`);
+    } finally {
+      await connection.end();
+    }
+    created.push(name);
+    return clusterUrl(name);
+  }
+
+  beforeAll(async () => {
+    const suffix = `${process.pid}_${Date.now()}`;
+    template = `kill_migration_v1_${suffix}`;
+    const url = await newDatabase(template);
+    const psql = join(postgresBinDir(), 'psql');
+    await promisify(execFile)(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', frozenV1]);
+    const sql = connectPostgres(url, { max: 1 });
+    try {
+      expect(await committedVersion(sql)).toBe(1);
+      // As Margin at v1 stored them: copies of the dump's records under new ids and sequence numbers.
+      await sql.unsafe(`
+        INSERT INTO annotations
+          SELECT a.id || '-' || g, (SELECT max(seq) FROM annotations) + g, a.key || '-' || g, a.site,
+            a.conversation_id || '-' || g, a.annotator, a.revision, a.updated_at, a.updated_at_ms, a.deleted_at,
+            a.device_id, a.hash, a.received_at,
+            jsonb_set(jsonb_set(jsonb_set(a.body::jsonb, '{id}', to_jsonb(a.id || '-' || g)),
+              '{key}', to_jsonb(a.key || '-' || g)), '{conversationId}', to_jsonb(a.conversation_id || '-' || g))::text
+          FROM generate_series(1, ${ANNOTATIONS}) g,
+            (SELECT * FROM annotations ORDER BY seq LIMIT 1) a;
+        UPDATE sync_sequence SET last_seq = (SELECT max(seq) FROM annotations);
+        INSERT INTO history
+          SELECT h.kind, h.id, h.hash || '-' || g, h.revision, h.updated_at, h.deleted_at, h.device_id,
+            h.received_at, h.superseded_at, h.body
+          FROM generate_series(1, ${HISTORY}) g, (SELECT * FROM history ORDER BY id, hash LIMIT 1) h;
+      `);
+      records = await postgresRecords(sql);
+      annotationCount = (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM annotations`)[0]?.n ?? 0;
+      expect(annotationCount).toBeGreaterThan(ANNOTATIONS);
+    } finally {
+      await sql.end();
+    }
+    // The schema each version has, from an empty database migrated cleanly to it.
+    for (let version = 1; version <= PG_LATEST_VERSION; version++) {
+      const fresh = connectPostgres(await newDatabase(`kill_migration_clean_v${version}_${suffix}`), { max: 1 });
+      try {
+        await migratePostgres(
+          fresh,
+          PG_MIGRATIONS.filter((migration) => migration.version <= version),
+        );
+        schemaAt.set(version, await postgresSchemaOf(fresh));
+      } finally {
+        await fresh.end();
+      }
+    }
+  }, 300_000);
+  afterAll(async () => {
+    const connection = admin();
+    try {
+      for (const name of created) await connection.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await connection.end();
+    }
+  });
+
+  /**
+   * Where each kill lands, chosen by state, not time. `lock`: the test holds a lock that a statement in the
+   * middle of one migration needs, so the kill comes while that migration has run part of its statements
+   * (v3: after creating conversation_ratings, at history's new constraint; v4: after creating the account
+   * tables, at sign_in_codes' new column). `version`: at once when a seeded version has committed.
+   */
+  type KillPoint = { lock: string; inside: number } | { version: number };
+
+  it('leaves the database at a whole version with every record, and the next start completes it', async () => {
+    const random = seededRandom(SEED + 2);
+    const points: KillPoint[] = [
+      { lock: 'history', inside: 3 },
+      { lock: 'sign_in_codes', inside: 4 },
+      { version: 1 + Math.floor(random() * (PG_LATEST_VERSION - 1)) },
+    ];
+    const versionsSeen: number[] = [];
+    let killedMidway = 0;
+    const dataDir = await makeTempDir('kill-migration-pg');
+    onTestFinished(() => dataDir.remove());
+    for (const [attempt, point] of points.entries()) {
+      const url = await newDatabase(`${template}_attempt_${attempt}`, template);
+      const watcher = connectPostgres(url, { max: 2 });
+      try {
+        const args = ['stats', '--data-dir', join(dataDir.path, 'data'), '--database', url, '--json'];
+        let killed: boolean;
+        if ('lock' in point) {
+          let release = () => {};
+          const released = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          const held = watcher.begin(async (tx) => {
+            await tx.unsafe(`LOCK TABLE ${point.lock} IN SHARE MODE`);
+            await released;
+          });
+          // The lock is ours before the upgrade starts.
+          while (
+            (
+              await watcher<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+              WHERE relation = ${point.lock}::regclass AND mode = 'ShareLock' AND granted`
+            )[0]?.n !== 1
+          ) {
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          const run = margin(args);
+          killed = await killWhen(
+            run,
+            async () =>
+              (
+                await watcher<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+                WHERE relation = ${point.lock}::regclass AND NOT granted`
+              )[0]?.n === 1,
+            0,
+          );
+          release();
+          await held;
+          expect(killed, `the kill landed inside migration ${point.inside}`).toBe(true);
+        } else {
+          const run = margin(args);
+          killed = await killWhen(run, async () => (await committedVersion(watcher)) >= point.version, 0);
+        }
+        // The killed process's server session ends (and rolls back) once it finds its client gone.
+        while (
+          (
+            await watcher<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND backend_type = 'client backend'
+              AND pid <> pg_backend_pid() AND state <> 'idle'`
+          )[0]?.n !== 0
+        ) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const version = await committedVersion(watcher);
+        versionsSeen.push(version);
+        if (killed && version < PG_LATEST_VERSION) killedMidway++;
+        if ('lock' in point) expect(version).toBe(point.inside - 1);
+        expect(version).toBeGreaterThanOrEqual(1);
+        // Exactly the schema of that version: no migration half-applied.
+        expect(await postgresSchemaOf(watcher)).toEqual(schemaAt.get(version));
+        expect(await postgresRecords(watcher)).toEqual(records);
+
+        const next = await output(args);
+        expect(next.code, next.stderr).toBe(0);
+        expect(await committedVersion(watcher)).toBe(PG_LATEST_VERSION);
+        expect(await postgresSchemaOf(watcher)).toEqual(schemaAt.get(PG_LATEST_VERSION));
+        expect(await postgresRecords(watcher)).toEqual(records);
+      } finally {
+        await watcher.end();
+      }
+      const stores = await openPostgresStores(url);
+      try {
+        let seen = 0;
+        for await (const _ of stores.sync.iterateAnnotations({ includeDeleted: true })) seen++;
+        expect(seen).toBe(annotationCount);
+        expect(await stores.integrityCheck()).toBe('ok');
+      } finally {
+        await stores.close();
+      }
+    }
+    console.log(`mid-migration kills (PostgreSQL): versions after the kill ${versionsSeen.join(', ')}`);
+    expect(killedMidway, 'the kills landed before the upgrade finished').toBeGreaterThanOrEqual(2);
   });
 });
