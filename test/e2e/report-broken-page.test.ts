@@ -43,6 +43,9 @@ describe('"Report a broken page" (Chromium)', () => {
       .poll(
         async () => {
           await popup.reload();
+          // The section comes with the popup's later sections and asks the background for the tab's
+          // health first: give it a moment to appear before looking.
+          await button.waitFor({ timeout: 5_000 }).catch(() => undefined);
           return button.count();
         },
         { timeout: 45_000 },
@@ -82,7 +85,9 @@ describe('"Report a broken page" (Chromium)', () => {
       .poll(
         async () => {
           await healthyPopup.reload();
-          return healthyPopup.locator('[data-health="ok"]').count();
+          const healthy = healthyPopup.locator('[data-health="ok"]');
+          await healthy.waitFor({ timeout: 5_000 }).catch(() => undefined);
+          return healthy.count();
         },
         { timeout: 30_000 },
       )
