@@ -14,22 +14,12 @@ export class NewerDatabaseError extends Error {
 
 /**
  * Words for a database that would not open. The one a person can meet: their profile's IndexedDB was
- * last opened by a newer Margin (an older build loaded again). IndexedDB refuses to open it at the
- * older version, which leaves every record as it was; this says so, and what to do.
+ * last opened by a newer Margin (an older build loaded again). AppDB refuses it before any read or
+ * write (Dexie 4 itself would open it), so every record is as it was; this says so, and what to do.
  */
 export function databaseErrorText(error: unknown): string {
   const newer = findError(error, 'NewerDatabaseError');
   if (newer) return newer.message;
-  const found = findError(error, 'VersionError');
-  if (found) {
-    // Dexie reports IndexedDB's versions, which are its own version numbers times ten.
-    const [requested, existing] = [...found.message.matchAll(/\((\d+(?:\.\d+)?)\)/g)].map((m) => Number(m[1]) / 10);
-    const versions =
-      requested !== undefined && existing !== undefined
-        ? ` (database version ${existing}; this Margin knows up to version ${requested})`
-        : '';
-    return `Your annotations were saved by a newer version of Margin${versions}. Update Margin to read them; nothing was changed or deleted.`;
-  }
   return error instanceof Error ? error.message : String(error);
 }
 
