@@ -2,12 +2,13 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
 import { COUNTS_BUILT, type CountRow, rebuildCounts } from './counts.ts';
 import { countsMiddleware } from './counts-middleware.ts';
+import { DATABASE_NAME } from './database-name.ts';
 import { NewerDatabaseError } from './open-errors.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
 
-export const DATABASE_NAME = 'margin';
+export { DATABASE_NAME } from './database-name.ts';
 
 /**
  * The extension's IndexedDB, opened only in the extension origin (background, popup, options).
@@ -52,7 +53,7 @@ export class AppDB extends Dexie {
     this.version(3)
       .stores({})
       .upgrade(async (tx) => {
-        const { upgradeAnnotationsToV2 } = await tx.waitFor(import('./upgrade-to-v3.ts'));
+        const { upgradeAnnotationsToV2 } = await Dexie.waitFor(import('./upgrade-to-v3.ts'));
         await upgradeAnnotationsToV2(tx);
       });
     // v4: conversation ratings; `[key+annotator]` is unique (one rating per conversation per person).
