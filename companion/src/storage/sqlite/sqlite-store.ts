@@ -17,8 +17,8 @@ import {
 import { versionHashOf } from '../version-hash.ts';
 import { legacyHashRewriter } from './legacy-hashes.ts';
 import { migrate, refuseNewerStore } from './migrations.ts';
-import { workerPages } from './sqlite-page-reader.ts';
 import { explainOpenError } from './sqlite-open-errors.ts';
+import { workerPages } from './sqlite-page-reader.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -344,7 +344,11 @@ export class SqliteStore implements SyncStore {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
     const where = options.includeDeleted ? '' : 'WHERE deleted_at IS NULL';
     // The big table: stepped on a worker thread while this one parses (see sqlite-page-reader.ts).
-    return workerPages<Annotation>(this.#path, `SELECT body FROM annotations ${where} ORDER BY ${order}`, this.#readers);
+    return workerPages<Annotation>(
+      this.#path,
+      `SELECT body FROM annotations ${where} ORDER BY ${order}`,
+      this.#readers,
+    );
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {
