@@ -3,8 +3,16 @@ import { Worker } from 'node:worker_threads';
 
 /** Rows the worker joins into one message: one `JSON.parse` and one copy between threads per page. */
 const ROWS_PER_PAGE = 128;
+/** A page is also sent once its bodies reach this many characters, so a page of huge bodies stays small. */
+const PAGE_CHARS = 4 << 20;
 /** Pages the worker may run ahead of the reader: bounds memory (a few MB) when the reader is slower. */
-const PAGES_AHEAD = 16;
+const PAGES_AHEAD = 8;
+/**
+ * The worker's heap holds a page or two of strings: a small young generation keeps its resident memory
+ * (which counts against the export's peak RSS) near that; the old generation's bound is far above the
+ * largest page (PAGE_CHARS plus one body of the largest allowed size, joined once).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
 
 /**
  * The worker's code, plain JavaScript evaluated as is (no TypeScript loader runs in a worker, in the
@@ -20,16 +28,19 @@ let db;
 try {
   db = new Database(workerData.path, { readonly: true, fileMustExist: true });
   let page = [];
+  let chars = 0;
   const send = () => {
     let untaken;
     while ((untaken = Atomics.load(ahead, 0)) >= workerData.pagesAhead) Atomics.wait(ahead, 0, untaken);
     Atomics.add(ahead, 0, 1);
     parentPort.postMessage('[' + page.join(',') + ']');
     page = [];
+    chars = 0;
   };
   for (const body of db.prepare(workerData.sql).pluck().iterate()) {
     page.push(body);
-    if (page.length === workerData.rowsPerPage) send();
+    chars += body.length;
+    if (page.length === workerData.rowsPerPage || chars >= workerData.pageChars) send();
   }
   if (page.length > 0) send();
   parentPort.postMessage({ done: true });
@@ -57,11 +68,13 @@ export async function* workerPages<T>(
   const ahead = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    resourceLimits: WORKER_LIMITS,
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       path,
       sql,
       rowsPerPage: ROWS_PER_PAGE,
+      pageChars: PAGE_CHARS,
       pagesAhead: PAGES_AHEAD,
       ahead: ahead.buffer,
     },
