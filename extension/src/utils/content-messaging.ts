@@ -1,4 +1,4 @@
-import { browser } from '#imports';
+import { browser } from 'wxt/browser';
 import { type ContentRuntime, createContentMessenger } from './content-messenger.ts';
 
 /** What content scripts send and answer (content-messenger.ts says why not utils/messaging.ts's). */
