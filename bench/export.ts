@@ -6,17 +6,23 @@
  * openai-sft runs the real `margin export` CLI and, as the raw-read anchor, `sqlite3 -json` dumping the
  * same rows in the same order (verl-sft writes Parquet). Prints lines/s, MB/s, annotations read/s, the CLI's peak RSS and the
  * ratio to sqlite3; writes the figures to bench/results/export.json.
+ *
+ * BENCH_STORE=postgres: the same rows copied into a throwaway PostgreSQL cluster (test/support/
+ * postgres-cluster.ts), exported with `--database <url>`, and the anchor is `psql \copy (…) to stdout`
+ * of the same rows in the same order; results go to bench/results/export-postgres.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import postgres from 'postgres';
 import { DATABASE_FILE } from '../companion/src/storage/sqlite/sqlite-store.ts';
 import { openStore } from '../companion/src/support/data-dir.ts';
 import { hashId } from '../shared/export/index.ts';
 import type { Annotation, Message } from '../shared/index.ts';
+import { ensureCluster, postgresBinDir, stopCluster } from '../test/support/postgres-cluster.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
@@ -26,6 +32,34 @@ const outDir = join(tmpdir(), 'margin-bench-export-out');
 // verl-sft: the same rows as Parquet, a row group at a time (memory must stay flat there too).
 const FORMATS = ['trl-dpo', 'openai-sft', 'verl-sft'] as const;
 const QUERY = 'SELECT body FROM annotations WHERE deleted_at IS NULL ORDER BY site, conversation_id, seq';
+const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const COLUMNS =
+  'id, seq, key, site, conversation_id, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body';
+
+/** A throwaway cluster holding the SQLite store's rows (migrated by the store itself, then `\copy … from stdin`). */
+async function postgresCopy(): Promise<{ url: string; anchor: [string, string[]]; stop: () => Promise<void> }> {
+  const base = mkdtempSync(join(tmpdir(), 'margin-bench-export-pg-'));
+  const cluster = await ensureCluster(base, process.pid);
+  const admin = postgres(cluster.url('postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe('CREATE DATABASE bench');
+  await admin.end();
+  const url = cluster.url('bench');
+  await (await openStore(dataDir, url)).close();
+  const psql = join(postgresBinDir(), 'psql');
+  const started = Date.now();
+  execSync(
+    `sqlite3 -csv '${dbPath}' "SELECT ${COLUMNS} FROM annotations" | '${psql}' '${url}' -X -q -v ON_ERROR_STOP=1 -c "\\copy annotations (${COLUMNS}) from stdin csv" && '${psql}' '${url}' -X -q -c 'VACUUM ANALYZE annotations'`,
+    { stdio: ['ignore', 'inherit', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  console.log(
+    `copied ${COUNT.toLocaleString()} annotations into PostgreSQL in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return {
+    url,
+    anchor: [psql, [url, '-X', '-q', '-c', `\\copy (${QUERY}) to stdout`]],
+    stop: () => stopCluster(base).finally(() => rmSync(base, { recursive: true, force: true })),
+  };
+}
 
 const SYSTEM = 'You are a helpful assistant for home networking questions. Answer concisely.';
 const ANSWER = 'Hold the reset pin for ten seconds until the LED blinks amber, then wait for it to turn green. ';
@@ -179,56 +213,76 @@ async function main(): Promise<void> {
   if (rows !== COUNT) await generate();
   else console.log(`reusing ${dbPath} (${rows.toLocaleString()} annotations; BENCH_FRESH=1 rebuilds it)`);
   mkdirSync(outDir, { recursive: true });
-
+  const load = [loadavg()[0]];
+  const pg = STORE === 'postgres' ? await postgresCopy() : null;
   const results: Record<string, unknown>[] = [];
-  for (const format of FORMATS) {
-    const anchor = await measure('sqlite3', ['-json', dbPath, QUERY], 'pipe');
-    const out = join(outDir, `${format}.${format.startsWith('verl-') ? 'parquet' : 'jsonl'}`);
-    const run = await measure(
-      process.execPath,
-      [
-        join(root, 'bin', 'margin.js'),
-        'export',
-        '--data-dir',
-        dataDir,
-        '--format',
+  try {
+    for (const format of FORMATS) {
+      const anchor = pg
+        ? await measure(...pg.anchor, 'pipe')
+        : await measure('sqlite3', ['-json', dbPath, QUERY], 'pipe');
+      const out = join(outDir, `${format}.${format.startsWith('verl-') ? 'parquet' : 'jsonl'}`);
+      const run = await measure(
+        process.execPath,
+        [
+          join(root, 'bin', 'margin.js'),
+          'export',
+          '--data-dir',
+          dataDir,
+          ...(pg ? ['--database', pg.url] : []),
+          '--format',
+          format,
+          '--out',
+          out,
+          '--no-progress',
+        ],
+        null,
+      );
+      const linesMatch = /: (\d+) lines.* from (\d+) annotations/.exec(run.stderr);
+      const lines = Number(linesMatch?.[1] ?? Number.NaN);
+      const read = Number(linesMatch?.[2] ?? Number.NaN);
+      const mb = (statSync(out).size + statSync(join(outDir, `${format}.meta.jsonl`)).size) / 1e6;
+      const result = {
         format,
-        '--out',
-        out,
-        '--no-progress',
-      ],
-      null,
-    );
-    const linesMatch = /: (\d+) lines.* from (\d+) annotations/.exec(run.stderr);
-    const lines = Number(linesMatch?.[1] ?? Number.NaN);
-    const read = Number(linesMatch?.[2] ?? Number.NaN);
-    const mb = (statSync(out).size + statSync(join(outDir, `${format}.meta.jsonl`)).size) / 1e6;
-    const result = {
-      format,
-      annotations: read,
-      lines,
-      seconds: Number(run.seconds.toFixed(2)),
-      annotationsPerSecond: Math.round(read / run.seconds),
-      linesPerSecond: Math.round(lines / run.seconds),
-      megabytesWritten: Number(mb.toFixed(1)),
-      megabytesPerSecond: Number((mb / run.seconds).toFixed(1)),
-      peakRssMb: Number(run.peakRssMb.toFixed(0)),
-      sqlite3JsonSeconds: Number(anchor.seconds.toFixed(2)),
-      ratioToSqlite3: Number((run.seconds / anchor.seconds).toFixed(2)),
-    };
-    results.push(result);
-    console.log(
-      `${format.padEnd(11)} ${read.toLocaleString()} annotations -> ${lines.toLocaleString()} lines in ${result.seconds} s: ` +
-        `${result.annotationsPerSecond.toLocaleString()} annotations/s (target >= 100,000), ${result.linesPerSecond.toLocaleString()} lines/s, ` +
-        `${result.megabytesPerSecond} MB/s (lines + sidecar, ${result.megabytesWritten} MB), peak RSS ${result.peakRssMb} MB (target <= 300), ` +
-        `sqlite3 -json ${result.sqlite3JsonSeconds} s, ratio ${result.ratioToSqlite3}x (target <= 2x)`,
-    );
+        annotations: read,
+        lines,
+        seconds: Number(run.seconds.toFixed(2)),
+        annotationsPerSecond: Math.round(read / run.seconds),
+        linesPerSecond: Math.round(lines / run.seconds),
+        megabytesWritten: Number(mb.toFixed(1)),
+        megabytesPerSecond: Number((mb / run.seconds).toFixed(1)),
+        peakRssMb: Number(run.peakRssMb.toFixed(0)),
+        store: STORE,
+        anchor: pg ? 'psql \\copy (query) to stdout' : 'sqlite3 -json',
+        anchorSeconds: Number(anchor.seconds.toFixed(2)),
+        ratioToAnchor: Number((run.seconds / anchor.seconds).toFixed(2)),
+      };
+      results.push(result);
+      console.log(
+        `${format.padEnd(11)} ${read.toLocaleString()} annotations -> ${lines.toLocaleString()} lines in ${result.seconds} s: ` +
+          `${result.annotationsPerSecond.toLocaleString()} annotations/s (target >= 100,000), ${result.linesPerSecond.toLocaleString()} lines/s, ` +
+          `${result.megabytesPerSecond} MB/s (lines + sidecar, ${result.megabytesWritten} MB), peak RSS ${result.peakRssMb} MB (target <= 300), ` +
+          `${result.anchor} ${result.anchorSeconds} s, ratio ${result.ratioToAnchor}x (target <= 2x)`,
+      );
+    }
+  } finally {
+    await pg?.stop();
   }
+  load.push(loadavg()[0]);
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const record = { date: new Date().toISOString(), node: process.version, annotationsInStore: COUNT, results };
-  writeFileSync(join(resultsDir, 'export.json'), `${JSON.stringify(record, null, 2)}\n`);
-  console.log(`results written to bench/results/export.json`);
+  const record = {
+    date: new Date().toISOString(),
+    node: process.version,
+    store: STORE,
+    annotationsInStore: COUNT,
+    // Other work on the shared machine skews every figure; the ratio to the anchor of the same run, less so.
+    loadAverage1m: { start: load[0], end: load[1] },
+    results,
+  };
+  const name = pg ? 'export-postgres.json' : 'export.json';
+  writeFileSync(join(resultsDir, name), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`results written to bench/results/${name}`);
 }
 
 await main();

@@ -268,6 +268,17 @@ describe.each(STORE_KINDS)('the sync store (%s)', (kind) => {
     expect((await collect(stores.sync.iterateAnnotationPages())).flat()).toHaveLength(601);
   });
 
+  it('hands out every character of a body as stored: backslashes, control characters, quotes, astral', async () => {
+    // PostgreSQL reads with COPY's text format, which escapes backslashes and control characters.
+    const odd = 'back\\slash \\n \n new line\ttab\r\u0001\u000b\b\f "quoted" é 😀 \\\\N';
+    const annotations = Array.from({ length: 300 }, (_, i) => ({ ...makeAnnotation(), comment: `${i} ${odd}` }));
+    await apply(annotations);
+    for (const order of ['sequence', 'conversation'] as const) {
+      const read = (await collect(stores.sync.iterateAnnotationPages({ order }))).flat();
+      expect(read.map((a) => a.comment).sort()).toEqual(annotations.map((a) => a.comment).sort());
+    }
+  });
+
   it('rolls a batch back completely when any write fails', async () => {
     const good = makeAnnotation();
     const broken = { ...makeAnnotation(), updatedAt: null } as unknown as Annotation;

@@ -12,6 +12,7 @@ import {
   type SyncStore,
 } from '../store.ts';
 import type { Sql, Tx } from './connect.ts';
+import { copyPages } from './copy-pages.ts';
 import { type IncomingRecord, type SyncedRecord, toVersion } from './plan-changes.ts';
 import { writeVersions } from './write-versions.ts';
 
@@ -144,7 +145,9 @@ export class PostgresStore implements SyncStore {
 
   iterateAnnotationPages(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation[]> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
-    return this.#pages<Annotation>('annotations', options.includeDeleted ?? false, order);
+    const where = options.includeDeleted ? '' : 'WHERE deleted_at IS NULL';
+    // The big table: streamed with COPY, no round trip per fetch (see copy-pages.ts).
+    return copyPages<Annotation>(this.#sql, `SELECT body FROM annotations ${where} ORDER BY ${order}`);
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {

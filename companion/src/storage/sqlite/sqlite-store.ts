@@ -18,6 +18,7 @@ import { versionHashOf } from '../version-hash.ts';
 import { legacyHashRewriter } from './legacy-hashes.ts';
 import { migrate, refuseNewerStore } from './migrations.ts';
 import { explainOpenError } from './sqlite-open-errors.ts';
+import { workerPages } from './sqlite-page-reader.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
@@ -86,7 +87,8 @@ export class SqliteStore implements SyncStore {
   readonly #db: Database.Database;
   readonly #path: string;
   /** Read connections of iterations in progress, closed with the store. */
-  readonly #readers = new Set<Database.Database>();
+  /** How to stop each iteration still reading (its own connection, or its worker thread). */
+  readonly #readers = new Set<() => void>();
   readonly #statements;
   readonly #rewriteLegacyHashes;
 
@@ -340,7 +342,13 @@ export class SqliteStore implements SyncStore {
 
   iterateAnnotationPages(options: AnnotationIterationOptions = {}): AsyncIterableIterator<Annotation[]> {
     const order = options.order === 'conversation' ? 'site, conversation_id, seq' : 'seq';
-    return this.#pages<Annotation>('annotations', options.includeDeleted ?? false, order);
+    const where = options.includeDeleted ? '' : 'WHERE deleted_at IS NULL';
+    // The big table: stepped on a worker thread while this one parses (see sqlite-page-reader.ts).
+    return workerPages<Annotation>(
+      this.#path,
+      `SELECT body FROM annotations ${where} ORDER BY ${order}`,
+      this.#readers,
+    );
   }
 
   iterateComparisons(options: { includeDeleted?: boolean } = {}): AsyncIterableIterator<Comparison> {
@@ -363,7 +371,8 @@ export class SqliteStore implements SyncStore {
     order: 'seq' | 'site, conversation_id, seq',
   ): AsyncGenerator<T[], void, undefined> {
     const reader = new Database(this.#path, { readonly: true, fileMustExist: true });
-    this.#readers.add(reader);
+    const stop = () => reader.close();
+    this.#readers.add(stop);
     try {
       const where = includeDeleted ? '' : 'WHERE deleted_at IS NULL';
       const rows = reader.prepare<[], string>(`SELECT body FROM ${table} ${where} ORDER BY ${order}`).pluck().iterate();
@@ -377,13 +386,13 @@ export class SqliteStore implements SyncStore {
       }
       if (page.length > 0) yield page;
     } finally {
-      this.#readers.delete(reader);
+      this.#readers.delete(stop);
       reader.close();
     }
   }
 
   close(): void {
-    for (const reader of this.#readers) reader.close();
+    for (const stop of this.#readers) stop();
     this.#readers.clear();
     if (this.#db.open) this.#db.close();
   }
