@@ -39,27 +39,38 @@ export function createOffscreenCensus(
     return adapter.anchor(turn) ? 'ready' : 'no-anchor';
   }
 
-  function sort(): void {
+  /**
+   * Sorts turns while the idle period lasts (5 ms when the wait timed out on a busy page), so a long
+   * thread takes several idle periods and never one long task; then says the counts changed.
+   */
+  function sort(deadline?: IdleDeadline): void {
     idleHandle = undefined;
     const now = performance.now();
+    const end = deadline ? now + Math.max(deadline.timeRemaining(), 5) : Number.POSITIVE_INFINITY;
     for (const element of unsorted) {
+      if (performance.now() > end) break;
+      unsorted.delete(element);
       if (!element.isConnected || isNear(element)) continue;
       const verdict = judge(element);
       if (verdict) verdicts.set(element, { verdict, since: now });
     }
-    unsorted = new Set();
-    sorted();
+    if (unsorted.size > 0) later();
+    else sorted();
+  }
+
+  function later(): void {
+    if (idleHandle !== undefined || unsorted.size === 0) return;
+    idleHandle =
+      typeof requestIdleCallback === 'function'
+        ? requestIdleCallback(sort, { timeout: IDLE_TIMEOUT_MS })
+        : (setTimeout(sort, 100) as unknown as number);
   }
 
   return {
     /** Far turns to sort when the page is idle. */
     add(elements: Iterable<Element>): void {
       for (const element of elements) unsorted.add(element);
-      if (idleHandle !== undefined || unsorted.size === 0) return;
-      idleHandle =
-        typeof requestIdleCallback === 'function'
-          ? requestIdleCallback(sort, { timeout: IDLE_TIMEOUT_MS })
-          : (setTimeout(sort, 100) as unknown as number);
+      later();
     },
 
     counts(): OffscreenCounts {
