@@ -94,7 +94,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     onScreen: (turns) => queue.add(turns),
     soon: (turns) => queue.add(turns),
   });
-  const census = createOffscreenCensus(adapter, doc, viewport.isNear, () => annotator.onUpdate?.());
+  const census = createOffscreenCensus(adapter, doc, viewport, () => annotator.onUpdate?.());
   const conversations = createConversationStore(
     (id) => api.load(adapter.id, id),
     () => {
