@@ -22,6 +22,8 @@ export interface NearViewportHooks {
  */
 export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
   const seen = new WeakSet<Element>();
+  /** Told of turns that stop being far: they came near, or left the page. */
+  const farNoMore: ((turns: Element[]) => void)[] = [];
   const view = doc.defaultView;
   let idle: Element[] = [];
   let idleHandle: number | undefined;
@@ -54,6 +56,7 @@ export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
       const box = entry.boundingClientRect;
       (box.bottom > 0 && box.top < height ? onScreen : soon).push(entry.target);
     }
+    if (onScreen.length + soon.length > 0) for (const listener of farNoMore) listener([...onScreen, ...soon]);
     if (onScreen.length > 0) hooks.onScreen(onScreen);
     if (soon.length > 0) later(soon);
   }
@@ -73,6 +76,11 @@ export function createNearViewport(doc: Document, hooks: NearViewportHooks) {
     forget(turn: Element): void {
       observer.unobserve(turn);
       seen.delete(turn);
+      for (const listener of farNoMore) listener([turn]);
+    },
+    /** Calls `listener` with the turns that came near or left the page (the census stops counting them). */
+    onFarNoMore(listener: (turns: Element[]) => void): void {
+      farNoMore.push(listener);
     },
     disconnect(): void {
       observer.disconnect();

@@ -7,6 +7,7 @@ import {
   synthesizeMessageId,
   type TurnMemory,
   type TurnReading,
+  turnHasText,
 } from '../capture/capture-response.ts';
 import { hasLater, type PageTurn, type SiteAdapter } from '../sites/define-site-adapter.ts';
 import type {
@@ -69,15 +70,13 @@ const LOCATION_CHECK_MS = 100;
  * Puts one set of controls next to every finished assistant response of a chat page and keeps it so.
  * One MutationObserver for the page (PageObserver) feeds the turn queue (turn-queue.ts), which hands
  * each touched turn back here once per task; a finished response gets its host from the response
- * controls (response-controls.ts), and what the person saved in this conversation comes from the
- * conversation store (conversation-state.ts).
+ * controls (response-controls.ts), what the person saved here from conversation-state.ts.
  *
- * Cost on long threads is proportional to what is on screen: at load every turn is handed to one
- * IntersectionObserver (near-viewport.ts) and nothing else; a turn is read, and a finished response
- * gets its host, closed root and Preact controls, only once it comes near the viewport (those on
- * screen at once, the others within the margin in idle time), or when a shortcut moves to it. A
- * streaming response makes thousands of mutations: its text is left out of the observer while it
- * waits, and a change anywhere else (the site's finished signal) re-checks it soon after.
+ * Cost is proportional to what is on screen: at load every turn goes to one IntersectionObserver
+ * (near-viewport.ts) and nothing else; a finished response gets its host, closed root and Preact
+ * controls only once it comes near (on screen at once, within the margin in idle time) or a shortcut
+ * moves to it. A streaming response's text is left out of the observer while it waits; a change
+ * anywhere else (the site's finished signal) re-checks it soon after.
  */
 export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: AnnotatorContext, api: AnnotatorApi) {
   const textCache = new WeakMap<Element, TurnReading>();
@@ -85,6 +84,8 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   let observer: PageObserver | undefined;
   let locationCheckedAt = 0;
   let lastMutationAt = performance.now();
+  let turnTotal = 0;
+  let turnsCountedAt = -1;
   let href = doc.location.href;
   let conversationId = adapter.conversationId(new URL(href));
 
@@ -93,7 +94,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     onScreen: (turns) => queue.add(turns),
     soon: (turns) => queue.add(turns),
   });
-  const census = createOffscreenCensus(adapter, doc, viewport.isNear, () => annotator.onUpdate?.());
+  const census = createOffscreenCensus(adapter, doc, viewport, () => annotator.onUpdate?.());
   const conversations = createConversationStore(
     (id) => api.load(adapter.id, id),
     () => {
@@ -204,15 +205,11 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   }
 
   function read(turn: PageTurn): TurnReading {
-    const cached = textCache.get(turn.element);
-    if (cached !== undefined) return cached;
-    const reading = readTurn(adapter, turn);
+    const reading = textCache.get(turn.element) ?? readTurn(adapter, turn);
     textCache.set(turn.element, reading);
     return reading;
   }
-  function readText(turn: PageTurn): string {
-    return read(turn).text;
-  }
+  const readText = (turn: PageTurn): string => read(turn).text;
 
   function messageId(turn: PageTurn, conversation: string): string | null {
     const native = adapter.nativeMessageId(turn);
@@ -230,8 +227,9 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     if (adapter.isStreaming(turn, doc)) return 'streaming';
     const anchor = adapter.anchor(turn);
     if (!anchor) return 'no-anchor';
-    // Controls on a response whose words cannot be read could save nothing: the health check says so.
-    if (!readText(turn)) return 'no-text';
+    // Controls on a response with no words to read could save nothing (the health check says so); the
+    // words themselves are read when saved, or when they name the message.
+    if (!(textCache.get(turn.element)?.text ?? turnHasText(adapter, turn))) return 'no-text';
     const state = conversations.get(id);
     if (!state) return 'other';
     if (!state.enabled) return 'done';
@@ -358,6 +356,9 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     counts(): AnnotatorCounts {
       const withControls = controls.connected();
       const now = performance.now();
+      // One native query, only if anything was observed since the last: not while a response streams.
+      if (turnsCountedAt !== lastMutationAt) turnTotal = doc.querySelectorAll(adapter.turnSelector).length;
+      turnsCountedAt = lastMutationAt;
       let streaming = 0;
       let stuck = 0;
       let withoutAnchor = 0;
@@ -383,8 +384,7 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
       };
       return {
         conversationId,
-        // One native query; the elements themselves are never touched.
-        turns: doc.querySelectorAll(adapter.turnSelector).length,
+        turns: turnTotal,
         assistantTurns: all.withControls + all.streaming + all.withoutAnchor + withoutText,
         ...all,
         withoutText,

@@ -4,7 +4,7 @@ import type { Message, Variant } from '../../../shared/index.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
 import { addOmitted, noneOmitted, type Omitted } from './placeholders.ts';
-import { toMarkdown } from './to-markdown.ts';
+import { hasMarkdown, type MarkdownOptions, toMarkdown } from './to-markdown.ts';
 
 /** Everything about one assistant response that an annotation records, read from the page at one moment. */
 export interface ResponseCapture {
@@ -60,14 +60,19 @@ export function placeTurns(turns: readonly PageTurn[]): PlacedTurn[] {
 export function readTurn(adapter: SiteAdapter, turn: PageTurn): TurnReading {
   const omitted = noneOmitted();
   const content = adapter.content(turn);
-  if (!content) return { text: '', omitted };
+  return { text: content ? toMarkdown(content, { ...contentRules(adapter, turn), omitted }) : '', omitted };
+}
+
+/** Whether `readTurn` would find any text, without reading all of it (see `hasMarkdown`). */
+export function turnHasText(adapter: SiteAdapter, turn: PageTurn): boolean {
+  const content = adapter.content(turn);
+  return content !== null && hasMarkdown(content, contentRules(adapter, turn));
+}
+
+/** The rules for reading a turn's content: the site's, and its reasoning left out of the response. */
+function contentRules(adapter: SiteAdapter, turn: PageTurn): MarkdownOptions {
   const reasoning = new Set(turn.role === 'assistant' ? (adapter.reasoning?.(turn) ?? []) : []);
-  const text = toMarkdown(content, {
-    ...markdownRules(adapter),
-    skip: (element) => reasoning.has(element) || adapter.skip?.(element) === true,
-    omitted,
-  });
-  return { text, omitted };
+  return { ...markdownRules(adapter), skip: (element) => reasoning.has(element) || adapter.skip?.(element) === true };
 }
 
 /** The turn's content as markdown (see `readTurn`). */

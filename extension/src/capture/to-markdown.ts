@@ -82,6 +82,31 @@ interface State {
 }
 
 export function toMarkdown(root: Element, options: MarkdownOptions = {}): string {
+  const state = startState(root, options);
+  const raw = renderChildren(root, state);
+  return normalize(raw).replace(
+    new RegExp(`${NUL}(\\d+)${NUL}`, 'g'),
+    (_, index: string) => state.verbatim[Number(index)] ?? '',
+  );
+}
+
+/**
+ * Whether `toMarkdown(root, options)` would be non-empty, rendering `root`'s children only until one
+ * writes something: the text of a finished response is then read when it is saved, not when it
+ * finishes. Exact, because the markdown is its children's output joined and stripped of whitespace,
+ * and every code block writes its fence.
+ */
+export function hasMarkdown(root: Element, options: MarkdownOptions = {}): boolean {
+  const state = startState(root, options);
+  for (const child of Array.from(root.childNodes)) {
+    const text =
+      child.nodeType === 3 ? child.textContent : child.nodeType === 1 ? renderElement(child as Element, state) : '';
+    if (text?.trim()) return true;
+  }
+  return false;
+}
+
+function startState(root: Element, options: MarkdownOptions): State {
   const languages = new Map<Element, string>();
   const labels = new Set<Element>();
   for (const pre of Array.from(root.querySelectorAll('pre'))) {
@@ -89,12 +114,7 @@ export function toMarkdown(root: Element, options: MarkdownOptions = {}): string
     languages.set(pre, language);
     if (label) labels.add(label);
   }
-  const state: State = { options, verbatim: [], preWrap: hasPreWrap(root), languages, labels };
-  const raw = renderChildren(root, state);
-  return normalize(raw).replace(
-    new RegExp(`${NUL}(\\d+)${NUL}`, 'g'),
-    (_, index: string) => state.verbatim[Number(index)] ?? '',
-  );
+  return { options, verbatim: [], preWrap: hasPreWrap(root), languages, labels };
 }
 
 function hasPreWrap(element: Element): boolean {

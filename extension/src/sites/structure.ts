@@ -47,10 +47,18 @@ export function actionRowAfter(turn: Element, body: Element | null): Element | n
 /**
  * A "2 / 3" counter inside `root` but outside `exclude` (the message body, where such text is content):
  * the variant a regenerated response shows, found by its text when its buttons' labels are unknown.
+ * Walked in document order without entering `exclude`: a long response costs nothing here.
  */
 export function variantCounter(root: Element, exclude: Element | null): VariantInfo | null {
-  for (const element of Array.from(root.querySelectorAll('span, div, p'))) {
-    if (element.childElementCount > 0 || (exclude?.contains(element) ?? false)) continue;
+  if (exclude?.contains(root)) return null;
+  for (let element = root.firstElementChild; element; element = element.nextElementSibling) {
+    if (element === exclude) continue;
+    if (element.childElementCount > 0) {
+      const inner = variantCounter(element, exclude);
+      if (inner) return inner;
+      continue;
+    }
+    if (!LEAVES.has(element.localName)) continue;
     const text = element.textContent?.trim() ?? '';
     if (!/^\d+\s*(?:\/|of)\s*\d+$/.test(text)) continue;
     const variant = parseVariantCounter(text);
@@ -58,6 +66,7 @@ export function variantCounter(root: Element, exclude: Element | null): VariantI
   }
   return null;
 }
+const LEAVES = new Set(['span', 'div', 'p']);
 
 /** The deepest common ancestor of `elements` (null for none). */
 export function commonAncestor(elements: readonly Element[]): Element | null {
