@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
+import { type FirefoxSession, focusTab, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { FirefoxControls } from './support/firefox-controls.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
@@ -41,6 +41,7 @@ describe('annotating in Firefox', () => {
     const before = [await shotOfHost(page, 0), await shotOfHost(page, 1)];
 
     // Like a keyboard user: from the site's last action button, Tab moves into our controls.
+    await focusTab(page);
     await page.focus('[data-testid="conversation-turn-2"] [aria-label="More actions"]');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
-import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
+import { type FirefoxSession, focusTab, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
 import { scenarios } from './support/site-scenarios.ts';
 
@@ -52,7 +52,7 @@ describe('compare mode (Firefox)', { timeout: 180_000 }, () => {
     const driver = new FirefoxControls(page, session.connection);
     await driver.waitForHosts(1);
     const store = await ExtensionStore.open(session);
-    await page.bringToFront();
+    await focusTab(page);
 
     await driver.click(0, 'button', 'Compare variants');
     expect(await driver.hostText(0)).toContain('Show another variant of this prompt');

@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
+import { type FirefoxSession, focusTab, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
 import { saveOptionsFirefox } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
@@ -46,7 +46,7 @@ describe('keyboard shortcuts (Firefox)', { timeout: 180_000 }, () => {
     session = await launchFirefox({ window: { width: 1100, height: 480 } });
     const { page, driver, chat } = await open(session);
     const store = await ExtensionStore.open(session);
-    await page.bringToFront();
+    await focusTab(page);
     const [first, second] = chat.expected.responses.flatMap((response) => (response.capture ? [response.capture] : []));
     if (!first || !second) throw new Error('fixture needs two finished responses');
     const storedBy = async (messageId: string) =>
@@ -174,7 +174,7 @@ describe('keyboard shortcuts (Firefox)', { timeout: 180_000 }, () => {
 
     const { page, driver } = await open(session);
     const store = await ExtensionStore.open(session);
-    await page.bringToFront();
+    await focusTab(page);
     await page.evaluate(() => document.querySelector('[data-testid="conversation-turn-4"]')?.scrollIntoView());
     await page.keyboard.press('+');
     await new Promise((resolve) => setTimeout(resolve, 400));

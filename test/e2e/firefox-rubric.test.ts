@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectExport, exportDataset } from '../../shared/export/index.ts';
 import { exportOptionsSchema } from '../../shared/index.ts';
-import { type FirefoxSession, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
+import { type FirefoxSession, focusTab, launchFirefox, serveFixturePageFirefox } from '../support/firefox.ts';
 import { ExtensionStore, FirefoxControls } from './support/firefox-controls.ts';
 import { saveOptionsFirefox } from './support/options-save.ts';
 import { scenarios } from './support/site-scenarios.ts';
@@ -71,7 +71,7 @@ describe('rubrics (Firefox)', () => {
     const driver = new FirefoxControls(page, session.connection);
     await driver.waitForHosts(2);
     const store = await ExtensionStore.open(session);
-    await page.bringToFront();
+    await focusTab(page);
 
     await driver.click(0, 'button', 'Comment');
     expect(await driver.hostText(0)).toContain('Rubric (version 1)');

@@ -180,7 +180,11 @@ describe('self-hosted chat apps on an origin the person adds (Firefox)', () => {
 
     // Removing the origin gives the permission back and unregisters the script.
     await options.bringToFront();
-    await (await options.$(`aria/Remove ${origin}[role="button"]`))?.click();
+    const removeButton = await options.waitForSelector(`aria/Remove ${origin}[role="button"]`, { timeout: 10_000 });
+    if (!removeButton) throw new Error(`no Remove ${origin} button on the options page`);
+    await removeButton.click();
+    // The row says it goes on Save (its button turns into Keep) before Save is pressed.
+    await options.waitForSelector(`aria/Keep ${origin}[role="button"]`, { timeout: 10_000 });
     await saveOptionsFirefox(options);
     await waitUntil(
       () => note(options),

@@ -32,14 +32,15 @@ interface Manifest {
 
 /**
  * What each content script may weigh, gzip (level 9, as bench:extension measures; KB = 1,024 bytes):
- * every chat page loads one. Issue 17's target is 25 KB, and each site's own script holds it
- * (2026-12-07: the largest, ChatGPT's, at 25.0). The self-hosted apps' script (two adapters and the
- * detection) and the generic one (the structural adapter) are over it: their budgets only stop growth.
+ * every chat page loads one. Issue 17's target is 25 KB. Each site's own script is held to 24.5 so the
+ * target keeps headroom (2026-12-07: the largest, ChatGPT's, at 24.14), the self-hosted apps' script
+ * (two adapters and the detection, 24.76) to the target itself. The generic one (the structural adapter,
+ * 26.29) is still over it: its budget only stops growth.
  */
-const SITE_SCRIPT_BUDGET_KB = 25;
+const SITE_SCRIPT_BUDGET_KB = 24.5;
 const CONTENT_SCRIPT_BUDGET_KB: Record<string, number> = {
-  'content-scripts/self-hosted.js': 26,
-  'content-scripts/generic.js': 27.5,
+  'content-scripts/self-hosted.js': 25,
+  'content-scripts/generic.js': 26.5,
 };
 
 function manifestOf(files: Map<string, Buffer>): Manifest {

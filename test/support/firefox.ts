@@ -140,3 +140,18 @@ export async function serveFixturePageFirefox(page: Page, url: string, html: str
     }
   });
 }
+
+/**
+ * Puts `page`'s tab in front and waits until its document has the focus, as a person's tab has when
+ * they type. Until then Firefox (a new tab under load, say) moves the focus without focus events, and
+ * Enter on a focused button does not click it: keys sent earlier test a window nobody could type into.
+ */
+export async function focusTab(page: Page, timeoutMs = 15_000): Promise<void> {
+  await page.bringToFront();
+  const deadline = Date.now() + timeoutMs;
+  // Polled with evaluate: waitForFunction compiles with Function(), which some pages' CSP blocks in Firefox.
+  while (!(await page.evaluate(() => document.hasFocus()))) {
+    if (Date.now() > deadline) throw new Error(`the tab at ${page.url()} never got the focus`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

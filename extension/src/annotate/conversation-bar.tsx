@@ -11,6 +11,7 @@ import type {
   ConversationRatingState,
 } from '../utils/conversation-rating-input.ts';
 import type { attachControlsRoot } from './mount-controls.ts';
+import PANELS_CSS from './panels/panels.css?inline';
 import { pageTheme } from './theme.ts';
 
 /** The bar's host tag: one per page, whatever the number of responses. */
@@ -97,8 +98,10 @@ function Bar({ site, conversationId, url, api }: BarProps) {
   }
 
   const current = state?.rating ?? null;
+  // Its note panel looks like the controls' panels: their styles come with the panel script, as this bar does.
   return (
     <div>
+      <style>{PANELS_CSS}</style>
       {open && (
         <section class="panel" aria-label="Conversation note and tags">
           <label>

@@ -1,7 +1,7 @@
 import { Fragment, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { jsx, jsxs } from 'preact/jsx-runtime';
-import { sendMessage } from '../utils/messaging.ts';
+import { sendMessage } from '../utils/content-messaging.ts';
 import { PANEL_BRIDGE } from './panel-bridge.ts';
 import type { PanelKit } from './panels/panel-kit.ts';
 

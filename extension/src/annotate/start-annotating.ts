@@ -2,7 +2,7 @@ import { browser, type ContentScriptContext } from '#imports';
 import { DEFAULT_SHORTCUTS } from '../../../shared/shortcuts.ts';
 import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
-import { onMessage, sendMessage } from '../utils/messaging.ts';
+import { onMessage, sendMessage } from '../utils/content-messaging.ts';
 import { CheatSheetLoader } from './cheat-sheet-loader.ts';
 import type { ConversationBar } from './conversation-bar.tsx';
 import { KeyboardShortcuts } from './keyboard.ts';

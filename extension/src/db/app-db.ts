@@ -2,13 +2,13 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { Annotation, Comparison, ConversationRating } from '../../../shared/index.ts';
 import { COUNTS_BUILT, type CountRow, rebuildCounts } from './counts.ts';
 import { countsMiddleware } from './counts-middleware.ts';
+import { DATABASE_NAME } from './database-name.ts';
 import { NewerDatabaseError } from './open-errors.ts';
 import { outboxMiddleware } from './outbox-middleware.ts';
 import type { OutboxEntry, RecordKind, RecordOrder, SyncMetaRow } from './sync-tables.ts';
 import { queueExistingAnnotations } from './upgrade-to-v2.ts';
-import { upgradeAnnotationsToV2 } from './upgrade-to-v3.ts';
 
-export const DATABASE_NAME = 'margin';
+export { DATABASE_NAME } from './database-name.ts';
 
 /**
  * The extension's IndexedDB, opened only in the extension origin (background, popup, options).
@@ -47,7 +47,15 @@ export class AppDB extends Dexie {
       })
       .upgrade(queueExistingAnnotations);
     // v3: annotation schema v2 (`reasoning`, `capture.*` completeness metadata); no index changes.
-    this.version(3).stores({}).upgrade(upgradeAnnotationsToV2);
+    // Its module (the annotation schemas, zod) loads only when this upgrade runs: every other open,
+    // the popup's first paint among them, goes without it (issue 17). `waitFor` keeps the upgrade
+    // transaction alive while the module loads.
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        const { upgradeAnnotationsToV2 } = await Dexie.waitFor(import('./upgrade-to-v3.ts'));
+        await upgradeAnnotationsToV2(tx);
+      });
     // v4: conversation ratings; `[key+annotator]` is unique (one rating per conversation per person).
     this.version(4).stores({ conversationRatings: 'id, &[key+annotator], key, updatedAt' });
     // v5: `[deletedAt+site]` holds only tombstones (IndexedDB leaves out a row whose key has a null

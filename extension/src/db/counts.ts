@@ -1,36 +1,30 @@
 import { Dexie, type Table } from 'dexie';
 import type { Annotation } from '../../../shared/index.ts';
 import type { AppDB } from './app-db.ts';
+import {
+  type AnnotationCounts,
+  COUNTS_BUILT,
+  type CountRow,
+  CREATED,
+  createdBucketKey,
+  KEY_END,
+  OUTBOX_PENDING,
+  OUTBOX_REJECTED,
+  SITE,
+  sumCounts,
+  todayBucketKey,
+} from './count-rows.ts';
 import type { OutboxEntry } from './sync-tables.ts';
+
+export { type AnnotationCounts, COUNTS_BUILT, type CountRow, createdBucketKey } from './count-rows.ts';
 
 /**
  * The popup's counts, kept as rows of the `counts` table (Dexie v6) so opening the popup reads a few
  * small rows instead of counting 100,000 annotations (Chromium's own `count()` alone took 117 ms for
  * 20,000: issue 17). `counts-middleware.ts` moves them in the same transaction as every write to
- * `annotations` or `outbox`, whichever module makes it; the v6 upgrade builds them once.
+ * `annotations` or `outbox`, whichever module makes it; the v6 upgrade builds them once. Their keys and
+ * the popup's sum are in count-rows.ts, which the popup's first paint reads without Dexie.
  */
-export interface CountRow {
-  key: string;
-  count: number;
-}
-
-/** Present once the rows were built from the tables; without it the rows are rebuilt before use. */
-export const COUNTS_BUILT = 'built';
-const SITE = 'site:';
-const CREATED = 'created:';
-const OUTBOX_PENDING = 'outbox:pending';
-const OUTBOX_REJECTED = 'outbox:rejected';
-
-/**
- * Live annotations are counted per creation quarter-hour (UTC) so that "today" is a sum over today's
- * buckets: every time zone's midnight falls on a quarter-hour, so the sum equals a count of
- * `createdAt ≥ midnight` exactly.
- */
-const BUCKET_MS = 15 * 60_000;
-
-export function createdBucketKey(ms: number): string {
-  return `${CREATED}${new Date(Math.floor(ms / BUCKET_MS) * BUCKET_MS).toISOString()}`;
-}
 
 type CountedAnnotation = Pick<Annotation, 'site' | 'createdAt' | 'deletedAt'>;
 
@@ -110,32 +104,22 @@ async function countRows(db: AppDB, read: () => Promise<CountRow[]>): Promise<Co
   }
 }
 
-export interface AnnotationCounts {
-  total: number;
-  today: number;
-  bySite: Record<string, number>;
-}
-
 /** Counts for the popup; "today" starts at local midnight of `now`. Reads the sites' rows and today's. */
 export async function countAnnotations(db: AppDB, now: Date): Promise<AnnotationCounts> {
-  const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  const today = createdBucketKey(midnight);
+  const today = todayBucketKey(now);
   const rows = await countRows(db, () =>
     db.transaction('r', db.counts, async () => [
-      ...(await db.counts.where('key').startsWith(SITE).toArray()),
-      ...(await db.counts.where('key').between(today, `${CREATED}\uffff`).toArray()),
+      ...(await db.counts
+        .where('key')
+        .between(SITE, SITE + KEY_END)
+        .toArray()),
+      ...(await db.counts
+        .where('key')
+        .between(today, CREATED + KEY_END)
+        .toArray()),
     ]),
   );
-  const bySite: Record<string, number> = {};
-  let total = 0;
-  let todays = 0;
-  for (const row of rows) {
-    if (row.key.startsWith(SITE) && row.count > 0) {
-      bySite[row.key.slice(SITE.length)] = row.count;
-      total += row.count;
-    } else if (row.key.startsWith(CREATED) && row.key >= today) todays += row.count;
-  }
-  return { total, today: todays, bySite };
+  return sumCounts(rows, today);
 }
 
 /** Versions waiting for push, and those the companion refused. */

@@ -1,6 +1,6 @@
 import type { Transaction } from 'dexie';
-// From its own module, not the shared/ index: the popup opens the database on its first paint's path,
-// and the index would bring every shared schema with it (issue 17, docs/benchmarks.md).
+// Loaded by app-db.ts only when this upgrade runs: the annotation schemas (zod) stay off the popup's
+// first paint (issue 17, docs/benchmarks.md).
 import { type Annotation, upgradeAnnotation } from '../../../shared/annotation.ts';
 import type { OutboxEntry } from './sync-tables.ts';
 

@@ -1,7 +1,7 @@
 import { defineContentScript } from '#imports';
 import { waitForGenericThread } from '../../annotate/generic-thread-wait.ts';
 import { startAnnotating } from '../../annotate/start-annotating.ts';
-import { sendMessage } from '../../utils/messaging.ts';
+import { sendMessage } from '../../utils/content-messaging.ts';
 
 // The generic adapter's content script, kept apart from the sites' one so that one stays small. It is
 // in no manifest entry: the background registers it on the origins the person opted in for it

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
-import type { AnnotationCounts } from '../../db/counts.ts';
+import type { AnnotationCounts } from '../../db/count-rows.ts';
 import { databaseErrorText } from '../../db/open-errors.ts';
 import { siteAdapters } from '../../sites/index.ts';
 
