@@ -80,5 +80,11 @@ describe('Parquet files read back with an independent reader (parquet-wasm, Apac
     );
     const other = new ParquetRows(schema, () => {}, { rows: 1, chars: 1 << 30 });
     await expect(other.add('{"messages":[],"extra":1}')).rejects.toThrow('fields the Parquet schema lacks: extra');
+    // The row number counts from the start of the file, not of the current row group.
+    const third = new ParquetRows(schema, () => {}, { rows: 2, chars: 1 << 30 });
+    for (let i = 0; i < 4; i++) await third.add('{"messages":[{"role":"user","content":"hi"}]}');
+    await expect(third.add('{"messages":[{"role":"user","content":1}]}')).rejects.toThrow(
+      'row 5.messages[0].content must be text',
+    );
   });
 });

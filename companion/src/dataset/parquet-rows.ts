@@ -95,9 +95,11 @@ function columnValue(value: unknown, field: ParquetField, where: string): unknow
  */
 export class ParquetRows {
   private output: { writer: ParquetWriter; bytes: ByteWriter } | null = null;
-  private rows: unknown[] = [];
+  /** Rows already converted to the writer's values: the parsed line is dropped as soon as it is added. */
+  private rows: Record<string, unknown>[] = [];
   private chars = 0;
   private groups = 0;
+  private written = 0;
   private finishing = false;
 
   constructor(
@@ -129,7 +131,10 @@ export class ParquetRows {
 
   /** Adds one row (a JSON line); writes a row group when enough have gathered. */
   async add(line: string): Promise<void> {
-    this.rows.push(JSON.parse(line));
+    const whole: ParquetField = { type: 'struct', fields: this.schema };
+    this.rows.push(
+      columnValue(JSON.parse(line), whole, `row ${this.written + this.rows.length + 1}`) as Record<string, unknown>,
+    );
     this.chars += line.length;
     if (this.rows.length >= this.limits.rows || this.chars >= this.limits.chars) await this.writeGroup();
   }
@@ -147,10 +152,9 @@ export class ParquetRows {
     const rows = this.rows;
     this.rows = [];
     this.chars = 0;
-    const whole: ParquetField = { type: 'struct', fields: this.schema };
-    const values = rows.map((row, i) => columnValue(row, whole, `row ${i + 1}`) as Record<string, unknown>);
-    const columnData = Object.keys(this.schema).map((name) => ({ name, data: values.map((row) => row[name]) }));
+    const columnData = Object.keys(this.schema).map((name) => ({ name, data: rows.map((row) => row[name]) }));
     await (await this.open()).write({ columnData, rowGroupSize: rows.length });
     this.groups += 1;
+    this.written += rows.length;
   }
 }
