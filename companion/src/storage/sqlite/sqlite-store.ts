@@ -4,6 +4,7 @@ import { flatten } from '../pages.ts';
 import {
   type AnnotationIterationOptions,
   type AppliedChangeSet,
+  type ApplyOptions,
   type ChangePage,
   type ChangeSet,
   countResults,
@@ -102,8 +103,17 @@ export class SqliteStore implements SyncStore {
     return this.#path;
   }
 
-  async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
-    return this.applyChangesNow(changes);
+  async applyChanges(changes: ChangeSet, options: ApplyOptions = {}): Promise<AppliedChangeSet> {
+    if (options.flush !== false) return this.applyChangesNow(changes);
+    // A push's turns but the last: under WAL, synchronous = NORMAL writes the commit to the WAL
+    // without an fsync; the last turn's commit (FULL) fsyncs the WAL file, and with it every frame
+    // written before. Back to FULL at once, so every other write on this connection is flushed.
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      return this.applyChangesNow(changes);
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
   }
 
   async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
