@@ -38,6 +38,11 @@ export interface ExportRecord {
   line: string;
   /** The sidecar line, built when read (read it once). */
   readonly meta: string;
+  /**
+   * The line as a value (what `line` is the JSON text of), for formats written as Parquet: their rows
+   * are built from it, not from the text parsed again. Absent for JSONL formats.
+   */
+  value?: unknown;
   /** What the line was built from, for a preview that shows it in words; null for raw (its source is the annotation). */
   example: Example | null;
   provenance: Provenance;
@@ -125,13 +130,13 @@ export function exportDataset(
     if (lineKind === 'pair') summary.pairs += 1;
     if (label !== undefined) summary.labels[label ? 'desirable' : 'undesirable'] += 1;
     if (carriesReasoning) summary.reasoningLines += 1;
-    const placed = format.place
-      ? JSON.stringify(format.place(value, { split, index: summary.lines[split] - 1 }))
-      : text;
+    const placedValue = format.place ? format.place(value, { split, index: summary.lines[split] - 1 }) : value;
+    const placed = format.place ? JSON.stringify(placedValue) : text;
     const lineNo = summary.lines[split];
     out.push({
       split,
       line: `${placed}\n`,
+      ...(format.parquet ? { value: placedValue } : {}),
       // Built only when read: a stdout export or the lines part of an HTTP download never writes the
       // sidecar, and building it for each of a million lines was a tenth of the export's CPU.
       get meta() {

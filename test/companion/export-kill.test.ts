@@ -35,6 +35,27 @@ async function waitForPartialTemp(dir: string, name: string): Promise<string> {
   throw new Error('the export never started writing');
 }
 
+/** The pid in a temporary file's name (`.<name>.<pid>.<random>.tmp`): the process that writes it. */
+function writerPid(temp: string): number {
+  const pid = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(temp)?.[1];
+  if (pid === undefined) throw new Error(`no pid in ${temp}`);
+  return Number(pid);
+}
+
+/** Polls until process `pid` is gone. */
+async function waitForExit(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`process ${pid} (the export) still runs after the command was killed`);
+}
+
 describe.each(STORE_KINDS)('SIGKILL during a large export (%s)', (kind) => {
   let dir: { path: string; remove: () => Promise<void> };
   let postgres: TestDatabase | undefined;
@@ -80,9 +101,24 @@ describe.each(STORE_KINDS)('SIGKILL during a large export (%s)', (kind) => {
     const temp = await waitForPartialTemp(dir.path, 'fresh.jsonl');
     child.kill('SIGKILL');
     await exited;
+    // The process writing is the one named in the temporary file (`margin export` runs the export in
+    // a child Node): it must die with the one killed, not finish the export and put the file in place.
+    await waitForExit(writerPid(temp));
     expect(existsSync(join(dir.path, temp))).toBe(true); // it really was killed mid-write
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir.path, 'fresh.meta.jsonl'))).toBe(false);
+  }, 90_000);
+
+  it('on SIGTERM removes its temporary files and exits 143, writing nothing', async () => {
+    const out = join(dir.path, 'stopped.jsonl');
+    const { child, exited } = startExport(store, out);
+    const temp = await waitForPartialTemp(dir.path, 'stopped.jsonl');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    await waitForExit(writerPid(temp));
+    expect(readdirSync(dir.path).filter((entry) => entry.startsWith('.stopped.'))).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir.path, 'stopped.meta.jsonl'))).toBe(false);
   }, 90_000);
 
   it('keeps the previous complete file, and the next export replaces it and clears the leftovers', async () => {
@@ -98,6 +134,8 @@ describe.each(STORE_KINDS)('SIGKILL during a large export (%s)', (kind) => {
     const temp = await waitForPartialTemp(dir.path, 'kept.jsonl');
     child.kill('SIGKILL');
     await exited;
+    // The next export removes leftovers of writers that are gone: let the killed one be gone first.
+    await waitForExit(writerPid(temp));
     expect(existsSync(join(dir.path, temp))).toBe(true);
     expect(readFileSync(out, 'utf8')).toBe(previous);
 

@@ -71,6 +71,43 @@ describe('Parquet files read back with an independent reader (parquet-wasm, Apac
     expect(file.schema).toEqual(schema);
   });
 
+  it.each(CASES)(
+    'builds the same file from the values the engine hands as from its lines parsed: %j',
+    async ({ input, data }) => {
+      const options = exportOptionsSchema.parse(input);
+      const schema = exportParquetSchema(options);
+      if (!schema) throw new Error(`${options.format} is not a Parquet format`);
+      const fromLines: Uint8Array[] = [];
+      const fromValues: Uint8Array[] = [];
+      const limits = { rows: 4, chars: 1 << 30 };
+      const byLine = new ParquetRows(schema, (bytes) => void fromLines.push(bytes), limits);
+      const byValue = new ParquetRows(schema, (bytes) => void fromValues.push(bytes), limits);
+      let rows = 0;
+      for await (const record of exportDataset(data ?? annotations, comparisons, options).records) {
+        if (record.split !== 'train') continue;
+        expect(record.value).toBeDefined();
+        await byLine.add(record.line);
+        await byValue.add(record.line, record.value);
+        rows += 1;
+      }
+      await byLine.finish();
+      await byValue.finish();
+      expect(rows).toBeGreaterThan(0);
+      expect(Buffer.concat(fromValues)).toEqual(Buffer.concat(fromLines));
+    },
+  );
+
+  it('takes a key holding undefined in a value as absent, as its JSON text has it', async () => {
+    const schema = exportParquetSchema(exportOptionsSchema.parse({ format: 'verl-sft' }));
+    if (!schema) throw new Error('verl-sft has columns');
+    const chunks: Uint8Array[] = [];
+    const writer = new ParquetRows(schema, (bytes) => void chunks.push(bytes), { rows: 1, chars: 1 << 30 });
+    const line = '{"messages":[{"role":"user","content":"hi"}]}';
+    await writer.add(line, { messages: [{ role: 'user', content: 'hi', thinking: undefined }], extra: undefined });
+    await writer.finish();
+    expect(chunks.length).toBeGreaterThan(0);
+  });
+
   it('refuses a row the schema cannot hold, naming the row and field', async () => {
     const schema = exportParquetSchema(exportOptionsSchema.parse({ format: 'verl-sft' }));
     if (!schema) throw new Error('verl-sft has columns');

@@ -261,7 +261,7 @@ async function* observeLines(
 }
 
 async function toStdout(
-  batches: AsyncIterable<{ line: string }[]>,
+  batches: AsyncIterable<{ line: string; value?: unknown }[]>,
   summary: () => ExportSummary,
   parquet: ParquetSchema | null,
 ): Promise<ExportSummary> {
@@ -271,7 +271,7 @@ async function toStdout(
   // Parquet goes out as bytes, a row group at a time: `margin export --format verl-rl --out - > x.parquet`.
   const rows = parquet === null ? null : new ParquetRows(parquet, write);
   for await (const batch of batches) {
-    if (rows) for (const record of batch) await rows.add(record.line);
+    if (rows) for (const record of batch) await rows.add(record.line, record.value);
     else await write(batch.map((record) => record.line).join(''));
   }
   await rows?.finish();

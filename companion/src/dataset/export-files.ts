@@ -220,7 +220,8 @@ export function exportLayout(out: string, split: boolean, extension: 'jsonl' | '
 /** One file of lines: JSONL text, or Parquet rows written a row group at a time. */
 interface LineFile {
   readonly file: AtomicFile;
-  add(line: string): Promise<void>;
+  /** `value`: the line before it was serialized, when the engine hands it (Parquet rows are built from it). */
+  add(line: string, value?: unknown): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -236,7 +237,7 @@ function lineFile(path: string, parquet: ParquetSchema | null): LineFile {
     };
   }
   const rows = new ParquetRows(parquet, (bytes) => file.writeBytes(bytes));
-  return { file, add: (line) => rows.add(line), end: () => rows.finish() };
+  return { file, add: (line, value) => rows.add(line, value), end: () => rows.finish() };
 }
 
 /**
@@ -248,7 +249,7 @@ function lineFile(path: string, parquet: ParquetSchema | null): LineFile {
 export async function writeExportFiles(
   layout: ExportLayout,
   parquet: ParquetSchema | null,
-  batches: AsyncIterable<{ split: SplitName; line: string; meta: string }[]>,
+  batches: AsyncIterable<{ split: SplitName; line: string; meta: string; value?: unknown }[]>,
   summary: () => ExportSummary,
   onLines: (lines: number) => void,
   /** Runs on the finished summary before any file is put in place; throwing keeps every earlier file. */
@@ -277,7 +278,7 @@ export async function writeExportFiles(
       for (const record of batch) {
         const target = targets[record.split];
         if (!target) throw new Error(`a ${record.split} line without --split`);
-        await target.lines.add(record.line);
+        await target.lines.add(record.line, record.value);
         target.meta.append(record.meta);
       }
       for (const file of files) if (file.append('')) await file.flush();

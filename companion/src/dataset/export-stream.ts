@@ -28,7 +28,7 @@ export async function streamExport(
       if (closed) break; // the client went away: stop reading the store
       if (record.split !== choice.part) continue;
       if (choice.sidecar) await write(record.meta);
-      else if (rows) await rows.add(record.line);
+      else if (rows) await rows.add(record.line, record.value);
       else await write(record.line);
     }
     if (closed) return;
