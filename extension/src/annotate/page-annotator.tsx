@@ -339,7 +339,6 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     onUpdate: undefined as (() => void) | undefined,
 
     start(): void {
-      controls.start();
       observer = new PageObserver(doc.documentElement, adapter.watchedAttributes, queue.onMutations);
       observer.observeAll();
       ctx.onInvalidated(stop);

@@ -1,7 +1,6 @@
 import { render } from 'preact';
 import type { ControlsCommand, ControlsHandle } from './controls.tsx';
 import { attachControlsRoot, type ControlsRoot, HOST_TAG, placeHost } from './mount-controls.ts';
-import { pageTheme, type Theme } from './theme.ts';
 import { watchTheme } from './theme-watch.ts';
 
 /** One response's controls, made when its turn comes near the viewport (near-viewport.ts) or a shortcut reaches it. */
@@ -29,19 +28,8 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   const byKey = new Map<string, Mounted>();
   /** Every host this page's controls made: a `margin-annotator` not in here is a page's copy of one. */
   const ours = new WeakSet<Element>();
-  /** The page's theme, read once per task however many controls that task places. */
-  let theme: Theme | null = null;
-  let stopTheme: (() => void) | undefined;
-
-  function currentTheme(): Theme {
-    if (theme === null) {
-      theme = pageTheme(doc);
-      queueMicrotask(() => {
-        theme = null;
-      });
-    }
-    return theme;
-  }
+  /** The page's theme, kept from the first host placed on (read once, not per host: see watchTheme). */
+  let theme: ReturnType<typeof watchTheme> | undefined;
 
   function unmount(mounted: Mounted): void {
     render(null, mounted.view.root);
@@ -51,16 +39,9 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   }
 
   return {
-    start(): void {
-      // The site switched to dark (or back): every rendered root follows at once.
-      stopTheme = watchTheme(doc, (next) => {
-        for (const mounted of byKey.values()) mounted.view.root.setAttribute('data-theme', next);
-      });
-    },
-
     /** Removes every host (context invalidated: update or reload). */
     stop(): void {
-      stopTheme?.();
+      theme?.stop();
       for (const mounted of byKey.values()) unmount(mounted);
     },
 
@@ -85,7 +66,13 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
         anchor,
         turn,
         host,
-        view: attachControlsRoot(host, currentTheme()),
+        view: attachControlsRoot(
+          host,
+          // The site switched to dark (or back): every rendered root follows at once.
+          (theme ??= watchTheme(doc, (next) => {
+            for (const mounted of byKey.values()) mounted.view.root.setAttribute('data-theme', next);
+          })).current(),
+        ),
         handle: { current: null },
       };
       ours.add(host);

@@ -6,9 +6,11 @@ const THEME_ATTRIBUTES = ['class', 'data-theme', 'data-mode', 'style'];
 /**
  * Calls `onChange` whenever the page's theme (pageTheme) changes: the site's own switch (a class or
  * attribute on <html>/<body>) or the system's colour scheme. Only those two elements are watched, for
- * those attributes, so this costs nothing while the person chats. Returns the stop function.
+ * those attributes, so this costs nothing while the person chats. Returns the theme as it is now (read
+ * once: `pageTheme` may need the page's computed style, a forced style pass after each host placed)
+ * and the stop function.
  */
-export function watchTheme(doc: Document, onChange: (theme: Theme) => void): () => void {
+export function watchTheme(doc: Document, onChange: (theme: Theme) => void): { current(): Theme; stop(): void } {
   let theme = pageTheme(doc);
   const check = () => {
     const next = pageTheme(doc);
@@ -22,8 +24,11 @@ export function watchTheme(doc: Document, onChange: (theme: Theme) => void): () 
   }
   const media = doc.defaultView?.matchMedia?.('(prefers-color-scheme: dark)');
   media?.addEventListener('change', check);
-  return () => {
-    observer.disconnect();
-    media?.removeEventListener('change', check);
+  return {
+    current: () => theme,
+    stop() {
+      observer.disconnect();
+      media?.removeEventListener('change', check);
+    },
   };
 }
