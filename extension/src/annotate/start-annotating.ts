@@ -19,14 +19,8 @@ import { SelectionLoader } from './selection-loader.ts';
 export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAdapter): Promise<void> {
   const started = performance.now();
   let settings: PageSettings = { rubric: null, shortcuts: DEFAULT_SHORTCUTS, generic: false };
-  let settingsLoaded: Promise<void>;
   const api: AnnotatorApi = {
-    // Asked in parallel with the settings; no controls render before both are in (the rubric is read then).
-    async load(site, conversationId) {
-      const answer = sendMessage('getConversationAnnotations', { site, conversationId });
-      await settingsLoaded;
-      return answer;
-    },
+    load: (site, conversationId) => sendMessage('getConversationAnnotations', { site, conversationId }),
     save: (capture, changes) => sendMessage('saveAnnotation', { capture, changes }),
     compare: (a, b, winner) => sendMessage('saveComparison', { a, b, winner }),
     rubric: () => settings.rubric,
@@ -50,11 +44,9 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
       },
       () => undefined,
     );
-  settingsLoaded = loadSettings();
-  // The one pass over the turns and the conversation's load go while the settings come.
-  annotator.start();
-  await settingsLoaded;
+  await loadSettings();
   if (!ctx.isValid) return;
+  annotator.start();
   // The conversation bar and the health reports come with the panel script, once the page is idle:
   // the content script every chat page loads stays small (docs/benchmarks.md, "content script, gzip").
   let conversationBar: ConversationBar | null = null;
