@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppliedChangeSet, ChangeSet } from '../../companion/src/storage/store.ts';
+import type { SqliteStore } from '../../companion/src/storage/sqlite/sqlite-store.ts';
+import type { AppliedChangeSet, ApplyOptions, ChangeSet } from '../../companion/src/storage/store.ts';
 import type { Stores } from '../../companion/src/storage/stores.ts';
 import { applyInTurns } from '../../companion/src/sync/apply-in-turns.ts';
 import type { Comparison } from '../../shared/index.ts';
@@ -110,6 +111,51 @@ describe.each(STORE_KINDS)('a push applied in turns (%s)', (kind) => {
     const whole = await open();
     await applyInTurns(whole.stores.sync, push, Number.POSITIVE_INFINITY);
     expect(await contents(opened)).toEqual(await contents(whole));
+  });
+});
+
+describe('the flush of a push in turns', () => {
+  it('waits for the disk once, at the last turn, and at every call of a push that fits one turn', async () => {
+    const flushes: Array<boolean | undefined> = [];
+    const recording = {
+      async applyChanges(changes: ChangeSet, options?: ApplyOptions): Promise<AppliedChangeSet> {
+        flushes.push(options?.flush);
+        const none = { annotations: [], comparisons: [], conversationRatings: [], checkpoint: 0 };
+        return {
+          ...none,
+          annotations: changes.annotations.map(() => ({ status: 'accepted' as const, seq: 1 })),
+          comparisons: changes.comparisons.map(() => ({ status: 'accepted' as const, seq: 1 })),
+          conversationRatings: (changes.conversationRatings ?? []).map(() => ({ status: 'accepted' as const, seq: 1 })),
+        };
+      },
+    };
+    // 10 annotations, 1 comparison, 2 ratings: turns of 4, 4, 4, 1.
+    await applyInTurns(recording, makePush(), 4);
+    expect(flushes).toEqual([false, false, false, true]);
+    flushes.length = 0;
+    await applyInTurns(recording, makePush(), 13);
+    expect(flushes.every((flush) => flush !== false)).toBe(true);
+  });
+
+  it('on SQLite, a turn that does not flush leaves the connection flushing every later commit (synchronous = FULL)', async () => {
+    const { stores, remove } = await openTestStores('sqlite', 'turns-flush');
+    try {
+      const database = (stores.sync as SqliteStore).database;
+      expect(database.pragma('synchronous', { simple: true })).toBe(2);
+      const push = makePush();
+      const applied = await stores.sync.applyChanges(
+        { ...push, annotations: push.annotations.slice(0, 3) },
+        { flush: false },
+      );
+      expect(applied.annotations.map((result) => result.status)).toEqual(['accepted', 'accepted', 'accepted']);
+      expect(database.pragma('synchronous', { simple: true })).toBe(2);
+      // A turn the database refuses (a record without an id) still puts FULL back.
+      const broken = { ...push, annotations: [{ ...push.annotations[3], id: null }] } as unknown as ChangeSet;
+      await expect(stores.sync.applyChanges(broken, { flush: false })).rejects.toThrow();
+      expect(database.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      await remove();
+    }
   });
 });
 

@@ -44,6 +44,9 @@ const ON_DEMAND = [
   'extension/src/annotate/panels/tags-panel.tsx',
   'shared/rubric-rules.ts',
 ];
+/** The capture script (capture/capture-loader.ts asks for it before the annotator starts): the reader. */
+const CAPTURE_SCRIPT_ENTRY = 'extension/src/entrypoints/capture-reader.ts';
+const CAPTURE_SCRIPT_ONLY = ['extension/src/capture/capture-response.ts', 'extension/src/capture/to-markdown.ts'];
 /** Packages no content script may carry, with why. */
 const HEAVY: Record<string, string> = {
   zod: 'the schemas are checked by the background, not the page',
@@ -187,6 +190,19 @@ describe('content script weight', () => {
     // Not vacuous: the panel script does reach every one of them.
     const inPanelScript = reach([PANEL_SCRIPT_ENTRY], readRepoFile, isRepoFile).files;
     expect(ON_DEMAND.filter((file) => !inPanelScript.has(file))).toEqual([]);
+  });
+
+  it('leaves reading a response to the capture script: the content scripts only check it has words', () => {
+    const inContentScripts = [...reach(ENTRYPOINTS, readRepoFile, isRepoFile).files]
+      .filter(([file]) => CAPTURE_SCRIPT_ONLY.includes(file))
+      .map(([, chain]) => chain.join(' → '));
+    expect(inContentScripts).toEqual([]);
+    const inCaptureScript = reach([CAPTURE_SCRIPT_ENTRY], readRepoFile, isRepoFile).files;
+    expect(CAPTURE_SCRIPT_ONLY.filter((file) => !inCaptureScript.has(file))).toEqual([]);
+    // The content scripts do reach the words check and the loader.
+    const reached = reach(ENTRYPOINTS, readRepoFile, isRepoFile).files;
+    expect(reached.has('extension/src/capture/has-text.ts')).toBe(true);
+    expect(reached.has('extension/src/capture/capture-loader.ts')).toBe(true);
   });
 
   it('follows value imports through shared/ and ignores type-only ones', () => {

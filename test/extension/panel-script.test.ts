@@ -4,7 +4,8 @@ import { sharePreactWithContentScript } from '../../extension/build/panel-script
 import { LENT_PREACT, PANEL_BRIDGE, PANEL_SCRIPT } from '../../extension/src/annotate/panel-bridge.ts';
 import type { PanelBridge } from '../../extension/src/annotate/panel-kit-loader.ts';
 import type { PanelKit } from '../../extension/src/annotate/panels/panel-kit.ts';
-import { injectPanelScript } from '../../extension/src/entrypoints/background/panel-script.ts';
+import { CAPTURE_SCRIPT } from '../../extension/src/capture/capture-bridge.ts';
+import { injectCaptureScript, injectPanelScript } from '../../extension/src/entrypoints/background/panel-script.ts';
 
 describe('the panel script (controls panels loaded on demand, issue 17)', () => {
   it('is injected into the frame of the content script that asked, in its tab', async () => {
@@ -22,7 +23,16 @@ describe('the panel script (controls panels loaded on demand, issue 17)', () => 
     const calls: unknown[] = [];
     const scripting = { executeScript: async (injection: unknown) => void calls.push(injection) };
     await expect(injectPanelScript({ frameId: 0 }, scripting)).rejects.toThrow('only a content script in a tab');
+    await expect(injectCaptureScript({ frameId: 0 }, scripting)).rejects.toThrow('only a content script in a tab');
     expect(calls).toEqual([]);
+  });
+
+  it('has a sibling, the capture script, injected the same way and only as its own file', async () => {
+    const calls: unknown[] = [];
+    const scripting = { executeScript: async (injection: unknown) => void calls.push(injection) };
+    await injectCaptureScript({ tab: { id: 7 }, frameId: 2 }, scripting);
+    expect(calls).toEqual([{ target: { tabId: 7, frameIds: [2] }, files: [CAPTURE_SCRIPT] }]);
+    expect(CAPTURE_SCRIPT).toBe('/capture-reader.js');
   });
 
   it('is built without a Preact of its own, reading the lent exports from the bridge', () => {

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTurn, turnHasText } from '../../extension/src/capture/capture-response.ts';
-import { hasMarkdown, toMarkdown } from '../../extension/src/capture/to-markdown.ts';
+import { hasText } from '../../extension/src/capture/has-text.ts';
+import type { MarkdownOptions } from '../../extension/src/capture/markdown-rules.ts';
+import { toMarkdown } from '../../extension/src/capture/to-markdown.ts';
 import { siteAdapters } from '../../extension/src/sites/index.ts';
 import { loadSiteFixtures, parseFixture, parsePage } from './site-fixtures.ts';
 
@@ -28,7 +31,7 @@ describe.each(siteAdapters.map((adapter) => [adapter.id, adapter] as const))('%s
   );
 });
 
-describe('hasMarkdown', () => {
+describe('hasText', () => {
   const cases: [string, string][] = [
     ['empty', ''],
     ['whitespace only', ' \n <p> </p> <div>\n</div> '],
@@ -52,7 +55,7 @@ describe('hasMarkdown', () => {
     closers.push(close);
     const root = document.getElementById('root');
     if (!root) throw new Error('no root');
-    expect(hasMarkdown(root)).toBe(toMarkdown(root) !== '');
+    expect(hasText(root)).toBe(toMarkdown(root) !== '');
   });
 
   it('stops at the first child that writes something', () => {
@@ -64,7 +67,90 @@ describe('hasMarkdown', () => {
       read.push(element.textContent ?? '');
       return false;
     };
-    expect(hasMarkdown(root, { skip })).toBe(true);
+    expect(hasText(root, { skip })).toBe(true);
     expect(read).toEqual(['First.']);
+  });
+
+  // Random trees of every element the reader treats apart (hidden, chrome, placeholders, code, lists,
+  // tables, pre-wrap, the site rules), with blank and non-blank text: never a different answer.
+  const text = fc.constantFrom('', ' ', '\n  ', 'x', ' y ', '`', '|');
+  const opening = fc.constantFrom(
+    'div',
+    'p',
+    'span',
+    'strong',
+    'em',
+    'a href="https://example.com/x"',
+    'a',
+    'a download="f.txt"',
+    'code',
+    'pre',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'tr',
+    'td',
+    'th',
+    'blockquote',
+    'h2',
+    'button',
+    'svg',
+    'div role="button"',
+    'span class="sr-only"',
+    'div aria-hidden="true"',
+    'div hidden',
+    'div class="whitespace-pre-wrap"',
+    'div style="white-space: pre-wrap"',
+    'ms-node',
+    'span class="ic"',
+    'div class="chrome"',
+    'div class="card"',
+    'div class="lang"',
+    'x-block',
+    'details',
+    'del',
+  );
+  const voids = fc.constantFrom(
+    '<br>',
+    '<hr>',
+    '<img alt="">',
+    '<img alt="chart">',
+    '<img src="a.png" width="16">',
+    '<img src="b.png">',
+    '<canvas></canvas>',
+    '<iframe title="t"></iframe>',
+  );
+  const tree: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      text,
+      voids,
+      fc.tuple(opening, fc.array(tie('node'), { maxLength: 4 })).map(([open, children]) => {
+        const tag = open.split(' ')[0] as string;
+        return `<${open}>${children.join('')}</${tag}>`;
+      }),
+    ),
+  })).node;
+  const options: MarkdownOptions = {
+    skip: (element) => element.classList.contains('chrome'),
+    unwrap: (element) => element.localName === 'ms-node',
+    isInlineCode: (element) => element.classList.contains('ic'),
+    placeholder: (element) => (element.classList.contains('card') ? { kind: 'file', name: null } : null),
+    codeLanguage: () => null,
+  };
+
+  it('gives the answer reading everything gives, on random trees', () => {
+    const { document, close } = parsePage('https://example.com/', '<main id="root"></main>');
+    closers.push(close);
+    fc.assert(
+      fc.property(fc.array(tree, { maxLength: 4 }), fc.boolean(), (children, withRules) => {
+        const root = document.createElement('main');
+        root.innerHTML = children.join('');
+        const rules = withRules ? options : {};
+        expect(hasText(root, rules), root.innerHTML).toBe(toMarkdown(root, rules) !== '');
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -81,10 +81,22 @@ export interface ChangePage {
   hasMore: boolean;
 }
 
+/** How `applyChanges` commits. */
+export interface ApplyOptions {
+  /**
+   * `false`: the transaction commits (it is visible, and survives a kill of the process, as the
+   * operating system holds what was written) without waiting for the disk. Only for a part of a
+   * larger write whose LAST part is flushed (the default) before anything is acknowledged: that
+   * flush makes every earlier part durable too (one fsync of SQLite's WAL file covers every frame in
+   * it). A store that commits each call in one transaction of its own anyway may flush every time.
+   */
+  flush?: boolean;
+}
+
 /** The store sync needs: atomic, idempotent application of a change set, and a changes feed. */
 export interface SyncStore extends Store {
   /** Applies every record under the conflict rule in one transaction: all of it is durable, or none. */
-  applyChanges(changes: ChangeSet): Promise<AppliedChangeSet>;
+  applyChanges(changes: ChangeSet, options?: ApplyOptions): Promise<AppliedChangeSet>;
   /**
    * Applies every change set `batches` yields in ONE transaction, so an import or a restore lands whole
    * or not at all (a throw from `batches`, a kill or a full disk leaves the store as it was). `batches`

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { AppliedChangeSet, ChangeSet } from '../storage/store.ts';
+import type { AppliedChangeSet, ApplyOptions, ChangeSet } from '../storage/store.ts';
 
 /**
  * Records a push writes per transaction, by store. better-sqlite3 runs a transaction on the event
@@ -12,15 +12,17 @@ export const PUSH_TRANSACTION_RECORDS = { sqlite: 50, postgres: Number.POSITIVE_
 /**
  * Applies a push in transactions of at most `recordsPerTransaction` records (annotations, then
  * comparisons, then conversation ratings, in the order sent), letting the event loop serve what is
- * waiting between two. The caller answers only once every turn has committed, so an answered push is
- * wholly durable. A push cut off (a kill, a full disk) may be stored in part: unanswered, its records
+ * waiting between two. Every turn but the last commits without waiting for the disk (`flush: false`:
+ * it survives a kill of the process, not yet a power loss); the last one's flush makes them all
+ * durable, so the fsync is paid once per push, as when a push was one transaction. The caller
+ * answers only once the last turn has committed, so an answered push is wholly durable. A push cut off (a kill, a full disk) may be stored in part: unanswered, its records
  * stay in the client's outbox and are sent again, and a replay of a stored version is `unchanged`
  * (docs/sync-protocol.md, "Push"). Each record still goes through the conflict rule on its own, as it
  * does inside one transaction; another writer's turn may come between two of ours, as another push
  * could have come just before or after.
  */
 export async function applyInTurns(
-  store: { applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> },
+  store: { applyChanges(changes: ChangeSet, options?: ApplyOptions): Promise<AppliedChangeSet> },
   changes: ChangeSet,
   recordsPerTransaction: number,
 ): Promise<AppliedChangeSet> {
@@ -34,13 +36,17 @@ export async function applyInTurns(
     if (start > 0) await nextTurn();
     // The slice [start, start + size) of the three lists laid end to end.
     const [a, c, r] = slices(counts, start, start + size);
-    const turn = await store.applyChanges({
-      deviceId: changes.deviceId,
-      receivedAt: changes.receivedAt,
-      annotations: changes.annotations.slice(...a),
-      comparisons: changes.comparisons.slice(...c),
-      ...(changes.conversationRatings === undefined ? {} : { conversationRatings: ratings.slice(...r) }),
-    });
+    const turn = await store.applyChanges(
+      {
+        deviceId: changes.deviceId,
+        receivedAt: changes.receivedAt,
+        annotations: changes.annotations.slice(...a),
+        comparisons: changes.comparisons.slice(...c),
+        ...(changes.conversationRatings === undefined ? {} : { conversationRatings: ratings.slice(...r) }),
+      },
+      // One fsync per push, not per turn: the last turn's flush makes the earlier turns durable too.
+      { flush: start + size >= total },
+    );
     applied.annotations.push(...turn.annotations);
     applied.comparisons.push(...turn.comparisons);
     applied.conversationRatings.push(...turn.conversationRatings);

@@ -8,7 +8,7 @@ import {
   type TurnMemory,
   type TurnReading,
   turnHasText,
-} from '../capture/capture-response.ts';
+} from '../capture/capture-loader.ts';
 import { hasLater, type PageTurn, type SiteAdapter } from '../sites/define-site-adapter.ts';
 import type {
   AnnotationChanges,

@@ -1,5 +1,6 @@
 import { browser, type ContentScriptContext } from '#imports';
 import { DEFAULT_SHORTCUTS } from '../../../shared/shortcuts.ts';
+import { loadCaptureReaderPatiently } from '../capture/capture-loader.ts';
 import type { SiteAdapter } from '../sites/define-site-adapter.ts';
 import type { PageSettings } from '../utils/annotation-input.ts';
 import { onMessage, sendMessage } from '../utils/content-messaging.ts';
@@ -44,8 +45,10 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
       },
       () => undefined,
     );
-  await loadSettings();
-  if (!ctx.isValid) return;
+  // The capture's reader comes with the capture script (capture/capture-loader.ts), asked for beside the
+  // settings: the annotator names messages by their text on sites without ids, and saves read it.
+  const [, reader] = await Promise.all([loadSettings(), loadCaptureReaderPatiently(ctx)]);
+  if (!ctx.isValid || !reader) return;
   annotator.start();
   // The conversation bar and the health reports come with the panel script, once the page is idle:
   // the content script every chat page loads stays small (docs/benchmarks.md, "content script, gzip").

@@ -4,7 +4,12 @@ import type { Message, Variant } from '../../../shared/index.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { PageTurn, SiteAdapter } from '../sites/define-site-adapter.ts';
 import { addOmitted, noneOmitted, type Omitted } from './placeholders.ts';
-import { hasMarkdown, type MarkdownOptions, toMarkdown } from './to-markdown.ts';
+import { synthesizeMessageId } from './response-key.ts';
+import { toMarkdown } from './to-markdown.ts';
+import { contentRules, markdownRules } from './turn-rules.ts';
+
+export { responseKey, synthesizeMessageId } from './response-key.ts';
+export { turnHasText } from './turn-rules.ts';
 
 /** Everything about one assistant response that an annotation records, read from the page at one moment. */
 export interface ResponseCapture {
@@ -63,18 +68,6 @@ export function readTurn(adapter: SiteAdapter, turn: PageTurn): TurnReading {
   return { text: content ? toMarkdown(content, { ...contentRules(adapter, turn), omitted }) : '', omitted };
 }
 
-/** Whether `readTurn` would find any text, without reading all of it (see `hasMarkdown`). */
-export function turnHasText(adapter: SiteAdapter, turn: PageTurn): boolean {
-  const content = adapter.content(turn);
-  return content !== null && hasMarkdown(content, contentRules(adapter, turn));
-}
-
-/** The rules for reading a turn's content: the site's, and its reasoning left out of the response. */
-function contentRules(adapter: SiteAdapter, turn: PageTurn): MarkdownOptions {
-  const reasoning = new Set(turn.role === 'assistant' ? (adapter.reasoning?.(turn) ?? []) : []);
-  return { ...markdownRules(adapter), skip: (element) => reasoning.has(element) || adapter.skip?.(element) === true };
-}
-
 /** The turn's content as markdown (see `readTurn`). */
 export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
   return readTurn(adapter, turn).text;
@@ -84,21 +77,6 @@ export function turnText(adapter: SiteAdapter, turn: PageTurn): string {
 export function turnReasoning(adapter: SiteAdapter, turn: PageTurn): string {
   const parts = (adapter.reasoning?.(turn) ?? []).map((element) => toMarkdown(element, markdownRules(adapter)));
   return parts.filter(Boolean).join('\n\n');
-}
-
-function markdownRules(adapter: SiteAdapter) {
-  return {
-    skip: adapter.skip?.bind(adapter),
-    codeLanguage: adapter.codeLanguage?.bind(adapter),
-    isInlineCode: adapter.isInlineCode?.bind(adapter),
-    unwrap: adapter.unwrap?.bind(adapter),
-    placeholder: adapter.placeholder?.bind(adapter),
-  };
-}
-
-/** A message id for sites that have none: the same response at the same place always gets the same id. */
-export function synthesizeMessageId(conversationId: string, position: number, response: string): string {
-  return `m-${hashId(`${conversationId}:${position}:${hashId(response)}`)}`;
 }
 
 export interface CaptureOptions {
@@ -197,12 +175,4 @@ function afterGap(message: Message, gap: number): Message {
 function completenessOf(omitted: Omitted): { completeness?: Partial<Omitted> } {
   const seen = Object.entries(omitted).filter(([, count]) => count > 0);
   return seen.length > 0 ? { completeness: Object.fromEntries(seen) } : {};
-}
-
-/**
- * The same key as `annotationKey` in shared/annotation.ts (a test checks they agree), repeated here
- * because importing that module would pull zod into the content script.
- */
-export function responseKey(site: string, conversationId: string, messageId: string): string {
-  return `${site}:${conversationId}:${messageId}`;
 }

@@ -1,40 +1,8 @@
 import { codeBlockLanguage } from './code-language.ts';
-import { COUNTED_AS, type Omitted, type Placeholder, placeholderText, standardPlaceholder } from './placeholders.ts';
+import { codeBlocks, hasPreWrap, isHidden, type MarkdownOptions, SKIPPED_TAGS } from './markdown-rules.ts';
+import { COUNTED_AS, type Placeholder, placeholderText, standardPlaceholder } from './placeholders.ts';
 
-/**
- * Turns a chat response's DOM into markdown. It reads text and a few attributes (href, class, alt) as
- * data and never parses or renders HTML, so hostile text in a page stays text. What it cannot read
- * (images, files, artifacts, tool output) becomes a placeholder naming it, counted in `omitted`.
- */
-export interface MarkdownOptions {
-  /** Site chrome inside the content (a code block's language label, copy buttons' wrappers) to leave out. */
-  skip?: (element: Element) => boolean;
-  /** A code block's language when the site shows it outside a `language-*` class. */
-  codeLanguage?: (pre: Element) => string | null;
-  /** Inline code the site renders as another element (a styled `span`), written as `code`. */
-  isInlineCode?: (element: Element) => boolean;
-  /** Wrapper elements that stand for nothing (AI Studio's `ms-cmark-node`): read as their children. */
-  unwrap?: (element: Element) => boolean;
-  /** Site markup that stands for something unreadable (a file card, an artifact, a tool's output). */
-  placeholder?: (element: Element) => Placeholder | null;
-  /** Filled in: how many of each kind of placeholder the text got. */
-  omitted?: Omitted;
-}
-
-/** Elements that never hold content a person wrote or read as the answer. */
-const SKIPPED_TAGS = new Set([
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'button',
-  'svg',
-  'select',
-  'textarea',
-  'input',
-  'mat-icon',
-  'margin-annotator',
-]);
+export type { MarkdownOptions } from './markdown-rules.ts';
 
 const BLOCK_TAGS = new Set([
   'div',
@@ -81,6 +49,11 @@ interface State {
   labels: Set<Element>;
 }
 
+/**
+ * Turns a chat response's DOM into markdown. It reads text and a few attributes (href, class, alt) as
+ * data and never parses or renders HTML, so hostile text in a page stays text. What it cannot read
+ * (images, files, artifacts, tool output) becomes a placeholder naming it, counted in `omitted`.
+ */
 export function toMarkdown(root: Element, options: MarkdownOptions = {}): string {
   const state = startState(root, options);
   const raw = renderChildren(root, state);
@@ -90,52 +63,12 @@ export function toMarkdown(root: Element, options: MarkdownOptions = {}): string
   );
 }
 
-/**
- * Whether `toMarkdown(root, options)` would be non-empty, rendering `root`'s children only until one
- * writes something: the text of a finished response is then read when it is saved, not when it
- * finishes. Exact, because the markdown is its children's output joined and stripped of whitespace,
- * and every code block writes its fence.
- */
-export function hasMarkdown(root: Element, options: MarkdownOptions = {}): boolean {
-  const state = startState(root, options);
-  for (const child of Array.from(root.childNodes)) {
-    const text =
-      child.nodeType === 3 ? child.textContent : child.nodeType === 1 ? renderElement(child as Element, state) : '';
-    if (text?.trim()) return true;
-  }
-  return false;
-}
-
 function startState(root: Element, options: MarkdownOptions): State {
-  const languages = new Map<Element, string>();
-  const labels = new Set<Element>();
-  for (const pre of Array.from(root.querySelectorAll('pre'))) {
-    const { language, label } = codeBlockLanguage(pre, options.codeLanguage);
-    languages.set(pre, language);
-    if (label) labels.add(label);
-  }
-  return { options, verbatim: [], preWrap: hasPreWrap(root), languages, labels };
-}
-
-function hasPreWrap(element: Element): boolean {
-  return (
-    /\bwhitespace-pre-wrap\b|\bpre-wrap\b/.test(element.getAttribute('class') ?? '') ||
-    // Some sites (Grok) set it inline rather than with a utility class.
-    /\bwhite-space:\s*pre-wrap\b/.test(element.getAttribute('style') ?? '')
-  );
+  return { options, verbatim: [], preWrap: hasPreWrap(root), ...codeBlocks(root, options) };
 }
 
 function isBlockContainer(element: Element): boolean {
   return BLOCK_TAGS.has(element.localName) || element.localName.includes('-');
-}
-
-function isHidden(element: Element): boolean {
-  const classes = element.getAttribute('class') ?? '';
-  return (
-    /\bsr-only\b|\bvisually-hidden\b|\bcdk-visually-hidden\b/.test(classes) ||
-    element.getAttribute('aria-hidden') === 'true' ||
-    element.hasAttribute('hidden')
-  );
 }
 
 function renderChildren(element: Element, state: State): string {

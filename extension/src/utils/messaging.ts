@@ -50,6 +50,8 @@ export interface ProtocolMap {
   annotateSelection(selection: { text: string }): { ok: boolean; error?: string };
   /** A content script's controls need their panels: the panel script is injected into the sender's frame. */
   loadPanelKit(): void;
+  /** A content script needs its capture's reader: the capture script is injected into the sender's frame. */
+  loadCaptureReader(): void;
   /** Background → content script: the browser's command shortcut: open the latest response's controls. */
   openLatestControls(): { ok: boolean };
   /** Options page: pair with a companion; the background checks and stores it, then syncs at once. */

@@ -51,6 +51,8 @@ export class PostgresStore implements SyncStore {
     return this.#sql;
   }
 
+  // No `options.flush` here: a push is one transaction on PostgreSQL (PUSH_TRANSACTION_RECORDS), and
+  // each commit waits for its WAL flush (synchronous_commit = on).
   async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
     // Hashing and serialising happen before the transaction: the counter's lock is held for the writes only.
     const versions = incomingVersions(changes);

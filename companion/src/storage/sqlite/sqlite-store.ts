@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import type { Annotation, Comparison, ConversationRating, StatsResponse } from '../../../../shared/index.ts';
-import { compareVersions, type VersionKey } from '../../sync/conflict-rule.ts';
 import { flatten } from '../pages.ts';
 import {
   type AnnotationIterationOptions,
   type AppliedChangeSet,
+  type ApplyOptions,
   type ChangePage,
   type ChangeSet,
   countResults,
@@ -12,48 +12,17 @@ import {
   OWNED_TABLES,
   type OwnedTable,
   type SyncStore,
-  type WriteResult,
 } from '../store.ts';
-import { versionHashOf } from '../version-hash.ts';
-import { legacyHashRewriter } from './legacy-hashes.ts';
 import { migrate, refuseNewerStore } from './migrations.ts';
 import { explainOpenError } from './sqlite-open-errors.ts';
 import { workerPages } from './sqlite-page-reader.ts';
+import { SqliteSyncWrites } from './sqlite-sync-writes.ts';
 
 export const DATABASE_FILE = 'margin.sqlite';
 
-interface CurrentRow {
-  seq: number;
-  revision: number;
-  updated_at_ms: number;
-  deleted_at: string | null;
-  annotator: string;
-  device_id: string;
-  hash: string;
-}
-
-type Kind = 'annotation' | 'comparison' | 'conversation-rating';
-type SyncedRecord = Annotation | Comparison | ConversationRating;
 type Table = 'annotations' | 'comparisons' | 'conversation_ratings';
 /** Rows per page of an iteration: small enough that a page dies young (see BATCH_RECORDS in the export engine). */
 const PAGE_ROWS = 128;
-const TABLE: Record<Kind, Table> = {
-  annotation: 'annotations',
-  comparison: 'comparisons',
-  'conversation-rating': 'conversation_ratings',
-};
-/** Columns besides the common ones, filled from the record by `extraColumns`. */
-const EXTRA_COLUMNS: Record<Kind, string[]> = {
-  annotation: ['key', 'site', 'conversation_id'],
-  comparison: ['a', 'b'],
-  'conversation-rating': ['key', 'site', 'conversation_id'],
-};
-
-function extraColumns(record: SyncedRecord): Record<string, string> {
-  return 'key' in record
-    ? { key: record.key, site: record.site, conversation_id: record.conversationId }
-    : { a: record.a, b: record.b };
-}
 
 /** Opens (creating and migrating when needed) the SQLite database at `path`. */
 export function openSqliteStore(path: string): SqliteStore {
@@ -90,55 +59,13 @@ export class SqliteStore implements SyncStore {
   /** How to stop each iteration still reading (its own connection, or its worker thread). */
   readonly #readers = new Set<() => void>();
   readonly #statements;
-  readonly #rewriteLegacyHashes;
+  readonly #writes: SqliteSyncWrites;
 
   constructor(db: Database.Database, path: string) {
     this.#db = db;
     this.#path = path;
-    this.#rewriteLegacyHashes = legacyHashRewriter(db);
-    const statementsFor = (kind: Kind) => {
-      const table = TABLE[kind];
-      return {
-        current: db.prepare<[string], CurrentRow>(
-          `SELECT seq, revision, updated_at_ms, deleted_at, annotator, device_id, hash FROM ${table} WHERE id = ?`,
-        ),
-        body: db.prepare<[string], string>(`SELECT body FROM ${table} WHERE id = ?`).pluck(),
-        // New records (the common case) take one INSERT; only an existing id costs a read.
-        insert: db.prepare(
-          `INSERT INTO ${table} (id, seq, ${EXTRA_COLUMNS[kind].join(', ')}, annotator, revision, updated_at, updated_at_ms, deleted_at, device_id, hash, received_at, body)
-           VALUES (@id, @seq, ${EXTRA_COLUMNS[kind].map((column) => `@${column}`).join(', ')}, @annotator, @revision, @updatedAt, @updatedAtMs, @deletedAt, @deviceId, @hash, @receivedAt, @body)
-           ON CONFLICT (id) DO NOTHING`,
-        ),
-        replace: db.prepare(
-          `UPDATE ${table} SET seq = @seq, ${EXTRA_COLUMNS[kind].map((column) => `${column} = @${column}`).join(', ')},
-             annotator = @annotator, revision = @revision, updated_at = @updatedAt, updated_at_ms = @updatedAtMs,
-             deleted_at = @deletedAt, device_id = @deviceId, hash = @hash, received_at = @receivedAt, body = @body
-           WHERE id = @id`,
-        ),
-        archiveCurrent: db.prepare<[string, string]>(
-          `INSERT OR IGNORE INTO history (kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body)
-           SELECT '${kind}', id, hash, revision, updated_at, deleted_at, device_id, received_at, ?, body FROM ${table} WHERE id = ?`,
-        ),
-      };
-    };
+    this.#writes = new SqliteSyncWrites(db);
     this.#statements = {
-      annotation: statementsFor('annotation'),
-      comparison: statementsFor('comparison'),
-      'conversation-rating': statementsFor('conversation-rating'),
-      maxSeq: db
-        .prepare<[], number>(
-          `SELECT max(coalesce((SELECT max(seq) FROM annotations), 0), coalesce((SELECT max(seq) FROM comparisons), 0),
-             coalesce((SELECT max(seq) FROM conversation_ratings), 0))`,
-        )
-        .pluck(),
-      archiveIncoming: db.prepare(
-        `INSERT OR IGNORE INTO history (kind, id, hash, revision, updated_at, deleted_at, device_id, received_at, superseded_at, body)
-         VALUES (@kind, @id, @hash, @revision, @updatedAt, @deletedAt, @deviceId, @receivedAt, @receivedAt, @body)`,
-      ),
-      touchDevice: db.prepare(
-        `INSERT INTO devices (id, first_seen, last_seen) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
-      ),
       annotationsSince: db.prepare<[number, number], { seq: number; body: string }>(
         'SELECT seq, body FROM annotations WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -176,8 +103,17 @@ export class SqliteStore implements SyncStore {
     return this.#path;
   }
 
-  async applyChanges(changes: ChangeSet): Promise<AppliedChangeSet> {
-    return this.applyChangesNow(changes);
+  async applyChanges(changes: ChangeSet, options: ApplyOptions = {}): Promise<AppliedChangeSet> {
+    if (options.flush !== false) return this.applyChangesNow(changes);
+    // A push's turns but the last: under WAL, synchronous = NORMAL writes the commit to the WAL
+    // without an fsync; the last turn's commit (FULL) fsyncs the WAL file, and with it every frame
+    // written before. Back to FULL at once, so every other write on this connection is flushed.
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      return this.applyChangesNow(changes);
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
   }
 
   async applyAllChanges(batches: Iterable<ChangeSet>): Promise<ImportCounts> {
@@ -194,83 +130,7 @@ export class SqliteStore implements SyncStore {
   applyChangesNow(changes: ChangeSet): AppliedChangeSet {
     // IMMEDIATE: take the write lock before reading max(seq), so another process writing the same file
     // (`margin import` while `margin serve` runs) cannot hand out the same sequence numbers.
-    return this.#db
-      .transaction((): AppliedChangeSet => {
-        const sequence = { last: this.#statements.maxSeq.get() ?? 0 };
-        const annotations = changes.annotations.map((annotation) =>
-          this.#applyOne('annotation', annotation, changes, sequence),
-        );
-        const comparisons = changes.comparisons.map((comparison) =>
-          this.#applyOne('comparison', comparison, changes, sequence),
-        );
-        const conversationRatings = (changes.conversationRatings ?? []).map((rating) =>
-          this.#applyOne('conversation-rating', rating, changes, sequence),
-        );
-        this.#statements.touchDevice.run(changes.deviceId, changes.receivedAt, changes.receivedAt);
-        return { annotations, comparisons, conversationRatings, checkpoint: sequence.last };
-      })
-      .immediate();
-  }
-
-  #applyOne<T extends SyncedRecord>(
-    kind: Kind,
-    record: T,
-    changes: ChangeSet,
-    sequence: { last: number },
-  ): WriteResult<T> {
-    const statements = this.#statements[kind];
-    const body = JSON.stringify(record);
-    const hash = versionHashOf(record);
-    const incoming: VersionKey = {
-      deleted: record.deletedAt !== null,
-      revision: record.revision,
-      updatedAtMs: Date.parse(record.updatedAt),
-      annotator: record.annotator,
-      deviceId: changes.deviceId,
-      hash,
-    };
-    // One parameter object for whichever statement runs: `seq` is set on it, not copied into a new one.
-    const row = {
-      seq: sequence.last + 1,
-      id: record.id,
-      annotator: record.annotator,
-      revision: record.revision,
-      updatedAt: record.updatedAt,
-      updatedAtMs: incoming.updatedAtMs,
-      deletedAt: record.deletedAt,
-      deviceId: changes.deviceId,
-      hash,
-      receivedAt: changes.receivedAt,
-      body,
-      ...extraColumns(record),
-    };
-    if (statements.insert.run(row).changes === 1) {
-      sequence.last += 1;
-      return { status: 'accepted', seq: sequence.last };
-    }
-    const current = statements.current.get(record.id) as CurrentRow;
-    if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
-    // Conversation ratings came after the hash change: no legacy hash to rewrite.
-    if (kind !== 'conversation-rating') current.hash = this.#rewriteLegacyHashes(kind, record.id, current.hash);
-    if (current.hash === hash) return { status: 'unchanged', seq: current.seq };
-    const currentKey: VersionKey = {
-      deleted: current.deleted_at !== null,
-      revision: current.revision,
-      updatedAtMs: current.updated_at_ms,
-      annotator: current.annotator,
-      deviceId: current.device_id,
-      hash: current.hash,
-    };
-    if (compareVersions(incoming, currentKey) > 0) {
-      statements.archiveCurrent.run(changes.receivedAt, record.id);
-      sequence.last += 1;
-      row.seq = sequence.last;
-      statements.replace.run(row);
-      return { status: 'accepted', seq: sequence.last };
-    }
-    this.#statements.archiveIncoming.run({ ...row, kind });
-    const currentBody = statements.body.get(record.id) as string;
-    return { status: 'superseded', seq: current.seq, current: JSON.parse(currentBody) as T };
+    return this.#db.transaction(() => this.#writes.apply(changes)).immediate();
   }
 
   async changesSince(since: number, limit: number): Promise<ChangePage> {
@@ -318,7 +178,7 @@ export class SqliteStore implements SyncStore {
   }
 
   checkpointNow(): number {
-    return this.#statements.maxSeq.get() ?? 0;
+    return this.#writes.checkpoint();
   }
 
   async stats(): Promise<StatsResponse> {

@@ -5,7 +5,7 @@ import { originPattern } from '../../utils/origin-pattern.ts';
 import type { Settings } from '../../utils/settings.ts';
 import type { createAnnotationHandlers } from './annotation-handlers.ts';
 import { onCommand, onMenuClicked, type SendToTab, selectionMenuItem } from './page-actions.ts';
-import { injectPanelScript } from './panel-script.ts';
+import { injectCaptureScript, injectPanelScript } from './panel-script.ts';
 import { syncGenericScripts, syncSelfHostedScripts } from './self-hosted.ts';
 import { snapshotTab } from './snapshot-tab.ts';
 import { createTabHealth } from './tab-health.ts';
@@ -28,6 +28,7 @@ export function wireAnnotatePages(handlers: Handlers, readSettings: () => Promis
   onMessage('saveConversationRating', (message) => handlers.saveConversationRating(message.data, message.sender));
   onMessage('getPageSettings', (message) => handlers.getPageSettings(message.data, message.sender));
   onMessage('loadPanelKit', (message) => injectPanelScript(message.sender, browser.scripting));
+  onMessage('loadCaptureReader', (message) => injectCaptureScript(message.sender, browser.scripting));
 
   const health = createTabHealth(browser.storage.session, browser.action, () => new Date());
   onMessage('reportHealth', async (message) => {
