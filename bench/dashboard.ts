@@ -192,18 +192,24 @@ async function main() {
 
     // The API alone, for reference (over loopback, JSON included).
     const apiTimes: Record<string, number[]> = {};
-    for (const [name, query] of [
-      ['first page', 'limit=100'],
-      ['site filter', 'site=claude&limit=100'],
-      ['tag + score filter', 'tag=code&minScore=50&limit=100'],
-      ['search', 'q=kato&limit=100'],
-      ['sort by score, deep page', `sort=score&order=asc&offset=${Math.floor(TOTAL * 0.9)}&limit=100`],
-      ['insights', null],
+    // The routes the annotations page calls on its first render (`/me`, then the list and the facets
+    // together) and a few others, for attributing the browser's figures.
+    for (const [name, path] of [
+      ['me', '/api/v1/me'],
+      ['first page', '/api/v1/annotations?limit=100'],
+      ['facets', '/api/v1/annotations/facets'],
+      ['site filter', '/api/v1/annotations?site=claude&limit=100'],
+      ['tag + score filter', '/api/v1/annotations?tag=code&minScore=50&limit=100'],
+      ['search', '/api/v1/annotations?q=kato&limit=100'],
+      [
+        'sort by score, deep page',
+        `/api/v1/annotations?sort=score&order=asc&offset=${Math.floor(TOTAL * 0.9)}&limit=100`,
+      ],
+      ['insights', '/api/v1/insights'],
     ] as const) {
       apiTimes[name] = [];
       for (let run = 0; run < RUNS; run++) {
         const started = performance.now();
-        const path = query === null ? '/api/v1/insights' : `/api/v1/annotations?${query}`;
         const response = await fetch(`${companion.url}${path}`, { headers: auth });
         await response.arrayBuffer();
         apiTimes[name]?.push(performance.now() - started);

@@ -1,12 +1,6 @@
-import {
-  elementScroll,
-  observeElementOffset,
-  observeElementRect,
-  Virtualizer,
-  type VirtualizerOptions,
-} from '@tanstack/virtual-core';
 import type { ComponentChild } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { rowWindow, scrollTopFor } from './row-window.ts';
 
 export interface Column<T> {
   id: string;
@@ -51,33 +45,42 @@ function isTyping(event: KeyboardEvent): boolean {
   return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 }
 
-type Options = VirtualizerOptions<HTMLDivElement, HTMLDivElement>;
 /** The sticky header's height (style.css): the rows start this far down the scroller. */
 const HEAD_HEIGHT = 34;
+const OVERSCAN = 12;
 
 /**
- * A table that renders only the rows in view (TanStack Virtual), so 100,000 annotations cost the DOM
- * what 30 do. Keyboard: j/k (anywhere but a text field) or the arrows move a cursor row, Home/End jump,
+ * A table that renders only the rows in view (row-window.ts), so a million annotations cost the DOM
+ * and the first render what 30 do. Keyboard: j/k (anywhere but a text field) or the arrows move a cursor row, Home/End jump,
  * Enter opens, x or space toggles the row's selection.
  */
 export function VirtualTable<T>(props: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, rerender] = useReducer((count: number) => count + 1, 0);
-  const options = (): Options => ({
-    count: props.total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => props.rowHeight,
-    scrollToFn: elementScroll,
-    observeElementRect,
-    observeElementOffset,
-    overscan: 12,
-    scrollMargin: HEAD_HEIGHT,
-    onChange: () => rerender(undefined),
-  });
-  const [virtualizer] = useState(() => new Virtualizer(options()));
-  virtualizer.setOptions(options());
-  useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
-  useLayoutEffect(() => virtualizer._willUpdate());
+  // The scroll position and the height in view, read again on every scroll and resize.
+  const view = useRef({ scrollTop: 0, viewHeight: 0 });
+  const measure = () => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const next = { scrollTop: element.scrollTop, viewHeight: Math.max(0, element.clientHeight - HEAD_HEIGHT) };
+    if (next.scrollTop === view.current.scrollTop && next.viewHeight === view.current.viewHeight) return;
+    view.current = next;
+    rerender(undefined);
+  };
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    measure();
+    element.addEventListener('scroll', measure, { passive: true });
+    const resized = new ResizeObserver(measure);
+    resized.observe(element);
+    return () => {
+      element.removeEventListener('scroll', measure);
+      resized.disconnect();
+    };
+  }, []);
+  const geometry = { total: props.total, rowHeight: props.rowHeight, ...view.current };
+  const rows = rowWindow({ ...geometry, overscan: OVERSCAN });
 
   // The keyboard cursor: one row index, the only row in the tab order (a roving tabindex).
   const [cursor, setCursor] = useState(0);
@@ -87,9 +90,11 @@ export function VirtualTable<T>(props: Props<T>) {
     setCursor(next);
     focusPending.current = true;
     rerender(undefined); // the same row again still needs the focus
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    const element = scrollRef.current;
+    const top = scrollTopFor(next, geometry);
+    if (element && top !== undefined) element.scrollTop = top;
   };
-  // Once the row is rendered (the virtualizer may need a frame), it takes the focus.
+  // Once the row is rendered (after the scroll it may need), it takes the focus.
   useLayoutEffect(() => {
     if (!focusPending.current) return;
     const element = scrollRef.current?.querySelector<HTMLElement>(`tr[aria-rowindex="${cursor + 2}"]`);
@@ -129,9 +134,8 @@ export function VirtualTable<T>(props: Props<T>) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
+  const { first, last } = rows;
+  const items = Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
   const { onRange } = props;
   useEffect(() => {
     if (last >= first) onRange(first, last);
@@ -169,30 +173,30 @@ export function VirtualTable<T>(props: Props<T>) {
             })}
           </tr>
         </thead>
-        <tbody style={{ height: `${virtualizer.getTotalSize()}px` }}>
-          {items.map((item) => {
-            const row = props.row(item.index);
+        <tbody style={{ height: `${rows.bodyHeight}px` }}>
+          {items.map((index) => {
+            const row = props.row(index);
             const key = row === undefined ? undefined : props.rowKey(row);
             return (
               <tr
-                key={item.key}
-                aria-rowindex={item.index + 2}
+                key={index}
+                aria-rowindex={index + 2}
                 class={
-                  [key !== undefined && key === props.selected ? 'selected' : '', item.index === cursor ? 'cursor' : '']
+                  [key !== undefined && key === props.selected ? 'selected' : '', index === cursor ? 'cursor' : '']
                     .filter(Boolean)
                     .join(' ') || undefined
                 }
                 data-row-id={key}
-                tabIndex={item.index === cursor ? 0 : -1}
+                tabIndex={index === cursor ? 0 : -1}
                 style={{
                   gridTemplateColumns: template,
-                  height: `${item.size}px`,
-                  transform: `translateY(${item.start - HEAD_HEIGHT}px)`,
+                  height: `${props.rowHeight}px`,
+                  transform: `translateY(${rows.top(index)}px)`,
                 }}
-                onFocus={() => setCursor(item.index)}
+                onFocus={() => setCursor(index)}
                 onClick={() => {
                   if (row === undefined) return;
-                  setCursor(item.index);
+                  setCursor(index);
                   props.onOpen(row);
                 }}
               >

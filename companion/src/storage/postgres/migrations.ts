@@ -1,4 +1,5 @@
 import type { Sql, Tx } from './connect.ts';
+import { createDashboardCounts } from './dashboard-counts-sql.ts';
 import { PG_QUEUE_TABLES_SQL } from './queue-tables.ts';
 
 /**
@@ -294,6 +295,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'campaign queues: queues, their items, leases, answers and skips, adjudications (SQLite v10)',
     async up(tx) {
       await tx.unsafe(PG_QUEUE_TABLES_SQL);
+    },
+  },
+  {
+    version: 6,
+    description: 'dashboard: counts per facet value kept by the indexer (SQLite v11)',
+    async up(tx) {
+      await createDashboardCounts(tx);
     },
   },
 ];

@@ -14,9 +14,11 @@ import {
   type InsightsResponse,
   toApiIssues,
 } from '../../../../shared/index.ts';
+import { countedTotalKeys, facetsOf, filtersOf, insightsOf, isUnfiltered } from '../dashboard-counts.ts';
 import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
 import { excerpt } from '../dashboard-values.ts';
 import { pgText, type Sql } from './connect.ts';
+import { allCounts, countOf } from './dashboard-counts-sql.ts';
 import { filterSql, SORT_SQL } from './dashboard-sql.ts';
 import { PostgresIndexer } from './postgres-indexer.ts';
 import type { PostgresStore } from './postgres-store.ts';
@@ -113,7 +115,6 @@ export class PostgresDashboard implements DashboardStore {
   readonly #store: PostgresStore;
   readonly #sql: Sql;
   readonly #indexer: PostgresIndexer;
-  #facets: { watermark: number; value: AnnotationFacets } | undefined;
 
   constructor(store: PostgresStore) {
     this.#store = store;
@@ -156,10 +157,17 @@ export class PostgresDashboard implements DashboardStore {
     const params: unknown[] = [];
     const where = filterSql(query, params);
     const order = SORT_SQL[query.sort](query.order === 'asc' ? 'ASC' : 'DESC');
-    const [total] = await this.#query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM dashboard_rows r WHERE ${where}`,
-      params,
-    );
+    // No filter, or one facet alone: the kept counts. Otherwise every matching row is counted.
+    const counted = countedTotalKeys(filtersOf(query));
+    const total =
+      counted === undefined
+        ? (
+            await this.#query<{ total: number }>(
+              `SELECT count(*)::int AS total FROM dashboard_rows r WHERE ${where}`,
+              params,
+            )
+          )[0]?.total
+        : await countOf(this.#sql, counted.facet, counted.values);
     const rows = await this.#query<IndexRow>(
       `SELECT r.ix, r.id, r.site, r.model, r.annotator, r.thumb, r.score, r.has_correction
        FROM dashboard_rows r WHERE ${where} ORDER BY ${order}
@@ -175,7 +183,7 @@ export class PostgresDashboard implements DashboardStore {
       WHERE r.ix = ANY(${rows.map((row) => row.ix)}::bigint[])`;
     const detailByIx = new Map(details.map((row) => [row.ix, row]));
     return {
-      total: total?.total ?? 0,
+      total: total ?? 0,
       offset: query.offset,
       rows: rows.map((row) => toRow(row, byIx.get(row.ix), detailByIx.get(row.ix))),
       pendingIndex,
@@ -184,32 +192,13 @@ export class PostgresDashboard implements DashboardStore {
 
   async facets(): Promise<AnnotationFacets> {
     await this.#fresh();
-    // Asked on every page load; the answer only changes when the index does.
-    const watermark = await this.#indexer.watermark();
-    if (this.#facets?.watermark === watermark) return this.#facets.value;
-    const facet = (column: 'site' | 'model' | 'annotator') =>
-      this.#query<FacetCount>(
-        `SELECT ${column} AS value, count(*)::int AS count FROM dashboard_rows
-         WHERE NOT deleted AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
-        [],
-      );
-    const [sites, models, annotators, tags] = await Promise.all([
-      facet('site'),
-      facet('model'),
-      facet('annotator'),
-      this.#query<FacetCount>(
-        // dashboard_tags holds live rows' tags only (the indexer gives a tombstone none): no join needed.
-        `SELECT tag AS value, count(*)::int AS count FROM dashboard_tags GROUP BY tag ORDER BY count DESC, value`,
-        [],
-      ),
-    ]);
-    const value = { sites, models, annotators, tags };
-    this.#facets = { watermark, value };
-    return value;
+    return facetsOf(await allCounts(this.#sql));
   }
 
   async insights(filters: AnnotationFilters): Promise<InsightsResponse> {
     const pendingIndex = await this.#fresh();
+    // Unfiltered (the charts' first view): the kept counts, not five group-bys over every live row.
+    if (isUnfiltered(filters)) return insightsOf(await allCounts(this.#sql), pendingIndex);
     const params: unknown[] = [];
     const where = filterSql(filters, params);
     const group = (column: string) =>

@@ -1,7 +1,9 @@
 import type { Annotation } from '../../../../shared/index.ts';
+import { CountDeltas } from '../dashboard-counts.ts';
 import { dashboardValues } from '../dashboard-values.ts';
 import { documentTerms } from '../search-terms.ts';
 import { pgText, type Sql, type Tx } from './connect.ts';
+import { applyCountDeltas } from './dashboard-counts-sql.ts';
 
 /** Rows indexed per transaction. */
 const INDEX_CHUNK = 500;
@@ -11,7 +13,8 @@ const INDEX_CHUNK = 500;
  * a row per annotation, its excerpts, tags and search terms, everything above the watermark
  * `indexed_seq`. Sequence numbers become visible in order (the counter's lock), so "above the
  * watermark" is exactly what changed. Several companion processes may index at once: each chunk
- * locks the watermark's row, so they take turns and never index a change twice.
+ * locks the watermark's row, so they take turns and never index a change twice. The kept counts
+ * (dashboard-counts.ts) change in the same transaction, so they always equal a count of the rows.
  */
 export class PostgresIndexer {
   readonly #sql: Sql;
@@ -108,9 +111,51 @@ export class PostgresIndexer {
   }
 }
 
+interface IndexedRow {
+  ix: number;
+  site: string;
+  model: string | null;
+  annotator: string;
+  thumb: 'up' | 'down' | null;
+  score: number | null;
+  created_ms: string | number;
+  tags: string[];
+}
+
+/**
+ * What the live rows about to be re-indexed counted under (dashboard_tags holds a live row's tags
+ * only), taken away from the kept counts. An id twice in one chunk cannot happen: one row per id.
+ */
+async function countBefore(tx: Tx, ids: string[], deltas: CountDeltas): Promise<void> {
+  const before = await tx<IndexedRow[]>`
+    SELECT r.ix, r.site, r.model, r.annotator, r.thumb, r.score, r.created_ms,
+      coalesce((SELECT array_agg(t.tag) FROM dashboard_tags t WHERE t.ix = r.ix), '{}') AS tags
+    FROM dashboard_rows r WHERE r.id = ANY(${ids}::text[]) AND NOT r.deleted`;
+  for (const row of before) deltas.add({ ...row, createdMs: Number(row.created_ms) }, -1);
+}
+
 async function indexRows(tx: Tx, annotations: Annotation[]): Promise<void> {
   const values = annotations.map(dashboardValues);
   const text = pgText;
+  const deltas = new CountDeltas();
+  await countBefore(
+    tx,
+    values.map((v) => text(v.id)),
+    deltas,
+  );
+  for (const v of values) {
+    if (v.deleted) continue;
+    deltas.add(
+      {
+        ...v,
+        site: text(v.site),
+        model: text(v.model),
+        annotator: text(v.annotator),
+        tags: v.tags.map((tag) => text(tag)),
+      },
+      1,
+    );
+  }
   const indexed = await tx.unsafe<{ ix: number; id: string }[]>(
     `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_ms, deleted, has_comment, has_correction)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[],
@@ -178,4 +223,5 @@ async function indexRows(tx: Tx, annotations: Annotation[]): Promise<void> {
            )}::text[]) AS t (ix, terms)`
       : undefined,
   ]);
+  await applyCountDeltas(tx, deltas.rows());
 }

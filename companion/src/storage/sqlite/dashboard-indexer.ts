@@ -2,7 +2,9 @@ import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Annotation } from '../../../../shared/index.ts';
+import { CountDeltas } from '../dashboard-counts.ts';
 import { dashboardValues } from '../dashboard-values.ts';
+import { dashboardCountStatements } from './dashboard-counts-sql.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 
 /** Rows indexed per transaction: about 30 ms of work, so sync requests never wait long behind it. */
@@ -30,17 +32,31 @@ interface StoredRow {
   body: string;
 }
 
+/** What an index row held before it is re-indexed: what it counted under, if it was live. */
+interface IndexedRow {
+  ix: number;
+  site: string;
+  model: string | null;
+  annotator: string;
+  thumb: 'up' | 'down' | null;
+  score: number | null;
+  created_ms: number;
+  deleted: number;
+}
+
 /**
  * Fills the dashboard's tables derived from `annotations` (migration 4): one narrow row per annotation,
  * its excerpts, its tags, and a contentless FTS5 index of response, comment and correction. They are
  * filled by sequence number: every accepted change gets a higher seq, so "everything above the
  * watermark" is exactly what changed since the last catch-up, whoever wrote it (sync, `margin import`
- * in another process, the dashboard). The sync write path is untouched.
+ * in another process, the dashboard). The sync write path is untouched. The kept counts
+ * (dashboard-counts.ts) change in the same transaction as the rows, so they always equal a count of them.
  */
 export class DashboardIndexer {
   readonly #store: SqliteStore;
   readonly #db: Database.Database;
   readonly #statements;
+  readonly #counts;
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running = false;
 
@@ -58,7 +74,10 @@ export class DashboardIndexer {
         'SELECT seq, body FROM annotations WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
       pending: db.prepare<[number], number>('SELECT count(*) FROM annotations WHERE seq > ?').pluck(),
-      ixOf: db.prepare<[string], number>('SELECT ix FROM dashboard_rows WHERE id = ?').pluck(),
+      indexed: db.prepare<[string], IndexedRow>(
+        'SELECT ix, site, model, annotator, thumb, score, created_ms, deleted FROM dashboard_rows WHERE id = ?',
+      ),
+      tagsOf: db.prepare<[number], string>('SELECT tag FROM dashboard_tags WHERE ix = ?').pluck(),
       insertRow: db.prepare(
         `INSERT INTO dashboard_rows (id, site, model, annotator, thumb, score, created_ms, deleted, has_comment, has_correction)
          VALUES (@id, @site, @model, @annotator, @thumb, @score, @createdMs, @deleted, @hasComment, @hasCorrection)`,
@@ -79,6 +98,7 @@ export class DashboardIndexer {
         'INSERT INTO dashboard_text (rowid, response, comment, correction) VALUES (?, ?, ?, ?)',
       ),
     };
+    this.#counts = dashboardCountStatements(db);
   }
 
   /** The highest seq indexed so far. */
@@ -100,7 +120,9 @@ export class DashboardIndexer {
         .transaction(() => {
           const since = this.watermark();
           const rows = this.#statements.changed.all(since, chunk);
-          for (const row of rows) this.#index(JSON.parse(row.body) as Annotation);
+          const deltas = new CountDeltas();
+          for (const row of rows) this.#index(JSON.parse(row.body) as Annotation, deltas);
+          this.#counts.apply(deltas.rows());
           const last = rows.at(-1);
           if (last) this.#statements.setWatermark.run(last.seq);
           return rows.length;
@@ -112,7 +134,7 @@ export class DashboardIndexer {
     return done;
   }
 
-  #index(annotation: Annotation): void {
+  #index(annotation: Annotation, deltas: CountDeltas): void {
     const s = this.#statements;
     const derived = dashboardValues(annotation);
     const values = {
@@ -122,16 +144,23 @@ export class DashboardIndexer {
       hasCorrection: derived.hasCorrection ? 1 : 0,
       tags: JSON.stringify(derived.tags),
     };
-    let ix = s.ixOf.get(annotation.id);
-    if (ix === undefined) {
+    const before = s.indexed.get(annotation.id);
+    let ix: number;
+    if (before === undefined) {
       ix = Number(s.insertRow.run(values).lastInsertRowid);
     } else {
+      ix = before.ix;
+      // dashboard_tags holds a live row's tags only, so they are what it counted under.
+      if (before.deleted === 0) {
+        deltas.add({ ...before, createdMs: before.created_ms, tags: s.tagsOf.all(ix) }, -1);
+      }
       s.updateRow.run({ ...values, ix });
       s.deleteTags.run(ix);
       s.deleteText.run(ix);
     }
     s.putExcerpt.run({ ...values, ix });
-    if (annotation.deletedAt !== null) return; // a tombstone is listed nowhere and found by no search
+    if (annotation.deletedAt !== null) return; // a tombstone is listed nowhere, found by no search, counted nowhere
+    deltas.add(derived, 1);
     for (const tag of annotation.tags) s.insertTag.run(tag, ix);
     s.insertText.run(ix, annotation.response, annotation.comment, annotation.correction ?? '');
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { upgradeAnnotationBodies } from './annotation-v2-upgrade.ts';
+import { createDashboardCounts } from './dashboard-counts-sql.ts';
 import { QUEUE_TABLES_SQL } from './queue-tables.ts';
 
 /**
@@ -351,6 +352,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'campaign queues: queues, their items, leases, answers and skips, adjudications',
     up(db) {
       db.exec(QUEUE_TABLES_SQL);
+    },
+  },
+  {
+    version: 11,
+    description: 'dashboard: counts per facet value kept by the indexer (the total, filters and charts at a million)',
+    up(db) {
+      createDashboardCounts(db);
     },
   },
 ];

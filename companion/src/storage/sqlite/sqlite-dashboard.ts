@@ -15,8 +15,10 @@ import {
   type InsightsResponse,
   toApiIssues,
 } from '../../../../shared/index.ts';
+import { type CountRow, countedTotalKeys, facetsOf, filtersOf, insightsOf, isUnfiltered } from '../dashboard-counts.ts';
 import { DASHBOARD_DEVICE_ID, type DashboardStore, type DashboardWriteResult } from '../dashboard-store.ts';
 import { excerpt } from '../dashboard-values.ts';
+import { dashboardCountStatements } from './dashboard-counts-sql.ts';
 import { DashboardIndexer } from './dashboard-indexer.ts';
 import { filterSql, SORT_SQL } from './dashboard-sql.ts';
 import type { SqliteStore } from './sqlite-store.ts';
@@ -105,7 +107,7 @@ export class SqliteDashboard implements DashboardStore {
   readonly #statements;
   readonly #indexer: DashboardIndexer;
   readonly #queries = new Map<string, Database.Statement>();
-  #facets: { watermark: number; value: AnnotationFacets } | undefined;
+  readonly #counts;
 
   constructor(store: SqliteStore) {
     this.#store = store;
@@ -130,21 +132,8 @@ export class SqliteDashboard implements DashboardStore {
           'SELECT body FROM comparisons WHERE deleted_at IS NULL AND (a = ? OR b = ?) ORDER BY seq',
         )
         .pluck(),
-      facets: Object.fromEntries(
-        (['site', 'model', 'annotator'] as const).map((column) => [
-          column,
-          db.prepare<[], FacetCount>(
-            `SELECT ${column} AS value, count(*) AS count FROM dashboard_rows
-             WHERE deleted = 0 AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
-          ),
-        ]),
-      ) as Record<'site' | 'model' | 'annotator', Database.Statement<[], FacetCount>>,
-      // dashboard_tags holds live rows' tags only (the indexer gives a tombstone none): no join needed.
-      // Joined to dashboard_rows, a million annotations took 6.7 s here; alone, its primary key suffices.
-      tagFacet: db.prepare<[], FacetCount>(
-        'SELECT tag AS value, count(*) AS count FROM dashboard_tags GROUP BY tag ORDER BY count DESC, value',
-      ),
     };
+    this.#counts = dashboardCountStatements(db);
   }
 
   async pending(): Promise<number> {
@@ -185,9 +174,13 @@ export class SqliteDashboard implements DashboardStore {
     const pendingIndex = this.#fresh();
     const { where, params } = filterSql(query);
     const order = SORT_SQL[query.sort](query.order === 'asc' ? 'ASC' : 'DESC');
-    const total = this.#query<{ total: number }>(`SELECT count(*) AS total FROM dashboard_rows r WHERE ${where}`).get(
-      params,
-    )?.total;
+    // No filter, or one facet alone: the kept counts. Otherwise every matching row is counted.
+    const counted = countedTotalKeys(filtersOf(query));
+    const total =
+      counted === undefined
+        ? this.#query<{ total: number }>(`SELECT count(*) AS total FROM dashboard_rows r WHERE ${where}`).get(params)
+            ?.total
+        : this.#counts.of.get(counted.facet, JSON.stringify(counted.values));
     const rows = this.#query<IndexRow>(
       `SELECT r.ix, r.id, r.site, r.model, r.annotator, r.thumb, r.score, r.has_correction
        FROM dashboard_rows r WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
@@ -206,22 +199,13 @@ export class SqliteDashboard implements DashboardStore {
 
   async facets(): Promise<AnnotationFacets> {
     this.#fresh();
-    // Asked on every page load; the answer only changes when the index does.
-    const watermark = this.#indexer.watermark();
-    if (this.#facets?.watermark === watermark) return this.#facets.value;
-    const s = this.#statements;
-    const value = {
-      sites: s.facets.site.all(),
-      models: s.facets.model.all(),
-      annotators: s.facets.annotator.all(),
-      tags: s.tagFacet.all(),
-    };
-    this.#facets = { watermark, value };
-    return value;
+    return facetsOf(this.#counts.all.all());
   }
 
   async insights(filters: AnnotationFilters): Promise<InsightsResponse> {
     const pendingIndex = this.#fresh();
+    // Unfiltered (the charts' first view): the kept counts, not five group-bys over every live row.
+    if (isUnfiltered(filters)) return insightsOf(this.#counts.all.all() as CountRow[], pendingIndex);
     const { where, params } = filterSql(filters);
     const group = (column: string) =>
       this.#query<GroupRow>(
