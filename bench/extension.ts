@@ -21,6 +21,8 @@
  * Then, in the last run with the extension: 40 more responses stream and finish in view, finished →
  * controls visible (page clock, a ResizeObserver on the new host), and click → "Saved" on 40 responses.
  * Prints figures with their targets (issue 17) and writes bench/results/extension.json.
+ * MARGIN_EXTENSION_BASELINE=<a built chrome-mv3 folder> adds a third browser per round with that build
+ * (say, main's), measured the same way in the same rounds: before and after in one run.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -226,6 +228,8 @@ async function main() {
 
   const without: Run[] = [];
   const withRuns: Run[] = [];
+  const baselineDir = process.env.MARGIN_EXTENSION_BASELINE;
+  const baselineRuns: { run: Run; visible: number[] }[] = [];
   let session: Awaited<ReturnType<typeof launchChromium>> | undefined;
   for (let round = 0; round < ROUNDS; round++) {
     const profile = await makeTempDir('bench-plain');
@@ -238,35 +242,21 @@ async function main() {
     await plain.close();
     await profile.remove();
 
+    // The baseline build goes before ours in odd rounds and after it in even ones: neither always second.
+    if (baselineDir && round % 2 === 1) baselineRuns.push(await baselineRun(baselineDir));
     await session?.close();
     session = await launchChromium();
     withRuns.push(await scenario(session.context, true));
+    if (baselineDir && round % 2 === 0) baselineRuns.push(await baselineRun(baselineDir));
     console.log(`round ${round + 1}/${ROUNDS} done`);
   }
   if (!session) throw new Error('no run with the extension');
   const tab = (withRuns.at(-1) as Run).tab;
 
   // Finished → visible over more samples, in the last browser with the extension (scrolled to the end).
-  const driver = await ControlsDriver.attach(session.context, tab);
-  const visible: number[] = withRuns.map((run) => run.visibleMs);
-  for (let sample = 0; sample < LATENCY_SAMPLES; sample++) {
-    const n = FINISHED * 2 + 3 + sample * 2;
-    await tab.evaluate(
-      ({ html }) => {
-        const template = document.createElement('template');
-        template.innerHTML = html;
-        document.getElementById('turns')?.append(template.content);
-        const stop = document.createElement('button');
-        stop.setAttribute('data-testid', 'stop-button');
-        document.querySelector('form')?.append(stop);
-        window.scrollTo(0, document.documentElement.scrollHeight);
-      },
-      { html: userTurn(n) + assistantTurn(n + 1, false, '<p></p>') },
-    );
-    await tab.evaluate('window.streamAnswer(50)');
-    visible.push(await finishAndTime(tab));
-  }
+  const visible = [...withRuns.map((run) => run.visibleMs), ...(await moreFinishes(tab))];
   if (visible.some((value) => value < 0)) throw new Error('a finished response got no controls within 5 s');
+  const driver = await ControlsDriver.attach(session.context, tab);
 
   const saved: number[] = [];
   const hostCount = await driver.hostCount();
@@ -304,6 +294,7 @@ async function main() {
         ]),
       ),
     },
+    baseline: baselineDir ? baselineFigures(baselineDir, baselineRuns) : null,
     javascript: {
       extensionMs: ms(med(withRuns, (run) => run.extensionJs)),
       pageMs: ms(med(withRuns, (run) => run.pageJs)),
@@ -366,8 +357,74 @@ async function main() {
   console.log(
     `finished → controls visible: p50 ${figures.finishedToVisibleMs.p50} ms, p95 ${figures.finishedToVisibleMs.p95} ms over ${visible.length} (target p95 ≤ 50: ${mark(figures.finishedToVisibleMs.p95 <= 50)})`,
   );
+  if (figures.baseline) {
+    const base = figures.baseline;
+    console.log(
+      `baseline build (${base.dir}, same rounds): extension JS ÷ page JS ${base.extensionMs} ms ÷ ${base.pageMs} ms = ${pct(base.ratio)}; per run ${base.ratioPerRound.map(pct).join(', ')}; finished → visible p50 ${base.finishedToVisibleMs.p50} ms, p95 ${base.finishedToVisibleMs.p95} ms over ${base.finishedToVisibleMs.samples}`,
+    );
+    for (const name of PHASES) {
+      const phase = base.byPhase[name] as Record<string, number>;
+      console.log(`  ${name}: extension JS ${phase.extensionMs} ms, page JS ${phase.pageMs} ms`);
+    }
+  }
   console.log(`click → "Saved": p50 ${figures.clickToSavedMs.p50} ms, p95 ${figures.clickToSavedMs.p95} ms`);
   writeFileSync(`${repoRoot}bench/results/extension.json`, `${JSON.stringify(figures, null, 2)}\n`);
+}
+
+/** LATENCY_SAMPLES more responses stream and finish in view (the page scrolled to the end): finished → visible of each. */
+async function moreFinishes(tab: Page): Promise<number[]> {
+  const visible: number[] = [];
+  for (let sample = 0; sample < LATENCY_SAMPLES; sample++) {
+    const n = FINISHED * 2 + 3 + sample * 2;
+    await tab.evaluate(
+      ({ html }) => {
+        const template = document.createElement('template');
+        template.innerHTML = html;
+        document.getElementById('turns')?.append(template.content);
+        const stop = document.createElement('button');
+        stop.setAttribute('data-testid', 'stop-button');
+        document.querySelector('form')?.append(stop);
+        window.scrollTo(0, document.documentElement.scrollHeight);
+      },
+      { html: userTurn(n) + assistantTurn(n + 1, false, '<p></p>') },
+    );
+    await tab.evaluate('window.streamAnswer(50)');
+    visible.push(await finishAndTime(tab));
+  }
+  return visible;
+}
+
+/** One load → stream → finish run with the baseline build, then its finished → visible samples. */
+async function baselineRun(dir: string): Promise<{ run: Run; visible: number[] }> {
+  const baseline = await launchChromium(dir);
+  const run = await scenario(baseline.context, true);
+  const visible = [run.visibleMs, ...(await moreFinishes(run.tab))];
+  await baseline.close();
+  return { run, visible };
+}
+
+function baselineFigures(dir: string, runs: { run: Run; visible: number[] }[]) {
+  const ratios = runs.map(({ run }) => run.extensionJs / run.pageJs);
+  const visible = runs.flatMap((entry) => entry.visible);
+  const med = (pick: (run: Run) => number) => ms(median(runs.map(({ run }) => pick(run))));
+  return {
+    dir,
+    extensionMs: med((run) => run.extensionJs),
+    pageMs: med((run) => run.pageJs),
+    ratio: Number(median(ratios).toFixed(4)),
+    ratioPerRound: ratios.map((ratio) => Number(ratio.toFixed(4))),
+    byPhase: Object.fromEntries(
+      PHASES.map((name) => [
+        name,
+        { extensionMs: med((run) => run.phases[name].extensionJs), pageMs: med((run) => run.phases[name].pageJs) },
+      ]),
+    ),
+    finishedToVisibleMs: {
+      p50: ms(percentile(visible, 50)),
+      p95: ms(percentile(visible, 95)),
+      samples: visible.length,
+    },
+  };
 }
 
 /** One Thumbs up click on host #n, timed by the page's clock from the click event to "Saved" in the status. */

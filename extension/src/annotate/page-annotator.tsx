@@ -304,18 +304,18 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
   function step(from: Mounted | null, direction: 1 | -1): Mounted | null {
     const turns = Array.from(doc.querySelectorAll(adapter.turnSelector));
     const start = from ? turns.indexOf(from.turn) : -1;
-    const forward = start === -1 ? 1 : direction;
-    for (let index = start + forward; index >= 0 && index < turns.length; index += forward) {
-      const found = controlsFor(turns[index] as Element);
-      if (found) return found;
-    }
-    return from;
+    return scan(turns, start, start === -1 ? 1 : direction) ?? from;
   }
 
   /** The last response of the thread that can have controls, given them now if it had none. */
   function latest(): Mounted | null {
     const turns = Array.from(doc.querySelectorAll(adapter.turnSelector));
-    for (let index = turns.length - 1; index >= 0; index--) {
+    return scan(turns, turns.length, -1);
+  }
+
+  /** The first response with controls (placed now if needed) after `start` going `forward`. */
+  function scan(turns: Element[], start: number, forward: 1 | -1): Mounted | null {
+    for (let index = start + forward; index >= 0 && index < turns.length; index += forward) {
       const found = controlsFor(turns[index] as Element);
       if (found) return found;
     }
@@ -339,7 +339,6 @@ export function createPageAnnotator(adapter: SiteAdapter, doc: Document, ctx: An
     onUpdate: undefined as (() => void) | undefined,
 
     start(): void {
-      controls.start();
       observer = new PageObserver(doc.documentElement, adapter.watchedAttributes, queue.onMutations);
       observer.observeAll();
       ctx.onInvalidated(stop);

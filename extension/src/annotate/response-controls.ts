@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import type { ControlsCommand, ControlsHandle } from './controls.tsx';
 import { attachControlsRoot, type ControlsRoot, HOST_TAG, placeHost } from './mount-controls.ts';
-import { pageTheme, type Theme } from './theme.ts';
+import type { Theme } from './theme.ts';
 import { watchTheme } from './theme-watch.ts';
 
 /** One response's controls, made when its turn comes near the viewport (near-viewport.ts) or a shortcut reaches it. */
@@ -29,19 +29,9 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   const byKey = new Map<string, Mounted>();
   /** Every host this page's controls made: a `margin-annotator` not in here is a page's copy of one. */
   const ours = new WeakSet<Element>();
-  /** The page's theme, read once per task however many controls that task places. */
-  let theme: Theme | null = null;
+  /** The page's theme, watched from the first host placed on (read once, not per host: see watchTheme). */
+  let theme: Theme = 'light';
   let stopTheme: (() => void) | undefined;
-
-  function currentTheme(): Theme {
-    if (theme === null) {
-      theme = pageTheme(doc);
-      queueMicrotask(() => {
-        theme = null;
-      });
-    }
-    return theme;
-  }
 
   function unmount(mounted: Mounted): void {
     render(null, mounted.view.root);
@@ -51,13 +41,6 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
   }
 
   return {
-    start(): void {
-      // The site switched to dark (or back): every rendered root follows at once.
-      stopTheme = watchTheme(doc, (next) => {
-        for (const mounted of byKey.values()) mounted.view.root.setAttribute('data-theme', next);
-      });
-    },
-
     /** Removes every host (context invalidated: update or reload). */
     stop(): void {
       stopTheme?.();
@@ -77,6 +60,11 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
       // with no controls, which would sit where ours goes. Only hosts we made stay.
       for (const copy of Array.from(turn.querySelectorAll(HOST_TAG))) if (!ours.has(copy)) copy.remove();
 
+      // The site switched to dark (or back): every rendered root follows at once.
+      stopTheme ??= watchTheme(doc, (next) => {
+        theme = next;
+        for (const mounted of byKey.values()) mounted.view.root.setAttribute('data-theme', next);
+      });
       const host = placeHost(anchor);
       const mounted: Mounted = {
         key,
@@ -85,7 +73,7 @@ export function createResponseControls(doc: Document, renderInto: (mounted: Moun
         anchor,
         turn,
         host,
-        view: attachControlsRoot(host, currentTheme()),
+        view: attachControlsRoot(host, theme),
         handle: { current: null },
       };
       ours.add(host);

@@ -100,7 +100,9 @@ export async function startAnnotating(ctx: ContentScriptContext, adapter: SiteAd
   // read the location once it has been (and again later, for slower traversals).
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     ctx.setTimeout(() => annotator.checkLocation(), 0);
-    ctx.setTimeout(() => annotator.checkLocation(), 500);
-    ctx.setTimeout(() => conversationBar?.checkLocation(), 500);
+    ctx.setTimeout(() => {
+      annotator.checkLocation();
+      conversationBar?.checkLocation();
+    }, 500);
   });
 }

@@ -4,12 +4,15 @@ import { pageTheme, type Theme } from './theme.ts';
 const THEME_ATTRIBUTES = ['class', 'data-theme', 'data-mode', 'style'];
 
 /**
- * Calls `onChange` whenever the page's theme (pageTheme) changes: the site's own switch (a class or
- * attribute on <html>/<body>) or the system's colour scheme. Only those two elements are watched, for
- * those attributes, so this costs nothing while the person chats. Returns the stop function.
+ * Calls `onChange` with the page's theme (pageTheme) now, then whenever it changes: the site's own
+ * switch (a class or attribute on <html>/<body>) or the system's colour scheme. Only those two elements
+ * are watched, for those attributes, so this costs nothing while the person chats. The theme is read
+ * only then (`pageTheme` may need the page's computed style: a forced style pass, if read after each
+ * host placed). Returns the stop function.
  */
 export function watchTheme(doc: Document, onChange: (theme: Theme) => void): () => void {
   let theme = pageTheme(doc);
+  onChange(theme);
   const check = () => {
     const next = pageTheme(doc);
     if (next === theme) return;

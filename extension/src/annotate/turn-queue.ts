@@ -29,7 +29,11 @@ export interface TurnQueueHooks {
   stop(): void;
 }
 
-/** A change outside a streaming response's text (action bar, stop button) is re-checked this soon. */
+/**
+ * A change outside a streaming response's text (action bar, stop button) re-checks it at once, in the
+ * mutation callback, but at most once per this many ms: a site that changes things next to a streaming
+ * answer on every token costs a flush per 10 ms, while a lone finished signal is not kept waiting.
+ */
 const FINISH_SIGNAL_RECHECK_MS = 10;
 /** Text streaming into a response re-checks it this often, when that text is observed at all. */
 const STREAMING_TEXT_RECHECK_MS = 250;
@@ -63,6 +67,7 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
   /** When the next flush runs (performance.now()); a sooner request replaces the timer. */
   let flushDue = Number.POSITIVE_INFINITY;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushedAt = -FINISH_SIGNAL_RECHECK_MS;
   let lastTarget: Element | null = null;
   let lastTurn: Element | null = null;
   let lastInText: boolean | null = null;
@@ -87,6 +92,11 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
     return inside;
   }
 
+  /** How long a possible finished signal waits: not at all, unless a flush ran less than 10 ms ago. */
+  function finishSignalDelay(): number {
+    return Math.max(0, flushedAt + FINISH_SIGNAL_RECHECK_MS - performance.now());
+  }
+
   /** Runs the next flush after `delay` ms, unless one is already due sooner. */
   function schedule(delay: number): void {
     if (queued.size === 0 && pending.size === 0) return;
@@ -104,6 +114,7 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
   }
 
   function flush(): void {
+    flushedAt = performance.now();
     const previous = new Map(pending);
     const work = [...pending.keys(), ...queued];
     pending.clear();
@@ -151,7 +162,7 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
           if (waiting) {
             hooks.changed(turn);
             const text = record.type === 'childList' && inText(target, waiting);
-            recheck = Math.min(recheck, text ? STREAMING_TEXT_RECHECK_MS : FINISH_SIGNAL_RECHECK_MS);
+            recheck = Math.min(recheck, text ? STREAMING_TEXT_RECHECK_MS : finishSignalDelay());
             continue;
           }
         }
@@ -176,11 +187,13 @@ export function createTurnQueue(selector: string, ctx: { readonly isValid: boole
           if (hooks.near(turn)) queued.add(turn);
         } else if (pending.size > 0) {
           // Outside any turn: may be the site's finished signal (ChatGPT's stop button going away).
-          recheck = Math.min(recheck, FINISH_SIGNAL_RECHECK_MS);
+          recheck = Math.min(recheck, finishSignalDelay());
         }
       }
       hooks.mutated();
       if (queued.size > 0) schedule(0);
+      // A lone finished signal is handled in this callback: the controls are in before the next frame.
+      else if (recheck === 0 && ctx.isValid) flush();
       else if (recheck !== Number.POSITIVE_INFINITY) schedule(recheck);
     },
   };
