@@ -48,7 +48,14 @@ export function createDashboardCounts(db: Database.Database): void {
 }
 
 /** Statements that read and change the kept counts. */
-export function dashboardCountStatements(db: Database.Database) {
+export interface DashboardCountStatements {
+  apply(rows: readonly CountRow[]): void;
+  all: Database.Statement<[], CountRow>;
+  of: Database.Statement<[string, string], number>;
+}
+
+/** Named, so the published package's declarations can name it (`npm pack` emits .d.ts files). */
+export function dashboardCountStatements(db: Database.Database): DashboardCountStatements {
   const upsert = db.prepare<CountRow>(
     `INSERT INTO dashboard_counts (facet, value, count, up, down, score_sum, scored)
      VALUES (@facet, @value, @count, @up, @down, @scoreSum, @scored)
